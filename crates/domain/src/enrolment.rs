@@ -1,0 +1,467 @@
+//! The enrolment rules: who gets a seat, who waits, who may cancel, who is promoted.
+
+use crate::event::EventPolicy;
+use crate::model::{AudienceKind, EventStatus, Language, SessionStatus};
+use crate::session::{Seats, TimeRange};
+use chrono::{DateTime, Duration, Utc};
+use uuid::Uuid;
+
+/// Who may enrol in a workshop.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Audience {
+    /// The kind of audience.
+    pub kind: AudienceKind,
+    /// The workshop's host organisation.
+    pub host_organisation_id: Uuid,
+    /// The organisations listed for [`AudienceKind::Listed`].
+    pub listed: Vec<Uuid>,
+}
+
+impl Audience {
+    /// Whether a person of `organisation` may enrol, given the event's participating organisations.
+    pub fn admits(&self, organisation: Uuid, participating: &[Uuid]) -> bool {
+        if !participating.contains(&organisation) {
+            return false;
+        }
+        match self.kind {
+            AudienceKind::All => true,
+            AudienceKind::HostOnly => organisation == self.host_organisation_id,
+            AudienceKind::Listed => organisation == self.host_organisation_id || self.listed.contains(&organisation),
+        }
+    }
+}
+
+/// What the rules need to know of a session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionFacts {
+    /// Scheduled or cancelled (a cancelled workshop counts as cancelled sessions).
+    pub status: SessionStatus,
+    /// When it takes place.
+    pub time: TimeRange,
+    /// Capacity, confirmed seats and quotas.
+    pub seats: Seats,
+    /// People on the waiting list now.
+    pub waitlist_len: u32,
+}
+
+/// An active (confirmed or waitlisted) enrolment of the applicant in the same event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActiveEnrolment {
+    /// Its session.
+    pub session_id: Uuid,
+    /// Its session's time.
+    pub time: TimeRange,
+}
+
+/// Everything [`decide`] weighs.
+#[derive(Debug, Clone)]
+pub struct EnrolRequest<'a> {
+    /// The moment of the decision.
+    pub now: DateTime<Utc>,
+    /// The event's policy.
+    pub policy: &'a EventPolicy,
+    /// The session asked for.
+    pub session: &'a SessionFacts,
+    /// The applicant's organisation.
+    pub organisation_id: Uuid,
+    /// Whether the workshop's audience admits the applicant.
+    pub eligible: bool,
+    /// The applicant's other active enrolments in this event.
+    pub active: &'a [ActiveEnrolment],
+}
+
+/// The outcome of an accepted enrolment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// A seat is taken.
+    Confirm,
+    /// No seat: a place on the waiting list at `position` (1-based).
+    Waitlist {
+        /// Place in the queue, 1 being next.
+        position: u32,
+    },
+}
+
+/// Why an enrolment was refused. Each has a stable slug used in the problem `type`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EnrolError {
+    /// The event is not published (draft, closed or archived).
+    #[error("the event is not open for enrolment")]
+    EventNotPublished,
+    /// The session or its workshop was cancelled.
+    #[error("the session has been cancelled")]
+    SessionCancelled,
+    /// The session has already started.
+    #[error("the session has already started")]
+    SessionStarted,
+    /// Enrolment has not opened yet.
+    #[error("enrolment opens at {opens_at}")]
+    EnrolmentNotYetOpen {
+        /// When it opens.
+        opens_at: DateTime<Utc>,
+    },
+    /// Enrolment has closed.
+    #[error("enrolment closed at {closed_at}")]
+    EnrolmentClosed {
+        /// When it closed.
+        closed_at: DateTime<Utc>,
+    },
+    /// The workshop's audience does not include the person's organisation.
+    #[error("this workshop is not open to your organisation")]
+    NotEligible,
+    /// The person already holds an overlapping session in this event.
+    #[error("you already have a session at that time")]
+    Overlap {
+        /// The session that overlaps.
+        session_id: Uuid,
+    },
+    /// The per-person limit of the event is reached.
+    #[error("you have reached the limit of {limit} enrolments for this event")]
+    LimitReached {
+        /// The limit.
+        limit: u32,
+    },
+}
+
+impl EnrolError {
+    /// Stable slug, the last segment of the problem `type`.
+    pub fn slug(&self) -> &'static str {
+        match self {
+            EnrolError::EventNotPublished => "event-not-published",
+            EnrolError::SessionCancelled => "session-cancelled",
+            EnrolError::SessionStarted => "session-started",
+            EnrolError::EnrolmentNotYetOpen { .. } => "enrolment-not-open",
+            EnrolError::EnrolmentClosed { .. } => "enrolment-closed",
+            EnrolError::NotEligible => "not-eligible",
+            EnrolError::Overlap { .. } => "session-overlap",
+            EnrolError::LimitReached { .. } => "limit-reached",
+        }
+    }
+
+    /// The human message in `lang`.
+    pub fn message(&self, lang: Language) -> String {
+        match lang {
+            Language::En => capitalized_sentence(&self.to_string()),
+            Language::Nl => match self {
+                EnrolError::EventNotPublished => "Voor deze week kun je je nu niet inschrijven.".into(),
+                EnrolError::SessionCancelled => "Deze sessie is geannuleerd.".into(),
+                EnrolError::SessionStarted => "Deze sessie is al begonnen.".into(),
+                EnrolError::EnrolmentNotYetOpen { opens_at } => {
+                    format!("De inschrijving opent op {}.", opens_at.format("%Y-%m-%d %H:%M UTC"))
+                }
+                EnrolError::EnrolmentClosed { closed_at } => {
+                    format!("De inschrijving is gesloten sinds {}.", closed_at.format("%Y-%m-%d %H:%M UTC"))
+                }
+                EnrolError::NotEligible => "Deze workshop staat niet open voor jouw organisatie.".into(),
+                EnrolError::Overlap { .. } => "Je hebt op dat moment al een andere sessie.".into(),
+                EnrolError::LimitReached { limit } => {
+                    format!("Je hebt het maximum van {limit} inschrijvingen voor deze week bereikt.")
+                }
+            },
+        }
+    }
+}
+
+/// "the x" → "The x.".
+fn capitalized_sentence(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => format!("{}{}.", f.to_uppercase(), c.as_str()),
+        None => String::new(),
+    }
+}
+
+/// Decide an enrolment. The caller has already returned an existing active enrolment of the
+/// same person in the same session (enrolling twice is not an error) and has promoted anyone
+/// on the waiting list who could take a free seat, so a free seat now belongs to the applicant.
+pub fn decide(r: &EnrolRequest<'_>) -> Result<Decision, EnrolError> {
+    if r.policy.status != EventStatus::Published {
+        return Err(EnrolError::EventNotPublished);
+    }
+    if r.session.status != SessionStatus::Scheduled {
+        return Err(EnrolError::SessionCancelled);
+    }
+    if r.now >= r.session.time.start() {
+        return Err(EnrolError::SessionStarted);
+    }
+    if r.now < r.policy.enrolment_opens_at {
+        return Err(EnrolError::EnrolmentNotYetOpen { opens_at: r.policy.enrolment_opens_at });
+    }
+    if r.now >= r.policy.enrolment_closes_at {
+        return Err(EnrolError::EnrolmentClosed { closed_at: r.policy.enrolment_closes_at });
+    }
+    if !r.eligible {
+        return Err(EnrolError::NotEligible);
+    }
+    if let Some(clash) = r.active.iter().find(|a| a.time.overlaps(&r.session.time)) {
+        return Err(EnrolError::Overlap { session_id: clash.session_id });
+    }
+    if let Some(limit) = r.policy.max_enrolments_per_person {
+        if r.active.len() as u32 >= limit {
+            return Err(EnrolError::LimitReached { limit });
+        }
+    }
+    if r.session.seats.free_for(r.organisation_id, r.now) > 0 {
+        Ok(Decision::Confirm)
+    } else {
+        Ok(Decision::Waitlist { position: r.session.waitlist_len + 1 })
+    }
+}
+
+/// Why a cancellation was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CancelError {
+    /// The cancellation deadline has passed; only an organiser can cancel now.
+    #[error("the cancellation deadline passed at {deadline}; ask the organiser")]
+    DeadlinePassed {
+        /// The deadline.
+        deadline: DateTime<Utc>,
+    },
+}
+
+impl CancelError {
+    /// Stable slug for the problem `type`.
+    pub fn slug(&self) -> &'static str {
+        "cancellation-deadline-passed"
+    }
+
+    /// The human message in `lang`.
+    pub fn message(&self, lang: Language) -> String {
+        let CancelError::DeadlinePassed { deadline } = self;
+        match lang {
+            Language::En => format!(
+                "The cancellation deadline passed at {}; ask the organiser to cancel for you.",
+                deadline.format("%Y-%m-%d %H:%M UTC")
+            ),
+            Language::Nl => format!(
+                "De annuleringstermijn is verstreken op {}; vraag de organisator om je af te melden.",
+                deadline.format("%Y-%m-%d %H:%M UTC")
+            ),
+        }
+    }
+}
+
+/// The last instant at which an employee may cancel an enrolment in a session starting at `start`.
+pub fn cancellation_deadline(start: DateTime<Utc>, deadline_hours: u32) -> DateTime<Utc> {
+    start - Duration::hours(deadline_hours as i64)
+}
+
+/// Whether a cancellation at `now` is allowed. Organisers override the deadline.
+pub fn may_cancel(now: DateTime<Utc>, start: DateTime<Utc>, deadline_hours: u32, by_organiser: bool) -> Result<(), CancelError> {
+    let deadline = cancellation_deadline(start, deadline_hours);
+    if by_organiser || now <= deadline {
+        Ok(())
+    } else {
+        Err(CancelError::DeadlinePassed { deadline })
+    }
+}
+
+/// A place on the waiting list, in queue order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Waiting {
+    /// The enrolment.
+    pub enrolment_id: Uuid,
+    /// The waiting person's organisation.
+    pub organisation_id: Uuid,
+}
+
+/// Whether waiting-list promotion still happens: until the session starts, unless it is cancelled.
+pub fn promotion_open(session_status: SessionStatus, start: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    session_status == SessionStatus::Scheduled && now < start
+}
+
+/// Who is promoted, in order, when seats are free: the first waiting person who can take a seat
+/// (reserved seats of other organisations stay reserved until their release), again and again
+/// while seats remain. Updates `seats` and returns the promoted enrolments.
+pub fn promotions(seats: &mut Seats, waitlist: &[Waiting], now: DateTime<Utc>) -> Vec<Uuid> {
+    let mut promoted = Vec::new();
+    let mut remaining: Vec<&Waiting> = waitlist.iter().collect();
+    while let Some(i) = remaining.iter().position(|w| seats.free_for(w.organisation_id, now) > 0) {
+        let w = remaining.remove(i);
+        seats.take(w.organisation_id);
+        promoted.push(w.enrolment_id);
+    }
+    promoted
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::{Quota, QuotaUse};
+    use chrono::TimeZone;
+    use proptest::prelude::*;
+
+    fn at(d: u32, h: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, d, h, 0, 0).unwrap()
+    }
+
+    fn policy() -> EventPolicy {
+        EventPolicy {
+            status: EventStatus::Published,
+            enrolment_opens_at: at(1, 9),
+            enrolment_closes_at: at(15, 17),
+            cancellation_deadline_hours: 24,
+            max_enrolments_per_person: Some(3),
+        }
+    }
+
+    fn session(capacity: u32, confirmed: u32, waitlist_len: u32) -> SessionFacts {
+        SessionFacts {
+            status: SessionStatus::Scheduled,
+            time: TimeRange::new(at(17, 9), at(17, 12)).unwrap(),
+            seats: Seats { capacity, confirmed, quotas: vec![] },
+            waitlist_len,
+        }
+    }
+
+    fn req<'a>(p: &'a EventPolicy, s: &'a SessionFacts, active: &'a [ActiveEnrolment]) -> EnrolRequest<'a> {
+        EnrolRequest { now: at(10, 9), policy: p, session: s, organisation_id: Uuid::from_u128(1), eligible: true, active }
+    }
+
+    #[test]
+    fn free_seat_confirms_full_session_waitlists() {
+        let p = policy();
+        assert_eq!(decide(&req(&p, &session(20, 19, 0), &[])), Ok(Decision::Confirm));
+        assert_eq!(decide(&req(&p, &session(20, 20, 4), &[])), Ok(Decision::Waitlist { position: 5 }));
+    }
+
+    #[test]
+    fn each_rule_has_its_error() {
+        let p = policy();
+        let s = session(20, 0, 0);
+        let mut draft = p.clone();
+        draft.status = EventStatus::Draft;
+        assert_eq!(decide(&req(&draft, &s, &[])), Err(EnrolError::EventNotPublished));
+
+        let mut cancelled = s.clone();
+        cancelled.status = SessionStatus::Cancelled;
+        assert_eq!(decide(&req(&p, &cancelled, &[])), Err(EnrolError::SessionCancelled));
+
+        let mut r = req(&p, &s, &[]);
+        r.now = at(1, 8);
+        assert!(matches!(decide(&r), Err(EnrolError::EnrolmentNotYetOpen { .. })));
+        r.now = at(16, 9);
+        assert!(matches!(decide(&r), Err(EnrolError::EnrolmentClosed { .. })));
+        r.now = at(17, 10);
+        assert_eq!(decide(&r), Err(EnrolError::SessionStarted));
+
+        let mut r = req(&p, &s, &[]);
+        r.eligible = false;
+        assert_eq!(decide(&r), Err(EnrolError::NotEligible));
+
+        let clash = [ActiveEnrolment { session_id: Uuid::from_u128(9), time: TimeRange::new(at(17, 11), at(17, 13)).unwrap() }];
+        assert_eq!(decide(&req(&p, &s, &clash)), Err(EnrolError::Overlap { session_id: Uuid::from_u128(9) }));
+
+        let three: Vec<_> = (0..3)
+            .map(|i| ActiveEnrolment { session_id: Uuid::from_u128(i), time: TimeRange::new(at(18 + i as u32, 9), at(18 + i as u32, 10)).unwrap() })
+            .collect();
+        assert_eq!(decide(&req(&p, &s, &three)), Err(EnrolError::LimitReached { limit: 3 }));
+    }
+
+    #[test]
+    fn cancellation_deadline_binds_employees_not_organisers() {
+        let start = at(17, 9);
+        assert!(may_cancel(at(16, 9), start, 24, false).is_ok());
+        assert!(may_cancel(at(16, 10), start, 24, false).is_err());
+        assert!(may_cancel(at(17, 8), start, 24, true).is_ok());
+    }
+
+    #[test]
+    fn audience_kinds() {
+        let (host, other, outsider) = (Uuid::from_u128(1), Uuid::from_u128(2), Uuid::from_u128(3));
+        let participating = [host, other];
+        let mut a = Audience { kind: AudienceKind::All, host_organisation_id: host, listed: vec![] };
+        assert!(a.admits(other, &participating) && !a.admits(outsider, &participating));
+        a.kind = AudienceKind::HostOnly;
+        assert!(a.admits(host, &participating) && !a.admits(other, &participating));
+        a.kind = AudienceKind::Listed;
+        assert!(!a.admits(other, &participating));
+        a.listed = vec![other];
+        assert!(a.admits(other, &participating));
+    }
+
+    #[test]
+    fn promotion_skips_people_whose_seat_is_reserved_for_others() {
+        let (a, b) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let mut seats = Seats {
+            capacity: 2,
+            confirmed: 0,
+            quotas: vec![QuotaUse { quota: Quota { organisation_id: a, seats: 1, release_at: at(16, 9) }, used: 0 }],
+        };
+        let waiting = [
+            Waiting { enrolment_id: Uuid::from_u128(10), organisation_id: b },
+            Waiting { enrolment_id: Uuid::from_u128(11), organisation_id: b },
+            Waiting { enrolment_id: Uuid::from_u128(12), organisation_id: a },
+        ];
+        let promoted = promotions(&mut seats, &waiting, at(10, 9));
+        assert_eq!(promoted, vec![Uuid::from_u128(10), Uuid::from_u128(12)]);
+    }
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        Enrol(usize),
+        Cancel(usize),
+    }
+
+    fn ops() -> impl Strategy<Value = Vec<Op>> {
+        proptest::collection::vec(
+            prop_oneof![(0usize..40).prop_map(Op::Enrol), (0usize..40).prop_map(Op::Cancel)],
+            0..200,
+        )
+    }
+
+    proptest! {
+        /// A model of one session driven by random enrol/cancel sequences: confirmed never exceeds
+        /// capacity, nobody waits while a seat is free, the queue stays in arrival order, and each
+        /// person holds at most one active enrolment.
+        #[test]
+        fn random_enrol_and_cancel_keep_the_invariants(ops in ops(), capacity in 1u32..8) {
+            let p = policy();
+            let org = Uuid::from_u128(1);
+            let mut confirmed: Vec<usize> = vec![];
+            let mut waiting: Vec<usize> = vec![];
+            for op in ops {
+                match op {
+                    Op::Enrol(who) => {
+                        if confirmed.contains(&who) || waiting.contains(&who) {
+                            continue; // enrolling twice returns the existing enrolment
+                        }
+                        let mut s = session(capacity, confirmed.len() as u32, waiting.len() as u32);
+                        s.seats.quotas.clear();
+                        match decide(&req(&p, &s, &[])).unwrap() {
+                            Decision::Confirm => confirmed.push(who),
+                            Decision::Waitlist { position } => {
+                                prop_assert_eq!(position as usize, waiting.len() + 1);
+                                waiting.push(who);
+                            }
+                        }
+                    }
+                    Op::Cancel(who) => {
+                        if let Some(i) = waiting.iter().position(|w| *w == who) {
+                            waiting.remove(i);
+                        } else if let Some(i) = confirmed.iter().position(|c| *c == who) {
+                            confirmed.remove(i);
+                            let mut seats = Seats { capacity, confirmed: confirmed.len() as u32, quotas: vec![] };
+                            let queue: Vec<Waiting> = waiting.iter().map(|w| Waiting { enrolment_id: Uuid::from_u128(*w as u128), organisation_id: org }).collect();
+                            let promoted = promotions(&mut seats, &queue, at(10, 9));
+                            prop_assert!(promoted.len() <= 1);
+                            for id in promoted {
+                                let who = id.as_u128() as usize;
+                                prop_assert_eq!(waiting.first().copied(), Some(who), "first come, first served");
+                                waiting.remove(0);
+                                confirmed.push(who);
+                            }
+                        }
+                    }
+                }
+                prop_assert!(confirmed.len() as u32 <= capacity);
+                prop_assert!(waiting.is_empty() || confirmed.len() as u32 == capacity);
+                let mut all: Vec<usize> = confirmed.iter().chain(waiting.iter()).copied().collect();
+                all.sort_unstable();
+                let n = all.len();
+                all.dedup();
+                prop_assert_eq!(all.len(), n);
+            }
+        }
+    }
+}

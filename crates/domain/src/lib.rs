@@ -1,0 +1,15 @@
+//! Leerweek's domain: the types and rules of a development week that several municipalities share.
+//!
+//! Pure: no IO, no async, no database, no HTTP. Values are parsed at the boundary into the
+//! newtypes of [`text`] and [`session`]; the rules are plain functions in [`enrolment`].
+
+pub mod access;
+pub mod enrolment;
+pub mod event;
+pub mod model;
+pub mod session;
+pub mod text;
+pub mod validation;
+
+pub use model::*;
+pub use validation::{FieldError, Invalid};

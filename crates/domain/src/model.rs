@@ -1,0 +1,127 @@
+//! The small closed vocabularies of the domain, each with its stable wire/storage name.
+
+use crate::validation::Invalid;
+use serde::{Deserialize, Serialize};
+
+macro_rules! vocabulary {
+    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum $name {
+            $($(#[$vdoc])* #[serde(rename = $text)] $variant),+
+        }
+
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            /// The allowed names, for error messages.
+            pub const ALLOWED: &'static str = concat!($($text, " "),+);
+
+            /// The stable name used on the wire and in storage.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            /// Parse a stable name.
+            pub fn parse(raw: &str) -> Result<Self, Invalid> {
+                match raw.trim() {
+                    $($text => Ok($name::$variant),)+
+                    _ => Err(Invalid::NotOneOf { allowed: Self::ALLOWED.trim_end() }),
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+vocabulary!(
+    /// A person's preferred language; Dutch unless they chose English.
+    Language { Nl => "nl", En => "en" }
+);
+
+impl Default for Language {
+    fn default() -> Self {
+        Language::Nl
+    }
+}
+
+impl Language {
+    /// Pick a language from an HTTP `Accept-Language` header: English only when asked for first.
+    pub fn from_accept_language(header: &str) -> Self {
+        let first = header.split(',').next().unwrap_or("").trim().to_ascii_lowercase();
+        if first.starts_with("en") { Language::En } else { Language::Nl }
+    }
+}
+
+vocabulary!(
+    /// Life cycle of a development week.
+    EventStatus { Draft => "draft", Published => "published", Closed => "closed", Archived => "archived" }
+);
+
+impl EventStatus {
+    /// The status that follows in the life cycle, if any: draft → published → closed → archived.
+    pub fn next(self) -> Option<Self> {
+        match self {
+            EventStatus::Draft => Some(EventStatus::Published),
+            EventStatus::Published => Some(EventStatus::Closed),
+            EventStatus::Closed => Some(EventStatus::Archived),
+            EventStatus::Archived => None,
+        }
+    }
+}
+
+vocabulary!(
+    /// Where a workshop takes place.
+    WorkshopFormat { OnSite => "on_site", Online => "online", Hybrid => "hybrid" }
+);
+
+vocabulary!(
+    /// Who may enrol in a workshop.
+    AudienceKind {
+        /// Everyone of every participating organisation.
+        All => "all",
+        /// Only the host organisation's people.
+        HostOnly => "host_only",
+        /// Only the listed organisations' people.
+        Listed => "listed"
+    }
+);
+
+vocabulary!(
+    /// Whether a session or workshop still takes place.
+    SessionStatus { Scheduled => "scheduled", Cancelled => "cancelled" }
+);
+
+vocabulary!(
+    /// State of one enrolment.
+    EnrolmentStatus { Confirmed => "confirmed", Waitlisted => "waitlisted", Cancelled => "cancelled" }
+);
+
+impl EnrolmentStatus {
+    /// Confirmed and waitlisted enrolments are active: they hold a seat or a place in the queue.
+    pub fn is_active(self) -> bool {
+        !matches!(self, EnrolmentStatus::Cancelled)
+    }
+}
+
+vocabulary!(
+    /// Attendance recorded for a confirmed enrolment (used from the attendance issue on).
+    Attendance { Present => "present", Absent => "absent", Excused => "excused" }
+);
+
+vocabulary!(
+    /// Roles beyond employee, which everyone is.
+    Role {
+        /// HR/P&O of a municipality: its workshops, sessions and hosted events.
+        Organiser => "organiser",
+        /// Read-only over the people they manage.
+        Manager => "manager",
+        /// Everything.
+        Admin => "admin"
+    }
+);

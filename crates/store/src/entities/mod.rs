@@ -1,0 +1,18 @@
+//! sea-orm entities, one per table. Rows, not domain types: repositories convert.
+#![allow(missing_docs)]
+
+pub mod api_token;
+pub mod audit;
+pub mod enrolment;
+pub mod event;
+pub mod event_organisation;
+pub mod idempotency_key;
+pub mod org_unit;
+pub mod organisation;
+pub mod outbox;
+pub mod person;
+pub mod person_role;
+pub mod session;
+pub mod session_quota;
+pub mod workshop;
+pub mod workshop_audience;

@@ -1,0 +1,182 @@
+//! Leerweek's storage: sea-orm entities and repositories. This crate owns transactions and
+//! locking; callers never see SQL.
+//!
+//! Writes run in [`Store::write`] transactions. On PostgreSQL rows are locked with
+//! `SELECT … FOR UPDATE` (person before session, always, so no deadlock can form). On SQLite
+//! every write transaction starts `BEGIN IMMEDIATE` behind one in-process gate, so writers
+//! queue in the process instead of spinning on "database is locked".
+
+pub mod entities;
+pub mod enrolments;
+pub mod error;
+pub mod events;
+pub mod outbox;
+pub mod people;
+
+mod audit;
+mod idempotency;
+
+pub use error::{Conflict, StoreError};
+pub use sea_orm::DatabaseConnection;
+
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseTransaction, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
+};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Result of a store operation.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Which database the store talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// Embedded SQLite file.
+    Sqlite,
+    /// PostgreSQL server.
+    Postgres,
+}
+
+/// Connection settings beyond the URL.
+#[derive(Debug, Clone)]
+pub struct StoreOptions {
+    /// Largest number of pooled connections.
+    pub max_connections: u32,
+    /// How long to wait for a pooled connection (and, on SQLite, for a lock held by another process).
+    pub acquire_timeout: Duration,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        Self { max_connections: 16, acquire_timeout: Duration::from_secs(10) }
+    }
+}
+
+/// Handle to the database; cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    db: DatabaseConnection,
+    backend: Backend,
+    write_gate: Arc<tokio::sync::Mutex<()>>,
+}
+
+/// A write transaction. On SQLite it also holds the process's write gate until it ends.
+pub struct WriteTxn {
+    txn: DatabaseTransaction,
+    _gate: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl std::ops::Deref for WriteTxn {
+    type Target = DatabaseTransaction;
+    fn deref(&self) -> &DatabaseTransaction {
+        &self.txn
+    }
+}
+
+impl WriteTxn {
+    /// Commit the transaction.
+    pub async fn commit(self) -> Result<()> {
+        self.txn.commit().await.map_err(StoreError::from)
+    }
+}
+
+impl Store {
+    /// Connect to `url` (`sqlite://…` or `postgres://…`); SQLite runs in WAL mode with a busy timeout.
+    pub async fn connect(url: &str, options: &StoreOptions) -> Result<Self> {
+        let backend = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else {
+            return Err(StoreError::Config(format!(
+                "database URL must start with sqlite:// or postgres://, got {:?}",
+                url.split(':').next().unwrap_or("")
+            )));
+        };
+        if backend == Backend::Sqlite {
+            ensure_sqlite_dir(url)?;
+        }
+        let mut opt = ConnectOptions::new(url.to_owned());
+        opt.max_connections(options.max_connections)
+            .min_connections(1)
+            .acquire_timeout(options.acquire_timeout)
+            .connect_timeout(options.acquire_timeout)
+            .sqlx_logging(false);
+        let busy = options.acquire_timeout;
+        opt.map_sqlx_sqlite_opts(move |o| {
+            o.journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(busy)
+                .foreign_keys(true)
+        });
+        let db = Database::connect(opt).await?;
+        Ok(Self { db, backend, write_gate: Arc::new(tokio::sync::Mutex::new(())) })
+    }
+
+    /// Bring the schema up to date.
+    pub async fn migrate(&self) -> Result<()> {
+        use leerweek_migrations::MigratorTrait;
+        leerweek_migrations::Migrator::up(&self.db, None).await?;
+        Ok(())
+    }
+
+    /// The backend in use.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The connection pool, for reads.
+    pub fn conn(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> Result<()> {
+        self.db.ping().await.map_err(StoreError::from)
+    }
+
+    /// Start a write transaction that holds the write lock from its first statement.
+    pub async fn write(&self) -> Result<WriteTxn> {
+        match self.backend {
+            Backend::Postgres => Ok(WriteTxn { txn: self.db.begin().await?, _gate: None }),
+            Backend::Sqlite => {
+                let gate = self.write_gate.clone().lock_owned().await;
+                let txn = self
+                    .db
+                    .begin_with_options(TransactionOptions {
+                        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                        ..Default::default()
+                    })
+                    .await?;
+                Ok(WriteTxn { txn, _gate: Some(gate) })
+            }
+        }
+    }
+
+    /// Close the pool.
+    pub async fn close(self) -> Result<()> {
+        self.db.close().await.map_err(StoreError::from)
+    }
+
+    pub(crate) fn is_postgres(&self) -> bool {
+        self.backend == Backend::Postgres
+    }
+}
+
+fn ensure_sqlite_dir(url: &str) -> Result<()> {
+    let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+    let path = path.split('?').next().unwrap_or("");
+    if path.is_empty() || path == ":memory:" {
+        return Ok(());
+    }
+    if let Some(parent) = std::path::Path::new(path).parent() {
+        if !parent.as_os_str().is_empty() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| StoreError::Config(format!("cannot create {}: {e}", parent.display())))?;
+        }
+    }
+    Ok(())
+}
+

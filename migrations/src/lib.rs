@@ -1,0 +1,25 @@
+//! Leerweek's migrations: one definition for SQLite and PostgreSQL, one change per file,
+//! never edited after landing. No seed data here.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_organisations_and_people;
+mod m20261122_000002_events_workshops_sessions;
+mod m20261122_000003_enrolments;
+mod m20261122_000004_outbox_audit_idempotency;
+mod util;
+
+/// All migrations, in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261122_000001_organisations_and_people::Migration),
+            Box::new(m20261122_000002_events_workshops_sessions::Migration),
+            Box::new(m20261122_000003_enrolments::Migration),
+            Box::new(m20261122_000004_outbox_audit_idempotency::Migration),
+        ]
+    }
+}
