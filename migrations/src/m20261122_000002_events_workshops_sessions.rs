@@ -29,7 +29,10 @@ impl MigrationTrait for Migration {
                 .check(check("ck_events_dates", "ends_on >= starts_on"))
                 .check(check("ck_events_window", "enrolment_closes_at > enrolment_opens_at"))
                 .check(check("ck_events_deadline", "cancellation_deadline_hours BETWEEN 0 AND 672"))
-                .check(check("ck_events_limit", "max_enrolments_per_person IS NULL OR max_enrolments_per_person BETWEEN 1 AND 100"))
+                .check(check(
+                    "ck_events_limit",
+                    "max_enrolments_per_person IS NULL OR max_enrolments_per_person BETWEEN 1 AND 100",
+                ))
                 .check(check("ck_events_status", "status IN ('draft', 'published', 'closed', 'archived')"))
                 .to_owned(),
         )
@@ -42,7 +45,12 @@ impl MigrationTrait for Migration {
                 .col(uuid("organisation_id", true))
                 .primary_key(Index::create().col(id("event_id")).col(id("organisation_id")))
                 .foreign_key(&mut fk("event_organisations", "event_id", "events", ForeignKeyAction::Cascade))
-                .foreign_key(&mut fk("event_organisations", "organisation_id", "organisations", ForeignKeyAction::Restrict))
+                .foreign_key(&mut fk(
+                    "event_organisations",
+                    "organisation_id",
+                    "organisations",
+                    ForeignKeyAction::Restrict,
+                ))
                 .to_owned(),
         )
         .await?;
@@ -85,7 +93,12 @@ impl MigrationTrait for Migration {
                 .col(uuid("organisation_id", true))
                 .primary_key(Index::create().col(id("workshop_id")).col(id("organisation_id")))
                 .foreign_key(&mut fk("workshop_audience", "workshop_id", "workshops", ForeignKeyAction::Cascade))
-                .foreign_key(&mut fk("workshop_audience", "organisation_id", "organisations", ForeignKeyAction::Restrict))
+                .foreign_key(&mut fk(
+                    "workshop_audience",
+                    "organisation_id",
+                    "organisations",
+                    ForeignKeyAction::Restrict,
+                ))
                 .to_owned(),
         )
         .await?;

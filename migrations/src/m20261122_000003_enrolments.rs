@@ -31,7 +31,10 @@ impl MigrationTrait for Migration {
                 .check(check("ck_enrolments_queue", "(status = 'waitlisted') = (waitlist_seq IS NOT NULL)"))
                 .check(check("ck_enrolments_confirmed_at", "status <> 'confirmed' OR confirmed_at IS NOT NULL"))
                 .check(check("ck_enrolments_cancelled_at", "status <> 'cancelled' OR cancelled_at IS NOT NULL"))
-                .check(check("ck_enrolments_attendance", "attendance IS NULL OR attendance IN ('present', 'absent', 'excused')"))
+                .check(check(
+                    "ck_enrolments_attendance",
+                    "attendance IS NULL OR attendance IN ('present', 'absent', 'excused')",
+                ))
                 .to_owned(),
         )
         .await?;

@@ -16,7 +16,11 @@ pub fn pk(name: &str) -> ColumnDef {
 pub fn uuid(name: &str, required: bool) -> ColumnDef {
     let mut c = ColumnDef::new(id(name));
     c.uuid();
-    if required { c.not_null() } else { c.null() };
+    if required {
+        c.not_null()
+    } else {
+        c.null()
+    };
     c
 }
 
@@ -24,7 +28,11 @@ pub fn uuid(name: &str, required: bool) -> ColumnDef {
 pub fn text(name: &str, required: bool) -> ColumnDef {
     let mut c = ColumnDef::new(id(name));
     c.text();
-    if required { c.not_null() } else { c.null() };
+    if required {
+        c.not_null()
+    } else {
+        c.null()
+    };
     c
 }
 
@@ -32,7 +40,11 @@ pub fn text(name: &str, required: bool) -> ColumnDef {
 pub fn int(name: &str, required: bool) -> ColumnDef {
     let mut c = ColumnDef::new(id(name));
     c.integer();
-    if required { c.not_null() } else { c.null() };
+    if required {
+        c.not_null()
+    } else {
+        c.null()
+    };
     c
 }
 
@@ -40,7 +52,11 @@ pub fn int(name: &str, required: bool) -> ColumnDef {
 pub fn bigint(name: &str, required: bool) -> ColumnDef {
     let mut c = ColumnDef::new(id(name));
     c.big_integer();
-    if required { c.not_null() } else { c.null() };
+    if required {
+        c.not_null()
+    } else {
+        c.null()
+    };
     c
 }
 
@@ -48,7 +64,11 @@ pub fn bigint(name: &str, required: bool) -> ColumnDef {
 pub fn instant(name: &str, required: bool) -> ColumnDef {
     let mut c = ColumnDef::new(id(name));
     c.timestamp_with_time_zone();
-    if required { c.not_null() } else { c.null() };
+    if required {
+        c.not_null()
+    } else {
+        c.null()
+    };
     c
 }
 

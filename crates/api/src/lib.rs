@@ -1,8 +1,25 @@
 //! Leerweek's HTTP API: the axum router, handlers, bearer-token auth, problem+json errors and
 //! the OpenAPI document. Handlers extract, call the store, and map; no SQL here.
 
+pub mod extract;
+pub mod problem;
+pub mod routes;
+
 use axum::Router;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
 use leerweek_store::Store;
+use routes::{enrolments, events, people};
+use std::time::Duration;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// Settings of the HTTP layer.
 #[derive(Debug, Clone)]
@@ -10,12 +27,12 @@ pub struct ApiOptions {
     /// Largest accepted request body, in bytes.
     pub max_body_bytes: usize,
     /// Longest a request may take before it is answered 503.
-    pub request_timeout: std::time::Duration,
+    pub request_timeout: Duration,
 }
 
 impl Default for ApiOptions {
     fn default() -> Self {
-        Self { max_body_bytes: 1024 * 1024, request_timeout: std::time::Duration::from_secs(30) }
+        Self { max_body_bytes: 1024 * 1024, request_timeout: Duration::from_secs(30) }
     }
 }
 
@@ -26,8 +43,116 @@ pub struct AppState {
     pub store: Store,
 }
 
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Leerweek API", description = "Plan a development week shared by municipalities: programme, enrolment, waiting lists.", version = "1"),
+    components(schemas(problem::Problem, problem::FieldProblem)),
+    modifiers(&BearerAuth),
+    security(("bearer" = []))
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The API routes together with their OpenAPI document.
+pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(people::create_organisation, people::list_organisations))
+        .routes(routes!(people::create_unit, people::list_units))
+        .routes(routes!(people::create_person, people::list_people))
+        .routes(routes!(people::get_person))
+        .routes(routes!(people::grant_role))
+        .routes(routes!(people::import_people))
+        .routes(routes!(people::issue_token))
+        .routes(routes!(people::me))
+        .routes(routes!(events::create_event, events::list_events))
+        .routes(routes!(events::get_event, events::update_event))
+        .routes(routes!(events::publish_event))
+        .routes(routes!(events::close_event))
+        .routes(routes!(events::archive_event))
+        .routes(routes!(events::programme))
+        .routes(routes!(events::themes))
+        .routes(routes!(events::create_workshop))
+        .routes(routes!(events::get_workshop, events::update_workshop))
+        .routes(routes!(events::cancel_workshop))
+        .routes(routes!(events::create_session, events::list_sessions))
+        .routes(routes!(events::get_session, events::update_session))
+        .routes(routes!(events::cancel_session))
+        .routes(routes!(enrolments::enrol, enrolments::participants))
+        .routes(routes!(enrolments::get_enrolment, enrolments::cancel))
+        .routes(routes!(enrolments::my_enrolments))
+        .split_for_parts()
+}
+
+/// The OpenAPI document (3.1) of the API.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api().1
+}
+
 /// The whole application: `/api/v1/…`, `/health`, and the frontend.
 pub fn router(store: Store, options: ApiOptions) -> Router {
-    let _ = options;
-    Router::new().with_state(AppState { store })
+    let (api, doc) = api();
+    let doc = std::sync::Arc::new(doc.to_pretty_json().unwrap_or_default());
+    let api = api
+        .route(
+            "/api/v1/openapi.json",
+            get(move || async move { ([(header::CONTENT_TYPE, "application/json")], (*doc).clone()) }),
+        )
+        .fallback(problem::no_route);
+    Router::new()
+        .route("/health", get(health))
+        .merge(api)
+        .fallback(frontend)
+        .layer(axum::middleware::from_fn(problem::localize))
+        .layer(DefaultBodyLimit::max(options.max_body_bytes))
+        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, options.request_timeout))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
+        .layer(TraceLayer::new_for_http())
+        .with_state(AppState { store })
+}
+
+/// Liveness and database reachability.
+async fn health(State(s): State<AppState>) -> Response {
+    match s.store.ping().await {
+        Ok(()) => (StatusCode::OK, axum::Json(serde_json::json!({"status": "ok"}))).into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "health check: database unavailable");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                [(header::RETRY_AFTER, "2")],
+                axum::Json(serde_json::json!({"status": "database unavailable"})),
+            )
+                .into_response()
+        }
+    }
+}
+
+/// The frontend: a placeholder page until the web app lands; every non-API path gets it so
+/// client-side routes work.
+async fn frontend(uri: axum::http::Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        return problem::no_route().await.into_response();
+    }
+    (
+        [(
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
+        )],
+        Html(include_str!("../../../frontend/placeholder/index.html")),
+    )
+        .into_response()
 }

@@ -196,10 +196,10 @@ pub fn decide(r: &EnrolRequest<'_>) -> Result<Decision, EnrolError> {
     if let Some(clash) = r.active.iter().find(|a| a.time.overlaps(&r.session.time)) {
         return Err(EnrolError::Overlap { session_id: clash.session_id });
     }
-    if let Some(limit) = r.policy.max_enrolments_per_person {
-        if r.active.len() as u32 >= limit {
-            return Err(EnrolError::LimitReached { limit });
-        }
+    if let Some(limit) = r.policy.max_enrolments_per_person
+        && r.active.len() as u32 >= limit
+    {
+        return Err(EnrolError::LimitReached { limit });
     }
     if r.session.seats.free_for(r.organisation_id, r.now) > 0 {
         Ok(Decision::Confirm)
@@ -247,13 +247,14 @@ pub fn cancellation_deadline(start: DateTime<Utc>, deadline_hours: u32) -> DateT
 }
 
 /// Whether a cancellation at `now` is allowed. Organisers override the deadline.
-pub fn may_cancel(now: DateTime<Utc>, start: DateTime<Utc>, deadline_hours: u32, by_organiser: bool) -> Result<(), CancelError> {
+pub fn may_cancel(
+    now: DateTime<Utc>,
+    start: DateTime<Utc>,
+    deadline_hours: u32,
+    by_organiser: bool,
+) -> Result<(), CancelError> {
     let deadline = cancellation_deadline(start, deadline_hours);
-    if by_organiser || now <= deadline {
-        Ok(())
-    } else {
-        Err(CancelError::DeadlinePassed { deadline })
-    }
+    if by_organiser || now <= deadline { Ok(()) } else { Err(CancelError::DeadlinePassed { deadline }) }
 }
 
 /// A place on the waiting list, in queue order.
@@ -315,7 +316,14 @@ mod tests {
     }
 
     fn req<'a>(p: &'a EventPolicy, s: &'a SessionFacts, active: &'a [ActiveEnrolment]) -> EnrolRequest<'a> {
-        EnrolRequest { now: at(10, 9), policy: p, session: s, organisation_id: Uuid::from_u128(1), eligible: true, active }
+        EnrolRequest {
+            now: at(10, 9),
+            policy: p,
+            session: s,
+            organisation_id: Uuid::from_u128(1),
+            eligible: true,
+            active,
+        }
     }
 
     #[test]
@@ -349,11 +357,15 @@ mod tests {
         r.eligible = false;
         assert_eq!(decide(&r), Err(EnrolError::NotEligible));
 
-        let clash = [ActiveEnrolment { session_id: Uuid::from_u128(9), time: TimeRange::new(at(17, 11), at(17, 13)).unwrap() }];
+        let clash =
+            [ActiveEnrolment { session_id: Uuid::from_u128(9), time: TimeRange::new(at(17, 11), at(17, 13)).unwrap() }];
         assert_eq!(decide(&req(&p, &s, &clash)), Err(EnrolError::Overlap { session_id: Uuid::from_u128(9) }));
 
         let three: Vec<_> = (0..3)
-            .map(|i| ActiveEnrolment { session_id: Uuid::from_u128(i), time: TimeRange::new(at(18 + i as u32, 9), at(18 + i as u32, 10)).unwrap() })
+            .map(|i| ActiveEnrolment {
+                session_id: Uuid::from_u128(i),
+                time: TimeRange::new(at(18 + i as u32, 9), at(18 + i as u32, 10)).unwrap(),
+            })
             .collect();
         assert_eq!(decide(&req(&p, &s, &three)), Err(EnrolError::LimitReached { limit: 3 }));
     }

@@ -126,7 +126,14 @@ mod tests {
     #[test]
     fn days_are_reckoned_in_the_event_time_zone() {
         let t = Utc.with_ymd_and_hms(2026, 11, 1, 9, 0, 0).unwrap();
-        let s = EventSchedule::new(d("2026-11-16"), d("2026-11-20"), chrono_tz::Europe::Amsterdam, t, t + chrono::Duration::days(1)).unwrap();
+        let s = EventSchedule::new(
+            d("2026-11-16"),
+            d("2026-11-20"),
+            chrono_tz::Europe::Amsterdam,
+            t,
+            t + chrono::Duration::days(1),
+        )
+        .unwrap();
         // 23:30 UTC on the 15th is 00:30 on the 16th in Amsterdam.
         assert!(s.contains_day_of(Utc.with_ymd_and_hms(2026, 11, 15, 23, 30, 0).unwrap()));
         assert!(!s.contains_day_of(Utc.with_ymd_and_hms(2026, 11, 20, 23, 30, 0).unwrap()));

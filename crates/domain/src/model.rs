@@ -44,6 +44,7 @@ vocabulary!(
     Language { Nl => "nl", En => "en" }
 );
 
+#[allow(clippy::derivable_impls)] // the macro cannot carry #[default]
 impl Default for Language {
     fn default() -> Self {
         Language::Nl

@@ -118,11 +118,7 @@ impl EmailAddress {
                     && !l.ends_with('-')
                     && l.chars().all(|c| c.is_alphanumeric() || c == '-')
             });
-        if ok_local && ok_domain {
-            Ok(Self(s))
-        } else {
-            Err(Invalid::NotAnEmail)
-        }
+        if ok_local && ok_domain { Ok(Self(s)) } else { Err(Invalid::NotAnEmail) }
     }
 
     /// The address.
@@ -154,9 +150,7 @@ impl OnlineUrl {
         }
         let rest = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://"));
         match rest {
-            Some(host) if !host.is_empty() && !host.contains(char::is_whitespace) => {
-                Ok(Self(s.to_owned()))
-            }
+            Some(host) if !host.is_empty() && !host.contains(char::is_whitespace) => Ok(Self(s.to_owned())),
             _ => Err(Invalid::NotAUrl),
         }
     }

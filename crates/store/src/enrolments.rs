@@ -8,12 +8,16 @@ use crate::{Conflict, Result, Store, StoreError, audit, idempotency};
 use chrono::{DateTime, Utc};
 use leerweek_domain::access::Actor;
 use leerweek_domain::enrolment::{
-    ActiveEnrolment, Audience, Decision, EnrolRequest, SessionFacts, Waiting, decide, may_cancel, promotion_open, promotions,
+    ActiveEnrolment, Audience, Decision, EnrolRequest, SessionFacts, Waiting, decide, may_cancel, promotion_open,
+    promotions,
 };
 use leerweek_domain::session::TimeRange;
 use leerweek_domain::{AudienceKind, EnrolmentStatus, SessionStatus};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    Set,
+};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -68,14 +72,19 @@ pub async fn enrol(
             if stored.fingerprint != fingerprint(session_id, person_id) {
                 return Err(Conflict::IdempotencyKeyReused.into());
             }
-            let id: Option<Uuid> = stored.body.get("enrolment_id").and_then(|v| v.as_str()).and_then(|s| s.parse().ok());
+            let id: Option<Uuid> =
+                stored.body.get("enrolment_id").and_then(|v| v.as_str()).and_then(|s| s.parse().ok());
             let position = stored.body.get("waitlist_position").and_then(|v| v.as_u64()).map(|p| p as u32);
             if let Some(e) = match id {
                 Some(id) => enrolment::Entity::find_by_id(id).one(&*txn).await?,
                 None => None,
             } {
                 let status = stored.body.get("status").and_then(|v| v.as_str()).unwrap_or("confirmed").to_owned();
-                return Ok(EnrolOutcome { enrolment: enrolment::Model { status, ..e }, waitlist_position: position, created: true });
+                return Ok(EnrolOutcome {
+                    enrolment: enrolment::Model { status, ..e },
+                    waitlist_position: position,
+                    created: true,
+                });
             }
         }
     }
@@ -85,12 +94,16 @@ pub async fn enrol(
     if !can_see(actor, &event) {
         return Err(StoreError::NotFound("session"));
     }
-    let w = workshop::Entity::find_by_id(session.workshop_id).one(&*txn).await?.ok_or(StoreError::NotFound("session"))?;
+    let w =
+        workshop::Entity::find_by_id(session.workshop_id).one(&*txn).await?.ok_or(StoreError::NotFound("session"))?;
     let person = match person {
         Some(p) => p,
         None => return Err(StoreError::UnknownReference { field: "person_id".into() }),
     };
-    if person.id != actor.person_id && !actor.organises_for(person.organisation_id) && !actor.organises_for(w.host_organisation_id) {
+    if person.id != actor.person_id
+        && !actor.organises_for(person.organisation_id)
+        && !actor.organises_for(w.host_organisation_id)
+    {
         return Err(StoreError::UnknownReference { field: "person_id".into() });
     }
 
@@ -132,10 +145,26 @@ pub async fn enrol(
     let active = active_in_event(&*txn, person.id, event.event.id).await?;
     let time = TimeRange::new(session.starts_at, session.ends_at)?;
     let quotas = quota_use(&*txn, session.id).await?;
-    let status = if w.status == SessionStatus::Cancelled.as_str() { SessionStatus::Cancelled } else { SessionStatus::parse(&session.status).unwrap_or(SessionStatus::Cancelled) };
-    let facts = SessionFacts { status, time, seats: seats_of(&session, quotas), waitlist_len: Ord::max(session.waitlist_count, 0) as u32 };
+    let status = if w.status == SessionStatus::Cancelled.as_str() {
+        SessionStatus::Cancelled
+    } else {
+        SessionStatus::parse(&session.status).unwrap_or(SessionStatus::Cancelled)
+    };
+    let facts = SessionFacts {
+        status,
+        time,
+        seats: seats_of(&session, quotas),
+        waitlist_len: Ord::max(session.waitlist_count, 0) as u32,
+    };
     let policy = policy_of(&event.event);
-    let decision = decide(&EnrolRequest { now, policy: &policy, session: &facts, organisation_id: person.organisation_id, eligible, active: &active })?;
+    let decision = decide(&EnrolRequest {
+        now,
+        policy: &policy,
+        session: &facts,
+        organisation_id: person.organisation_id,
+        eligible,
+        active: &active,
+    })?;
 
     let (status, seq, position) = match decision {
         Decision::Confirm => (EnrolmentStatus::Confirmed, None, None),
@@ -158,16 +187,37 @@ pub async fn enrol(
     .await?;
     let counter = session::Entity::update_many().filter(session::Column::Id.eq(session_id));
     let counter = match status {
-        EnrolmentStatus::Confirmed => counter.col_expr(session::Column::ConfirmedCount, Expr::col(session::Column::ConfirmedCount).add(1)),
+        EnrolmentStatus::Confirmed => {
+            counter.col_expr(session::Column::ConfirmedCount, Expr::col(session::Column::ConfirmedCount).add(1))
+        }
         _ => counter
             .col_expr(session::Column::WaitlistCount, Expr::col(session::Column::WaitlistCount).add(1))
             .col_expr(session::Column::WaitlistNext, Expr::col(session::Column::WaitlistNext).add(1)),
     };
     counter.exec(&*txn).await?;
-    let kind = if status == EnrolmentStatus::Confirmed { MailKind::EnrolmentConfirmed } else { MailKind::EnrolmentWaitlisted };
-    outbox::enqueue(&*txn, kind, person.id, Some(session_id), Some(e.id), serde_json::json!({"waitlist_position": position}), now).await?;
+    let kind =
+        if status == EnrolmentStatus::Confirmed { MailKind::EnrolmentConfirmed } else { MailKind::EnrolmentWaitlisted };
+    outbox::enqueue(
+        &*txn,
+        kind,
+        person.id,
+        Some(session_id),
+        Some(e.id),
+        serde_json::json!({"waitlist_position": position}),
+        now,
+    )
+    .await?;
     if person.id != actor.person_id {
-        audit::record(&*txn, Some(actor.person_id), "enrolment.create", "enrolment", e.id, None::<&()>, Some(&e), now).await?;
+        audit::record(
+            &*txn,
+            Some(actor.person_id),
+            "enrolment.create",
+            ("enrolment", e.id),
+            None::<&()>,
+            Some(&e),
+            now,
+        )
+        .await?;
     }
     if let Some(key) = idempotency_key {
         let body = serde_json::json!({"enrolment_id": e.id, "status": e.status, "waitlist_position": position});
@@ -188,10 +238,13 @@ async fn active_in_event(c: &impl ConnectionTrait, person_id: Uuid, event_id: Uu
     if mine.is_empty() {
         return Ok(vec![]);
     }
-    let sessions = session::Entity::find().filter(session::Column::Id.is_in(mine.iter().map(|e| e.session_id))).all(c).await?;
+    let sessions =
+        session::Entity::find().filter(session::Column::Id.is_in(mine.iter().map(|e| e.session_id))).all(c).await?;
     Ok(sessions
         .into_iter()
-        .filter_map(|s| TimeRange::new(s.starts_at, s.ends_at).ok().map(|time| ActiveEnrolment { session_id: s.id, time }))
+        .filter_map(|s| {
+            TimeRange::new(s.starts_at, s.ends_at).ok().map(|time| ActiveEnrolment { session_id: s.id, time })
+        })
         .collect())
 }
 
@@ -228,7 +281,16 @@ pub(crate) async fn promote_waiting(c: &impl ConnectionTrait, s: &session::Model
         am.waitlist_seq = Set(None);
         am.confirmed_at = Set(Some(now));
         am.update(c).await?;
-        outbox::enqueue(c, MailKind::EnrolmentPromoted, e.person_id, Some(s.id), Some(e.id), serde_json::json!({}), now).await?;
+        outbox::enqueue(
+            c,
+            MailKind::EnrolmentPromoted,
+            e.person_id,
+            Some(s.id),
+            Some(e.id),
+            serde_json::json!({}),
+            now,
+        )
+        .await?;
     }
     let n = promoted.len() as i32;
     if n > 0 {
@@ -303,9 +365,27 @@ pub async fn cancel(store: &Store, actor: &Actor, id: Uuid, now: DateTime<Utc>) 
         .filter(session::Column::Id.eq(s.id))
         .exec(&*txn)
         .await?;
-    outbox::enqueue(&*txn, MailKind::EnrolmentCancelled, e.person_id, Some(s.id), Some(e.id), serde_json::json!({"by_organiser": e.person_id != actor.person_id}), now).await?;
+    outbox::enqueue(
+        &*txn,
+        MailKind::EnrolmentCancelled,
+        e.person_id,
+        Some(s.id),
+        Some(e.id),
+        serde_json::json!({"by_organiser": e.person_id != actor.person_id}),
+        now,
+    )
+    .await?;
     if e.person_id != actor.person_id {
-        audit::record(&*txn, Some(actor.person_id), "enrolment.cancel", "enrolment", e.id, Some(&e), Some(&cancelled), now).await?;
+        audit::record(
+            &*txn,
+            Some(actor.person_id),
+            "enrolment.cancel",
+            ("enrolment", e.id),
+            Some(&e),
+            Some(&cancelled),
+            now,
+        )
+        .await?;
     }
     if was_confirmed {
         let s = session::Entity::find_by_id(s.id).one(&*txn).await?.ok_or(StoreError::NotFound("enrolment"))?;
@@ -316,7 +396,12 @@ pub async fn cancel(store: &Store, actor: &Actor, id: Uuid, now: DateTime<Utc>) 
 }
 
 /// Cancel every active enrolment of a session (the session is being cancelled) and tell each person.
-pub(crate) async fn cancel_all_in_session(c: &impl ConnectionTrait, actor: &Actor, session_id: Uuid, now: DateTime<Utc>) -> Result<()> {
+pub(crate) async fn cancel_all_in_session(
+    c: &impl ConnectionTrait,
+    actor: &Actor,
+    session_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<()> {
     let active = enrolment::Entity::find()
         .filter(enrolment::Column::SessionId.eq(session_id))
         .filter(enrolment::Column::Status.ne("cancelled"))
@@ -329,7 +414,16 @@ pub(crate) async fn cancel_all_in_session(c: &impl ConnectionTrait, actor: &Acto
         am.cancelled_at = Set(Some(now));
         am.cancelled_by = Set(Some(actor.person_id));
         am.update(c).await?;
-        outbox::enqueue(c, MailKind::SessionCancelled, e.person_id, Some(session_id), Some(e.id), serde_json::json!({}), now).await?;
+        outbox::enqueue(
+            c,
+            MailKind::SessionCancelled,
+            e.person_id,
+            Some(session_id),
+            Some(e.id),
+            serde_json::json!({}),
+            now,
+        )
+        .await?;
     }
     Ok(())
 }
@@ -396,10 +490,16 @@ async fn views(c: &impl ConnectionTrait, rows: Vec<enrolment::Model>, with_peopl
     for e in rows {
         let Some(s) = sessions.get(&e.session_id) else { continue };
         let Some(w) = workshops.get(&s.workshop_id) else { continue };
-        let waitlist_position = e
-            .waitlist_seq
-            .and_then(|seq| queues.get(&e.session_id).and_then(|q| q.iter().position(|x| *x == seq)).map(|p| p as u32 + 1));
-        out.push(EnrolmentView { person: people.get(&e.person_id).cloned(), session: s.clone(), workshop: w.clone(), waitlist_position, enrolment: e });
+        let waitlist_position = e.waitlist_seq.and_then(|seq| {
+            queues.get(&e.session_id).and_then(|q| q.iter().position(|x| *x == seq)).map(|p| p as u32 + 1)
+        });
+        out.push(EnrolmentView {
+            person: people.get(&e.person_id).cloned(),
+            session: s.clone(),
+            workshop: w.clone(),
+            waitlist_position,
+            enrolment: e,
+        });
     }
     Ok(out)
 }
@@ -424,7 +524,8 @@ pub async fn participants(store: &Store, actor: &Actor, session_id: Uuid) -> Res
     if !can_see(actor, &e) {
         return Err(StoreError::NotFound("session"));
     }
-    let w = workshop::Entity::find_by_id(s.workshop_id).one(store.conn()).await?.ok_or(StoreError::NotFound("session"))?;
+    let w =
+        workshop::Entity::find_by_id(s.workshop_id).one(store.conn()).await?.ok_or(StoreError::NotFound("session"))?;
     if !actor.organises_for(w.host_organisation_id) {
         return Err(StoreError::Forbidden);
     }

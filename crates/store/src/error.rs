@@ -77,9 +77,7 @@ impl Conflict {
                     format!("De capaciteit kan niet lager worden dan de {confirmed} bevestigde inschrijvingen.")
                 }
                 Conflict::StatusTransition { from, to } => format!("De status kan niet van {from} naar {to}."),
-                Conflict::IdempotencyKeyReused => {
-                    "Deze Idempotency-Key is al gebruikt voor een ander verzoek.".into()
-                }
+                Conflict::IdempotencyKeyReused => "Deze Idempotency-Key is al gebruikt voor een ander verzoek.".into(),
                 Conflict::Cancelled => "Dit is geannuleerd en kan niet meer worden gewijzigd.".into(),
                 Conflict::Duplicate => "Dit botst met bestaande gegevens.".into(),
             },

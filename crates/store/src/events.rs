@@ -1,7 +1,9 @@
 //! Development weeks, workshops and sessions: creation, changes, and the programme.
 
-use crate::entities::{enrolment, event, event_organisation, organisation, person, session, session_quota, workshop, workshop_audience};
 use crate::enrolments::{cancel_all_in_session, promote_waiting};
+use crate::entities::{
+    enrolment, event, event_organisation, organisation, person, session, session_quota, workshop, workshop_audience,
+};
 use crate::outbox::{self, MailKind};
 use crate::{Conflict, Result, Store, StoreError, audit};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -102,7 +104,7 @@ pub async fn create_event(store: &Store, actor: &Actor, e: NewEvent, now: DateTi
     for org in &e.organisation_ids {
         event_organisation::ActiveModel { event_id: Set(m.id), organisation_id: Set(*org) }.insert(&*txn).await?;
     }
-    audit::record(&*txn, Some(actor.person_id), "event.create", "event", m.id, None::<&()>, Some(&m), now).await?;
+    audit::record(&*txn, Some(actor.person_id), "event.create", ("event", m.id), None::<&()>, Some(&m), now).await?;
     txn.commit().await?;
     Ok(EventView { event: m, organisation_ids: e.organisation_ids })
 }
@@ -185,7 +187,13 @@ fn editable_event(actor: &Actor, e: &EventView) -> Result<()> {
 }
 
 /// Change an event (its organisers and admins).
-pub async fn update_event(store: &Store, actor: &Actor, id: Uuid, p: EventPatch, now: DateTime<Utc>) -> Result<EventView> {
+pub async fn update_event(
+    store: &Store,
+    actor: &Actor,
+    id: Uuid,
+    p: EventPatch,
+    now: DateTime<Utc>,
+) -> Result<EventView> {
     if let Some(orgs) = &p.organisation_ids {
         check_organisations(store.conn(), orgs, "organisation_ids").await?;
     }
@@ -224,20 +232,29 @@ pub async fn update_event(store: &Store, actor: &Actor, id: Uuid, p: EventPatch,
             // An organiser may not remove their own organisation from the week.
             return Err(StoreError::Forbidden);
         }
-        event_organisation::Entity::delete_many().filter(event_organisation::Column::EventId.eq(id)).exec(&*txn).await?;
+        event_organisation::Entity::delete_many()
+            .filter(event_organisation::Column::EventId.eq(id))
+            .exec(&*txn)
+            .await?;
         for org in &orgs {
             event_organisation::ActiveModel { event_id: Set(id), organisation_id: Set(*org) }.insert(&*txn).await?;
         }
         organisation_ids = orgs;
     }
-    audit::record(&*txn, Some(actor.person_id), "event.update", "event", id, Some(e), Some(&updated), now).await?;
+    audit::record(&*txn, Some(actor.person_id), "event.update", ("event", id), Some(e), Some(&updated), now).await?;
     txn.commit().await?;
     Ok(EventView { event: updated, organisation_ids })
 }
 
 /// Move an event along its life cycle (draft → published → closed → archived). Asking for the
 /// status it already has changes nothing.
-pub async fn set_event_status(store: &Store, actor: &Actor, id: Uuid, to: EventStatus, now: DateTime<Utc>) -> Result<EventView> {
+pub async fn set_event_status(
+    store: &Store,
+    actor: &Actor,
+    id: Uuid,
+    to: EventStatus,
+    now: DateTime<Utc>,
+) -> Result<EventView> {
     let txn = store.write().await?;
     let current = load_event(&*txn, id).await?.ok_or(StoreError::NotFound("event"))?;
     editable_event(actor, &current)?;
@@ -252,7 +269,16 @@ pub async fn set_event_status(store: &Store, actor: &Actor, id: Uuid, to: EventS
     am.status = Set(to.as_str().to_owned());
     am.updated_at = Set(now);
     let updated = am.update(&*txn).await?;
-    audit::record(&*txn, Some(actor.person_id), "event.status", "event", id, Some(&from.as_str()), Some(&to.as_str()), now).await?;
+    audit::record(
+        &*txn,
+        Some(actor.person_id),
+        "event.status",
+        ("event", id),
+        Some(&from.as_str()),
+        Some(&to.as_str()),
+        now,
+    )
+    .await?;
     txn.commit().await?;
     Ok(EventView { event: updated, organisation_ids: current.organisation_ids })
 }
@@ -305,7 +331,13 @@ fn check_audience(kind: AudienceKind, listed: &[Uuid], participating: &[Uuid]) -
 }
 
 /// Add a workshop to an event. The host must take part in the event; the actor must organise for the host.
-pub async fn create_workshop(store: &Store, actor: &Actor, event_id: Uuid, w: NewWorkshop, now: DateTime<Utc>) -> Result<WorkshopView> {
+pub async fn create_workshop(
+    store: &Store,
+    actor: &Actor,
+    event_id: Uuid,
+    w: NewWorkshop,
+    now: DateTime<Utc>,
+) -> Result<WorkshopView> {
     let txn = store.write().await?;
     let e = load_event(&*txn, event_id).await?.filter(|e| can_see(actor, e)).ok_or(StoreError::NotFound("event"))?;
     if !e.organisation_ids.contains(&w.host_organisation_id) {
@@ -335,7 +367,8 @@ pub async fn create_workshop(store: &Store, actor: &Actor, event_id: Uuid, w: Ne
     for org in &w.audience_organisation_ids {
         workshop_audience::ActiveModel { workshop_id: Set(m.id), organisation_id: Set(*org) }.insert(&*txn).await?;
     }
-    audit::record(&*txn, Some(actor.person_id), "workshop.create", "workshop", m.id, None::<&()>, Some(&m), now).await?;
+    audit::record(&*txn, Some(actor.person_id), "workshop.create", ("workshop", m.id), None::<&()>, Some(&m), now)
+        .await?;
     txn.commit().await?;
     Ok(WorkshopView { workshop: m, audience_organisation_ids: w.audience_organisation_ids })
 }
@@ -392,7 +425,13 @@ pub struct WorkshopPatch {
 }
 
 /// Change a workshop (organisers of its host, admins).
-pub async fn update_workshop(store: &Store, actor: &Actor, id: Uuid, p: WorkshopPatch, now: DateTime<Utc>) -> Result<WorkshopView> {
+pub async fn update_workshop(
+    store: &Store,
+    actor: &Actor,
+    id: Uuid,
+    p: WorkshopPatch,
+    now: DateTime<Utc>,
+) -> Result<WorkshopView> {
     let txn = store.write().await?;
     let (w, e) = editable_workshop(&*txn, actor, id).await?;
     if w.workshop.status == SessionStatus::Cancelled.as_str() {
@@ -421,7 +460,10 @@ pub async fn update_workshop(store: &Store, actor: &Actor, id: Uuid, p: Workshop
     if let Some((kind, orgs)) = p.audience {
         check_audience(kind, &orgs, &e.organisation_ids)?;
         am.audience = Set(kind.as_str().to_owned());
-        workshop_audience::Entity::delete_many().filter(workshop_audience::Column::WorkshopId.eq(id)).exec(&*txn).await?;
+        workshop_audience::Entity::delete_many()
+            .filter(workshop_audience::Column::WorkshopId.eq(id))
+            .exec(&*txn)
+            .await?;
         for org in &orgs {
             workshop_audience::ActiveModel { workshop_id: Set(id), organisation_id: Set(*org) }.insert(&*txn).await?;
         }
@@ -429,7 +471,16 @@ pub async fn update_workshop(store: &Store, actor: &Actor, id: Uuid, p: Workshop
     }
     am.updated_at = Set(now);
     let updated = am.update(&*txn).await?;
-    audit::record(&*txn, Some(actor.person_id), "workshop.update", "workshop", id, Some(&w.workshop), Some(&updated), now).await?;
+    audit::record(
+        &*txn,
+        Some(actor.person_id),
+        "workshop.update",
+        ("workshop", id),
+        Some(&w.workshop),
+        Some(&updated),
+        now,
+    )
+    .await?;
     txn.commit().await?;
     Ok(WorkshopView { workshop: updated, audience_organisation_ids: listed })
 }
@@ -451,7 +502,16 @@ pub async fn cancel_workshop(store: &Store, actor: &Actor, id: Uuid, now: DateTi
     am.status = Set(SessionStatus::Cancelled.as_str().to_owned());
     am.updated_at = Set(now);
     let updated = am.update(&*txn).await?;
-    audit::record(&*txn, Some(actor.person_id), "workshop.cancel", "workshop", id, Some(&w.workshop), Some(&updated), now).await?;
+    audit::record(
+        &*txn,
+        Some(actor.person_id),
+        "workshop.cancel",
+        ("workshop", id),
+        Some(&w.workshop),
+        Some(&updated),
+        now,
+    )
+    .await?;
     txn.commit().await?;
     Ok(WorkshopView { workshop: updated, audience_organisation_ids: w.audience_organisation_ids })
 }
@@ -522,13 +582,25 @@ fn text_of(t: &Option<ShortText>) -> Option<String> {
 }
 
 /// Add a session to a workshop.
-pub async fn create_session(store: &Store, actor: &Actor, workshop_id: Uuid, s: NewSession, now: DateTime<Utc>) -> Result<SessionView> {
+pub async fn create_session(
+    store: &Store,
+    actor: &Actor,
+    workshop_id: Uuid,
+    s: NewSession,
+    now: DateTime<Utc>,
+) -> Result<SessionView> {
     let txn = store.write().await?;
     let (w, e) = editable_workshop(&*txn, actor, workshop_id).await?;
     if w.workshop.status == SessionStatus::Cancelled.as_str() {
         return Err(Conflict::Cancelled.into());
     }
-    let schedule = EventSchedule::new(e.event.starts_on, e.event.ends_on, e.time_zone(), e.event.enrolment_opens_at, e.event.enrolment_closes_at)?;
+    let schedule = EventSchedule::new(
+        e.event.starts_on,
+        e.event.ends_on,
+        e.time_zone(),
+        e.event.enrolment_opens_at,
+        e.event.enrolment_closes_at,
+    )?;
     if !schedule.contains_day_of(s.time.start()) {
         return Err(FieldError::new("starts_at", Invalid::Outside { what: "the days of the event" }).into());
     }
@@ -557,7 +629,8 @@ pub async fn create_session(store: &Store, actor: &Actor, workshop_id: Uuid, s: 
     .insert(&*txn)
     .await?;
     insert_quotas(&*txn, m.id, &quotas).await?;
-    audit::record(&*txn, Some(actor.person_id), "session.create", "session", m.id, None::<&()>, Some(&m), now).await?;
+    audit::record(&*txn, Some(actor.person_id), "session.create", ("session", m.id), None::<&()>, Some(&m), now)
+        .await?;
     txn.commit().await?;
     let quotas = quotas.into_iter().map(|quota| QuotaUse { quota, used: 0 }).collect::<Vec<_>>();
     let seats = Seats { capacity: m.capacity as u32, confirmed: 0, quotas: quotas.clone() };
@@ -624,7 +697,8 @@ pub async fn get_session(store: &Store, actor: &Actor, id: Uuid, now: DateTime<U
     if !can_see(actor, &e) {
         return Err(StoreError::NotFound("session"));
     }
-    let w = workshop::Entity::find_by_id(s.workshop_id).one(store.conn()).await?.ok_or(StoreError::NotFound("session"))?;
+    let w =
+        workshop::Entity::find_by_id(s.workshop_id).one(store.conn()).await?.ok_or(StoreError::NotFound("session"))?;
     let quotas = quota_use(store.conn(), id).await?;
     let seats = seats_of(&s, quotas.clone());
     Ok(SessionView { seats_left: seats.free_for(actor.organisation_id, now), session: s, workshop: w, quotas })
@@ -650,7 +724,13 @@ pub struct SessionPatch {
 /// Change a session. A change of time or place raises its calendar sequence and tells
 /// everyone enrolled; more capacity promotes from the waiting list; less than the confirmed
 /// enrolments is refused.
-pub async fn update_session(store: &Store, actor: &Actor, id: Uuid, p: SessionPatch, now: DateTime<Utc>) -> Result<SessionView> {
+pub async fn update_session(
+    store: &Store,
+    actor: &Actor,
+    id: Uuid,
+    p: SessionPatch,
+    now: DateTime<Utc>,
+) -> Result<SessionView> {
     let txn = store.write().await?;
     let s = lock_session(&*txn, store, id).await?.ok_or(StoreError::NotFound("session"))?;
     let (w, e) = editable_workshop(&*txn, actor, s.workshop_id).await.map_err(|err| match err {
@@ -661,7 +741,13 @@ pub async fn update_session(store: &Store, actor: &Actor, id: Uuid, p: SessionPa
         return Err(Conflict::Cancelled.into());
     }
     let time = TimeRange::new(p.starts_at.unwrap_or(s.starts_at), p.ends_at.unwrap_or(s.ends_at))?;
-    let schedule = EventSchedule::new(e.event.starts_on, e.event.ends_on, e.time_zone(), e.event.enrolment_opens_at, e.event.enrolment_closes_at)?;
+    let schedule = EventSchedule::new(
+        e.event.starts_on,
+        e.event.ends_on,
+        e.time_zone(),
+        e.event.enrolment_opens_at,
+        e.event.enrolment_closes_at,
+    )?;
     if !schedule.contains_day_of(time.start()) {
         return Err(FieldError::new("starts_at", Invalid::Outside { what: "the days of the event" }).into());
     }
@@ -688,7 +774,11 @@ pub async fn update_session(store: &Store, actor: &Actor, id: Uuid, p: SessionPa
         session_quota::Entity::delete_many().filter(session_quota::Column::SessionId.eq(id)).exec(&*txn).await?;
         insert_quotas(&*txn, id, &parsed).await?;
     } else {
-        let current: Vec<_> = quota_use(&*txn, id).await?.into_iter().map(|q| (q.quota.organisation_id, q.quota.seats as i64, q.quota.release_at)).collect();
+        let current: Vec<_> = quota_use(&*txn, id)
+            .await?
+            .into_iter()
+            .map(|q| (q.quota.organisation_id, q.quota.seats as i64, q.quota.release_at))
+            .collect();
         leerweek_domain::session::validate_quotas(capacity, &current)?;
     }
     let moved = time.start() != s.starts_at
@@ -717,17 +807,32 @@ pub async fn update_session(store: &Store, actor: &Actor, id: Uuid, p: SessionPa
             .all(&*txn)
             .await?;
         for en in active {
-            outbox::enqueue(&*txn, MailKind::SessionChanged, en.person_id, Some(id), Some(en.id), serde_json::json!({"sequence": updated.sequence}), now).await?;
+            outbox::enqueue(
+                &*txn,
+                MailKind::SessionChanged,
+                en.person_id,
+                Some(id),
+                Some(en.id),
+                serde_json::json!({"sequence": updated.sequence}),
+                now,
+            )
+            .await?;
         }
     }
     if promote_waiting(&*txn, &updated, now).await? > 0 {
         updated = session::Entity::find_by_id(id).one(&*txn).await?.ok_or(StoreError::NotFound("session"))?;
     }
-    audit::record(&*txn, Some(actor.person_id), "session.update", "session", id, Some(&s), Some(&updated), now).await?;
+    audit::record(&*txn, Some(actor.person_id), "session.update", ("session", id), Some(&s), Some(&updated), now)
+        .await?;
     let quotas = quota_use(&*txn, id).await?;
     txn.commit().await?;
     let seats = seats_of(&updated, quotas.clone());
-    Ok(SessionView { seats_left: seats.free_for(actor.organisation_id, now), session: updated, workshop: w.workshop, quotas })
+    Ok(SessionView {
+        seats_left: seats.free_for(actor.organisation_id, now),
+        session: updated,
+        workshop: w.workshop,
+        quotas,
+    })
 }
 
 /// Lock a session row for the rest of the transaction (PostgreSQL `FOR UPDATE`; SQLite holds the write lock already).
@@ -745,12 +850,18 @@ pub async fn cancel_session(store: &Store, actor: &Actor, id: Uuid, now: DateTim
         StoreError::NotFound(_) => StoreError::NotFound("session"),
         other => other,
     })?;
-    let updated = if s.status == SessionStatus::Cancelled.as_str() { s } else { cancel_session_in(&*txn, actor, s, now).await? };
+    let updated =
+        if s.status == SessionStatus::Cancelled.as_str() { s } else { cancel_session_in(&*txn, actor, s, now).await? };
     txn.commit().await?;
     Ok(SessionView { seats_left: 0, session: updated, workshop: w.workshop, quotas: vec![] })
 }
 
-async fn cancel_session_in(c: &impl ConnectionTrait, actor: &Actor, s: session::Model, now: DateTime<Utc>) -> Result<session::Model> {
+async fn cancel_session_in(
+    c: &impl ConnectionTrait,
+    actor: &Actor,
+    s: session::Model,
+    now: DateTime<Utc>,
+) -> Result<session::Model> {
     cancel_all_in_session(c, actor, s.id, now).await?;
     let mut am: session::ActiveModel = s.clone().into();
     am.status = Set(SessionStatus::Cancelled.as_str().to_owned());
@@ -759,7 +870,7 @@ async fn cancel_session_in(c: &impl ConnectionTrait, actor: &Actor, s: session::
     am.sequence = Set(s.sequence + 1);
     am.updated_at = Set(now);
     let updated = am.update(c).await?;
-    audit::record(c, Some(actor.person_id), "session.cancel", "session", s.id, Some(&s), Some(&updated), now).await?;
+    audit::record(c, Some(actor.person_id), "session.cancel", ("session", s.id), Some(&s), Some(&updated), now).await?;
     Ok(updated)
 }
 
@@ -793,7 +904,13 @@ pub struct ProgrammeItem {
 
 /// The programme of an event: scheduled sessions of scheduled workshops, by start time, with
 /// live seat counts. Cancelled ones are left out.
-pub async fn programme(store: &Store, actor: &Actor, event_id: Uuid, f: &ProgrammeFilter, now: DateTime<Utc>) -> Result<(EventView, Vec<ProgrammeItem>)> {
+pub async fn programme(
+    store: &Store,
+    actor: &Actor,
+    event_id: Uuid,
+    f: &ProgrammeFilter,
+    now: DateTime<Utc>,
+) -> Result<(EventView, Vec<ProgrammeItem>)> {
     let e = get_event(store, actor, event_id).await?;
     let tz = e.time_zone();
     let workshops: HashMap<Uuid, workshop::Model> = workshop::Entity::find()
@@ -874,4 +991,3 @@ pub async fn sessions_of_workshop(store: &Store, actor: &Actor, workshop_id: Uui
         .all(store.conn())
         .await?)
 }
-

@@ -6,8 +6,8 @@
 //! every write transaction starts `BEGIN IMMEDIATE` behind one in-process gate, so writers
 //! queue in the process instead of spinning on "database is locked".
 
-pub mod entities;
 pub mod enrolments;
+pub mod entities;
 pub mod error;
 pub mod events;
 pub mod outbox;
@@ -21,8 +21,7 @@ pub use sea_orm::DatabaseConnection;
 
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, Database, DatabaseTransaction, SqliteTransactionMode,
-    TransactionOptions, TransactionTrait,
+    ConnectOptions, Database, DatabaseTransaction, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 use std::sync::Arc;
 use std::time::Duration;
@@ -179,4 +178,3 @@ fn ensure_sqlite_dir(url: &str) -> Result<()> {
     }
     Ok(())
 }
-

@@ -9,8 +9,8 @@ use leerweek_domain::text::{EmailAddress, Name};
 use leerweek_domain::{FieldError, Invalid, Language, Role};
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    Set,
 };
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
@@ -20,13 +20,27 @@ use uuid::Uuid;
 pub const ADMIN_ORGANISATION: &str = "Leerweek beheer";
 
 /// Create an organisation (admins only).
-pub async fn create_organisation(store: &Store, actor: &Actor, name: Name, now: DateTime<Utc>) -> Result<organisation::Model> {
+pub async fn create_organisation(
+    store: &Store,
+    actor: &Actor,
+    name: Name,
+    now: DateTime<Utc>,
+) -> Result<organisation::Model> {
     if !actor.is_admin() {
         return Err(StoreError::Forbidden);
     }
     let txn = store.write().await?;
     let m = insert_organisation(&*txn, name.as_str(), now).await?;
-    audit::record(&*txn, Some(actor.person_id), "organisation.create", "organisation", m.id, None::<&()>, Some(&m), now).await?;
+    audit::record(
+        &*txn,
+        Some(actor.person_id),
+        "organisation.create",
+        ("organisation", m.id),
+        None::<&()>,
+        Some(&m),
+        now,
+    )
+    .await?;
     txn.commit().await?;
     Ok(m)
 }
@@ -75,7 +89,8 @@ pub async fn create_unit(
         }
     }
     let m = insert_unit(&*txn, organisation_id, name.as_str(), parent_id, now).await?;
-    audit::record(&*txn, Some(actor.person_id), "org_unit.create", "org_unit", m.id, None::<&()>, Some(&m), now).await?;
+    audit::record(&*txn, Some(actor.person_id), "org_unit.create", ("org_unit", m.id), None::<&()>, Some(&m), now)
+        .await?;
     txn.commit().await?;
     Ok(m)
 }
@@ -149,7 +164,7 @@ pub async fn create_person(store: &Store, actor: &Actor, p: NewPerson, now: Date
         return Err(Conflict::EmailTaken.into());
     }
     let m = insert_person(&*txn, &p, now).await?;
-    audit::record(&*txn, Some(actor.person_id), "person.create", "person", m.id, None::<&()>, Some(&m), now).await?;
+    audit::record(&*txn, Some(actor.person_id), "person.create", ("person", m.id), None::<&()>, Some(&m), now).await?;
     txn.commit().await?;
     Ok(m)
 }
@@ -185,7 +200,13 @@ pub async fn get_person(store: &Store, actor: &Actor, id: Uuid) -> Result<person
 }
 
 /// People of an organisation, paged by name (organisers of it and admins).
-pub async fn list_people(store: &Store, actor: &Actor, organisation_id: Uuid, page: u64, per_page: u64) -> Result<(Vec<person::Model>, u64)> {
+pub async fn list_people(
+    store: &Store,
+    actor: &Actor,
+    organisation_id: Uuid,
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<person::Model>, u64)> {
     get_organisation(store, organisation_id).await?;
     if !actor.organises_for(organisation_id) {
         return Err(StoreError::Forbidden);
@@ -206,7 +227,13 @@ pub async fn roles_of(c: &impl ConnectionTrait, person_id: Uuid) -> Result<Vec<R
 }
 
 /// Grant a role (admins only). Granting a held role again changes nothing.
-pub async fn grant_role(store: &Store, actor: &Actor, person_id: Uuid, role: Role, now: DateTime<Utc>) -> Result<Vec<Role>> {
+pub async fn grant_role(
+    store: &Store,
+    actor: &Actor,
+    person_id: Uuid,
+    role: Role,
+    now: DateTime<Utc>,
+) -> Result<Vec<Role>> {
     if !actor.is_admin() {
         return Err(StoreError::Forbidden);
     }
@@ -215,7 +242,16 @@ pub async fn grant_role(store: &Store, actor: &Actor, person_id: Uuid, role: Rol
         return Err(StoreError::NotFound("person"));
     }
     insert_role(&*txn, person_id, role, now).await?;
-    audit::record(&*txn, Some(actor.person_id), "role.grant", "person", person_id, None::<&()>, Some(&role.as_str()), now).await?;
+    audit::record(
+        &*txn,
+        Some(actor.person_id),
+        "role.grant",
+        ("person", person_id),
+        None::<&()>,
+        Some(&role.as_str()),
+        now,
+    )
+    .await?;
     let roles = roles_of(&*txn, person_id).await?;
     txn.commit().await?;
     Ok(roles)
@@ -224,9 +260,13 @@ pub async fn grant_role(store: &Store, actor: &Actor, person_id: Uuid, role: Rol
 async fn insert_role(c: &impl ConnectionTrait, person_id: Uuid, role: Role, now: DateTime<Utc>) -> Result<()> {
     let held = person_role::Entity::find_by_id((person_id, role.as_str().to_owned())).one(c).await?;
     if held.is_none() {
-        person_role::ActiveModel { person_id: Set(person_id), role: Set(role.as_str().to_owned()), created_at: Set(now) }
-            .insert(c)
-            .await?;
+        person_role::ActiveModel {
+            person_id: Set(person_id),
+            role: Set(role.as_str().to_owned()),
+            created_at: Set(now),
+        }
+        .insert(c)
+        .await?;
     }
     Ok(())
 }
@@ -262,7 +302,8 @@ pub async fn issue_token(store: &Store, actor: &Actor, person_id: Uuid, now: Dat
         return Err(StoreError::UnknownReference { field: "person_id".into() });
     }
     let token = insert_token(&*txn, person_id, now).await?;
-    audit::record(&*txn, Some(actor.person_id), "token.issue", "person", person_id, None::<&()>, None::<&()>, now).await?;
+    audit::record(&*txn, Some(actor.person_id), "token.issue", ("person", person_id), None::<&()>, None::<&()>, now)
+        .await?;
     txn.commit().await?;
     Ok(token)
 }
@@ -294,7 +335,12 @@ pub async fn authenticate(store: &Store, token: &str) -> Result<Option<Actor>> {
 }
 
 /// Create (or find) an admin by e-mail and give them a fresh token: `leerweek admin create`.
-pub async fn create_admin(store: &Store, email: EmailAddress, name: Name, now: DateTime<Utc>) -> Result<(person::Model, String)> {
+pub async fn create_admin(
+    store: &Store,
+    email: EmailAddress,
+    name: Name,
+    now: DateTime<Utc>,
+) -> Result<(person::Model, String)> {
     let txn = store.write().await?;
     let person = match find_by_email(&*txn, &email).await? {
         Some(p) => p,
@@ -307,13 +353,20 @@ pub async fn create_admin(store: &Store, email: EmailAddress, name: Name, now: D
                 Some(o) => o,
                 None => insert_organisation(&*txn, ADMIN_ORGANISATION, now).await?,
             };
-            let p = NewPerson { email, name, organisation_id: org.id, org_unit_id: None, manager_id: None, language: Language::Nl };
+            let p = NewPerson {
+                email,
+                name,
+                organisation_id: org.id,
+                org_unit_id: None,
+                manager_id: None,
+                language: Language::Nl,
+            };
             insert_person(&*txn, &p, now).await?
         }
     };
     insert_role(&*txn, person.id, Role::Admin, now).await?;
     let token = insert_token(&*txn, person.id, now).await?;
-    audit::record(&*txn, None, "admin.create", "person", person.id, None::<&()>, Some(&person), now).await?;
+    audit::record(&*txn, None, "admin.create", ("person", person.id), None::<&()>, Some(&person), now).await?;
     txn.commit().await?;
     Ok((person, token))
 }
@@ -364,15 +417,17 @@ pub struct ImportReport {
 }
 
 /// Import people: all rows or none. Existing people (same e-mail) are updated; missing units are created.
-pub async fn import_people(store: &Store, actor: &Actor, rows: Vec<ImportRow>, now: DateTime<Utc>) -> Result<ImportReport> {
+pub async fn import_people(
+    store: &Store,
+    actor: &Actor,
+    rows: Vec<ImportRow>,
+    now: DateTime<Utc>,
+) -> Result<ImportReport> {
     let txn = store.write().await?;
-    let orgs: HashMap<String, Uuid> = organisation::Entity::find()
-        .all(&*txn)
-        .await?
-        .into_iter()
-        .map(|o| (o.name.to_lowercase(), o.id))
-        .collect();
-    let file_emails: HashSet<String> = rows.iter().filter_map(|r| EmailAddress::parse(&r.email).ok()).map(|e| e.as_str().to_owned()).collect();
+    let orgs: HashMap<String, Uuid> =
+        organisation::Entity::find().all(&*txn).await?.into_iter().map(|o| (o.name.to_lowercase(), o.id)).collect();
+    let file_emails: HashSet<String> =
+        rows.iter().filter_map(|r| EmailAddress::parse(&r.email).ok()).map(|e| e.as_str().to_owned()).collect();
     let mut seen: HashSet<String> = HashSet::new();
     struct Parsed {
         email: EmailAddress,
@@ -399,7 +454,14 @@ pub async fn import_people(store: &Store, actor: &Actor, rows: Vec<ImportRow>, n
                 None
             }
             None => {
-                errors.push(FieldError::new("organisation", if r.organisation.trim().is_empty() { Invalid::Required } else { Invalid::Outside { what: "the known organisations" } }));
+                errors.push(FieldError::new(
+                    "organisation",
+                    if r.organisation.trim().is_empty() {
+                        Invalid::Required
+                    } else {
+                        Invalid::Outside { what: "the known organisations" }
+                    },
+                ));
                 None
             }
         };
@@ -415,7 +477,10 @@ pub async fn import_people(store: &Store, actor: &Actor, rows: Vec<ImportRow>, n
                 Ok(m) => {
                     let known = file_emails.contains(m.as_str()) || find_by_email(&*txn, &m).await?.is_some();
                     if !known {
-                        errors.push(FieldError::new("manager_email", Invalid::Outside { what: "the people known or in this file" }));
+                        errors.push(FieldError::new(
+                            "manager_email",
+                            Invalid::Outside { what: "the people known or in this file" },
+                        ));
                     } else if email.as_ref() == Some(&m) {
                         errors.push(FieldError::new("manager_email", Invalid::Duplicate));
                     }
@@ -428,9 +493,16 @@ pub async fn import_people(store: &Store, actor: &Actor, rows: Vec<ImportRow>, n
             }
         };
         let ok = errors.is_empty();
-        reports.push(ImportRowReport { line: r.line, email: r.email.clone(), status: if ok { "created" } else { "invalid" }, errors });
+        reports.push(ImportRowReport {
+            line: r.line,
+            email: r.email.clone(),
+            status: if ok { "created" } else { "invalid" },
+            errors,
+        });
         parsed.push(match (email, name, organisation_id) {
-            (Some(email), Some(name), Some(organisation_id)) if ok => Some(Parsed { email, name, organisation_id, unit, manager }),
+            (Some(email), Some(name), Some(organisation_id)) if ok => {
+                Some(Parsed { email, name, organisation_id, unit, manager })
+            }
             _ => None,
         });
     }
@@ -478,7 +550,14 @@ pub async fn import_people(store: &Store, actor: &Actor, rows: Vec<ImportRow>, n
                 existing.id
             }
             None => {
-                let np = NewPerson { email: p.email.clone(), name: p.name.clone(), organisation_id: p.organisation_id, org_unit_id: unit_id, manager_id: None, language: Language::Nl };
+                let np = NewPerson {
+                    email: p.email.clone(),
+                    name: p.name.clone(),
+                    organisation_id: p.organisation_id,
+                    org_unit_id: unit_id,
+                    manager_id: None,
+                    language: Language::Nl,
+                };
                 created += 1;
                 insert_person(&*txn, &np, now).await?.id
             }
@@ -499,12 +578,25 @@ pub async fn import_people(store: &Store, actor: &Actor, rows: Vec<ImportRow>, n
             .exec(&*txn)
             .await?;
     }
-    audit::record(&*txn, Some(actor.person_id), "people.import", "import", Uuid::now_v7(), None::<&()>, Some(&serde_json::json!({"created": created, "updated": updated})), now).await?;
+    audit::record(
+        &*txn,
+        Some(actor.person_id),
+        "people.import",
+        ("import", Uuid::now_v7()),
+        None::<&()>,
+        Some(&serde_json::json!({"created": created, "updated": updated})),
+        now,
+    )
+    .await?;
     txn.commit().await?;
     Ok(ImportReport { imported: true, created, updated, invalid: 0, rows: reports })
 }
 
 /// The people a manager manages directly.
 pub async fn managed_by(store: &Store, manager_id: Uuid) -> Result<Vec<person::Model>> {
-    Ok(person::Entity::find().filter(person::Column::ManagerId.eq(manager_id)).order_by_asc(person::Column::Name).all(store.conn()).await?)
+    Ok(person::Entity::find()
+        .filter(person::Column::ManagerId.eq(manager_id))
+        .order_by_asc(person::Column::Name)
+        .all(store.conn())
+        .await?)
 }

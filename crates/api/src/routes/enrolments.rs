@@ -1,0 +1,203 @@
+//! Enrolling, cancelling, the personal agenda and participant lists.
+
+use super::now;
+use crate::AppState;
+use crate::extract::{ApiQuery, Auth, Id, OptionalJson};
+use crate::problem::{ApiError, Problem};
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use chrono::{DateTime, Utc};
+use leerweek_store::enrolments::{self, EnrolmentView};
+use leerweek_store::entities::enrolment;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+/// An enrolment.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EnrolmentDto {
+    /// Id.
+    pub id: Uuid,
+    /// Session.
+    pub session_id: Uuid,
+    /// Person.
+    pub person_id: Uuid,
+    /// `confirmed`, `waitlisted` or `cancelled`.
+    pub status: String,
+    /// Place in the queue when waitlisted (1 = next).
+    pub waitlist_position: Option<u32>,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// When the seat was confirmed.
+    pub confirmed_at: Option<DateTime<Utc>>,
+    /// When it was cancelled.
+    pub cancelled_at: Option<DateTime<Utc>>,
+}
+
+impl EnrolmentDto {
+    fn of(e: enrolment::Model, waitlist_position: Option<u32>) -> Self {
+        Self {
+            id: e.id,
+            session_id: e.session_id,
+            person_id: e.person_id,
+            status: e.status,
+            waitlist_position,
+            created_at: e.created_at,
+            confirmed_at: e.confirmed_at,
+            cancelled_at: e.cancelled_at,
+        }
+    }
+}
+
+/// Whom to enrol; empty body or `{}` enrols the signed-in person.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EnrolDto {
+    /// Someone else (organisers only).
+    pub person_id: Option<Uuid>,
+}
+
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+    let Some(v) = headers.get("idempotency-key") else { return Ok(None) };
+    let bad = || ApiError::InvalidHeader {
+        field: "Idempotency-Key".into(),
+        detail: "must be 1–255 visible ASCII characters".into(),
+    };
+    let s = v.to_str().map_err(|_| bad())?.trim();
+    if s.is_empty() || s.len() > 255 || !s.chars().all(|c| c.is_ascii_graphic()) {
+        return Err(bad());
+    }
+    Ok(Some(s.to_owned()))
+}
+
+/// Enrol in a session: a seat (`confirmed`) or a place on the waiting list (`waitlisted`).
+/// Enrolling again answers 200 with the existing enrolment; with the same `Idempotency-Key` a
+/// repeated request answers as the first did.
+#[utoipa::path(post, path = "/api/v1/sessions/{id}/enrolments", tag = "enrolments", request_body(content = Option<EnrolDto>),
+    params(("id" = Uuid, Path, description = "Session id"), ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe")),
+    responses((status = 201, body = EnrolmentDto), (status = 200, body = EnrolmentDto, description = "Already enrolled"),
+        (status = 409, body = Problem, content_type = "application/problem+json", description = "A rule refused: overlap, closed, limit…"),
+        (status = "4XX", body = Problem, content_type = "application/problem+json")))]
+pub async fn enrol(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    Id(session_id): Id,
+    headers: HeaderMap,
+    OptionalJson(b): OptionalJson<EnrolDto>,
+) -> Result<(StatusCode, Json<EnrolmentDto>), ApiError> {
+    let key = idempotency_key(&headers)?;
+    let person_id = b.and_then(|b| b.person_id);
+    let o = enrolments::enrol(&s.store, &actor, session_id, person_id, key.as_deref(), now()).await?;
+    let status = if o.created { StatusCode::CREATED } else { StatusCode::OK };
+    Ok((status, Json(EnrolmentDto::of(o.enrolment, o.waitlist_position))))
+}
+
+/// One enrolment (own, or organised by the signed-in person).
+#[utoipa::path(get, path = "/api/v1/enrolments/{id}", tag = "enrolments", params(("id" = Uuid, Path, description = "Enrolment id")),
+    responses((status = 200, body = EnrolmentDto), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
+pub async fn get_enrolment(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    Id(id): Id,
+) -> Result<Json<EnrolmentDto>, ApiError> {
+    let (e, pos) = enrolments::get_enrolment(&s.store, &actor, id).await?;
+    Ok(Json(EnrolmentDto::of(e, pos)))
+}
+
+/// Cancel an enrolment (own before the deadline; organisers any time). The freed seat goes to
+/// the first waiting person in the same transaction.
+#[utoipa::path(delete, path = "/api/v1/enrolments/{id}", tag = "enrolments", params(("id" = Uuid, Path, description = "Enrolment id")),
+    responses((status = 200, body = EnrolmentDto), (status = 409, body = Problem, content_type = "application/problem+json", description = "Deadline passed"),
+        (status = "4XX", body = Problem, content_type = "application/problem+json")))]
+pub async fn cancel(State(s): State<AppState>, Auth(actor): Auth, Id(id): Id) -> Result<Json<EnrolmentDto>, ApiError> {
+    let e = enrolments::cancel(&s.store, &actor, id, now()).await?;
+    Ok(Json(EnrolmentDto::of(e, None)))
+}
+
+/// A session in someone's agenda or participant list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AgendaItemDto {
+    /// The enrolment.
+    #[serde(flatten)]
+    pub enrolment: EnrolmentDto,
+    /// Workshop.
+    pub workshop_id: Uuid,
+    /// Title.
+    pub title: String,
+    /// Start.
+    pub starts_at: DateTime<Utc>,
+    /// End.
+    pub ends_at: DateTime<Utc>,
+    /// Place.
+    pub location: super::events::LocationDto,
+    /// Online link.
+    pub online_url: Option<String>,
+    /// Session status.
+    pub session_status: String,
+    /// The person's name (participant lists).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub person_name: Option<String>,
+    /// The person's e-mail (participant lists).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub person_email: Option<String>,
+}
+
+impl From<EnrolmentView> for AgendaItemDto {
+    fn from(v: EnrolmentView) -> Self {
+        Self {
+            workshop_id: v.workshop.id,
+            title: v.workshop.title,
+            starts_at: v.session.starts_at,
+            ends_at: v.session.ends_at,
+            location: super::events::LocationDto {
+                venue: v.session.venue.clone(),
+                room: v.session.room.clone(),
+                address: v.session.address.clone(),
+            },
+            online_url: v.session.online_url.clone(),
+            session_status: v.session.status.clone(),
+            person_name: v.person.as_ref().map(|p| p.name.clone()),
+            person_email: v.person.as_ref().map(|p| p.email.clone()),
+            enrolment: EnrolmentDto::of(v.enrolment, v.waitlist_position),
+        }
+    }
+}
+
+/// A list of agenda items.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AgendaDto {
+    /// Items by start time.
+    pub items: Vec<AgendaItemDto>,
+}
+
+/// Agenda options.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct AgendaQuery {
+    /// Also show cancelled enrolments.
+    pub include_cancelled: Option<bool>,
+}
+
+/// The signed-in person's agenda.
+#[utoipa::path(get, path = "/api/v1/me/enrolments", tag = "me", params(AgendaQuery),
+    responses((status = 200, body = AgendaDto), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
+pub async fn my_enrolments(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    ApiQuery(q): ApiQuery<AgendaQuery>,
+) -> Result<Json<AgendaDto>, ApiError> {
+    let v = enrolments::my_enrolments(&s.store, &actor, q.include_cancelled.unwrap_or(false)).await?;
+    Ok(Json(AgendaDto { items: v.into_iter().map(Into::into).collect() }))
+}
+
+/// Participants and waiting list of a session (organisers of the host, admins).
+#[utoipa::path(get, path = "/api/v1/sessions/{id}/enrolments", tag = "enrolments", params(("id" = Uuid, Path, description = "Session id")),
+    responses((status = 200, body = AgendaDto), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
+pub async fn participants(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    Id(id): Id,
+) -> Result<Json<AgendaDto>, ApiError> {
+    let v = enrolments::participants(&s.store, &actor, id).await?;
+    Ok(Json(AgendaDto { items: v.into_iter().map(Into::into).collect() }))
+}

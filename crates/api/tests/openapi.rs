@@ -1,0 +1,106 @@
+//! The OpenAPI document and the router's basic contract, without a network.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use leerweek_domain::text::{EmailAddress, Name};
+use leerweek_store::{Store, StoreOptions};
+use tower::ServiceExt;
+
+async fn app() -> (axum::Router, String, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display());
+    let store = Store::connect(&url, &StoreOptions::default()).await.unwrap();
+    store.migrate().await.unwrap();
+    let (_, token) = leerweek_store::people::create_admin(
+        &store,
+        EmailAddress::parse("admin@example.nl").unwrap(),
+        Name::parse("Admin").unwrap(),
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
+    (leerweek_api::router(store, Default::default()), token, dir)
+}
+
+async fn call(app: &axum::Router, req: Request<Body>) -> (StatusCode, String, serde_json::Value) {
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let ct = res.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+    let bytes = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
+    (status, ct, serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null))
+}
+
+#[tokio::test]
+async fn the_openapi_document_is_version_3_1_and_lists_the_issue_paths() {
+    let doc = serde_json::to_value(leerweek_api::openapi()).unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"), "{}", doc["openapi"]);
+    let paths = doc["paths"].as_object().unwrap();
+    for p in [
+        "/api/v1/organisations",
+        "/api/v1/organisations/{id}/units",
+        "/api/v1/people",
+        "/api/v1/people/import",
+        "/api/v1/tokens",
+        "/api/v1/events",
+        "/api/v1/events/{id}/publish",
+        "/api/v1/events/{id}/workshops",
+        "/api/v1/workshops/{id}/sessions",
+        "/api/v1/events/{id}/programme",
+        "/api/v1/sessions/{id}",
+        "/api/v1/sessions/{id}/enrolments",
+        "/api/v1/enrolments/{id}",
+        "/api/v1/me/enrolments",
+    ] {
+        assert!(paths.contains_key(p), "missing {p}");
+    }
+}
+
+#[tokio::test]
+async fn the_served_document_matches_the_generated_one() {
+    let (app, _, _dir) = app().await;
+    let (status, _, body) = call(&app, Request::get("/api/v1/openapi.json").body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body, serde_json::to_value(leerweek_api::openapi()).unwrap());
+}
+
+#[tokio::test]
+async fn requests_without_a_token_get_a_401_problem() {
+    let (app, _, _dir) = app().await;
+    let (status, ct, body) = call(&app, Request::get("/api/v1/events").body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(ct, "application/problem+json");
+    assert_eq!(body["type"], "/errors/unauthenticated");
+    assert_eq!(body["status"], 401);
+}
+
+#[tokio::test]
+async fn problems_speak_english_when_asked_and_dutch_by_default() {
+    let (app, token, _dir) = app().await;
+    let make = |lang: Option<&str>| {
+        let mut r = Request::post("/api/v1/organisations")
+            .header("authorization", format!("Bearer {token}"))
+            .header("content-type", "application/json");
+        if let Some(l) = lang {
+            r = r.header("accept-language", l);
+        }
+        r.body(Body::from(r#"{"name": ""}"#)).unwrap()
+    };
+    let (status, _, nl) = call(&app, make(None)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(nl["field"], "name");
+    assert!(nl["detail"].as_str().unwrap().contains("mag niet leeg zijn"), "{nl}");
+    let (_, _, en) = call(&app, make(Some("en-GB,en;q=0.9"))).await;
+    assert!(en["detail"].as_str().unwrap().contains("must not be empty"), "{en}");
+}
+
+#[tokio::test]
+async fn unknown_api_routes_are_problems_and_other_paths_get_the_app() {
+    let (app, _, _dir) = app().await;
+    let (status, ct, _) = call(&app, Request::get("/api/v1/nothing").body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(ct, "application/problem+json");
+    let res = app.clone().oneshot(Request::get("/mijn-week").body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let (status, _, body) = call(&app, Request::get("/health").body(Body::empty()).unwrap()).await;
+    assert_eq!((status, body["status"].as_str()), (StatusCode::OK, Some("ok")));
+}
