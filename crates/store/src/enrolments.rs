@@ -67,25 +67,24 @@ pub async fn enrol(
 ) -> Result<EnrolOutcome> {
     let person_id = person_id.unwrap_or(actor.person_id);
     let txn = store.write().await?;
-    if let Some(key) = idempotency_key {
-        if let Some(stored) = idempotency::find(&*txn, actor.person_id, key).await? {
-            if stored.fingerprint != fingerprint(session_id, person_id) {
-                return Err(Conflict::IdempotencyKeyReused.into());
-            }
-            let id: Option<Uuid> =
-                stored.body.get("enrolment_id").and_then(|v| v.as_str()).and_then(|s| s.parse().ok());
-            let position = stored.body.get("waitlist_position").and_then(|v| v.as_u64()).map(|p| p as u32);
-            if let Some(e) = match id {
-                Some(id) => enrolment::Entity::find_by_id(id).one(&*txn).await?,
-                None => None,
-            } {
-                let status = stored.body.get("status").and_then(|v| v.as_str()).unwrap_or("confirmed").to_owned();
-                return Ok(EnrolOutcome {
-                    enrolment: enrolment::Model { status, ..e },
-                    waitlist_position: position,
-                    created: true,
-                });
-            }
+    if let Some(key) = idempotency_key
+        && let Some(stored) = idempotency::find(&*txn, actor.person_id, key).await?
+    {
+        if stored.fingerprint != fingerprint(session_id, person_id) {
+            return Err(Conflict::IdempotencyKeyReused.into());
+        }
+        let id: Option<Uuid> = stored.body.get("enrolment_id").and_then(|v| v.as_str()).and_then(|s| s.parse().ok());
+        let position = stored.body.get("waitlist_position").and_then(|v| v.as_u64()).map(|p| p as u32);
+        if let Some(e) = match id {
+            Some(id) => enrolment::Entity::find_by_id(id).one(&*txn).await?,
+            None => None,
+        } {
+            let status = stored.body.get("status").and_then(|v| v.as_str()).unwrap_or("confirmed").to_owned();
+            return Ok(EnrolOutcome {
+                enrolment: enrolment::Model { status, ..e },
+                waitlist_position: position,
+                created: true,
+            });
         }
     }
     let person = lock_person(&*txn, store, person_id).await?;

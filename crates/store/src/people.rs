@@ -155,10 +155,10 @@ pub async fn create_person(store: &Store, actor: &Actor, p: NewPerson, now: Date
             return Err(StoreError::UnknownReference { field: "org_unit_id".into() });
         }
     }
-    if let Some(manager) = p.manager_id {
-        if person::Entity::find_by_id(manager).one(&*txn).await?.is_none() {
-            return Err(StoreError::UnknownReference { field: "manager_id".into() });
-        }
+    if let Some(manager) = p.manager_id
+        && person::Entity::find_by_id(manager).one(&*txn).await?.is_none()
+    {
+        return Err(StoreError::UnknownReference { field: "manager_id".into() });
     }
     if find_by_email(&*txn, &p.email).await?.is_some() {
         return Err(Conflict::EmailTaken.into());
@@ -441,10 +441,10 @@ pub async fn import_people(
     for r in &rows {
         let mut errors = Vec::new();
         let email = EmailAddress::parse(&r.email).map_err(|e| errors.push(FieldError::new("email", e))).ok();
-        if let Some(e) = &email {
-            if !seen.insert(e.as_str().to_owned()) {
-                errors.push(FieldError::new("email", Invalid::Duplicate));
-            }
+        if let Some(e) = &email
+            && !seen.insert(e.as_str().to_owned())
+        {
+            errors.push(FieldError::new("email", Invalid::Duplicate));
         }
         let name = Name::parse(&r.name).map_err(|e| errors.push(FieldError::new("name", e))).ok();
         let organisation_id = match orgs.get(&r.organisation.trim().to_lowercase()) {
