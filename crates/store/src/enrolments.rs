@@ -13,7 +13,7 @@ use leerweek_domain::enrolment::{
 };
 use leerweek_domain::session::TimeRange;
 use leerweek_domain::{AudienceKind, EnrolmentStatus, SessionStatus};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, LockType};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
     Set,
@@ -33,9 +33,13 @@ pub struct EnrolOutcome {
 }
 
 /// Lock a person row for the rest of the transaction (always before any session row).
+///
+/// `FOR NO KEY UPDATE`, not `FOR UPDATE`: inserting an outbox or enrolment row that refers to
+/// a person takes a key-share lock on that person, which `FOR UPDATE` would block — a
+/// cancellation promoting B while B enrols elsewhere would then deadlock.
 async fn lock_person(c: &impl ConnectionTrait, store: &Store, id: Uuid) -> Result<Option<person::Model>> {
     let q = person::Entity::find_by_id(id);
-    let q = if store.is_postgres() { q.lock_exclusive() } else { q };
+    let q = if store.is_postgres() { q.lock(LockType::NoKeyUpdate) } else { q };
     Ok(q.one(c).await?)
 }
 
@@ -67,6 +71,8 @@ pub async fn enrol(
 ) -> Result<EnrolOutcome> {
     let person_id = person_id.unwrap_or(actor.person_id);
     let txn = store.write().await?;
+    // The person lock first: a concurrent request with the same key then sees the stored answer.
+    let person = lock_person(&*txn, store, person_id).await?;
     if let Some(key) = idempotency_key
         && let Some(stored) = idempotency::find(&*txn, actor.person_id, key).await?
     {
@@ -87,7 +93,6 @@ pub async fn enrol(
             });
         }
     }
-    let person = lock_person(&*txn, store, person_id).await?;
     let session = lock_session(&*txn, store, session_id).await?.ok_or(StoreError::NotFound("session"))?;
     let event = load_event(&*txn, session.event_id).await?.ok_or(StoreError::NotFound("session"))?;
     if !can_see(actor, &event) {

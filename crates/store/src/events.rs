@@ -494,6 +494,8 @@ pub async fn cancel_workshop(store: &Store, actor: &Actor, id: Uuid, now: DateTi
     }
     let sessions = session::Entity::find().filter(session::Column::WorkshopId.eq(id)).all(&*txn).await?;
     for s in sessions {
+        // Lock each session so no enrolment slips in between reading and cancelling its list.
+        let Some(s) = lock_session(&*txn, store, s.id).await? else { continue };
         if s.status == SessionStatus::Scheduled.as_str() {
             cancel_session_in(&*txn, actor, s, now).await?;
         }
@@ -835,10 +837,11 @@ pub async fn update_session(
     })
 }
 
-/// Lock a session row for the rest of the transaction (PostgreSQL `FOR UPDATE`; SQLite holds the write lock already).
+/// Lock a session row for the rest of the transaction (PostgreSQL `FOR NO KEY UPDATE`, which
+/// still lets other transactions insert rows referring to it; SQLite holds the write lock already).
 pub(crate) async fn lock_session(c: &impl ConnectionTrait, store: &Store, id: Uuid) -> Result<Option<session::Model>> {
     let q = session::Entity::find_by_id(id);
-    let q = if store.is_postgres() { q.lock_exclusive() } else { q };
+    let q = if store.is_postgres() { q.lock(sea_orm::sea_query::LockType::NoKeyUpdate) } else { q };
     Ok(q.one(c).await?)
 }
 
