@@ -554,3 +554,66 @@ pub async fn recount(store: &Store, session_id: Uuid) -> Result<(u64, u64)> {
     };
     Ok((count("confirmed").await?, count("waitlisted").await?))
 }
+
+/// Promote waiting people wherever a seat is free without anyone having cancelled: a quota's
+/// release time passed. Run periodically by the server; returns how many were promoted.
+pub async fn promote_released(store: &Store, now: DateTime<Utc>) -> Result<u32> {
+    let candidates: Vec<Uuid> = session::Entity::find()
+        .select_only()
+        .column(session::Column::Id)
+        .filter(session::Column::Status.eq("scheduled"))
+        .filter(session::Column::WaitlistCount.gt(0))
+        .filter(session::Column::StartsAt.gt(now))
+        .filter(Expr::col(session::Column::ConfirmedCount).lt(Expr::col(session::Column::Capacity)))
+        .into_tuple()
+        .all(store.conn())
+        .await?;
+    let mut total = 0;
+    for id in candidates {
+        let txn = store.write().await?;
+        if let Some(s) = lock_session(&*txn, store, id).await? {
+            total += promote_waiting(&*txn, &s, now).await?;
+        }
+        txn.commit().await?;
+    }
+    Ok(total)
+}
+
+/// The people a manager sees: those who report to them, directly or through other managers.
+pub(crate) async fn reports_of(c: &impl ConnectionTrait, manager_id: Uuid) -> Result<Vec<Uuid>> {
+    let mut all: Vec<Uuid> = Vec::new();
+    let mut frontier = vec![manager_id];
+    // Bounded depth: an accidental cycle in the manager chain cannot loop forever.
+    for _ in 0..16 {
+        if frontier.is_empty() {
+            break;
+        }
+        let next: Vec<Uuid> = person::Entity::find()
+            .select_only()
+            .column(person::Column::Id)
+            .filter(person::Column::ManagerId.is_in(frontier.clone()))
+            .into_tuple()
+            .all(c)
+            .await?;
+        frontier = next.into_iter().filter(|id| !all.contains(id) && *id != manager_id).collect();
+        all.extend(frontier.iter().copied());
+    }
+    Ok(all)
+}
+
+/// Enrolments of one person, for themselves, their managers (read-only), organisers of their
+/// organisation and admins; others get "not found".
+pub async fn enrolments_of_person(store: &Store, actor: &Actor, person_id: Uuid) -> Result<Vec<EnrolmentView>> {
+    let p = person::Entity::find_by_id(person_id).one(store.conn()).await?.ok_or(StoreError::NotFound("person"))?;
+    let allowed = p.id == actor.person_id
+        || actor.organises_for(p.organisation_id)
+        || (actor.is_manager() && reports_of(store.conn(), actor.person_id).await?.contains(&p.id))
+        || p.manager_id == Some(actor.person_id);
+    if !allowed {
+        return Err(StoreError::NotFound("person"));
+    }
+    let rows = enrolment::Entity::find().filter(enrolment::Column::PersonId.eq(person_id)).all(store.conn()).await?;
+    let mut v = views(store.conn(), rows, false).await?;
+    v.sort_by_key(|e| (e.session.starts_at, e.session.id));
+    Ok(v)
+}

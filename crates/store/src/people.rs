@@ -189,10 +189,14 @@ async fn find_by_email(c: &impl ConnectionTrait, email: &EmailAddress) -> Result
 }
 
 /// One person, if the actor may see them: themselves, their organisation's organisers, their
-/// manager, admins. Others get "not found", which tells nothing about existence.
+/// managers (direct or higher up the chain), admins. Others get "not found", which tells nothing about existence.
 pub async fn get_person(store: &Store, actor: &Actor, id: Uuid) -> Result<person::Model> {
     let p = person::Entity::find_by_id(id).one(store.conn()).await?.ok_or(StoreError::NotFound("person"))?;
-    if p.id == actor.person_id || actor.organises_for(p.organisation_id) || p.manager_id == Some(actor.person_id) {
+    if p.id == actor.person_id
+        || actor.organises_for(p.organisation_id)
+        || p.manager_id == Some(actor.person_id)
+        || (actor.is_manager() && crate::enrolments::reports_of(store.conn(), actor.person_id).await?.contains(&p.id))
+    {
         Ok(p)
     } else {
         Err(StoreError::NotFound("person"))

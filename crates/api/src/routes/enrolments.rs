@@ -201,3 +201,16 @@ pub async fn participants(
     let v = enrolments::participants(&s.store, &actor, id).await?;
     Ok(Json(AgendaDto { items: v.into_iter().map(Into::into).collect() }))
 }
+
+/// A person's enrolments, cancelled ones included (themselves, their managers, organisers of
+/// their organisation, admins).
+#[utoipa::path(get, path = "/api/v1/people/{id}/enrolments", tag = "people", params(("id" = Uuid, Path, description = "Person id")),
+    responses((status = 200, body = AgendaDto), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
+pub async fn person_enrolments(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    Id(id): Id,
+) -> Result<Json<AgendaDto>, ApiError> {
+    let v = enrolments::enrolments_of_person(&s.store, &actor, id).await?;
+    Ok(Json(AgendaDto { items: v.into_iter().map(Into::into).collect() }))
+}
