@@ -206,6 +206,7 @@ fn dutch(what: &str) -> &str {
         "session" => "sessie",
         "enrolment" => "inschrijving",
         "route" => "pagina",
+        "resource" => "bron",
         other => other,
     }
 }
@@ -245,11 +246,8 @@ fn store_problem(e: &StoreError, lang: Language) -> Problem {
         StoreError::Invalid(fe) => field_problem(fe, lang),
         StoreError::Enrol(err) => {
             use leerweek_domain::enrolment::EnrolError as E;
-            let status = match err {
-                E::NotEligible => S::FORBIDDEN,
-                _ => S::CONFLICT,
-            };
-            let mut p = problem(status, err.slug(), ("Inschrijving niet mogelijk", "Enrolment refused"), lang);
+            // Every refusal by a rule is a conflict with the current state of the week.
+            let mut p = problem(S::CONFLICT, err.slug(), ("Inschrijving niet mogelijk", "Enrolment refused"), lang);
             p.detail = err.message(lang);
             if let E::Overlap { session_id } = err {
                 p.extra = Some(serde_json::Map::from_iter([(

@@ -938,8 +938,7 @@ pub async fn programme(
         .distinct()
         .into_tuple()
         .all(store.conn())
-        .await
-        .unwrap_or_default();
+        .await?;
     let q = f.q.as_ref().map(|q| q.to_lowercase());
     let theme = f.theme.as_ref().map(|t| t.trim().to_lowercase());
     let mut out = Vec::new();

@@ -446,6 +446,13 @@ pub async fn import_people(
         let mut errors = Vec::new();
         let email = EmailAddress::parse(&r.email).map_err(|e| errors.push(FieldError::new("email", e))).ok();
         if let Some(e) = &email
+            && let Some(existing) = find_by_email(&*txn, e).await?
+            && !actor.organises_for(existing.organisation_id)
+        {
+            // Someone of another organisation: an import may not move or rename them.
+            errors.push(FieldError::new("email", Invalid::Outside { what: "your organisation" }));
+        }
+        if let Some(e) = &email
             && !seen.insert(e.as_str().to_owned())
         {
             errors.push(FieldError::new("email", Invalid::Duplicate));
