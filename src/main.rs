@@ -1,1 +1,317 @@
-fn main() {}
+//! `leerweek`: serve the planner, migrate the database, load demo data, create the first admin,
+//! import people. A thin layer over the library crates.
+
+use anyhow::{Context, bail};
+use chrono::{Datelike, NaiveDate, Utc};
+use clap::{Args, Parser, Subcommand};
+use leerweek::config::{Overrides, Settings};
+use leerweek::demo::{self, PersonaToken, State, Summary};
+use leerweek::{startup, telemetry};
+use leerweek_domain::Role;
+use leerweek_domain::access::Actor;
+use leerweek_domain::text::{EmailAddress, Name};
+use leerweek_store::Store;
+use leerweek_store::entities::{person, person_role};
+use leerweek_store::people::{self, ImportRow};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Leerweek: plan a development week shared by municipalities.
+#[derive(Debug, Parser)]
+#[command(name = "leerweek", version, about)]
+struct Cli {
+    #[command(flatten)]
+    global: Global,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Args)]
+struct Global {
+    /// Database URL: sqlite://path?mode=rwc (default: data/leerweek.db) or postgres://user:pass@host/db
+    #[arg(long, global = true, value_name = "URL", env = "LEERWEEK__DATABASE__URL", hide_env_values = true)]
+    database: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run migrations and serve the API and the web app.
+    Serve {
+        /// Address to listen on (default 127.0.0.1:8080; port 0 picks a free port).
+        #[arg(long, value_name = "ADDR")]
+        bind: Option<String>,
+        /// Load demo data into an empty database and print ready-to-use tokens.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Bring the database schema up to date.
+    Migrate,
+    /// Load the demo week into an empty database.
+    SeedDemo,
+    /// Manage administrators.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// Import people from a CSV file (email,name,organisation,org_unit,manager_email): all rows or none.
+    ImportPeople {
+        /// The CSV file, with a header line.
+        csv: PathBuf,
+        /// E-mail of the admin on whose behalf to import (default: the first admin).
+        #[arg(long = "as", value_name = "EMAIL")]
+        as_admin: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AdminCommand {
+    /// Create an administrator (or find an existing person) and print a new API token.
+    Create {
+        /// Their e-mail address.
+        #[arg(long)]
+        email: String,
+        /// Their name.
+        #[arg(long)]
+        name: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("leerweek: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            tracing::error!("{e:#}");
+            eprintln!("leerweek: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let bind = match &cli.command {
+        Command::Serve { bind, .. } => bind.clone(),
+        _ => None,
+    };
+    let settings = Settings::load(&Overrides { database_url: cli.global.database.clone(), bind })?;
+    telemetry::init(&settings.log.filter);
+    tracing::debug!(?settings, "settings");
+    match cli.command {
+        Command::Serve { demo, .. } => serve(settings, demo).await,
+        Command::Migrate => {
+            let store = startup::connect(&settings).await?;
+            store.close().await?;
+            println!("Database bijgewerkt: {}", settings.database.url);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::SeedDemo => {
+            let store = startup::connect(&settings).await?;
+            let summary = demo::seed(&store, Utc::now()).await?;
+            print_demo(&summary, &public_base(&settings));
+            store.close().await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Admin { command: AdminCommand::Create { email, name } } => {
+            let email = EmailAddress::parse(&email).map_err(|e| anyhow::anyhow!("--email {e}"))?;
+            let name = Name::parse(&name).map_err(|e| anyhow::anyhow!("--name {e}"))?;
+            let store = startup::connect(&settings).await?;
+            let (person, token) = people::create_admin(&store, email, name, Utc::now()).await?;
+            store.close().await?;
+            println!("Beheerder: {} <{}> ({})", person.name, person.email, person.id);
+            println!("API-token (wordt niet nog eens getoond; gebruik als Authorization: Bearer <token>):");
+            println!("{token}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::ImportPeople { csv, as_admin } => import_people(&settings, &csv, as_admin.as_deref()).await,
+    }
+}
+
+async fn serve(settings: Settings, demo: bool) -> anyhow::Result<ExitCode> {
+    let store = startup::connect(&settings).await?;
+    let mut demo_block: Option<Summary> = None;
+    if demo {
+        match demo::state(&store).await? {
+            State::Empty => {
+                tracing::info!("loading demo data");
+                let summary = demo::seed(&store, Utc::now()).await.context("loading demo data")?;
+                tracing::info!(seconds = summary.elapsed.as_secs_f64(), "demo data loaded");
+                demo_block = Some(summary);
+            }
+            State::Seeded => {
+                let tokens = demo::fresh_tokens(&store, Utc::now()).await?;
+                let event_id = demo::event_id(&store).await?;
+                demo_block = Some(Summary { tokens, event_id, ..Default::default() });
+            }
+            State::Other => {
+                tracing::warn!("the database already holds other data: demo data not loaded");
+            }
+        }
+    }
+    let listener = tokio::net::TcpListener::bind(&settings.server.bind)
+        .await
+        .with_context(|| format!("cannot listen on {}", settings.server.bind))?;
+    let url = startup::public_url(listener.local_addr()?);
+    println!("Leerweek draait op {url}");
+    if let Some(summary) = &demo_block {
+        print_demo(summary, &url);
+    }
+    tracing::info!(%url, database = %settings.database.url, "listening");
+    startup::run(store, &settings, listener, startup::shutdown_signal()).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The URL to show when no server is running in this process.
+fn public_base(settings: &Settings) -> String {
+    settings.server.bind.parse().map(startup::public_url).unwrap_or_else(|_| format!("http://{}", settings.server.bind))
+}
+
+const MONTHS: [&str; 12] = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+];
+
+fn dutch_date(d: NaiveDate) -> String {
+    format!("{} {} {}", d.day(), MONTHS[d.month0() as usize], d.year())
+}
+
+fn print_demo(s: &Summary, url: &str) {
+    println!();
+    if let (Some(from), Some(to)) = (s.starts_on, s.ends_on) {
+        println!("Demo: {}, maandag {} t/m vrijdag {}", s.event_name, dutch_date(from), dutch_date(to));
+        println!(
+            "  {} organisaties, {} medewerkers, {} workshops, {} sessies; {} inschrijvingen bevestigd, {} op een wachtlijst (geladen in {:.1} s)",
+            s.organisations,
+            s.people,
+            s.workshops,
+            s.sessions,
+            s.confirmed,
+            s.waitlisted,
+            s.elapsed.as_secs_f64()
+        );
+    } else {
+        println!("Demo: de demogegevens stonden al in de database; hier zijn nieuwe tokens.");
+    }
+    if s.tokens.is_empty() {
+        return;
+    }
+    println!();
+    println!("Tokens (stuur mee als Authorization: Bearer <token>):");
+    let width = s.tokens.iter().map(|t| t.name.chars().count() + t.organisation.chars().count() + 2).max().unwrap_or(0);
+    for PersonaToken { role, name, organisation, token, .. } in &s.tokens {
+        let who = format!("{name}, {organisation}");
+        println!("  {role:<12} {who:<width$}  {token}");
+    }
+    let employee = &s.tokens[0].token;
+    println!();
+    println!("Probeer:");
+    println!("  curl {url}/health");
+    println!("  curl -H \"Authorization: Bearer {employee}\" {url}/api/v1/me/enrolments");
+    if let Some(id) = s.event_id {
+        println!(
+            "  curl -H \"Authorization: Bearer {employee}\" \"{url}/api/v1/events/{id}/programme?available=true\""
+        );
+    }
+    println!("  API-beschrijving: {url}/api/v1/openapi.json");
+}
+
+async fn import_people(
+    settings: &Settings,
+    csv_path: &std::path::Path,
+    as_admin: Option<&str>,
+) -> anyhow::Result<ExitCode> {
+    let rows = read_people_csv(csv_path)?;
+    let store = startup::connect(settings).await?;
+    let actor = admin_actor(&store, as_admin).await?;
+    let report = people::import_people(&store, &actor, rows, Utc::now()).await?;
+    store.close().await?;
+    for r in &report.rows {
+        let problems: Vec<String> = r.errors.iter().map(|e| format!("{}: {}", e.field, e.problem)).collect();
+        if problems.is_empty() {
+            println!("regel {:>5}  {:<40} {}", r.line, r.email, r.status);
+        } else {
+            println!("regel {:>5}  {:<40} {}  ({})", r.line, r.email, r.status, problems.join("; "));
+        }
+    }
+    if report.imported {
+        println!("Geïmporteerd: {} nieuw, {} bijgewerkt.", report.created, report.updated);
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!("Niets geïmporteerd: {} ongeldige regel(s). Verbeter het bestand en probeer opnieuw.", report.invalid);
+        Ok(ExitCode::from(2))
+    }
+}
+
+/// Read `email,name,organisation,org_unit,manager_email` (the last two may be absent or empty).
+fn read_people_csv(path: &std::path::Path) -> anyhow::Result<Vec<ImportRow>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .flexible(true)
+        .from_path(path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let headers = reader.headers()?.clone();
+    let col = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
+    let (Some(email), Some(name), Some(organisation)) = (col("email"), col("name"), col("organisation")) else {
+        bail!("{}: the header must name the columns email,name,organisation[,org_unit,manager_email]", path.display());
+    };
+    let (org_unit, manager_email) = (col("org_unit"), col("manager_email"));
+    let mut rows = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let record = record.with_context(|| format!("{}: line {}", path.display(), i + 2))?;
+        let field = |c: Option<usize>| c.and_then(|c| record.get(c)).unwrap_or("").to_owned();
+        rows.push(ImportRow {
+            line: record.position().map(|p| p.line() as usize).unwrap_or(i + 2),
+            email: field(Some(email)),
+            name: field(Some(name)),
+            organisation: field(Some(organisation)),
+            org_unit: field(org_unit),
+            manager_email: field(manager_email),
+        });
+    }
+    Ok(rows)
+}
+
+/// The admin on whose behalf the command line acts: the one named, or the first one created.
+async fn admin_actor(store: &Store, email: Option<&str>) -> anyhow::Result<Actor> {
+    let person = match email {
+        Some(e) => {
+            let e = EmailAddress::parse(e).map_err(|err| anyhow::anyhow!("--as {err}"))?;
+            person::Entity::find()
+                .filter(person::Column::Email.eq(e.as_str()))
+                .one(store.conn())
+                .await?
+                .with_context(|| format!("nobody has the address {e}"))?
+        }
+        None => {
+            let first = person_role::Entity::find()
+                .filter(person_role::Column::Role.eq(Role::Admin.as_str()))
+                .order_by_asc(person_role::Column::CreatedAt)
+                .one(store.conn())
+                .await?
+                .context("there is no admin yet: create one with `leerweek admin create --email … --name …`")?;
+            person::Entity::find_by_id(first.person_id).one(store.conn()).await?.context("the admin has disappeared")?
+        }
+    };
+    let roles = people::roles_of(store.conn(), person.id).await?;
+    if !roles.contains(&Role::Admin) {
+        bail!("{} is not an admin", person.email);
+    }
+    Ok(Actor { person_id: person.id, organisation_id: person.organisation_id, roles })
+}

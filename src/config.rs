@@ -1,0 +1,358 @@
+//! Settings: the embedded `config/default.toml`, then the file named by `LEERWEEK_CONFIG`, then
+//! environment variables `LEERWEEK__SECTION__KEY`, then command-line flags. Secrets never reach
+//! `Debug` output or logs.
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::Deserialize;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The built-in defaults, compiled into the binary so that it runs from any directory.
+pub const DEFAULT_TOML: &str = include_str!("../config/default.toml");
+
+/// Environment variable naming an extra settings file.
+pub const CONFIG_FILE_ENV: &str = "LEERWEEK_CONFIG";
+
+/// Prefix of environment overrides: `LEERWEEK__DATABASE__URL` sets `database.url`.
+pub const ENV_PREFIX: &str = "LEERWEEK__";
+
+/// All settings.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    /// HTTP server.
+    pub server: ServerSettings,
+    /// Database.
+    pub database: DatabaseSettings,
+    /// Outgoing mail.
+    pub mail: MailSettings,
+    /// Logging.
+    pub log: LogSettings,
+}
+
+/// HTTP server settings.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ServerSettings {
+    /// Address to listen on, e.g. `127.0.0.1:8080`.
+    pub bind: String,
+    /// Largest accepted request body, in bytes.
+    #[serde(default = "default_max_body_bytes")]
+    pub max_body_bytes: usize,
+    /// Longest a request may take, in seconds.
+    #[serde(default = "default_request_timeout_secs")]
+    pub request_timeout_secs: u64,
+}
+
+fn default_max_body_bytes() -> usize {
+    1024 * 1024
+}
+
+fn default_request_timeout_secs() -> u64 {
+    30
+}
+
+/// Database settings.
+#[derive(Debug, Clone, Deserialize)]
+pub struct DatabaseSettings {
+    /// `sqlite://…` or `postgres://…`; the password inside is redacted in `Debug` and `Display`.
+    pub url: DatabaseUrl,
+    /// Largest number of pooled connections.
+    #[serde(default = "default_max_connections")]
+    pub max_connections: u32,
+    /// How long to wait for a connection or a lock, in seconds.
+    #[serde(default = "default_acquire_timeout_secs")]
+    pub acquire_timeout_secs: u64,
+}
+
+fn default_max_connections() -> u32 {
+    16
+}
+
+fn default_acquire_timeout_secs() -> u64 {
+    10
+}
+
+impl DatabaseSettings {
+    /// Options for [`leerweek_store::Store::connect`].
+    pub fn store_options(&self) -> leerweek_store::StoreOptions {
+        leerweek_store::StoreOptions {
+            max_connections: self.max_connections.max(1),
+            acquire_timeout: Duration::from_secs(self.acquire_timeout_secs.max(1)),
+        }
+    }
+}
+
+/// A database URL that keeps its password out of logs.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct DatabaseUrl(String);
+
+impl DatabaseUrl {
+    /// Wrap a URL.
+    pub fn new(url: impl Into<String>) -> Self {
+        Self(url.into())
+    }
+
+    /// The full URL, password included: only for connecting.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether it points at PostgreSQL.
+    pub fn is_postgres(&self) -> bool {
+        self.0.starts_with("postgres://") || self.0.starts_with("postgresql://")
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", redact_url(&self.0))
+    }
+}
+
+impl fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&redact_url(&self.0))
+    }
+}
+
+/// Replace the password of `scheme://user:password@host/…` with `***`; other URLs are unchanged.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    let Some(at) = authority.rfind('@') else { return url.to_owned() };
+    let (userinfo, host) = authority.split_at(at);
+    match userinfo.split_once(':') {
+        Some((user, _password)) => format!("{scheme}://{user}:***{host}{tail}"),
+        None => url.to_owned(),
+    }
+}
+
+/// A secret string (password, key): `Debug` shows `[redacted]`.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    /// The secret itself: only for handing to the client that needs it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// How mail leaves the system.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MailTransport {
+    /// One file per mail under `file_dir` (development, tests).
+    File,
+    /// SMTP through `[mail.smtp]`.
+    Smtp,
+}
+
+/// Mail settings.
+#[derive(Debug, Clone, Deserialize)]
+pub struct MailSettings {
+    /// File or SMTP.
+    pub transport: MailTransport,
+    /// Directory for the file transport.
+    #[serde(default = "default_mail_dir")]
+    pub file_dir: PathBuf,
+    /// Sender, `Name <address>`.
+    pub from: String,
+    /// SMTP server, required for the SMTP transport.
+    #[serde(default)]
+    pub smtp: Option<SmtpSettings>,
+}
+
+fn default_mail_dir() -> PathBuf {
+    PathBuf::from("data/mail")
+}
+
+/// SMTP settings.
+#[derive(Debug, Clone, Deserialize)]
+pub struct SmtpSettings {
+    /// Host name.
+    pub host: String,
+    /// Port (587 for STARTTLS, 465 for TLS).
+    #[serde(default = "default_smtp_port")]
+    pub port: u16,
+    /// `starttls`, `tls` or `none`.
+    #[serde(default = "default_smtp_tls")]
+    pub tls: String,
+    /// User name, if the server wants one.
+    #[serde(default)]
+    pub username: Option<String>,
+    /// Password, redacted in `Debug`.
+    #[serde(default)]
+    pub password: Option<Secret>,
+}
+
+fn default_smtp_port() -> u16 {
+    587
+}
+
+fn default_smtp_tls() -> String {
+    "starttls".to_owned()
+}
+
+/// Logging settings.
+#[derive(Debug, Clone, Deserialize)]
+pub struct LogSettings {
+    /// An `EnvFilter` directive; `RUST_LOG` wins when set.
+    pub filter: String,
+}
+
+/// Values given on the command line, which win over everything else.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    /// `--database URL`.
+    pub database_url: Option<String>,
+    /// `--bind ADDR`.
+    pub bind: Option<String>,
+}
+
+/// Something wrong with the settings.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// `LEERWEEK_CONFIG` names a file that is not there.
+    #[error("{CONFIG_FILE_ENV} names {0}, which does not exist")]
+    MissingFile(PathBuf),
+    /// A value is missing or has the wrong shape.
+    #[error("invalid settings: {0}")]
+    Invalid(#[from] Box<figment::Error>),
+    /// The mail settings do not fit together.
+    #[error("invalid settings: {0}")]
+    Inconsistent(String),
+}
+
+impl Settings {
+    /// Load the settings from the real environment.
+    pub fn load(overrides: &Overrides) -> Result<Self, ConfigError> {
+        let file = std::env::var_os(CONFIG_FILE_ENV).filter(|v| !v.is_empty()).map(PathBuf::from);
+        Self::from_figment(figment(file.as_deref(), overrides)?)
+    }
+
+    /// Extract and check settings from a prepared figment.
+    pub fn from_figment(f: Figment) -> Result<Self, ConfigError> {
+        let s: Settings = f.extract().map_err(Box::new)?;
+        if s.mail.transport == MailTransport::Smtp && s.mail.smtp.is_none() {
+            return Err(ConfigError::Inconsistent("mail.transport = \"smtp\" needs a [mail.smtp] section".into()));
+        }
+        Ok(s)
+    }
+}
+
+/// The layered providers: defaults ← file ← environment ← flags.
+pub fn figment(file: Option<&Path>, overrides: &Overrides) -> Result<Figment, ConfigError> {
+    let mut f = Figment::from(Toml::string(DEFAULT_TOML));
+    if let Some(path) = file {
+        if !path.is_file() {
+            return Err(ConfigError::MissingFile(path.to_owned()));
+        }
+        f = f.merge(Toml::file(path));
+    }
+    f = f.merge(Env::prefixed(ENV_PREFIX).split("__"));
+    if let Some(url) = &overrides.database_url {
+        f = f.merge(Serialized::default("database.url", url));
+    }
+    if let Some(bind) = &overrides.bind {
+        f = f.merge(Serialized::default("server.bind", bind));
+    }
+    Ok(f)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn defaults_only(overrides: &Overrides) -> Settings {
+        // Without the environment layer, so the test does not depend on the shell it runs in.
+        let mut f = Figment::from(Toml::string(DEFAULT_TOML));
+        if let Some(url) = &overrides.database_url {
+            f = f.merge(Serialized::default("database.url", url));
+        }
+        if let Some(bind) = &overrides.bind {
+            f = f.merge(Serialized::default("server.bind", bind));
+        }
+        Settings::from_figment(f).unwrap()
+    }
+
+    #[test]
+    fn defaults_need_nothing_and_use_an_embedded_sqlite_file() {
+        let s = defaults_only(&Overrides::default());
+        assert_eq!(s.server.bind, "127.0.0.1:8080");
+        assert_eq!(s.database.url.expose(), "sqlite://data/leerweek.db?mode=rwc");
+        assert!(!s.database.url.is_postgres());
+        assert_eq!(s.mail.transport, MailTransport::File);
+        assert_eq!(s.mail.file_dir, PathBuf::from("data/mail"));
+        assert_eq!(s.mail.from, "Leerweek <noreply@leerweek.localhost>");
+        assert!(s.log.filter.contains("sqlx::postgres::notice=warn"));
+    }
+
+    #[test]
+    fn command_line_flags_win_over_the_defaults() {
+        let s = defaults_only(&Overrides {
+            database_url: Some("postgres://u:p@db:5432/x".into()),
+            bind: Some("0.0.0.0:9000".into()),
+        });
+        assert_eq!(s.server.bind, "0.0.0.0:9000");
+        assert!(s.database.url.is_postgres());
+    }
+
+    #[test]
+    fn a_layered_file_overrides_single_keys_and_keeps_the_rest() {
+        let f = Figment::from(Toml::string(DEFAULT_TOML)).merge(Toml::string("[server]\nbind = \"127.0.0.1:0\"\n"));
+        let s = Settings::from_figment(f).unwrap();
+        assert_eq!(s.server.bind, "127.0.0.1:0");
+        assert_eq!(s.database.url.expose(), "sqlite://data/leerweek.db?mode=rwc");
+    }
+
+    #[test]
+    fn the_shipped_example_files_parse() {
+        for text in [include_str!("../config/test.toml"), include_str!("../config/production.example.toml")] {
+            let f = Figment::from(Toml::string(DEFAULT_TOML)).merge(Toml::string(text));
+            Settings::from_figment(f).unwrap();
+        }
+    }
+
+    #[test]
+    fn smtp_without_its_section_is_refused() {
+        let f = Figment::from(Toml::string(DEFAULT_TOML)).merge(Toml::string("[mail]\ntransport = \"smtp\"\n"));
+        assert!(matches!(Settings::from_figment(f), Err(ConfigError::Inconsistent(_))));
+    }
+
+    #[test]
+    fn a_missing_config_file_is_an_error_not_silence() {
+        let err = figment(Some(Path::new("/nonexistent/leerweek.toml")), &Overrides::default()).unwrap_err();
+        assert!(matches!(err, ConfigError::MissingFile(_)));
+    }
+
+    #[test]
+    fn passwords_never_show_in_debug_output() {
+        let f = Figment::from(Toml::string(DEFAULT_TOML)).merge(Toml::string(
+            "[database]\nurl = \"postgres://leerweek:s3cret@db:5432/lw\"\n[mail]\ntransport = \"smtp\"\n[mail.smtp]\nhost = \"h\"\npassword = \"hunter2\"\n",
+        ));
+        let s = Settings::from_figment(f).unwrap();
+        let shown = format!("{s:?} {}", s.database.url);
+        assert!(!shown.contains("s3cret") && !shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("postgres://leerweek:***@db:5432/lw"));
+        assert_eq!(s.database.url.expose(), "postgres://leerweek:s3cret@db:5432/lw");
+    }
+
+    #[test]
+    fn redaction_leaves_urls_without_a_password_alone() {
+        assert_eq!(redact_url("sqlite://data/x.db?mode=rwc"), "sqlite://data/x.db?mode=rwc");
+        assert_eq!(redact_url("postgres://user@host/db"), "postgres://user@host/db");
+        assert_eq!(redact_url("postgres://u:p%40ss@host:5432/db?x=1"), "postgres://u:***@host:5432/db?x=1");
+        assert_eq!(redact_url("not a url"), "not a url");
+    }
+}

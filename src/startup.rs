@@ -1,0 +1,154 @@
+//! Serving: the HTTP API with its background workers (mail outbox, quota releases), stopped
+//! together and gracefully on a signal.
+
+use crate::config::{MailTransport, Settings};
+use leerweek_api::ApiOptions;
+use leerweek_store::Store;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+/// How often waiting lists are checked for seats freed by a quota's release.
+pub const RELEASE_CHECK_INTERVAL: Duration = Duration::from_secs(60);
+
+/// Connect to the configured database and bring its schema up to date.
+pub async fn connect(settings: &Settings) -> anyhow::Result<Store> {
+    let url = &settings.database.url;
+    tracing::info!(database = %url, "connecting");
+    let store = Store::connect(url.expose(), &settings.database.store_options())
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot open database {url}: {e}"))?;
+    store.migrate().await.map_err(|e| anyhow::anyhow!("migrating database {url}: {e}"))?;
+    Ok(store)
+}
+
+/// The HTTP options from the settings.
+pub fn api_options(settings: &Settings) -> ApiOptions {
+    ApiOptions {
+        max_body_bytes: settings.server.max_body_bytes,
+        request_timeout: Duration::from_secs(settings.server.request_timeout_secs.max(1)),
+    }
+}
+
+/// The mail worker's settings, when this build can deliver with the configured transport.
+pub fn mailer_config(settings: &Settings) -> Option<leerweek_mailer::MailerConfig> {
+    match settings.mail.transport {
+        MailTransport::File => Some(leerweek_mailer::MailerConfig {
+            transport: leerweek_mailer::Transport::File { dir: settings.mail.file_dir.clone() },
+            from: settings.mail.from.clone(),
+            ..Default::default()
+        }),
+        MailTransport::Smtp => None,
+    }
+}
+
+/// The address to show people: an unspecified bind address becomes the loopback one.
+pub fn public_url(addr: SocketAddr) -> String {
+    let ip = match addr.ip() {
+        std::net::IpAddr::V4(v4) if v4.is_unspecified() => std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
+        std::net::IpAddr::V6(v6) if v6.is_unspecified() => std::net::IpAddr::V6(std::net::Ipv6Addr::LOCALHOST),
+        ip => ip,
+    };
+    format!("http://{}", SocketAddr::new(ip, addr.port()))
+}
+
+/// Serve on `listener` until `shutdown` resolves, then let running requests finish and stop the workers.
+pub async fn run(
+    store: Store,
+    settings: &Settings,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let stop_tx = Arc::new(stop_tx);
+    let stopped = |mut rx: watch::Receiver<bool>| async move {
+        let _ = rx.wait_for(|stop| *stop).await;
+    };
+
+    let mut workers = Vec::new();
+    match mailer_config(settings) {
+        Some(cfg) => {
+            workers.push(tokio::spawn(leerweek_mailer::run(store.clone(), cfg, stopped(stop_rx.clone()))));
+        }
+        None => tracing::warn!(
+            "mail.transport = \"smtp\" is not supported by this build yet: mail stays queued in the outbox until it is"
+        ),
+    }
+    workers.push(tokio::spawn(release_quotas(store.clone(), stopped(stop_rx.clone()))));
+
+    let app = leerweek_api::router(store, api_options(settings));
+    let signal_tx = stop_tx.clone();
+    let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            tracing::info!("shutting down: finishing running requests");
+            let _ = signal_tx.send(true);
+        })
+        .await;
+    let _ = stop_tx.send(true);
+    for w in workers {
+        let _ = w.await;
+    }
+    served?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Promote waiting people into seats that a quota's release opened, every [`RELEASE_CHECK_INTERVAL`].
+async fn release_quotas(store: Store, shutdown: impl Future<Output = ()>) {
+    tokio::pin!(shutdown);
+    loop {
+        match leerweek_store::enrolments::promote_released(&store, chrono::Utc::now()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(promoted = n, "released quota seats went to the waiting list"),
+            Err(e) => tracing::warn!(error = %e, "checking released quotas failed"),
+        }
+        tokio::select! {
+            _ = &mut shutdown => break,
+            _ = tokio::time::sleep(RELEASE_CHECK_INTERVAL) => {}
+        }
+    }
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::warn!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shown_url_never_says_zero_zero_zero_zero() {
+        assert_eq!(public_url("0.0.0.0:8080".parse().unwrap()), "http://127.0.0.1:8080");
+        assert_eq!(public_url("127.0.0.1:9000".parse().unwrap()), "http://127.0.0.1:9000");
+        assert_eq!(public_url("[::]:80".parse().unwrap()), "http://[::1]:80");
+    }
+}
