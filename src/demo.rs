@@ -977,4 +977,72 @@ mod tests {
         let mine = per_person.get(&p.personas.employee).map(Vec::len).unwrap_or(0);
         assert_eq!(mine, 2, "the employee persona has an agenda");
     }
+
+    /// Seed, then check what the database holds and that a second seed is refused.
+    async fn seed_and_check(store: &Store) {
+        let now = Utc::now();
+        let planned = plan(now);
+        assert_eq!(state(store).await.unwrap(), State::Empty);
+        let s = seed(store, now).await.unwrap();
+        assert_eq!(s.organisations, ORGANISATIONS.len());
+        assert_eq!(s.people, planned.people.len());
+        assert_eq!(s.workshops, planned.workshops.len());
+        assert_eq!(s.sessions, planned.workshops.iter().map(|w| w.sessions.len()).sum::<usize>());
+        assert_eq!(s.refused, 0, "every planned enrolment keeps the rules");
+        assert_eq!(s.confirmed + s.waitlisted, planned.enrolments.len());
+        assert!(s.waitlisted > 0, "some sessions are full with a waiting list");
+        assert!(s.elapsed < std::time::Duration::from_secs(30), "seeding took {:?}", s.elapsed);
+        let roles: Vec<(&str, Vec<Role>)> = vec![
+            ("medewerker", vec![]),
+            ("manager", vec![Role::Manager]),
+            ("organisator", vec![Role::Organiser]),
+            ("beheerder", vec![Role::Admin]),
+        ];
+        assert_eq!(s.tokens.len(), roles.len());
+        for (t, (label, expected)) in s.tokens.iter().zip(roles) {
+            assert_eq!(t.role, label);
+            let actor = people::authenticate(store, &t.token).await.unwrap().expect("the printed token works");
+            assert_eq!(actor.roles, expected, "{label}");
+        }
+        assert_eq!(person::Entity::find().count(store.conn()).await.unwrap() as usize, planned.people.len() + 1);
+        assert_eq!(state(store).await.unwrap(), State::Seeded);
+        assert!(seed(store, now).await.is_err(), "a second seed is refused");
+        assert_eq!(person::Entity::find().count(store.conn()).await.unwrap() as usize, planned.people.len() + 1);
+        assert_eq!(fresh_tokens(store, now).await.unwrap().len(), 4);
+        assert_eq!(event_id(store).await.unwrap(), s.event_id);
+    }
+
+    #[tokio::test]
+    async fn seeding_fills_an_empty_sqlite_database_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("demo.db").display());
+        let store = Store::connect(&url, &Default::default()).await.unwrap();
+        store.migrate().await.unwrap();
+        seed_and_check(&store).await;
+        store.close().await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn seeding_fills_an_empty_postgres_database_once() {
+        use sea_orm::{ConnectionTrait, Database};
+        let Ok(base) = std::env::var("LEERWEEK_TEST_POSTGRES_URL") else {
+            let required =
+                std::env::var_os("LEERWEEK_TEST_REQUIRE_POSTGRES").is_some() || std::env::var_os("CI").is_some();
+            assert!(!required, "LEERWEEK_TEST_POSTGRES_URL is not set");
+            eprintln!("LEERWEEK_TEST_POSTGRES_URL not set: PostgreSQL demo seed not checked");
+            return;
+        };
+        let name = format!("lw_demo_{}", Uuid::new_v4().simple());
+        let admin = Database::connect(base.as_str()).await.expect("PostgreSQL from LEERWEEK_TEST_POSTGRES_URL answers");
+        admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.unwrap();
+        let (path, query) = base.split_once('?').map_or((base.as_str(), ""), |(p, q)| (p, q));
+        let (server, _) = path.rsplit_once('/').unwrap();
+        let url = if query.is_empty() { format!("{server}/{name}") } else { format!("{server}/{name}?{query}") };
+        let store = Store::connect(&url, &Default::default()).await.unwrap();
+        store.migrate().await.unwrap();
+        seed_and_check(&store).await;
+        store.close().await.unwrap();
+        admin.execute_unprepared(&format!("DROP DATABASE {name}")).await.unwrap();
+        admin.close().await.unwrap();
+    }
 }

@@ -89,7 +89,6 @@ fn main() -> ExitCode {
     match runtime.block_on(run(cli)) {
         Ok(code) => code,
         Err(e) => {
-            tracing::error!("{e:#}");
             eprintln!("leerweek: {e:#}");
             ExitCode::FAILURE
         }
@@ -197,15 +196,18 @@ fn print_demo(s: &Summary, url: &str) {
     if let (Some(from), Some(to)) = (s.starts_on, s.ends_on) {
         println!("Demo: {}, maandag {} t/m vrijdag {}", s.event_name, dutch_date(from), dutch_date(to));
         println!(
-            "  {} organisaties, {} medewerkers, {} workshops, {} sessies; {} inschrijvingen bevestigd, {} op een wachtlijst (geladen in {:.1} s)",
+            "  {} organisaties, {} medewerkers, {} workshops, {} sessies; {} inschrijvingen bevestigd, {} op een wachtlijst (geladen in {} s)",
             s.organisations,
             s.people,
             s.workshops,
             s.sessions,
             s.confirmed,
             s.waitlisted,
-            s.elapsed.as_secs_f64()
+            format!("{:.1}", s.elapsed.as_secs_f64()).replace('.', ",")
         );
+        if s.refused > 0 {
+            println!("  ({} geplande inschrijvingen geweigerd door de regels)", s.refused);
+        }
     } else {
         println!("Demo: de demogegevens stonden al in de database; hier zijn nieuwe tokens.");
     }
