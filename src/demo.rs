@@ -655,6 +655,7 @@ pub async fn seed(store: &Store, now: DateTime<Utc>) -> anyhow::Result<Summary> 
             cancellation_deadline_hours: 24,
             max_enrolments_per_person: Some(MAX_ENROLMENTS_PER_PERSON),
             organisation_ids: org_ids.clone(),
+            reminder_hours_before: leerweek_domain::event::DEFAULT_REMINDER_HOURS,
         },
         now,
     )

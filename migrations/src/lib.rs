@@ -7,6 +7,7 @@ mod m20261122_000001_organisations_and_people;
 mod m20261122_000002_events_workshops_sessions;
 mod m20261122_000003_enrolments;
 mod m20261122_000004_outbox_audit_idempotency;
+mod m20261122_000005_calendar_and_reminders;
 mod util;
 
 /// All migrations, in order.
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_events_workshops_sessions::Migration),
             Box::new(m20261122_000003_enrolments::Migration),
             Box::new(m20261122_000004_outbox_audit_idempotency::Migration),
+            Box::new(m20261122_000005_calendar_and_reminders::Migration),
         ]
     }
 }

@@ -78,6 +78,19 @@ pub fn parse_cancellation_deadline_hours(raw: Option<i64>) -> Result<u32, Invali
     }
 }
 
+/// Default hours before a session at which the reminder goes out.
+pub const DEFAULT_REMINDER_HOURS: u32 = 24;
+
+/// Check a reminder lead time in hours (0 switches reminders off; at most two weeks).
+pub fn parse_reminder_hours(raw: Option<i64>) -> Result<u32, Invalid> {
+    match raw {
+        None => Ok(DEFAULT_REMINDER_HOURS),
+        Some(h) if h < 0 => Err(Invalid::TooSmall { min: 0 }),
+        Some(h) if h > 336 => Err(Invalid::TooLarge { max: 336 }),
+        Some(h) => Ok(h as u32),
+    }
+}
+
 /// Check a per-person limit of active enrolments (`None`: no limit).
 pub fn parse_max_enrolments(raw: Option<i64>) -> Result<Option<u32>, Invalid> {
     match raw {

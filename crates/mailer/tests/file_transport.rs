@@ -42,6 +42,7 @@ async fn enrolled_store(dir: &std::path::Path) -> Store {
             cancellation_deadline_hours: 24,
             max_enrolments_per_person: None,
             organisation_ids: vec![org.id, admin.organisation_id],
+            reminder_hours_before: 24,
         },
         now,
     )

@@ -186,6 +186,7 @@ pub async fn enrol(
         cancelled_at: Set(None),
         cancelled_by: Set(None),
         attendance: Set(None),
+        reminder_queued_at: Set(None),
     }
     .insert(&*txn)
     .await?;

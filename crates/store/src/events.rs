@@ -30,6 +30,8 @@ pub struct NewEvent {
     pub max_enrolments_per_person: Option<u32>,
     /// Participating (hosting) organisations, at least one.
     pub organisation_ids: Vec<Uuid>,
+    /// Hours before a session at which the reminder mail goes out (0: no reminder).
+    pub reminder_hours_before: u32,
 }
 
 /// An event with its participating organisations.
@@ -96,6 +98,7 @@ pub async fn create_event(store: &Store, actor: &Actor, e: NewEvent, now: DateTi
         cancellation_deadline_hours: Set(e.cancellation_deadline_hours as i32),
         max_enrolments_per_person: Set(e.max_enrolments_per_person.map(|n| n as i32)),
         status: Set(EventStatus::Draft.as_str().to_owned()),
+        reminder_hours_before: Set(e.reminder_hours_before as i32),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -174,6 +177,8 @@ pub struct EventPatch {
     pub max_enrolments_per_person: Option<Option<u32>>,
     /// New participating organisations.
     pub organisation_ids: Option<Vec<Uuid>>,
+    /// New reminder lead time in hours.
+    pub reminder_hours_before: Option<u32>,
 }
 
 fn editable_event(actor: &Actor, e: &EventView) -> Result<()> {
@@ -223,6 +228,9 @@ pub async fn update_event(
     }
     if let Some(m) = p.max_enrolments_per_person {
         am.max_enrolments_per_person = Set(m.map(|n| n as i32));
+    }
+    if let Some(h) = p.reminder_hours_before {
+        am.reminder_hours_before = Set(h as i32);
     }
     am.updated_at = Set(now);
     let updated = am.update(&*txn).await?;

@@ -8,7 +8,9 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, NaiveDate, Utc};
-use leerweek_domain::event::{EventSchedule, parse_cancellation_deadline_hours, parse_max_enrolments, parse_time_zone};
+use leerweek_domain::event::{
+    EventSchedule, parse_cancellation_deadline_hours, parse_max_enrolments, parse_reminder_hours, parse_time_zone,
+};
 use leerweek_domain::session::{Capacity, TimeRange};
 use leerweek_domain::text::{Description, Name, OnlineUrl, ShortText, Theme, Title};
 use leerweek_domain::{AudienceKind, EventStatus, FieldError, Invalid, Language, WorkshopFormat};
@@ -46,6 +48,8 @@ pub struct EventDto {
     pub status: String,
     /// Participating organisations.
     pub organisation_ids: Vec<Uuid>,
+    /// Hours before a session at which the reminder mail goes out (0: none).
+    pub reminder_hours_before: i32,
 }
 
 impl From<EventView> for EventDto {
@@ -63,6 +67,7 @@ impl From<EventView> for EventDto {
             max_enrolments_per_person: e.max_enrolments_per_person,
             status: e.status,
             organisation_ids: v.organisation_ids,
+            reminder_hours_before: e.reminder_hours_before,
         }
     }
 }
@@ -89,6 +94,8 @@ pub struct NewEventDto {
     pub max_enrolments_per_person: Option<i64>,
     /// Participating organisations, at least one.
     pub organisation_ids: Vec<Uuid>,
+    /// Reminder lead time in hours, default 24; 0 switches reminders off.
+    pub reminder_hours_before: Option<i64>,
 }
 
 /// Create a development week in draft (organisers of a participating organisation, admins).
@@ -111,6 +118,7 @@ pub async fn create_event(
         )?,
         max_enrolments_per_person: at("max_enrolments_per_person", parse_max_enrolments(b.max_enrolments_per_person))?,
         organisation_ids: b.organisation_ids,
+        reminder_hours_before: at("reminder_hours_before", parse_reminder_hours(b.reminder_hours_before))?,
     };
     let v = events::create_event(&s.store, &actor, e, now()).await?;
     Ok((StatusCode::CREATED, Json(v.into())))
@@ -154,6 +162,8 @@ pub struct EventPatchDto {
     pub max_enrolments_per_person: Option<Option<i64>>,
     /// Participating organisations.
     pub organisation_ids: Option<Vec<Uuid>>,
+    /// Reminder lead time in hours.
+    pub reminder_hours_before: Option<i64>,
 }
 
 /// Change an event (its organisers, admins).
@@ -180,6 +190,9 @@ pub async fn update_event(
             Some(v) => Some(at("max_enrolments_per_person", parse_max_enrolments(v))?),
         },
         organisation_ids: b.organisation_ids,
+        reminder_hours_before: opt("reminder_hours_before", b.reminder_hours_before, |h| {
+            parse_reminder_hours(Some(h))
+        })?,
     };
     Ok(Json(events::update_event(&s.store, &actor, id, p, now()).await?.into()))
 }

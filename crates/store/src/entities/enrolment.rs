@@ -17,6 +17,7 @@ pub struct Model {
     pub cancelled_at: Option<DateTimeUtc>,
     pub cancelled_by: Option<Uuid>,
     pub attendance: Option<String>,
+    pub reminder_queued_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

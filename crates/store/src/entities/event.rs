@@ -16,6 +16,7 @@ pub struct Model {
     pub cancellation_deadline_hours: i32,
     pub max_enrolments_per_person: Option<i32>,
     pub status: String,
+    pub reminder_hours_before: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

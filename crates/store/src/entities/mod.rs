@@ -3,6 +3,8 @@
 
 pub mod api_token;
 pub mod audit;
+pub mod calendar_sequence;
+pub mod calendar_token;
 pub mod enrolment;
 pub mod event;
 pub mod event_organisation;
