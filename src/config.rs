@@ -154,54 +154,80 @@ impl fmt::Debug for Secret {
 pub enum MailTransport {
     /// One file per mail under `file_dir` (development, tests).
     File,
-    /// SMTP through `[mail.smtp]`.
+    /// SMTP through the `smtp_*` keys.
     Smtp,
 }
 
-/// Mail settings.
+/// How SMTP connections are secured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpTlsSetting {
+    /// Plain (a relay on the same host, tests).
+    None,
+    /// STARTTLS (port 587).
+    Starttls,
+    /// TLS from the start (port 465).
+    Tls,
+}
+
+/// Mail settings: `[mail]`, each key also `LEERWEEK__MAIL__<KEY>`.
 #[derive(Debug, Clone, Deserialize)]
 pub struct MailSettings {
-    /// File or SMTP.
+    /// `file` or `smtp`.
     pub transport: MailTransport,
     /// Directory for the file transport.
     #[serde(default = "default_mail_dir")]
     pub file_dir: PathBuf,
     /// Sender, `Name <address>`.
     pub from: String,
-    /// SMTP server, required for the SMTP transport.
+    /// SMTP host, required for the SMTP transport.
     #[serde(default)]
-    pub smtp: Option<SmtpSettings>,
+    pub smtp_host: Option<String>,
+    /// SMTP port (587 for STARTTLS, 465 for TLS).
+    #[serde(default = "default_smtp_port")]
+    pub smtp_port: u16,
+    /// `none`, `starttls` or `tls`.
+    #[serde(default = "default_smtp_tls")]
+    pub smtp_tls: SmtpTlsSetting,
+    /// User name, if the server wants one.
+    #[serde(default)]
+    pub smtp_username: Option<String>,
+    /// Password, redacted in `Debug`.
+    #[serde(default)]
+    pub smtp_password: Option<Secret>,
+    /// Attempts before a mail is left as failed.
+    #[serde(default = "default_max_attempts")]
+    pub max_attempts: i32,
+    /// First retry delay in seconds (doubles per attempt).
+    #[serde(default = "default_retry_base")]
+    pub retry_base_secs: u64,
+    /// Public address of the web app, for links in mails.
+    #[serde(default = "default_public_url")]
+    pub public_url: String,
 }
 
 fn default_mail_dir() -> PathBuf {
     PathBuf::from("data/mail")
 }
 
-/// SMTP settings.
-#[derive(Debug, Clone, Deserialize)]
-pub struct SmtpSettings {
-    /// Host name.
-    pub host: String,
-    /// Port (587 for STARTTLS, 465 for TLS).
-    #[serde(default = "default_smtp_port")]
-    pub port: u16,
-    /// `starttls`, `tls` or `none`.
-    #[serde(default = "default_smtp_tls")]
-    pub tls: String,
-    /// User name, if the server wants one.
-    #[serde(default)]
-    pub username: Option<String>,
-    /// Password, redacted in `Debug`.
-    #[serde(default)]
-    pub password: Option<Secret>,
-}
-
 fn default_smtp_port() -> u16 {
     587
 }
 
-fn default_smtp_tls() -> String {
-    "starttls".to_owned()
+fn default_smtp_tls() -> SmtpTlsSetting {
+    SmtpTlsSetting::Starttls
+}
+
+fn default_max_attempts() -> i32 {
+    8
+}
+
+fn default_retry_base() -> u64 {
+    30
+}
+
+fn default_public_url() -> String {
+    "http://127.0.0.1:8080".into()
 }
 
 /// Logging settings.
@@ -244,8 +270,8 @@ impl Settings {
     /// Extract and check settings from a prepared figment.
     pub fn from_figment(f: Figment) -> Result<Self, ConfigError> {
         let s: Settings = f.extract().map_err(Box::new)?;
-        if s.mail.transport == MailTransport::Smtp && s.mail.smtp.is_none() {
-            return Err(ConfigError::Inconsistent("mail.transport = \"smtp\" needs a [mail.smtp] section".into()));
+        if s.mail.transport == MailTransport::Smtp && s.mail.smtp_host.as_deref().is_none_or(str::is_empty) {
+            return Err(ConfigError::Inconsistent("mail.transport = \"smtp\" needs mail.smtp_host".into()));
         }
         Ok(s)
     }
@@ -339,7 +365,7 @@ mod tests {
     #[test]
     fn passwords_never_show_in_debug_output() {
         let f = Figment::from(Toml::string(DEFAULT_TOML)).merge(Toml::string(
-            "[database]\nurl = \"postgres://leerweek:s3cret@db:5432/lw\"\n[mail]\ntransport = \"smtp\"\n[mail.smtp]\nhost = \"h\"\npassword = \"hunter2\"\n",
+            "[database]\nurl = \"postgres://leerweek:s3cret@db:5432/lw\"\n[mail]\ntransport = \"smtp\"\nsmtp_host = \"h\"\nsmtp_password = \"hunter2\"\n",
         ));
         let s = Settings::from_figment(f).unwrap();
         let shown = format!("{s:?} {}", s.database.url);

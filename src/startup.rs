@@ -1,7 +1,7 @@
 //! Serving: the HTTP API with its background workers (mail outbox, quota releases), stopped
 //! together and gracefully on a signal.
 
-use crate::config::{MailTransport, Settings};
+use crate::config::{MailTransport, Settings, SmtpTlsSetting};
 use leerweek_api::ApiOptions;
 use leerweek_store::Store;
 use std::future::Future;
@@ -33,15 +33,32 @@ pub fn api_options(settings: &Settings) -> ApiOptions {
     }
 }
 
-/// The mail worker's settings, when this build can deliver with the configured transport.
-pub fn mailer_config(settings: &Settings) -> Option<leerweek_mailer::MailerConfig> {
-    match settings.mail.transport {
-        MailTransport::File => Some(leerweek_mailer::MailerConfig {
-            transport: leerweek_mailer::Transport::File { dir: settings.mail.file_dir.clone() },
-            from: settings.mail.from.clone(),
-            ..Default::default()
+/// The mail worker's settings.
+pub fn mailer_config(settings: &Settings) -> leerweek_mailer::MailerConfig {
+    let m = &settings.mail;
+    let transport = match m.transport {
+        MailTransport::File => leerweek_mailer::Transport::File { dir: m.file_dir.clone() },
+        MailTransport::Smtp => leerweek_mailer::Transport::Smtp(leerweek_mailer::SmtpConfig {
+            host: m.smtp_host.clone().unwrap_or_default(),
+            port: m.smtp_port,
+            tls: match m.smtp_tls {
+                SmtpTlsSetting::None => leerweek_mailer::SmtpTls::None,
+                SmtpTlsSetting::Starttls => leerweek_mailer::SmtpTls::StartTls,
+                SmtpTlsSetting::Tls => leerweek_mailer::SmtpTls::Tls,
+            },
+            credentials: m
+                .smtp_username
+                .clone()
+                .map(|u| (u, m.smtp_password.as_ref().map(|p| p.expose().to_owned()).unwrap_or_default())),
         }),
-        MailTransport::Smtp => None,
+    };
+    leerweek_mailer::MailerConfig {
+        transport,
+        from: m.from.clone(),
+        max_attempts: m.max_attempts.max(1),
+        retry_base: chrono::Duration::seconds(m.retry_base_secs.max(1) as i64),
+        base_url: m.public_url.clone(),
+        ..Default::default()
     }
 }
 
@@ -68,16 +85,10 @@ pub async fn run(
         let _ = rx.wait_for(|stop| *stop).await;
     };
 
-    let mut workers = Vec::new();
-    match mailer_config(settings) {
-        Some(cfg) => {
-            workers.push(tokio::spawn(leerweek_mailer::run(store.clone(), cfg, stopped(stop_rx.clone()))));
-        }
-        None => tracing::warn!(
-            "mail.transport = \"smtp\" is not supported by this build yet: mail stays queued in the outbox until it is"
-        ),
-    }
-    workers.push(tokio::spawn(release_quotas(store.clone(), stopped(stop_rx.clone()))));
+    let workers = vec![
+        tokio::spawn(leerweek_mailer::run(store.clone(), mailer_config(settings), stopped(stop_rx.clone()))),
+        tokio::spawn(release_quotas(store.clone(), stopped(stop_rx.clone()))),
+    ];
 
     let app = leerweek_api::router(store, api_options(settings));
     let signal_tx = stop_tx.clone();

@@ -1,16 +1,63 @@
-//! Leerweek's mail: the outbox worker and its transports.
+//! Leerweek's mail: the outbox worker, templates, calendar parts and transports.
 //!
 //! A mail exists only as an outbox row written in the transaction of the change that causes
-//! it. The worker renders due rows and hands them to a transport; a failure backs off and
-//! retries, so nothing is lost when the transport or the process dies. This first version has
-//! the file transport (`.eml` files, the newcomer's default); SMTP, HTML parts and calendar
-//! invites come with the mail issue.
+//! it. The worker claims due rows (on PostgreSQL with `FOR UPDATE SKIP LOCKED`, so several
+//! servers share the queue), renders them in the recipient's language with a calendar part
+//! where due, and hands them to SMTP or to `.eml` files. A failure backs off and retries; a
+//! crash between "sent" and "marked sent" resends with the same `Message-ID`.
+
+pub mod ics;
+pub mod render;
 
 use chrono::{DateTime, Duration, Utc};
+use chrono_tz::Tz;
 use leerweek_domain::Language;
 use leerweek_store::Store;
 use leerweek_store::outbox::{self, DueMail};
+use lettre::message::header::ContentType;
+use lettre::message::{Mailbox, MultiPart, SinglePart};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Tls, TlsParameters};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use render::Renderer;
+use serde_json::{Value, json};
 use std::path::PathBuf;
+
+/// How SMTP connections are secured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpTls {
+    /// Plain text (only for a relay on the same host or in tests).
+    None,
+    /// STARTTLS after connecting (port 587).
+    StartTls,
+    /// TLS from the first byte (port 465).
+    Tls,
+}
+
+/// SMTP settings.
+#[derive(Clone)]
+pub struct SmtpConfig {
+    /// Host.
+    pub host: String,
+    /// Port.
+    pub port: u16,
+    /// Security.
+    pub tls: SmtpTls,
+    /// User name and password, if the server wants them.
+    pub credentials: Option<(String, String)>,
+}
+
+impl std::fmt::Debug for SmtpConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmtpConfig")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("tls", &self.tls)
+            .field("username", &self.credentials.as_ref().map(|c| &c.0))
+            .field("password", &self.credentials.as_ref().map(|_| "***"))
+            .finish()
+    }
+}
 
 /// Where mail goes.
 #[derive(Debug, Clone)]
@@ -20,6 +67,8 @@ pub enum Transport {
         /// The directory (created when missing).
         dir: PathBuf,
     },
+    /// An SMTP server.
+    Smtp(SmtpConfig),
 }
 
 /// Settings of the worker.
@@ -27,12 +76,20 @@ pub enum Transport {
 pub struct MailerConfig {
     /// Where mail goes.
     pub transport: Transport,
-    /// The `From` header.
+    /// The `From` header, `Name <address>`.
     pub from: String,
-    /// Attempts before a row is left as failed.
+    /// Attempts before a row is left as failed (visible to admins, retryable).
     pub max_attempts: i32,
     /// How often to look for due rows.
     pub poll_interval: std::time::Duration,
+    /// First retry delay; doubles per attempt, capped at an hour.
+    pub retry_base: Duration,
+    /// How long a claimed row stays hidden from other workers.
+    pub lease: Duration,
+    /// Rows claimed per round.
+    pub batch: u64,
+    /// Public address of the web app, for links in mails.
+    pub base_url: String,
 }
 
 impl Default for MailerConfig {
@@ -42,6 +99,10 @@ impl Default for MailerConfig {
             from: "Leerweek <noreply@leerweek.localhost>".into(),
             max_attempts: 8,
             poll_interval: std::time::Duration::from_secs(2),
+            retry_base: Duration::seconds(30),
+            lease: Duration::minutes(5),
+            batch: 50,
+            base_url: "http://127.0.0.1:8080".into(),
         }
     }
 }
@@ -52,150 +113,241 @@ pub enum MailError {
     /// The store failed.
     #[error(transparent)]
     Store(#[from] leerweek_store::StoreError),
+    /// The message could not be built (bad address).
+    #[error("message: {0}")]
+    Message(String),
     /// The transport failed.
     #[error("transport: {0}")]
     Transport(String),
 }
 
-/// A rendered message.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Message {
-    /// Stable `Message-ID`, derived from the outbox row: a resend is recognisably the same message.
+/// The domain part of the sender, for Message-IDs.
+fn sender_domain(from: &str) -> String {
+    from.rsplit('@')
+        .next()
+        .map(|d| d.trim_end_matches('>').trim().to_owned())
+        .filter(|d| !d.is_empty())
+        .unwrap_or_else(|| "leerweek".into())
+}
+
+fn sender_address(from: &str) -> String {
+    match (from.find('<'), from.find('>')) {
+        (Some(a), Some(b)) if a < b => from[a + 1..b].trim().to_owned(),
+        _ => from.trim().to_owned(),
+    }
+}
+
+/// The stable Message-ID of an outbox row.
+pub fn message_id(row_id: uuid::Uuid, from: &str) -> String {
+    format!("<{row_id}@{}>", sender_domain(from))
+}
+
+/// A mail ready for a transport.
+pub struct Outgoing {
+    /// The MIME message.
+    pub message: Message,
+    /// The Message-ID.
     pub message_id: String,
-    /// Recipient address.
-    pub to: String,
-    /// Subject.
-    pub subject: String,
-    /// Plain-text body.
-    pub text: String,
 }
 
-/// Render one due mail in the recipient's language.
-pub fn render(m: &DueMail) -> Message {
+/// The template context of a due mail.
+pub fn context(m: &DueMail) -> (Value, Language, Option<Tz>) {
     let lang = Language::parse(&m.person.language).unwrap_or_default();
-    let title = m.workshop.as_ref().map(|w| w.title.as_str()).unwrap_or("Leerweek");
-    let when = m
-        .session
-        .as_ref()
-        .map(|s| {
-            let tz = chrono_tz::Europe::Amsterdam;
-            format!(
-                "{} – {}",
-                s.starts_at.with_timezone(&tz).format("%d-%m-%Y %H:%M"),
-                s.ends_at.with_timezone(&tz).format("%H:%M")
-            )
-        })
-        .unwrap_or_default();
-    let position = serde_json::from_str::<serde_json::Value>(&m.row.payload)
-        .ok()
-        .and_then(|p| p.get("waitlist_position").and_then(|v| v.as_u64()));
-    let (subject, lead) = match (m.row.kind.as_str(), lang) {
-        ("enrolment_confirmed", Language::Nl) => (format!("Ingeschreven: {title}"), "Je bent ingeschreven.".to_owned()),
-        ("enrolment_confirmed", Language::En) => (format!("Enrolled: {title}"), "You are enrolled.".to_owned()),
-        ("enrolment_waitlisted", Language::Nl) => {
-            (format!("Wachtlijst: {title}"), format!("Je staat op de wachtlijst (plaats {}).", position.unwrap_or(0)))
-        }
-        ("enrolment_waitlisted", Language::En) => (
-            format!("Waiting list: {title}"),
-            format!("You are on the waiting list (place {}).", position.unwrap_or(0)),
-        ),
-        ("enrolment_promoted", Language::Nl) => {
-            (format!("Er is plek: {title}"), "Er kwam een plek vrij: je bent nu ingeschreven.".to_owned())
-        }
-        ("enrolment_promoted", Language::En) => {
-            (format!("A seat for you: {title}"), "A seat came free: you are now enrolled.".to_owned())
-        }
-        ("enrolment_cancelled", Language::Nl) => {
-            (format!("Afgemeld: {title}"), "Je inschrijving is geannuleerd.".to_owned())
-        }
-        ("enrolment_cancelled", Language::En) => {
-            (format!("Cancelled: {title}"), "Your enrolment is cancelled.".to_owned())
-        }
-        ("session_changed", Language::Nl) => {
-            (format!("Gewijzigd: {title}"), "De organisator heeft tijd of plaats gewijzigd.".to_owned())
-        }
-        ("session_changed", Language::En) => {
-            (format!("Changed: {title}"), "The organiser changed the time or place.".to_owned())
-        }
-        ("session_cancelled", Language::Nl) => {
-            (format!("Gaat niet door: {title}"), "De organisator heeft deze sessie geannuleerd.".to_owned())
-        }
-        ("session_cancelled", Language::En) => {
-            (format!("Cancelled by the organiser: {title}"), "The organiser cancelled this session.".to_owned())
-        }
-        (other, _) => (format!("Leerweek: {title}"), other.to_owned()),
+    let payload: Value = serde_json::from_str(&m.row.payload).unwrap_or(Value::Null);
+    let s = &payload["session"];
+    let tz: Option<Tz> = s["time_zone"].as_str().and_then(|t| t.parse().ok());
+    let when = match (tz, parse_time(&s["starts_at"]), parse_time(&s["ends_at"])) {
+        (Some(tz), Some(a), Some(b)) => render::when(a, b, tz, lang),
+        _ => String::new(),
     };
-    let greeting = match lang {
-        Language::Nl => format!("Beste {},", m.person.name),
-        Language::En => format!("Dear {},", m.person.name),
+    let place = ["venue", "room", "address"].iter().filter_map(|k| s[*k].as_str()).collect::<Vec<_>>().join(", ");
+    let deadline = match (tz, parse_time(&s["cancel_before"])) {
+        (Some(tz), Some(t)) => render::moment(t, tz),
+        _ => String::new(),
     };
-    let place = m
-        .session
-        .as_ref()
-        .map(|s| {
-            [s.venue.as_deref(), s.room.as_deref(), s.address.as_deref(), s.online_url.as_deref()]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(", ")
-        })
-        .unwrap_or_default();
-    let text = format!("{greeting}\n\n{lead}\n\n{title}\n{when}\n{place}\n\nLeerweek\n");
-    Message { message_id: format!("<{}@leerweek>", m.row.id), to: m.person.email.clone(), subject, text }
+    let ctx = json!({
+        "lang": lang.as_str(),
+        "name": m.person.name,
+        "title": s["title"].as_str().unwrap_or(""),
+        "when": when,
+        "place": place,
+        "online_url": s["online_url"],
+        "deadline": deadline,
+        "position": payload["extra"]["waitlist_position"],
+        "by_organiser": payload["extra"]["by_organiser"].as_bool().unwrap_or(false),
+        "link": payload["extra"]["link"],
+        "has_calendar": payload["calendar"].is_object(),
+    });
+    (ctx, lang, tz)
 }
 
-fn to_eml(from: &str, m: &Message, date: DateTime<Utc>) -> String {
-    // Subjects may hold non-ASCII: encode as RFC 2047 UTF-8 base64-free quoted form is overkill
-    // here; RFC 6532 allows UTF-8 headers, which every current client reads.
-    format!(
-        "Message-ID: {}\r\nDate: {}\r\nFrom: {from}\r\nTo: {}\r\nSubject: {}\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n{}",
-        m.message_id,
-        date.to_rfc2822(),
-        m.to,
-        m.subject,
-        m.text.replace('\n', "\r\n")
-    )
+fn parse_time(v: &Value) -> Option<DateTime<Utc>> {
+    v.as_str().and_then(|t| DateTime::parse_from_rfc3339(t).ok()).map(|t| t.with_timezone(&Utc))
 }
 
-fn deliver(cfg: &MailerConfig, m: &Message, row_id: uuid::Uuid, now: DateTime<Utc>) -> Result<(), MailError> {
-    match &cfg.transport {
-        Transport::File { dir } => {
-            std::fs::create_dir_all(dir).map_err(|e| MailError::Transport(format!("{}: {e}", dir.display())))?;
-            // Written under a temporary name and renamed: a crash never leaves half a message, and
-            // a resend of the same row replaces the same file.
-            let tmp = dir.join(format!(".{row_id}.tmp"));
-            let path = dir.join(format!("{row_id}.eml"));
-            std::fs::write(&tmp, to_eml(&cfg.from, m, now)).map_err(|e| MailError::Transport(e.to_string()))?;
-            std::fs::rename(&tmp, &path).map_err(|e| MailError::Transport(e.to_string()))?;
-            Ok(())
+/// Render a due mail into a MIME message: text and HTML alternatives, plus a
+/// `text/calendar; method=…` part when the mail adds, changes or removes an appointment.
+pub fn compose(
+    renderer: &Renderer,
+    cfg: &MailerConfig,
+    m: &DueMail,
+    now: DateTime<Utc>,
+) -> Result<Outgoing, MailError> {
+    let (ctx, _, _) = context(m);
+    let rendered =
+        renderer.render(&m.row.kind, &ctx).map_err(|e| MailError::Message(format!("template {}: {e}", m.row.kind)))?;
+    let payload: Value = serde_json::from_str(&m.row.payload).unwrap_or(Value::Null);
+    let mut body = MultiPart::alternative()
+        .singlepart(SinglePart::plain(rendered.text.clone()))
+        .singlepart(SinglePart::html(rendered.html.clone()));
+    if let (Some(method), Some(sequence)) =
+        (payload["calendar"]["method"].as_str(), payload["calendar"]["sequence"].as_u64())
+    {
+        let s = &payload["session"];
+        let session_id = s["id"].as_str().and_then(|v| v.parse().ok()).unwrap_or_default();
+        let place = ["venue", "room", "address"].iter().filter_map(|k| s[*k].as_str()).collect::<Vec<_>>().join(", ");
+        let online = s["online_url"].as_str();
+        let location = if place.is_empty() { online.unwrap_or("").to_owned() } else { place };
+        let (Some(starts_at), Some(ends_at)) = (parse_time(&s["starts_at"]), parse_time(&s["ends_at"])) else {
+            return Err(MailError::Message("calendar part without session times".into()));
+        };
+        let organizer = sender_address(&cfg.from);
+        let text = ics::invite(&ics::Invite {
+            method,
+            uid: ics::uid(m.person.id, session_id),
+            sequence: sequence as u32,
+            summary: s["title"].as_str().unwrap_or("Leerweek"),
+            description: s["description"].as_str().unwrap_or(""),
+            starts_at,
+            ends_at,
+            location: &location,
+            url: online,
+            organizer: &organizer,
+            attendee_name: &m.person.name,
+            attendee_email: &m.person.email,
+            stamp: now,
+        });
+        let ct = ContentType::parse(&format!("text/calendar; charset=utf-8; method={method}"))
+            .map_err(|e| MailError::Message(e.to_string()))?;
+        body = body.singlepart(SinglePart::builder().header(ct).body(text));
+    }
+    let to = Mailbox::new(
+        Some(m.person.name.clone()),
+        m.person.email.parse().map_err(|e| MailError::Message(format!("to: {e}")))?,
+    );
+    let from: Mailbox = cfg.from.parse().map_err(|e| MailError::Message(format!("from: {e}")))?;
+    let id = message_id(m.row.id, &cfg.from);
+    let message = Message::builder()
+        .message_id(Some(id.clone()))
+        .from(from)
+        .to(to)
+        .subject(rendered.subject)
+        .date(now.into())
+        .multipart(body)
+        .map_err(|e| MailError::Message(e.to_string()))?;
+    Ok(Outgoing { message, message_id: id })
+}
+
+/// A connected transport.
+pub enum Sender {
+    /// Files.
+    File(PathBuf),
+    /// SMTP.
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+}
+
+impl Sender {
+    /// Build the transport of a configuration.
+    pub fn new(cfg: &MailerConfig) -> Result<Self, MailError> {
+        match &cfg.transport {
+            Transport::File { dir } => Ok(Sender::File(dir.clone())),
+            Transport::Smtp(s) => {
+                let tls =
+                    |host: &str| TlsParameters::new(host.to_owned()).map_err(|e| MailError::Transport(e.to_string()));
+                let mut b = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&s.host)
+                    .port(s.port)
+                    .timeout(Some(std::time::Duration::from_secs(15)));
+                b = match s.tls {
+                    SmtpTls::None => b.tls(Tls::None),
+                    SmtpTls::StartTls => b.tls(Tls::Required(tls(&s.host)?)),
+                    SmtpTls::Tls => b.tls(Tls::Wrapper(tls(&s.host)?)),
+                };
+                if let Some((u, p)) = &s.credentials {
+                    b = b.credentials(Credentials::new(u.clone(), p.clone()));
+                }
+                Ok(Sender::Smtp(b.build()))
+            }
+        }
+    }
+
+    /// Deliver one message.
+    pub async fn send(&self, out: &Outgoing, row_id: uuid::Uuid) -> Result<(), MailError> {
+        match self {
+            Sender::File(dir) => {
+                tokio::fs::create_dir_all(dir)
+                    .await
+                    .map_err(|e| MailError::Transport(format!("{}: {e}", dir.display())))?;
+                // Written under a temporary name and renamed: a crash never leaves half a message,
+                // and a resend of the same row replaces the same file.
+                let tmp = dir.join(format!(".{row_id}.tmp"));
+                let path = dir.join(format!("{row_id}.eml"));
+                tokio::fs::write(&tmp, out.message.formatted())
+                    .await
+                    .map_err(|e| MailError::Transport(e.to_string()))?;
+                tokio::fs::rename(&tmp, &path).await.map_err(|e| MailError::Transport(e.to_string()))?;
+                Ok(())
+            }
+            Sender::Smtp(t) => {
+                t.send(out.message.clone()).await.map(|_| ()).map_err(|e| MailError::Transport(e.to_string()))
+            }
         }
     }
 }
 
-/// Backoff before attempt `n + 1`: 30 s, 1 min, 2 min, … capped at an hour.
-pub fn backoff(attempts_so_far: i32) -> Duration {
-    let secs = 30i64.saturating_mul(1i64 << attempts_so_far.clamp(0, 7));
-    Duration::seconds(secs.min(3600))
+/// Backoff after `attempts` failed attempts: `base`, 2×, 4×, … capped at an hour.
+pub fn backoff(base: Duration, attempts: i32) -> Duration {
+    let factor = 1i64 << (attempts - 1).clamp(0, 16);
+    Duration::milliseconds(base.num_milliseconds().saturating_mul(factor).min(3_600_000))
 }
 
-/// Send every due row once; returns how many were sent.
+/// One round: claim due rows, send each, mark it. Returns how many were sent.
 pub async fn run_once(store: &Store, cfg: &MailerConfig, now: DateTime<Utc>) -> Result<usize, MailError> {
-    let due = outbox::due(store, 100, now).await?;
+    let renderer = Renderer::new();
+    let sender = Sender::new(cfg)?;
+    round(store, cfg, &renderer, &sender, now).await
+}
+
+async fn round(
+    store: &Store,
+    cfg: &MailerConfig,
+    renderer: &Renderer,
+    sender: &Sender,
+    now: DateTime<Utc>,
+) -> Result<usize, MailError> {
+    let due = outbox::claim_due(store, cfg.batch, now, cfg.lease).await?;
     let mut sent = 0;
     for m in due {
-        let msg = render(&m);
-        match deliver(cfg, &msg, m.row.id, now) {
+        let result = match compose(renderer, cfg, &m, Utc::now()) {
+            Ok(out) => sender.send(&out, m.row.id).await,
+            Err(e) => Err(e),
+        };
+        match result {
             Ok(()) => {
-                outbox::mark_sent(store, m.row.id, now).await?;
+                outbox::mark_sent(store, m.row.id, Utc::now()).await?;
                 sent += 1;
             }
             Err(e) => {
-                tracing::warn!(outbox_id = %m.row.id, attempt = m.row.attempts + 1, error = %e, "mail not delivered, will retry");
+                let last = m.row.attempts >= cfg.max_attempts;
+                if last {
+                    tracing::error!(outbox_id = %m.row.id, kind = %m.row.kind, attempts = m.row.attempts, error = %e, "mail failed for good; an admin can retry it");
+                } else {
+                    tracing::warn!(outbox_id = %m.row.id, kind = %m.row.kind, attempt = m.row.attempts, error = %e, "mail not delivered, will retry");
+                }
                 outbox::mark_attempt_failed(
                     store,
                     &m.row,
                     &e.to_string(),
-                    now + backoff(m.row.attempts),
+                    Utc::now() + backoff(cfg.retry_base, m.row.attempts),
                     cfg.max_attempts,
                 )
                 .await?;
@@ -208,15 +360,31 @@ pub async fn run_once(store: &Store, cfg: &MailerConfig, now: DateTime<Utc>) -> 
 /// Run the worker until `shutdown` resolves.
 pub async fn run(store: Store, cfg: MailerConfig, shutdown: impl std::future::Future<Output = ()>) {
     tokio::pin!(shutdown);
+    let renderer = Renderer::new();
+    let sender = match Sender::new(&cfg) {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::error!(error = %e, "mail transport cannot be set up; mail stays queued");
+            return;
+        }
+    };
+    tracing::info!(transport = ?cfg.transport, "mail worker started");
     loop {
-        match run_once(&store, &cfg, Utc::now()).await {
-            Ok(n) if n > 0 => tracing::info!(sent = n, "mail delivered"),
+        let mut sent_any = false;
+        match round(&store, &cfg, &renderer, &sender, Utc::now()).await {
+            Ok(n) if n > 0 => {
+                tracing::info!(sent = n, "mail delivered");
+                sent_any = true;
+            }
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "mail worker round failed"),
         }
+        // After a full round go again at once: more may be waiting.
+        let pause = if sent_any { std::time::Duration::ZERO } else { cfg.poll_interval };
         tokio::select! {
+            biased;
             _ = &mut shutdown => break,
-            _ = tokio::time::sleep(cfg.poll_interval) => {}
+            _ = tokio::time::sleep(pause) => {}
         }
     }
 }
@@ -227,8 +395,16 @@ mod tests {
 
     #[test]
     fn backoff_grows_and_is_capped() {
-        assert_eq!(backoff(0), Duration::seconds(30));
-        assert_eq!(backoff(1), Duration::seconds(60));
-        assert_eq!(backoff(20), Duration::seconds(3600));
+        let base = Duration::seconds(30);
+        assert_eq!(backoff(base, 1), Duration::seconds(30));
+        assert_eq!(backoff(base, 2), Duration::seconds(60));
+        assert_eq!(backoff(base, 40), Duration::seconds(3600));
+    }
+
+    #[test]
+    fn message_ids_use_the_sender_domain() {
+        let id = uuid::Uuid::nil();
+        assert_eq!(message_id(id, "Leerweek <noreply@gemeente.nl>"), format!("<{id}@gemeente.nl>"));
+        assert_eq!(sender_address("Leerweek <noreply@gemeente.nl>"), "noreply@gemeente.nl");
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::entities::{enrolment, person, session, workshop, workshop_audience};
 use crate::events::{can_see, load_event, lock_session, policy_of, quota_use, seats_of};
-use crate::outbox::{self, MailKind};
+use crate::outbox::{self, CalendarMethod, MailKind, NewMail};
 use crate::{Conflict, Result, Store, StoreError, audit, idempotency};
 use chrono::{DateTime, Utc};
 use leerweek_domain::access::Actor;
@@ -200,15 +200,18 @@ pub async fn enrol(
             .col_expr(session::Column::WaitlistNext, Expr::col(session::Column::WaitlistNext).add(1)),
     };
     counter.exec(&*txn).await?;
-    let kind =
-        if status == EnrolmentStatus::Confirmed { MailKind::EnrolmentConfirmed } else { MailKind::EnrolmentWaitlisted };
+    let confirmed = status == EnrolmentStatus::Confirmed;
+    let snapshot = outbox::session_snapshot(&*txn, &session).await?;
     outbox::enqueue(
         &*txn,
-        kind,
-        person.id,
-        Some(session_id),
-        Some(e.id),
-        serde_json::json!({"waitlist_position": position}),
+        NewMail {
+            kind: if confirmed { MailKind::EnrolmentConfirmed } else { MailKind::EnrolmentWaitlisted },
+            person_id: person.id,
+            enrolment_id: Some(e.id),
+            session: Some(&snapshot),
+            calendar: confirmed.then_some(CalendarMethod::Request),
+            extra: serde_json::json!({"waitlist_position": position}),
+        },
         now,
     )
     .await?;
@@ -279,6 +282,7 @@ pub(crate) async fn promote_waiting(c: &impl ConnectionTrait, s: &session::Model
         .collect();
     let mut seats = seats_of(s, quota_use(c, s.id).await?);
     let promoted = promotions(&mut seats, &queue, now);
+    let snapshot = if promoted.is_empty() { serde_json::Value::Null } else { outbox::session_snapshot(c, s).await? };
     for id in &promoted {
         let e = waiting.iter().find(|e| e.id == *id).ok_or(StoreError::NotFound("enrolment"))?;
         let mut am: enrolment::ActiveModel = e.clone().into();
@@ -288,11 +292,14 @@ pub(crate) async fn promote_waiting(c: &impl ConnectionTrait, s: &session::Model
         am.update(c).await?;
         outbox::enqueue(
             c,
-            MailKind::EnrolmentPromoted,
-            e.person_id,
-            Some(s.id),
-            Some(e.id),
-            serde_json::json!({}),
+            NewMail {
+                kind: MailKind::EnrolmentPromoted,
+                person_id: e.person_id,
+                enrolment_id: Some(e.id),
+                session: Some(&snapshot),
+                calendar: Some(CalendarMethod::Request),
+                extra: serde_json::json!({}),
+            },
             now,
         )
         .await?;
@@ -370,13 +377,18 @@ pub async fn cancel(store: &Store, actor: &Actor, id: Uuid, now: DateTime<Utc>) 
         .filter(session::Column::Id.eq(s.id))
         .exec(&*txn)
         .await?;
+    let snapshot = outbox::session_snapshot(&*txn, &s).await?;
     outbox::enqueue(
         &*txn,
-        MailKind::EnrolmentCancelled,
-        e.person_id,
-        Some(s.id),
-        Some(e.id),
-        serde_json::json!({"by_organiser": e.person_id != actor.person_id}),
+        NewMail {
+            kind: MailKind::EnrolmentCancelled,
+            person_id: e.person_id,
+            enrolment_id: Some(e.id),
+            session: Some(&snapshot),
+            // Only a confirmed seat had an appointment in the calendar to remove.
+            calendar: was_confirmed.then_some(CalendarMethod::Cancel),
+            extra: serde_json::json!({"by_organiser": e.person_id != actor.person_id}),
+        },
         now,
     )
     .await?;
@@ -405,6 +417,7 @@ pub(crate) async fn cancel_all_in_session(
     c: &impl ConnectionTrait,
     actor: &Actor,
     session_id: Uuid,
+    snapshot: &serde_json::Value,
     now: DateTime<Utc>,
 ) -> Result<()> {
     let active = enrolment::Entity::find()
@@ -421,11 +434,14 @@ pub(crate) async fn cancel_all_in_session(
         am.update(c).await?;
         outbox::enqueue(
             c,
-            MailKind::SessionCancelled,
-            e.person_id,
-            Some(session_id),
-            Some(e.id),
-            serde_json::json!({}),
+            NewMail {
+                kind: MailKind::SessionCancelled,
+                person_id: e.person_id,
+                enrolment_id: Some(e.id),
+                session: Some(snapshot),
+                calendar: (e.status == EnrolmentStatus::Confirmed.as_str()).then_some(CalendarMethod::Cancel),
+                extra: serde_json::json!({}),
+            },
             now,
         )
         .await?;

@@ -4,7 +4,7 @@ use crate::enrolments::{cancel_all_in_session, promote_waiting};
 use crate::entities::{
     enrolment, event, event_organisation, organisation, person, session, session_quota, workshop, workshop_audience,
 };
-use crate::outbox::{self, MailKind};
+use crate::outbox::{self, CalendarMethod, MailKind, NewMail};
 use crate::{Conflict, Result, Store, StoreError, audit};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
@@ -816,14 +816,19 @@ pub async fn update_session(
             .filter(enrolment::Column::Status.ne("cancelled"))
             .all(&*txn)
             .await?;
+        let snapshot = outbox::session_snapshot(&*txn, &updated).await?;
         for en in active {
             outbox::enqueue(
                 &*txn,
-                MailKind::SessionChanged,
-                en.person_id,
-                Some(id),
-                Some(en.id),
-                serde_json::json!({"sequence": updated.sequence}),
+                NewMail {
+                    kind: MailKind::SessionChanged,
+                    person_id: en.person_id,
+                    enrolment_id: Some(en.id),
+                    session: Some(&snapshot),
+                    // Waiting people have no appointment yet: they get the news without an invite.
+                    calendar: (en.status == "confirmed").then_some(CalendarMethod::Request),
+                    extra: serde_json::json!({}),
+                },
                 now,
             )
             .await?;
@@ -873,7 +878,6 @@ async fn cancel_session_in(
     s: session::Model,
     now: DateTime<Utc>,
 ) -> Result<session::Model> {
-    cancel_all_in_session(c, actor, s.id, now).await?;
     let mut am: session::ActiveModel = s.clone().into();
     am.status = Set(SessionStatus::Cancelled.as_str().to_owned());
     am.confirmed_count = Set(0);
@@ -881,6 +885,8 @@ async fn cancel_session_in(
     am.sequence = Set(s.sequence + 1);
     am.updated_at = Set(now);
     let updated = am.update(c).await?;
+    let snapshot = outbox::session_snapshot(c, &updated).await?;
+    cancel_all_in_session(c, actor, s.id, &snapshot, now).await?;
     audit::record(c, Some(actor.person_id), "session.cancel", ("session", s.id), Some(&s), Some(&updated), now).await?;
     Ok(updated)
 }

@@ -22,6 +22,8 @@ pub enum MailKind {
     SessionChanged,
     /// The organiser cancelled the session.
     SessionCancelled,
+    /// A reminder before the session.
+    SessionReminder,
 }
 
 impl MailKind {
@@ -34,26 +36,110 @@ impl MailKind {
             MailKind::EnrolmentCancelled => "enrolment_cancelled",
             MailKind::SessionChanged => "session_changed",
             MailKind::SessionCancelled => "session_cancelled",
+            MailKind::SessionReminder => "session_reminder",
         }
     }
 }
 
-/// Queue a mail in the caller's transaction.
-pub async fn enqueue(
+/// What a calendar part of a mail does to the appointment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CalendarMethod {
+    /// Add or update the appointment (iTIP `REQUEST`).
+    Request,
+    /// Remove it (iTIP `CANCEL`).
+    Cancel,
+}
+
+impl CalendarMethod {
+    /// The iTIP method name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CalendarMethod::Request => "REQUEST",
+            CalendarMethod::Cancel => "CANCEL",
+        }
+    }
+}
+
+/// The session as it is when a mail is queued: the mail and its calendar part describe this,
+/// even when the session changes again before the mail goes out.
+pub async fn session_snapshot(
     c: &impl ConnectionTrait,
-    kind: MailKind,
-    person_id: Uuid,
-    session_id: Option<Uuid>,
-    enrolment_id: Option<Uuid>,
-    payload: serde_json::Value,
-    now: DateTime<Utc>,
-) -> Result<()> {
+    s: &crate::entities::session::Model,
+) -> Result<serde_json::Value> {
+    use crate::entities::{event, workshop};
+    let w = workshop::Entity::find_by_id(s.workshop_id).one(c).await?;
+    let e = event::Entity::find_by_id(s.event_id).one(c).await?;
+    let deadline_hours = e.as_ref().map(|e| e.cancellation_deadline_hours).unwrap_or(24).max(0) as i64;
+    Ok(serde_json::json!({
+        "id": s.id,
+        "title": w.as_ref().map(|w| w.title.clone()).unwrap_or_default(),
+        "description": w.as_ref().map(|w| w.description.clone()).unwrap_or_default(),
+        "starts_at": s.starts_at,
+        "ends_at": s.ends_at,
+        "venue": s.venue,
+        "room": s.room,
+        "address": s.address,
+        "online_url": s.online_url,
+        "time_zone": e.as_ref().map(|e| e.time_zone.clone()).unwrap_or_else(|| "Europe/Amsterdam".into()),
+        "event_name": e.as_ref().map(|e| e.name.clone()).unwrap_or_default(),
+        "cancel_before": s.starts_at - chrono::Duration::hours(deadline_hours),
+        "status": s.status,
+    }))
+}
+
+/// Raise and return the calendar SEQUENCE of a person's appointment for a session; the first
+/// invite has 0. Called under the session's lock, so increments never race.
+async fn next_sequence(c: &impl ConnectionTrait, person_id: Uuid, session_id: Uuid) -> Result<i32> {
+    use crate::entities::calendar_sequence as cs;
+    match cs::Entity::find_by_id((person_id, session_id)).one(c).await? {
+        None => {
+            cs::ActiveModel { person_id: Set(person_id), session_id: Set(session_id), sequence: Set(0) }
+                .insert(c)
+                .await?;
+            Ok(0)
+        }
+        Some(row) => {
+            let next = row.sequence + 1;
+            cs::ActiveModel { person_id: Set(person_id), session_id: Set(session_id), sequence: Set(next) }
+                .update(c)
+                .await?;
+            Ok(next)
+        }
+    }
+}
+
+/// One mail to queue.
+#[derive(Debug, Clone)]
+pub struct NewMail<'a> {
+    /// What it is about.
+    pub kind: MailKind,
+    /// The recipient.
+    pub person_id: Uuid,
+    /// The enrolment concerned.
+    pub enrolment_id: Option<Uuid>,
+    /// The session as it is now ([`session_snapshot`]).
+    pub session: Option<&'a serde_json::Value>,
+    /// A calendar part, when the mail adds, changes or removes an appointment.
+    pub calendar: Option<CalendarMethod>,
+    /// Anything else the template needs (waiting-list position, who cancelled).
+    pub extra: serde_json::Value,
+}
+
+/// Queue a mail in the caller's transaction.
+pub async fn enqueue(c: &impl ConnectionTrait, mail: NewMail<'_>, now: DateTime<Utc>) -> Result<()> {
+    let session_id =
+        mail.session.and_then(|s| s.get("id")).and_then(|v| v.as_str()).and_then(|v| v.parse::<Uuid>().ok());
+    let mut payload = serde_json::json!({ "session": mail.session, "extra": mail.extra });
+    if let (Some(method), Some(sid)) = (mail.calendar, session_id) {
+        let sequence = next_sequence(c, mail.person_id, sid).await?;
+        payload["calendar"] = serde_json::json!({ "method": method.as_str(), "sequence": sequence });
+    }
     outbox::ActiveModel {
         id: Set(Uuid::now_v7()),
-        kind: Set(kind.as_str().to_owned()),
-        person_id: Set(person_id),
+        kind: Set(mail.kind.as_str().to_owned()),
+        person_id: Set(mail.person_id),
         session_id: Set(session_id),
-        enrolment_id: Set(enrolment_id),
+        enrolment_id: Set(mail.enrolment_id),
         payload: Set(payload.to_string()),
         status: Set("pending".to_owned()),
         attempts: Set(0),
@@ -90,20 +176,50 @@ pub struct DueMail {
     pub workshop: Option<crate::entities::workshop::Model>,
 }
 
-/// Pending rows whose next attempt is due, oldest first, with what rendering needs.
-pub async fn due(store: &crate::Store, limit: u64, now: DateTime<Utc>) -> Result<Vec<DueMail>> {
+/// Claim up to `limit` due rows for this worker: each claimed row counts an attempt and is
+/// hidden from other workers for `lease` (PostgreSQL: `FOR UPDATE SKIP LOCKED`, so several
+/// servers share the queue without sending a row twice). If the worker dies before marking a
+/// row, the row becomes due again when the lease ends and is resent with the same Message-ID.
+pub async fn claim_due(
+    store: &crate::Store,
+    limit: u64,
+    now: DateTime<Utc>,
+    lease: chrono::Duration,
+) -> Result<Vec<DueMail>> {
     use crate::entities::{person, session, workshop};
-    use sea_orm::{QueryOrder, QuerySelect};
-    let rows = outbox::Entity::find()
-        .filter(outbox::Column::Status.eq("pending"))
-        .filter(outbox::Column::NextAttemptAt.lte(now))
+    use sea_orm::{DbBackend, QueryOrder, Statement};
+    let (backend, sql) = if store.is_postgres() {
+        (
+            DbBackend::Postgres,
+            "UPDATE outbox SET next_attempt_at = $1, attempts = attempts + 1 WHERE id IN \
+             (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $2 \
+              ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) RETURNING id",
+        )
+    } else {
+        (
+            DbBackend::Sqlite,
+            "UPDATE outbox SET next_attempt_at = ?, attempts = attempts + 1 WHERE id IN \
+             (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? \
+              ORDER BY next_attempt_at, id LIMIT ?) RETURNING id",
+        )
+    };
+    let txn = store.write().await?;
+    let rows = txn
+        .query_all_raw(Statement::from_sql_and_values(
+            backend,
+            sql,
+            [(now + lease).into(), now.into(), (limit as i64).into()],
+        ))
+        .await?;
+    txn.commit().await?;
+    let ids: Vec<Uuid> = rows.iter().filter_map(|r| r.try_get::<Uuid>("", "id").ok()).collect();
+    let mut out = Vec::with_capacity(ids.len());
+    let claimed = outbox::Entity::find()
+        .filter(outbox::Column::Id.is_in(ids))
         .order_by_asc(outbox::Column::CreatedAt)
-        .order_by_asc(outbox::Column::Id)
-        .limit(limit)
         .all(store.conn())
         .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
+    for row in claimed {
         let Some(person) = person::Entity::find_by_id(row.person_id).one(store.conn()).await? else { continue };
         let session = match row.session_id {
             Some(id) => session::Entity::find_by_id(id).one(store.conn()).await?,
@@ -124,14 +240,15 @@ pub async fn mark_sent(store: &crate::Store, id: Uuid, now: DateTime<Utc>) -> Re
     outbox::Entity::update_many()
         .col_expr(outbox::Column::Status, Expr::value("sent"))
         .col_expr(outbox::Column::SentAt, Expr::value(now))
-        .col_expr(outbox::Column::Attempts, Expr::value(1))
+        .col_expr(outbox::Column::LastError, Expr::value(Option::<String>::None))
         .filter(outbox::Column::Id.eq(id))
         .exec(store.conn())
         .await?;
     Ok(())
 }
 
-/// Record a failed attempt: retry at `next_attempt_at`, or give up as `failed` after `max_attempts`.
+/// Record a failed attempt of a claimed row: retry at `next_attempt_at`, or leave it `failed`
+/// once `max_attempts` attempts were made.
 pub async fn mark_attempt_failed(
     store: &crate::Store,
     row: &outbox::Model,
@@ -140,15 +257,49 @@ pub async fn mark_attempt_failed(
     max_attempts: i32,
 ) -> Result<()> {
     use sea_orm::sea_query::Expr;
-    let attempts = row.attempts + 1;
-    let status = if attempts >= max_attempts { "failed" } else { "pending" };
+    let status = if row.attempts >= max_attempts { "failed" } else { "pending" };
     outbox::Entity::update_many()
         .col_expr(outbox::Column::Status, Expr::value(status))
-        .col_expr(outbox::Column::Attempts, Expr::value(attempts))
         .col_expr(outbox::Column::NextAttemptAt, Expr::value(next_attempt_at))
         .col_expr(outbox::Column::LastError, Expr::value(error.chars().take(1000).collect::<String>()))
         .filter(outbox::Column::Id.eq(row.id))
         .exec(store.conn())
         .await?;
     Ok(())
+}
+
+/// Rows in a status, newest first, paged (admins).
+pub async fn list(
+    store: &crate::Store,
+    status: Option<&str>,
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<outbox::Model>, u64)> {
+    use sea_orm::{QueryOrder, QuerySelect};
+    let mut q = outbox::Entity::find();
+    if let Some(s) = status {
+        q = q.filter(outbox::Column::Status.eq(s));
+    }
+    let total = q.clone().count(store.conn()).await?;
+    let rows = q
+        .order_by_desc(outbox::Column::CreatedAt)
+        .order_by_desc(outbox::Column::Id)
+        .offset(page.saturating_sub(1) * per_page)
+        .limit(per_page)
+        .all(store.conn())
+        .await?;
+    Ok((rows, total))
+}
+
+/// Put a failed row back in the queue, due now, with a fresh count of attempts.
+pub async fn retry(store: &crate::Store, id: Uuid, now: DateTime<Utc>) -> Result<outbox::Model> {
+    let row = outbox::Entity::find_by_id(id).one(store.conn()).await?.ok_or(crate::StoreError::NotFound("mail"))?;
+    if row.status == "sent" {
+        return Ok(row);
+    }
+    let mut am: outbox::ActiveModel = row.into();
+    am.status = Set("pending".into());
+    am.attempts = Set(0);
+    am.next_attempt_at = Set(now);
+    Ok(am.update(store.conn()).await?)
 }
