@@ -50,6 +50,8 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             serde_json::error::Category::Data => {
                 let msg = inner.to_string();
                 // "missing field `x` at line…": name the missing field itself.
+                // A JSON array where an object belongs deserializes by position: blame the body.
+                let path = if path.starts_with('[') { ".".to_owned() } else { path };
                 let field = match msg.strip_prefix("missing field `").and_then(|r| r.split('`').next()) {
                     Some(missing) if path == "." => missing.to_owned(),
                     Some(missing) => format!("{path}.{missing}"),

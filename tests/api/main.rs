@@ -1,0 +1,8 @@
+//! End-to-end tests of the HTTP API through the real router on a random port, each scenario on
+//! SQLite and on PostgreSQL. One integration-test binary; helpers live in `harness`.
+
+mod harness;
+
+mod bad_input;
+mod concurrency;
+mod rules;
