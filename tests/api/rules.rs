@@ -250,11 +250,11 @@ async fn the_programme_shows_live_seats_and_filters(app: &TestApp) {
     );
     assert_eq!(first["host_organisation_name"], "Nuenen");
     for (query, expected) in [
-        (format!("theme=vitaliteit"), 1),
-        (format!("format=online"), 1),
+        ("theme=vitaliteit".to_string(), 1),
+        ("format=online".to_string(), 1),
         (format!("organisation_id={b}"), 1),
-        (format!("q=AVG"), 1),
-        (format!("available=true"), 1),
+        ("q=AVG".to_string(), 1),
+        ("available=true".to_string(), 1),
         (format!("day={}", first_day()), 1),
         (format!("day={}", first_day() + Duration::days(3)), 0),
     ] {
