@@ -204,6 +204,20 @@ pub struct MailSettings {
     /// Public address of the web app, for links in mails.
     #[serde(default = "default_public_url")]
     pub public_url: String,
+    /// Seconds a claimed mail stays hidden from other workers before it counts as lost.
+    #[serde(default = "default_lease")]
+    pub lease_secs: u64,
+    /// Milliseconds between looks at an empty queue.
+    #[serde(default = "default_poll")]
+    pub poll_interval_ms: u64,
+}
+
+fn default_lease() -> u64 {
+    300
+}
+
+fn default_poll() -> u64 {
+    2000
 }
 
 fn default_mail_dir() -> PathBuf {

@@ -45,6 +45,8 @@ enum Command {
         #[arg(long)]
         demo: bool,
     },
+    /// Run only the background jobs (mail outbox, waiting lists, reminders), without HTTP.
+    Worker,
     /// Bring the database schema up to date.
     Migrate,
     /// Load the demo week into an empty database.
@@ -105,6 +107,13 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     tracing::debug!(?settings, "settings");
     match cli.command {
         Command::Serve { demo, .. } => serve(settings, demo).await,
+        Command::Worker => {
+            let store = startup::connect(&settings).await?;
+            println!("Leerweek-worker draait (mail, wachtlijsten, herinneringen); stop met Ctrl-C");
+            startup::run_workers(store.clone(), &settings, startup::shutdown_signal()).await;
+            store.close().await?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Migrate => {
             let store = startup::connect(&settings).await?;
             store.close().await?;

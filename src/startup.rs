@@ -30,6 +30,8 @@ pub fn api_options(settings: &Settings) -> ApiOptions {
     ApiOptions {
         max_body_bytes: settings.server.max_body_bytes,
         request_timeout: Duration::from_secs(settings.server.request_timeout_secs.max(1)),
+        public_url: settings.mail.public_url.clone(),
+        mail_from: settings.mail.from.clone(),
     }
 }
 
@@ -58,6 +60,8 @@ pub fn mailer_config(settings: &Settings) -> leerweek_mailer::MailerConfig {
         max_attempts: m.max_attempts.max(1),
         retry_base: chrono::Duration::seconds(m.retry_base_secs.max(1) as i64),
         base_url: m.public_url.clone(),
+        lease: chrono::Duration::seconds(m.lease_secs.max(1) as i64),
+        poll_interval: Duration::from_millis(m.poll_interval_ms.max(10)),
         ..Default::default()
     }
 }
@@ -85,10 +89,7 @@ pub async fn run(
         let _ = rx.wait_for(|stop| *stop).await;
     };
 
-    let workers = vec![
-        tokio::spawn(leerweek_mailer::run(store.clone(), mailer_config(settings), stopped(stop_rx.clone()))),
-        tokio::spawn(release_quotas(store.clone(), stopped(stop_rx.clone()))),
-    ];
+    let workers = spawn_workers(&store, settings, &stop_rx, stopped);
 
     let app = leerweek_api::router(store, api_options(settings));
     let signal_tx = stop_tx.clone();
@@ -108,14 +109,54 @@ pub async fn run(
     Ok(())
 }
 
-/// Promote waiting people into seats that a quota's release opened, every [`RELEASE_CHECK_INTERVAL`].
+/// The background jobs of a server (or of `leerweek worker`): the mail outbox, and the
+/// minute job that promotes into released quota seats and queues reminders.
+pub fn spawn_workers<F, Fut>(
+    store: &Store,
+    settings: &Settings,
+    stop_rx: &watch::Receiver<bool>,
+    stopped: F,
+) -> Vec<tokio::task::JoinHandle<()>>
+where
+    F: Fn(watch::Receiver<bool>) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    vec![
+        tokio::spawn(leerweek_mailer::run(store.clone(), mailer_config(settings), stopped(stop_rx.clone()))),
+        tokio::spawn(release_quotas(store.clone(), stopped(stop_rx.clone()))),
+    ]
+}
+
+/// Run only the background jobs until `shutdown` resolves: `leerweek worker`.
+pub async fn run_workers(store: Store, settings: &Settings, shutdown: impl Future<Output = ()>) {
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let stopped = |mut rx: watch::Receiver<bool>| async move {
+        let _ = rx.wait_for(|stop| *stop).await;
+    };
+    let workers = spawn_workers(&store, settings, &stop_rx, stopped);
+    shutdown.await;
+    tracing::info!("shutting down the workers");
+    let _ = stop_tx.send(true);
+    for w in workers {
+        let _ = w.await;
+    }
+}
+
+/// Every [`RELEASE_CHECK_INTERVAL`]: promote waiting people into seats that a quota's release
+/// opened, and queue the reminders that are due.
 async fn release_quotas(store: Store, shutdown: impl Future<Output = ()>) {
     tokio::pin!(shutdown);
     loop {
-        match leerweek_store::enrolments::promote_released(&store, chrono::Utc::now()).await {
+        let now = chrono::Utc::now();
+        match leerweek_store::enrolments::promote_released(&store, now).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(promoted = n, "released quota seats went to the waiting list"),
             Err(e) => tracing::warn!(error = %e, "checking released quotas failed"),
+        }
+        match leerweek_store::enrolments::queue_reminders(&store, now).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(queued = n, "reminders queued"),
+            Err(e) => tracing::warn!(error = %e, "queueing reminders failed"),
         }
         tokio::select! {
             _ = &mut shutdown => break,

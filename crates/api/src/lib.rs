@@ -11,7 +11,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use leerweek_store::Store;
-use routes::{enrolments, events, people};
+use routes::{enrolments, events, mail, people};
 use std::time::Duration;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -28,11 +28,20 @@ pub struct ApiOptions {
     pub max_body_bytes: usize,
     /// Longest a request may take before it is answered 503.
     pub request_timeout: Duration,
+    /// Public address of the app, for links (calendar feed).
+    pub public_url: String,
+    /// Sender of mails, `Name <address>`: the organizer in calendar entries.
+    pub mail_from: String,
 }
 
 impl Default for ApiOptions {
     fn default() -> Self {
-        Self { max_body_bytes: 1024 * 1024, request_timeout: Duration::from_secs(30) }
+        Self {
+            max_body_bytes: 1024 * 1024,
+            request_timeout: Duration::from_secs(30),
+            public_url: "http://127.0.0.1:8080".into(),
+            mail_from: "Leerweek <noreply@leerweek.localhost>".into(),
+        }
     }
 }
 
@@ -41,6 +50,10 @@ impl Default for ApiOptions {
 pub struct AppState {
     /// The database.
     pub store: Store,
+    /// Public address of the app.
+    pub public_url: String,
+    /// The sender's bare address.
+    pub mail_from_address: String,
 }
 
 #[derive(OpenApi)]
@@ -92,6 +105,10 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(enrolments::get_enrolment, enrolments::cancel))
         .routes(routes!(enrolments::my_enrolments))
         .routes(routes!(enrolments::person_enrolments))
+        .routes(routes!(mail::get_calendar_token, mail::rotate_calendar_token, mail::revoke_calendar_token))
+        .routes(routes!(mail::calendar_feed))
+        .routes(routes!(mail::list_outbox))
+        .routes(routes!(mail::retry_outbox))
         .split_for_parts()
 }
 
@@ -123,7 +140,18 @@ pub fn router(store: Store, options: ApiOptions) -> Router {
         ))
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
         .layer(TraceLayer::new_for_http())
-        .with_state(AppState { store })
+        .with_state(AppState {
+            store,
+            public_url: options.public_url.trim_end_matches('/').to_owned(),
+            mail_from_address: bare_address(&options.mail_from),
+        })
+}
+
+fn bare_address(from: &str) -> String {
+    match (from.find('<'), from.find('>')) {
+        (Some(a), Some(b)) if a < b => from[a + 1..b].trim().to_owned(),
+        _ => from.trim().to_owned(),
+    }
 }
 
 /// Liveness and database reachability.

@@ -611,3 +611,55 @@ pub async fn managed_by(store: &Store, manager_id: Uuid) -> Result<Vec<person::M
         .all(store.conn())
         .await?)
 }
+
+/// When the person's calendar-feed token was made, if they have one.
+pub async fn calendar_token_created(store: &Store, actor: &Actor) -> Result<Option<DateTime<Utc>>> {
+    use crate::entities::calendar_token;
+    Ok(calendar_token::Entity::find_by_id(actor.person_id).one(store.conn()).await?.map(|t| t.created_at))
+}
+
+/// Make a new secret calendar-feed token for the actor, replacing (revoking) the old one.
+/// Only its hash is stored; the token is shown once.
+pub async fn rotate_calendar_token(store: &Store, actor: &Actor, now: DateTime<Utc>) -> Result<String> {
+    use crate::entities::calendar_token;
+    let mut bytes = [0u8; 24];
+    rand::fill(&mut bytes);
+    let token = format!("cal_{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes));
+    let txn = store.write().await?;
+    calendar_token::Entity::delete_by_id(actor.person_id).exec(&*txn).await?;
+    calendar_token::ActiveModel {
+        person_id: Set(actor.person_id),
+        token_hash: Set(hash_token(&token)),
+        created_at: Set(now),
+    }
+    .insert(&*txn)
+    .await?;
+    txn.commit().await?;
+    Ok(token)
+}
+
+/// Revoke the actor's calendar-feed token.
+pub async fn revoke_calendar_token(store: &Store, actor: &Actor) -> Result<()> {
+    use crate::entities::calendar_token;
+    calendar_token::Entity::delete_by_id(actor.person_id).exec(store.conn()).await?;
+    Ok(())
+}
+
+/// The person a calendar-feed token belongs to.
+pub async fn by_calendar_token(store: &Store, token: &str) -> Result<Option<(person::Model, Actor)>> {
+    use crate::entities::calendar_token;
+    if !token.starts_with("cal_") || token.len() > 100 {
+        return Ok(None);
+    }
+    let Some(t) = calendar_token::Entity::find()
+        .filter(calendar_token::Column::TokenHash.eq(hash_token(token)))
+        .one(store.conn())
+        .await?
+    else {
+        return Ok(None);
+    };
+    let Some(p) = person::Entity::find_by_id(t.person_id).one(store.conn()).await? else { return Ok(None) };
+    let roles = roles_of(store.conn(), p.id).await?;
+    let actor = Actor { person_id: p.id, organisation_id: p.organisation_id, roles };
+    Ok(Some((p, actor)))
+}

@@ -2,6 +2,7 @@
 
 pub mod enrolments;
 pub mod events;
+pub mod mail;
 pub mod people;
 
 use leerweek_domain::{FieldError, Invalid};

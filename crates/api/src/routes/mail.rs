@@ -1,0 +1,243 @@
+//! The personal calendar feed with its revocable token, and the admins' view of the mail outbox.
+
+use super::now;
+use crate::AppState;
+use crate::extract::{ApiQuery, Auth, Id};
+use crate::problem::{ApiError, Problem};
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use leerweek_mailer::ics;
+use leerweek_store::entities::outbox;
+use leerweek_store::{StoreError, enrolments, people};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+/// The state of the personal calendar feed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CalendarTokenDto {
+    /// Whether a feed address exists.
+    pub active: bool,
+    /// When it was made.
+    pub created_at: Option<DateTime<Utc>>,
+    /// The subscription address: only in the answer that made it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// Whether the signed-in person has a calendar feed address.
+#[utoipa::path(get, path = "/api/v1/me/calendar-token", tag = "me",
+    responses((status = 200, body = CalendarTokenDto), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
+pub async fn get_calendar_token(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+) -> Result<Json<CalendarTokenDto>, ApiError> {
+    let created_at = people::calendar_token_created(&s.store, &actor).await?;
+    Ok(Json(CalendarTokenDto { active: created_at.is_some(), created_at, url: None }))
+}
+
+/// Make a new secret feed address (the old one stops working). Subscribe to it in Outlook,
+/// Google or Apple Calendar.
+#[utoipa::path(post, path = "/api/v1/me/calendar-token", tag = "me",
+    responses((status = 201, body = CalendarTokenDto), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
+pub async fn rotate_calendar_token(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+) -> Result<(StatusCode, Json<CalendarTokenDto>), ApiError> {
+    let t = now();
+    let token = people::rotate_calendar_token(&s.store, &actor, t).await?;
+    let url = format!("{}/api/v1/me/calendar.ics?token={token}", s.public_url);
+    Ok((StatusCode::CREATED, Json(CalendarTokenDto { active: true, created_at: Some(t), url: Some(url) })))
+}
+
+/// Revoke the feed address.
+#[utoipa::path(delete, path = "/api/v1/me/calendar-token", tag = "me",
+    responses((status = 204), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
+pub async fn revoke_calendar_token(State(s): State<AppState>, Auth(actor): Auth) -> Result<StatusCode, ApiError> {
+    people::revoke_calendar_token(&s.store, &actor).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The feed's secret.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct FeedQuery {
+    /// The secret from `POST /api/v1/me/calendar-token` (calendar apps cannot send a bearer token).
+    pub token: Option<String>,
+}
+
+/// The signed-in person's sessions as an iCalendar feed: confirmed seats as appointments,
+/// waiting-list places as tentative ones. Authenticated by the secret `token` in the address
+/// (or a bearer token).
+#[utoipa::path(get, path = "/api/v1/me/calendar.ics", tag = "me", params(FeedQuery), security((), ("bearer" = [])),
+    responses((status = 200, content_type = "text/calendar", body = String), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
+pub async fn calendar_feed(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    ApiQuery(q): ApiQuery<FeedQuery>,
+) -> Result<Response, ApiError> {
+    let (person, actor) = match q.token {
+        Some(t) => people::by_calendar_token(&s.store, &t).await?.ok_or(ApiError::Unauthenticated)?,
+        None => {
+            let token = headers
+                .get(header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .ok_or(ApiError::Unauthenticated)?;
+            let actor = people::authenticate(&s.store, token.trim()).await?.ok_or(ApiError::Unauthenticated)?;
+            (people::get_person(&s.store, &actor, actor.person_id).await?, actor)
+        }
+    };
+    let stamp = now();
+    let items = enrolments::my_enrolments(&s.store, &actor, false).await?;
+    let organizer = s.mail_from_address.clone();
+    let events = items
+        .iter()
+        .filter(|v| v.session.status == "scheduled")
+        .map(|v| {
+            let place = [v.session.venue.as_deref(), v.session.room.as_deref(), v.session.address.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(", ");
+            let waiting = v.enrolment.status == "waitlisted";
+            let summary = if waiting { format!("(wachtlijst) {}", v.workshop.title) } else { v.workshop.title.clone() };
+            let location = if place.is_empty() { v.session.online_url.clone().unwrap_or_default() } else { place };
+            let mut e = ics::event(&ics::Invite {
+                method: "PUBLISH",
+                uid: ics::uid(person.id, v.session.id),
+                sequence: v.session.sequence.max(0) as u32,
+                summary: &summary,
+                description: &v.workshop.description,
+                starts_at: v.session.starts_at,
+                ends_at: v.session.ends_at,
+                location: &location,
+                url: v.session.online_url.as_deref(),
+                organizer: &organizer,
+                attendee_name: &person.name,
+                attendee_email: &person.email,
+                stamp,
+            });
+            if waiting {
+                e.status(icalendar::EventStatus::Tentative);
+            }
+            e
+        })
+        .collect();
+    let body = ics::feed("Leerweek", events);
+    Ok((
+        [(header::CONTENT_TYPE, "text/calendar; charset=utf-8"), (header::CACHE_CONTROL, "private, max-age=300")],
+        body,
+    )
+        .into_response())
+}
+
+/// A mail in the outbox.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OutboxDto {
+    /// Id (also the Message-ID's local part).
+    pub id: Uuid,
+    /// Kind of mail.
+    pub kind: String,
+    /// Recipient.
+    pub person_id: Uuid,
+    /// Session concerned.
+    pub session_id: Option<Uuid>,
+    /// `pending`, `sent` or `failed`.
+    pub status: String,
+    /// Attempts made.
+    pub attempts: i32,
+    /// Next attempt.
+    pub next_attempt_at: DateTime<Utc>,
+    /// Last error.
+    pub last_error: Option<String>,
+    /// Queued.
+    pub created_at: DateTime<Utc>,
+    /// Sent.
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+impl From<outbox::Model> for OutboxDto {
+    fn from(m: outbox::Model) -> Self {
+        Self {
+            id: m.id,
+            kind: m.kind,
+            person_id: m.person_id,
+            session_id: m.session_id,
+            status: m.status,
+            attempts: m.attempts,
+            next_attempt_at: m.next_attempt_at,
+            last_error: m.last_error,
+            created_at: m.created_at,
+            sent_at: m.sent_at,
+        }
+    }
+}
+
+/// Filter and page of the outbox.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct OutboxQuery {
+    /// `pending`, `sent` or `failed`.
+    pub status: Option<String>,
+    /// Page, from 1.
+    pub page: Option<u64>,
+    /// Rows per page, 1–500 (default 50).
+    pub per_page: Option<u64>,
+}
+
+/// A page of the outbox.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OutboxPage {
+    /// Mails, newest first.
+    pub items: Vec<OutboxDto>,
+    /// All matching.
+    pub total: u64,
+    /// Page.
+    pub page: u64,
+    /// Rows per page.
+    pub per_page: u64,
+}
+
+/// The mail outbox (admins): e.g. `?status=failed` for mails that gave up.
+#[utoipa::path(get, path = "/api/v1/admin/outbox", tag = "admin", params(OutboxQuery),
+    responses((status = 200, body = OutboxPage), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
+pub async fn list_outbox(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    ApiQuery(q): ApiQuery<OutboxQuery>,
+) -> Result<Json<OutboxPage>, ApiError> {
+    if !actor.is_admin() {
+        return Err(StoreError::Forbidden.into());
+    }
+    if let Some(st) = &q.status
+        && !["pending", "sent", "failed"].contains(&st.as_str())
+    {
+        return Err(ApiError::InvalidQuery {
+            field: "status".into(),
+            detail: "must be one of pending sent failed".into(),
+        });
+    }
+    let page = q.page.unwrap_or(1).max(1);
+    let per_page = q.per_page.unwrap_or(50);
+    if !(1..=500).contains(&per_page) {
+        return Err(ApiError::InvalidQuery { field: "per_page".into(), detail: "must be between 1 and 500".into() });
+    }
+    let (rows, total) = leerweek_store::outbox::list(&s.store, q.status.as_deref(), page, per_page).await?;
+    Ok(Json(OutboxPage { items: rows.into_iter().map(Into::into).collect(), total, page, per_page }))
+}
+
+/// Put a failed mail back in the queue (admins).
+#[utoipa::path(post, path = "/api/v1/admin/outbox/{id}/retry", tag = "admin", params(("id" = Uuid, Path, description = "Outbox id")),
+    responses((status = 200, body = OutboxDto), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
+pub async fn retry_outbox(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    Id(id): Id,
+) -> Result<Json<OutboxDto>, ApiError> {
+    if !actor.is_admin() {
+        return Err(StoreError::Forbidden.into());
+    }
+    Ok(Json(leerweek_store::outbox::retry(&s.store, id, now()).await?.into()))
+}
