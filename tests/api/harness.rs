@@ -43,6 +43,8 @@ macro_rules! on_both_backends {
 /// A running server on its own database.
 pub struct TestApp {
     pub backend: Backend,
+    /// The database URL (for a second process such as `leerweek worker`).
+    pub database_url: String,
     pub base: String,
     pub client: reqwest::Client,
     pub store: Store,
@@ -122,7 +124,7 @@ impl TestApp {
             axum::serve(listener, app).await.expect("serve");
         });
         let client = reqwest::Client::builder().pool_max_idle_per_host(400).build().unwrap();
-        TestApp { backend, base, client, store, admin, _dir: dir, pg, server }
+        TestApp { backend, database_url: url.to_owned(), base, client, store, admin, _dir: dir, pg, server }
     }
 
     /// Stop the server and drop a PostgreSQL test database.

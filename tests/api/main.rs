@@ -2,7 +2,9 @@
 //! SQLite and on PostgreSQL. One integration-test binary; helpers live in `harness`.
 
 mod harness;
+mod smtp;
 
 mod bad_input;
 mod concurrency;
+mod mail;
 mod rules;

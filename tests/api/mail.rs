@@ -1,0 +1,213 @@
+//! Mail through a real SMTP server: every kind arrives with text, HTML and (where due) a
+//! calendar part that calendars can follow; an SMTP outage loses nothing; a worker killed
+//! mid-batch loses nothing and duplicates only carry the same Message-ID.
+
+use crate::harness::{TestApp, first_day, id, local};
+use crate::on_both_backends;
+use crate::smtp::{SmtpSink, calendar_props};
+use chrono::{Duration, Utc};
+use leerweek_store::outbox::count_with_status;
+use reqwest::StatusCode;
+use serde_json::json;
+use std::collections::{HashMap, HashSet};
+use std::time::Instant;
+
+on_both_backends!(
+    every_kind_of_mail_arrives_with_text_html_and_a_calendar_part_that_stays_right,
+    two_hundred_confirmations_queued_during_an_smtp_outage_all_arrive_exactly_once,
+    a_worker_killed_mid_batch_loses_nothing_and_resends_only_with_the_same_message_id,
+);
+
+/// Run worker rounds until the outbox holds nothing pending (bounded).
+async fn drain(app: &TestApp, cfg: &leerweek_mailer::MailerConfig) {
+    for _ in 0..200 {
+        leerweek_mailer::run_once(&app.store, cfg, Utc::now() + Duration::hours(2)).await.expect("worker round");
+        if count_with_status(app.store.conn(), "pending").await.unwrap() == 0 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("outbox did not drain");
+}
+
+async fn every_kind_of_mail_arrives_with_text_html_and_a_calendar_part_that_stays_right(app: &TestApp) {
+    let sink = SmtpSink::start();
+    let org = app.org("Enkhuizen").await;
+    let (a, b, c) = (
+        app.person(org, "anna@enkhuizen.nl").await,
+        app.person(org, "bram@enkhuizen.nl").await,
+        app.person(org, "cor@enkhuizen.nl").await,
+    );
+    let ev = app.week(&[org], json!({"reminder_hours_before": 336})).await;
+    let w = app.workshop(ev, org, json!({"title": "Coachend leiderschap"})).await;
+    let s1 = app.session(w, 0, 10, 2, 1).await;
+    let s2 = app.session(w, 1, 10, 2, 5).await;
+
+    let (_, ea) = app.enrol(&a, s1).await; // confirmed: REQUEST
+    app.enrol(&b, s1).await; // waitlisted
+    app.delete(&a.token, &format!("/api/v1/enrolments/{}", id(&ea))).await; // A: CANCEL; B promoted: REQUEST
+    let moved = local(first_day(), 14);
+    let (st, body) = app
+        .patch(
+            &app.admin,
+            &format!("/api/v1/sessions/{s1}"),
+            json!({"starts_at": moved, "ends_at": moved + Duration::hours(2)}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{body}"); // B: REQUEST with a higher SEQUENCE
+    app.enrol(&c, s1).await; // C waitlisted
+    let (st, body) = app.post(&app.admin, &format!("/api/v1/sessions/{s1}/cancel"), json!({})).await;
+    assert_eq!(st, StatusCode::OK, "{body}"); // B: CANCEL; C: news without calendar
+    app.enrol(&a, s2).await; // A confirmed in s2
+    assert_eq!(leerweek_store::enrolments::queue_reminders(&app.store, Utc::now()).await.unwrap(), 1);
+    assert_eq!(
+        leerweek_store::enrolments::queue_reminders(&app.store, Utc::now()).await.unwrap(),
+        0,
+        "once per enrolment"
+    );
+
+    drain(app, &sink.config()).await;
+    let got = sink.received();
+    assert_eq!(got.len(), 10, "{:#?}", got.iter().map(|m| (&m.to, &m.subject)).collect::<Vec<_>>());
+    let ids: HashSet<_> = got.iter().map(|m| m.message_id.clone()).collect();
+    assert_eq!(ids.len(), 10, "every mail its own Message-ID");
+    for m in &got {
+        assert!(m.text.as_deref().is_some_and(|t| t.contains("Coachend leiderschap")), "text part: {m:?}");
+        assert!(m.html.as_deref().is_some_and(|h| h.contains("<html lang=\"nl\">")), "HTML part: {m:?}");
+    }
+    let to = |who: &str| got.iter().filter(|m| m.to.contains(who)).cloned().collect::<Vec<_>>();
+    let subjects =
+        |who: &str| to(who).iter().map(|m| m.subject.split(':').next().unwrap().to_owned()).collect::<Vec<_>>();
+    assert_eq!(subjects("anna"), ["Ingeschreven", "Afgemeld", "Ingeschreven", "Herinnering"]);
+    assert_eq!(subjects("bram"), ["Wachtlijst", "Er is plek voor je", "Gewijzigd", "Gaat niet door"]);
+    assert_eq!(subjects("cor"), ["Wachtlijst", "Gaat niet door"]);
+    assert!(to("cor").iter().all(|m| m.calendar.is_none()), "waiting people get no appointment");
+    assert!(to("bram")[0].calendar.is_none());
+
+    // Bram's appointment: one UID, SEQUENCE rising 0, 1, 2, ending in a CANCEL.
+    let cals: Vec<_> = to("bram")[1..].iter().map(|m| m.calendar.clone().expect("calendar part")).collect();
+    let parsed: Vec<_> = cals.iter().map(|(_, body)| calendar_props(body)).collect();
+    let methods: Vec<_> = cals.iter().map(|(m, _)| m.clone()).collect();
+    assert_eq!(methods, ["REQUEST", "REQUEST", "CANCEL"], "Content-Type method");
+    assert_eq!(parsed.iter().map(|(m, _)| m.as_str()).collect::<Vec<_>>(), ["REQUEST", "REQUEST", "CANCEL"], "METHOD");
+    let uids: HashSet<_> = parsed.iter().map(|(_, p)| p["UID"].clone()).collect();
+    assert_eq!(uids.len(), 1, "one appointment per person and session");
+    assert_eq!(parsed.iter().map(|(_, p)| p["SEQUENCE"].as_str()).collect::<Vec<_>>(), ["0", "1", "2"]);
+    assert_eq!(parsed[2].1["STATUS"], "CANCELLED");
+    assert_eq!(parsed[1].1["DTSTART"], moved.format("%Y%m%dT%H%M%SZ").to_string(), "the update carries the new time");
+    assert!(parsed[0].1.contains_key("ORGANIZER") && parsed[0].1.contains_key("ATTENDEE"));
+    assert!(parsed[0].1["LOCATION"].contains("Stadhuis"));
+    let alarm = cals[0].1.lines().find(|l| l.starts_with("TRIGGER")).unwrap_or_default();
+    assert!(
+        cals[0].1.contains("BEGIN:VALARM") && (alarm.ends_with("-PT15M") || alarm.ends_with("-PT900S")),
+        "15-minute alarm: {alarm}"
+    );
+    // Anna's cancel outranks her invite.
+    let anna: Vec<_> = to("anna")[..2].iter().map(|m| calendar_props(&m.calendar.clone().unwrap().1)).collect();
+    assert_eq!((anna[0].1["SEQUENCE"].as_str(), anna[1].1["SEQUENCE"].as_str()), ("0", "1"));
+    assert_eq!(anna[0].1["UID"], anna[1].1["UID"]);
+}
+
+async fn two_hundred_confirmations_queued_during_an_smtp_outage_all_arrive_exactly_once(app: &TestApp) {
+    let mut sink = SmtpSink::stopped();
+    let cfg = sink.config();
+    let org = app.org("Nuenen").await;
+    let people = app.people(org, "Nuenen", "storing", 200).await;
+    let ev = app.week(&[org], json!({})).await;
+    let s = app.session(app.workshop(ev, org, json!({})).await, 0, 10, 2, 250).await;
+
+    let started = Instant::now();
+    let answers = futures::future::join_all(people.iter().map(|p| app.enrol(p, s))).await;
+    let enrol_time = started.elapsed();
+    assert!(answers.iter().all(|(st, _)| *st == StatusCode::CREATED), "the API does not wait for mail");
+    // The SMTP server is down: attempts fail and back off, nothing is lost.
+    for _ in 0..3 {
+        assert_eq!(leerweek_mailer::run_once(&app.store, &cfg, Utc::now() + Duration::hours(2)).await.unwrap(), 0);
+    }
+    assert_eq!(count_with_status(app.store.conn(), "pending").await.unwrap(), 200);
+    sink.run();
+    drain(app, &cfg).await;
+    let got = sink.received();
+    let distinct: HashSet<_> = got.iter().map(|m| m.message_id.clone()).collect();
+    let recipients: HashSet<_> = got.iter().map(|m| m.to.clone()).collect();
+    assert_eq!((got.len(), distinct.len(), recipients.len()), (200, 200, 200), "each confirmation exactly once");
+    assert_eq!(count_with_status(app.store.conn(), "sent").await.unwrap(), 200);
+    eprintln!(
+        "mail outage [{:?}]: 200 enrolments answered 201 in {:.2} s with SMTP down; after restart sent 200, received {}, duplicates {}",
+        app.backend,
+        enrol_time.as_secs_f64(),
+        got.len(),
+        got.len() - distinct.len()
+    );
+}
+
+async fn a_worker_killed_mid_batch_loses_nothing_and_resends_only_with_the_same_message_id(app: &TestApp) {
+    let sink = SmtpSink::start();
+    let org = app.org("Krimpen aan den IJssel").await;
+    let people = app.people(org, "Krimpen aan den IJssel", "crash", 300).await;
+    let ev = app.week(&[org], json!({})).await;
+    let s = app.session(app.workshop(ev, org, json!({})).await, 0, 10, 2, 400).await;
+    futures::future::join_all(people.iter().map(|p| app.enrol(p, s))).await;
+    let rows: HashSet<String> = {
+        use sea_orm::{EntityTrait, QuerySelect};
+        let ids: Vec<uuid::Uuid> = leerweek_store::entities::outbox::Entity::find()
+            .select_only()
+            .column(leerweek_store::entities::outbox::Column::Id)
+            .into_tuple()
+            .all(app.store.conn())
+            .await
+            .unwrap();
+        ids.iter().map(|id| format!("<{id}@leerweek.localhost>")).collect()
+    };
+    assert_eq!(rows.len(), 300);
+
+    let worker = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_leerweek"))
+            .arg("worker")
+            .env("LEERWEEK__DATABASE__URL", &app.database_url)
+            .env("LEERWEEK__MAIL__TRANSPORT", "smtp")
+            .env("LEERWEEK__MAIL__SMTP_HOST", "127.0.0.1")
+            .env("LEERWEEK__MAIL__SMTP_PORT", sink.port.to_string())
+            .env("LEERWEEK__MAIL__SMTP_TLS", "none")
+            .env("LEERWEEK__MAIL__LEASE_SECS", "2")
+            .env("LEERWEEK__MAIL__POLL_INTERVAL_MS", "50")
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("leerweek worker")
+    };
+    let mut first = worker();
+    let deadline = Instant::now() + std::time::Duration::from_secs(60);
+    while sink.received().len() < 30 {
+        assert!(Instant::now() < deadline, "worker sent nothing");
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    first.kill().unwrap(); // SIGKILL, mid-batch
+    first.wait().unwrap();
+    let at_kill = sink.received().len();
+    assert!(at_kill < 300, "the kill came after the whole batch ({at_kill}); the test proves nothing");
+
+    let mut second = worker();
+    let deadline = Instant::now() + std::time::Duration::from_secs(90);
+    while count_with_status(app.store.conn(), "pending").await.unwrap() > 0 {
+        assert!(Instant::now() < deadline, "the restarted worker did not finish");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    second.kill().unwrap();
+    second.wait().unwrap();
+    let got = sink.received();
+    let mut per_id: HashMap<String, usize> = HashMap::new();
+    for m in &got {
+        *per_id.entry(m.message_id.clone()).or_default() += 1;
+    }
+    assert!(per_id.keys().all(|id| rows.contains(id)), "every message is one of the outbox rows");
+    assert_eq!(per_id.len(), 300, "nothing lost");
+    assert_eq!(count_with_status(app.store.conn(), "sent").await.unwrap(), 300);
+    let duplicates = got.len() - per_id.len();
+    eprintln!(
+        "mail crash [{:?}]: worker killed after {at_kill} of 300 delivered; after restart {} distinct Message-IDs, {} messages, {duplicates} duplicates (each with the same Message-ID)",
+        app.backend,
+        per_id.len(),
+        got.len()
+    );
+}
