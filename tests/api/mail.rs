@@ -16,6 +16,9 @@ on_both_backends!(
     every_kind_of_mail_arrives_with_text_html_and_a_calendar_part_that_stays_right,
     two_hundred_confirmations_queued_during_an_smtp_outage_all_arrive_exactly_once,
     a_worker_killed_mid_batch_loses_nothing_and_resends_only_with_the_same_message_id,
+    two_workers_share_the_queue_without_sending_anything_twice,
+    mails_that_keep_failing_end_up_failed_for_admins_who_can_retry_them,
+    the_personal_calendar_feed_lists_active_enrolments_behind_a_revocable_secret,
 );
 
 /// Run worker rounds until the outbox holds nothing pending (bounded).
@@ -210,4 +213,104 @@ async fn a_worker_killed_mid_batch_loses_nothing_and_resends_only_with_the_same_
         per_id.len(),
         got.len()
     );
+}
+
+async fn two_workers_share_the_queue_without_sending_anything_twice(app: &TestApp) {
+    let sink = SmtpSink::start();
+    let org = app.org("Son en Breugel").await;
+    let people = app.people(org, "Son en Breugel", "twee", 120).await;
+    let ev = app.week(&[org], json!({})).await;
+    let s = app.session(app.workshop(ev, org, json!({})).await, 0, 10, 2, 200).await;
+    futures::future::join_all(people.iter().map(|p| app.enrol(p, s))).await;
+    let mut cfg = sink.config();
+    cfg.batch = 10;
+    // Two workers (as in two server copies) drain the same outbox at the same time.
+    let work = |cfg: leerweek_mailer::MailerConfig| {
+        let store = app.store.clone();
+        async move {
+            let mut sent = 0;
+            for _ in 0..100 {
+                sent += leerweek_mailer::run_once(&store, &cfg, Utc::now()).await.unwrap();
+                if count_with_status(store.conn(), "pending").await.unwrap() == 0 {
+                    break;
+                }
+            }
+            sent
+        }
+    };
+    let (a, b) = tokio::join!(tokio::spawn(work(cfg.clone())), tokio::spawn(work(cfg.clone())));
+    let (a, b) = (a.unwrap(), b.unwrap());
+    let got = sink.received();
+    let distinct: HashSet<_> = got.iter().map(|m| m.message_id.clone()).collect();
+    assert_eq!(a + b, 120);
+    assert_eq!((got.len(), distinct.len()), (120, 120), "nothing sent twice");
+    eprintln!("mail workers [{:?}]: two workers sent {a} + {b} = 120 mails, 0 duplicates", app.backend);
+}
+
+async fn mails_that_keep_failing_end_up_failed_for_admins_who_can_retry_them(app: &TestApp) {
+    let mut sink = SmtpSink::stopped();
+    let mut cfg = sink.config();
+    cfg.max_attempts = 2;
+    let org = app.org("Geldrop-Mierlo").await;
+    let p = app.person(org, "p@gm.nl").await;
+    let ev = app.week(&[org], json!({})).await;
+    let s = app.session(app.workshop(ev, org, json!({})).await, 0, 10, 2, 5).await;
+    app.enrol(&p, s).await;
+    for _ in 0..3 {
+        leerweek_mailer::run_once(&app.store, &cfg, Utc::now() + Duration::hours(2)).await.unwrap();
+    }
+    let (st, page) = app.get(&app.admin, "/api/v1/admin/outbox?status=failed").await;
+    assert_eq!(st, StatusCode::OK, "{page}");
+    assert_eq!(page["total"], 1);
+    let failed = &page["items"][0];
+    assert_eq!(failed["attempts"], 2);
+    assert!(!failed["last_error"].as_str().unwrap_or("").is_empty());
+    let (st, _) = app.get(&p.token, "/api/v1/admin/outbox?status=failed").await;
+    assert_eq!(st, StatusCode::FORBIDDEN, "admins only");
+    let (st, retried) = app.post(&app.admin, &format!("/api/v1/admin/outbox/{}/retry", id(failed)), json!({})).await;
+    assert_eq!((st, retried["status"].as_str()), (StatusCode::OK, Some("pending")), "{retried}");
+    sink.run();
+    drain(app, &cfg).await;
+    assert_eq!(sink.received().len(), 1);
+    let (_, page) = app.get(&app.admin, "/api/v1/admin/outbox?status=failed").await;
+    assert_eq!(page["total"], 0);
+}
+
+async fn the_personal_calendar_feed_lists_active_enrolments_behind_a_revocable_secret(app: &TestApp) {
+    let org = app.org("Stede Broec").await;
+    let p = app.person(org, "p@sb.nl").await;
+    let other = app.person(org, "q@sb.nl").await;
+    let ev = app.week(&[org], json!({})).await;
+    let w = app.workshop(ev, org, json!({"title": "Tekenen voor beginners"})).await;
+    let s1 = app.session(w, 0, 10, 2, 1).await;
+    let s2 = app.session(w, 1, 10, 2, 1).await;
+    app.enrol(&other, s2).await;
+    app.enrol(&p, s1).await;
+    app.enrol(&p, s2).await; // waitlisted
+    let (st, state) = app.get(&p.token, "/api/v1/me/calendar-token").await;
+    assert_eq!((st, state["active"].as_bool()), (StatusCode::OK, Some(false)));
+    let (st, made) = app.post(&p.token, "/api/v1/me/calendar-token", json!({})).await;
+    assert_eq!(st, StatusCode::CREATED, "{made}");
+    let url = made["url"].as_str().unwrap();
+    let path = &url[url.find("/api/").unwrap()..];
+    // No bearer token: calendar apps only have the secret address.
+    let res = app.client.get(app.url(path)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/calendar"));
+    let body = res.text().await.unwrap();
+    let mut parser = ical::IcalParser::new(std::io::BufReader::new(body.as_bytes()));
+    let cal = parser.next().unwrap().expect("a valid calendar");
+    assert_eq!(cal.events.len(), 2);
+    let summary = |e: &ical::parser::ical::component::IcalEvent| {
+        e.properties.iter().find(|p| p.name == "SUMMARY").and_then(|p| p.value.clone()).unwrap()
+    };
+    assert_eq!(summary(&cal.events[0]), "Tekenen voor beginners");
+    assert!(summary(&cal.events[1]).starts_with("(wachtlijst)"));
+    // A new secret revokes the old address.
+    let (_, again) = app.post(&p.token, "/api/v1/me/calendar-token", json!({})).await;
+    assert_ne!(again["url"], made["url"]);
+    let res = app.client.get(app.url(path)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let res = app.client.get(app.url("/api/v1/me/calendar.ics?token=cal_guess")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
 }
