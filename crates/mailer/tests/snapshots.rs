@@ -1,0 +1,114 @@
+//! Rendered mails compared with the files in `tests/snapshots/`, volatile parts (Date,
+//! MIME boundaries, DTSTAMP) redacted. `UPDATE_SNAPSHOTS=1 cargo test -p leerweek-mailer`
+//! rewrites them after a deliberate change; review the diff.
+
+use chrono::{TimeZone, Utc};
+use leerweek_mailer::render::Renderer;
+use leerweek_mailer::{MailerConfig, compose, context};
+use leerweek_store::entities::{outbox, person};
+use leerweek_store::outbox::DueMail;
+use std::path::PathBuf;
+use uuid::Uuid;
+
+fn due(kind: &str, language: &str, calendar: Option<(&str, u32)>) -> DueMail {
+    let starts = Utc.with_ymd_and_hms(2026, 11, 16, 9, 0, 0).unwrap();
+    let mut payload = serde_json::json!({
+        "session": {
+            "id": Uuid::from_u128(7), "title": "Grip op stress", "description": "Omgaan met werkdruk & stress.",
+            "starts_at": starts, "ends_at": starts + chrono::Duration::hours(2), "venue": "Stadhuis Enkhuizen",
+            "room": "Raadzaal", "address": "Westerstraat 111, Enkhuizen", "online_url": null,
+            "time_zone": "Europe/Amsterdam", "event_name": "Meester in je Werk-week",
+            "cancel_before": starts - chrono::Duration::hours(24), "status": "scheduled"
+        },
+        "extra": {"waitlist_position": 3, "by_organiser": false, "link": "https://leerweek.example.nl/feedback/abc"}
+    });
+    if let Some((method, sequence)) = calendar {
+        payload["calendar"] = serde_json::json!({"method": method, "sequence": sequence});
+    }
+    let now = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
+    DueMail {
+        row: outbox::Model {
+            id: Uuid::from_u128(42),
+            kind: kind.into(),
+            person_id: Uuid::from_u128(1),
+            session_id: Some(Uuid::from_u128(7)),
+            enrolment_id: Some(Uuid::from_u128(9)),
+            payload: payload.to_string(),
+            status: "pending".into(),
+            attempts: 1,
+            next_attempt_at: now,
+            created_at: now,
+            sent_at: None,
+            last_error: None,
+        },
+        person: person::Model {
+            id: Uuid::from_u128(1),
+            email: "anna.de.vries@enkhuizen.example".into(),
+            name: "Anna de Vries".into(),
+            organisation_id: Uuid::from_u128(2),
+            org_unit_id: None,
+            manager_id: None,
+            language: language.into(),
+            created_at: now,
+        },
+        session: None,
+        workshop: None,
+    }
+}
+
+fn check(name: &str, actual: &str) {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots").join(name);
+    if std::env::var("UPDATE_SNAPSHOTS").as_deref() == Ok("1") {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!("no snapshot {}: run UPDATE_SNAPSHOTS=1 cargo test -p leerweek-mailer", path.display())
+    });
+    assert!(expected == actual, "snapshot {name} differs.\n--- expected\n{expected}\n--- actual\n{actual}");
+}
+
+#[test]
+fn every_mail_renders_as_its_snapshot_in_dutch_and_english() {
+    let r = Renderer::new();
+    for kind in Renderer::kinds() {
+        for lang in ["nl", "en"] {
+            let (ctx, _, _) = context(&due(kind, lang, None));
+            let m = r.render(kind, &ctx).unwrap();
+            check(&format!("{kind}.{lang}.txt"), &format!("Subject: {}\n\n{}\n-----\n{}", m.subject, m.text, m.html));
+        }
+    }
+}
+
+fn redact(raw: &str) -> String {
+    let mut boundaries: Vec<String> =
+        raw.lines().filter_map(|l| l.split("boundary=\"").nth(1).map(|b| b.trim_end_matches('"').to_owned())).collect();
+    boundaries.sort_by_key(|b| std::cmp::Reverse(b.len()));
+    let mut out = String::new();
+    for line in raw.lines() {
+        let line = if line.starts_with("Date: ") {
+            "Date: [redacted]".to_owned()
+        } else if line.starts_with("DTSTAMP:") {
+            "DTSTAMP:[redacted]".to_owned()
+        } else {
+            line.to_owned()
+        };
+        out.push_str(&line);
+        out.push('\n');
+    }
+    for (i, b) in boundaries.iter().enumerate() {
+        out = out.replace(b.as_str(), &format!("[boundary-{i}]"));
+    }
+    out
+}
+
+#[test]
+fn a_confirmation_with_its_invite_is_the_snapshot_as_a_whole_message() {
+    let cfg = MailerConfig::default();
+    let now = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
+    let out = compose(&Renderer::new(), &cfg, &due("enrolment_confirmed", "nl", Some(("REQUEST", 0))), now).unwrap();
+    assert_eq!(out.message_id, format!("<{}@leerweek.localhost>", Uuid::from_u128(42)));
+    let raw = String::from_utf8(out.message.formatted()).unwrap();
+    check("enrolment_confirmed.message.eml", &redact(&raw));
+}
