@@ -91,6 +91,9 @@ fn redact(raw: &str) -> String {
             "Date: [redacted]".to_owned()
         } else if line.starts_with("DTSTAMP:") {
             "DTSTAMP:[redacted]".to_owned()
+        } else if line.starts_with("UID:") && !line.contains("@leerweek") {
+            // The alarm's own UID is random; the appointment's UID is ours and stays.
+            "UID:[redacted]".to_owned()
         } else {
             line.to_owned()
         };
