@@ -86,12 +86,14 @@ fn redact(raw: &str) -> String {
         raw.lines().filter_map(|l| l.split("boundary=\"").nth(1).map(|b| b.trim_end_matches('"').to_owned())).collect();
     boundaries.sort_by_key(|b| std::cmp::Reverse(b.len()));
     let mut out = String::new();
+    let mut in_alarm = false;
     for line in raw.lines() {
+        in_alarm = (in_alarm || line == "BEGIN:VALARM") && line != "END:VALARM";
         let line = if line.starts_with("Date: ") {
             "Date: [redacted]".to_owned()
         } else if line.starts_with("DTSTAMP:") {
             "DTSTAMP:[redacted]".to_owned()
-        } else if line.starts_with("UID:") && !line.contains("@leerweek") {
+        } else if line.starts_with("UID:") && in_alarm {
             // The alarm's own UID is random; the appointment's UID is ours and stays.
             "UID:[redacted]".to_owned()
         } else {
