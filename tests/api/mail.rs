@@ -19,6 +19,7 @@ on_both_backends!(
     two_workers_share_the_queue_without_sending_anything_twice,
     mails_that_keep_failing_end_up_failed_for_admins_who_can_retry_them,
     the_personal_calendar_feed_lists_active_enrolments_behind_a_revocable_secret,
+    sign_in_links_and_feedback_requests_arrive_in_the_persons_language,
 );
 
 /// Run worker rounds until the outbox holds nothing pending (bounded).
@@ -313,4 +314,63 @@ async fn the_personal_calendar_feed_lists_active_enrolments_behind_a_revocable_s
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     let res = app.client.get(app.url("/api/v1/me/calendar.ics?token=cal_guess")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+}
+
+async fn sign_in_links_and_feedback_requests_arrive_in_the_persons_language(app: &TestApp) {
+    use leerweek_store::outbox::{MailKind, NewMail, enqueue, session_snapshot};
+    let sink = SmtpSink::start();
+    let org = app.org("Dommelvallei").await;
+    let nl = app.person(org, "els@dommelvallei.nl").await;
+    let (st, en) = app
+        .post(
+            &app.admin,
+            "/api/v1/people",
+            json!({"email": "john@dommelvallei.nl", "name": "John", "organisation_id": org, "language": "en"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{en}");
+    let ev = app.week(&[org], json!({})).await;
+    let s = app.session(app.workshop(ev, org, json!({"title": "Feedback geven"})).await, 0, 10, 2, 5).await;
+    // The sign-in and reports issues queue these; here they are queued as those features will.
+    let txn = app.store.write().await.unwrap();
+    let session = {
+        use sea_orm::EntityTrait;
+        leerweek_store::entities::session::Entity::find_by_id(s).one(&*txn).await.unwrap().unwrap()
+    };
+    let snapshot = session_snapshot(&*txn, &session).await.unwrap();
+    for person in [nl.id, id(&en)] {
+        let sign_in = NewMail {
+            kind: MailKind::SignInLink,
+            person_id: person,
+            enrolment_id: None,
+            session: None,
+            calendar: None,
+            extra: json!({"link": "https://leerweek.example/aanmelden/abc"}),
+        };
+        enqueue(&*txn, sign_in, Utc::now()).await.unwrap();
+        let feedback = NewMail {
+            kind: MailKind::FeedbackRequest,
+            person_id: person,
+            enrolment_id: None,
+            session: Some(&snapshot),
+            calendar: None,
+            extra: json!({"link": "https://leerweek.example/feedback/xyz"}),
+        };
+        enqueue(&*txn, feedback, Utc::now()).await.unwrap();
+    }
+    txn.commit().await.unwrap();
+    drain(app, &sink.config()).await;
+    let got = sink.received();
+    assert_eq!(got.len(), 4);
+    let subject_of = |who: &str, link: &str| {
+        let m =
+            got.iter().find(|m| m.to.contains(who) && m.text.as_deref().unwrap_or("").contains(link)).expect("mail");
+        // HTML escapes "/" as &#x2f;, which every browser and mail client reads as "/".
+        assert!(m.html.as_deref().unwrap().replace("&#x2f;", "/").contains(link) && m.calendar.is_none());
+        m.subject.clone()
+    };
+    assert_eq!(subject_of("els", "aanmelden/abc"), "Je aanmeldlink voor Leerweek");
+    assert_eq!(subject_of("john", "aanmelden/abc"), "Your sign-in link for Leerweek");
+    assert_eq!(subject_of("els", "feedback/xyz"), "Hoe was het? Feedback geven");
+    assert_eq!(subject_of("john", "feedback/xyz"), "How was it? Feedback geven");
 }

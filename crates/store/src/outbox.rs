@@ -24,6 +24,10 @@ pub enum MailKind {
     SessionCancelled,
     /// A reminder before the session.
     SessionReminder,
+    /// A one-time sign-in link (`extra.link`).
+    SignInLink,
+    /// A request for feedback after an attended session (`extra.link`).
+    FeedbackRequest,
 }
 
 impl MailKind {
@@ -37,6 +41,8 @@ impl MailKind {
             MailKind::SessionChanged => "session_changed",
             MailKind::SessionCancelled => "session_cancelled",
             MailKind::SessionReminder => "session_reminder",
+            MailKind::SignInLink => "sign_in_link",
+            MailKind::FeedbackRequest => "feedback_request",
         }
     }
 }
