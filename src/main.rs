@@ -2,7 +2,7 @@
 //! import people. A thin layer over the library crates.
 
 use anyhow::{Context, bail};
-use chrono::{Datelike, NaiveDate, Utc};
+use chrono::Utc;
 use clap::{Args, Parser, Subcommand};
 use leerweek::config::{Overrides, Settings};
 use leerweek::demo::{self, PersonaToken, State, Summary};
@@ -181,29 +181,15 @@ fn public_base(settings: &Settings) -> String {
     settings.server.bind.parse().map(startup::public_url).unwrap_or_else(|_| format!("http://{}", settings.server.bind))
 }
 
-const MONTHS: [&str; 12] = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-];
-
-fn dutch_date(d: NaiveDate) -> String {
-    format!("{} {} {}", d.day(), MONTHS[d.month0() as usize], d.year())
-}
-
 fn print_demo(s: &Summary, url: &str) {
     println!();
     if let (Some(from), Some(to)) = (s.starts_on, s.ends_on) {
-        println!("Demo: {}, maandag {} t/m vrijdag {}", s.event_name, dutch_date(from), dutch_date(to));
+        println!(
+            "Demo: {}, maandag {} t/m vrijdag {}",
+            s.event_name,
+            leerweek_domain::dates::dutch_date(from),
+            leerweek_domain::dates::dutch_date(to)
+        );
         println!(
             "  {} organisaties, {} medewerkers, {} workshops, {} sessies; {} inschrijvingen bevestigd, {} op een wachtlijst (geladen in {} s)",
             s.organisations,

@@ -100,34 +100,11 @@ fn tidy(text: &str) -> String {
     out.trim().to_owned() + "\n"
 }
 
-const DAYS_NL: [&str; 7] = ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"];
-const MONTHS_NL: [&str; 12] = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-];
-
 /// "maandag 16 november 2026, 10:00–12:00" / "Monday 16 November 2026, 10:00–12:00" in `tz`.
 pub fn when(start: DateTime<Utc>, end: DateTime<Utc>, tz: Tz, lang: Language) -> String {
-    use chrono::Datelike;
     let (s, e) = (start.with_timezone(&tz), end.with_timezone(&tz));
     let day = match lang {
-        Language::Nl => format!(
-            "{} {} {} {}",
-            DAYS_NL[s.weekday().num_days_from_monday() as usize],
-            s.day(),
-            MONTHS_NL[s.month0() as usize],
-            s.year()
-        ),
+        Language::Nl => leerweek_domain::dates::dutch_day(s.date_naive()),
         Language::En => s.format("%A %-d %B %Y").to_string(),
     };
     if s.date_naive() == e.date_naive() {
