@@ -8,6 +8,7 @@ mod m20261122_000002_events_workshops_sessions;
 mod m20261122_000003_enrolments;
 mod m20261122_000004_outbox_audit_idempotency;
 mod m20261122_000005_calendar_and_reminders;
+mod m20261122_000006_sign_in_and_browser_sessions;
 mod util;
 
 /// All migrations, in order.
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_enrolments::Migration),
             Box::new(m20261122_000004_outbox_audit_idempotency::Migration),
             Box::new(m20261122_000005_calendar_and_reminders::Migration),
+            Box::new(m20261122_000006_sign_in_and_browser_sessions::Migration),
         ]
     }
 }

@@ -121,9 +121,15 @@ impl TestApp {
         let base = format!("http://{}", listener.local_addr().unwrap());
         let app = leerweek_api::router(store.clone(), Default::default());
         let server = tokio::spawn(async move {
-            axum::serve(listener, app).await.expect("serve");
+            axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+                .await
+                .expect("serve");
         });
-        let client = reqwest::Client::builder().pool_max_idle_per_host(400).build().unwrap();
+        let client = reqwest::Client::builder()
+            .pool_max_idle_per_host(400)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
         TestApp { backend, database_url: url.to_owned(), base, client, store, admin, _dir: dir, pg, server }
     }
 

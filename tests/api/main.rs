@@ -8,3 +8,4 @@ mod bad_input;
 mod concurrency;
 mod mail;
 mod rules;
+mod sign_in;

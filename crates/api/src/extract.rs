@@ -145,23 +145,53 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
     }
 }
 
-/// The signed-in person, from `Authorization: Bearer <token>`.
+/// Name of the browser-session cookie.
+pub const SESSION_COOKIE: &str = "lw_session";
+
+/// The value of cookie `name`, if sent.
+pub fn cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|c| {
+        let (k, v) = c.trim().split_once('=')?;
+        (k == name).then(|| v.to_owned())
+    })
+}
+
+/// The signed-in person: from `Authorization: Bearer <token>` (scripts), or from the browser
+/// session cookie. Writes made with the cookie must carry the session's `X-CSRF-Token`.
 pub struct Auth(pub Actor);
 
 impl FromRequestParts<AppState> for Auth {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token = parts
+        let bearer = parts
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
-            .map(str::trim)
-            .ok_or(ApiError::Unauthenticated)?;
-        match leerweek_store::people::authenticate(&state.store, token).await? {
-            Some(actor) => Ok(Auth(actor)),
-            None => Err(ApiError::Unauthenticated),
+            .map(str::trim);
+        if let Some(token) = bearer {
+            return match leerweek_store::people::authenticate(&state.store, token).await? {
+                Some(actor) => Ok(Auth(actor)),
+                None => Err(ApiError::Unauthenticated),
+            };
         }
+        let secret = cookie(&parts.headers, SESSION_COOKIE).ok_or(ApiError::Unauthenticated)?;
+        let live = leerweek_store::auth::session(&state.store, &secret, chrono::Utc::now())
+            .await?
+            .ok_or(ApiError::Unauthenticated)?;
+        let safe =
+            matches!(parts.method, axum::http::Method::GET | axum::http::Method::HEAD | axum::http::Method::OPTIONS);
+        if !safe {
+            let sent = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or("");
+            if !constant_time_eq(sent.as_bytes(), live.csrf_token.as_bytes()) {
+                return Err(ApiError::CsrfMissing);
+            }
+        }
+        Ok(Auth(live.actor))
     }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

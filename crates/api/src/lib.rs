@@ -2,6 +2,7 @@
 //! the OpenAPI document. Handlers extract, call the store, and map; no SQL here.
 
 pub mod extract;
+pub mod limit;
 pub mod problem;
 pub mod routes;
 
@@ -11,7 +12,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use leerweek_store::Store;
-use routes::{enrolments, events, mail, people};
+use routes::{auth, enrolments, events, mail, people};
 use std::time::Duration;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -54,6 +55,23 @@ pub struct AppState {
     pub public_url: String,
     /// The sender's bare address.
     pub mail_from_address: String,
+    /// Rate limits of sign-in requests.
+    pub limits: std::sync::Arc<Limits>,
+}
+
+/// Rate limits of sign-in requests: per address and per client IP.
+pub struct Limits {
+    /// Link requests per e-mail address.
+    pub per_address: limit::RateLimiter,
+    /// Link requests per client IP.
+    pub per_ip: limit::RateLimiter,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        let window = Duration::from_secs(15 * 60);
+        Self { per_address: limit::RateLimiter::new(5, window), per_ip: limit::RateLimiter::new(30, window) }
+    }
 }
 
 #[derive(OpenApi)]
@@ -108,6 +126,9 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(mail::get_calendar_token, mail::rotate_calendar_token, mail::revoke_calendar_token))
         .routes(routes!(mail::calendar_feed))
         .routes(routes!(mail::list_outbox))
+        .routes(routes!(auth::request_link))
+        .routes(routes!(auth::redeem, auth::current, auth::sign_out))
+        .routes(routes!(auth::sign_out_everywhere))
         .routes(routes!(mail::retry_outbox))
         .split_for_parts()
 }
@@ -129,6 +150,7 @@ pub fn router(store: Store, options: ApiOptions) -> Router {
         .fallback(problem::no_route);
     Router::new()
         .route("/health", get(health))
+        .route("/aanmelden", get(routes::auth::sign_in_page))
         .merge(api)
         .fallback(frontend)
         .layer(axum::middleware::from_fn(problem::localize))
@@ -144,6 +166,7 @@ pub fn router(store: Store, options: ApiOptions) -> Router {
             store,
             public_url: options.public_url.trim_end_matches('/').to_owned(),
             mail_from_address: bare_address(&options.mail_from),
+            limits: Default::default(),
         })
 }
 

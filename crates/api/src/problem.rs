@@ -72,6 +72,12 @@ pub enum ApiError {
     ImportRejected(serde_json::Value),
     /// A CSV body that cannot be read.
     InvalidCsv(String),
+    /// Too many requests; try again after the duration.
+    RateLimited(std::time::Duration),
+    /// A sign-in link that is unknown, used or expired.
+    LinkInvalid,
+    /// A cookie-authenticated write without the session's CSRF token.
+    CsrfMissing,
 }
 
 impl From<StoreError> for ApiError {
@@ -177,6 +183,50 @@ impl ApiError {
                 if let serde_json::Value::Object(m) = report {
                     p.extra = Some(m.clone());
                 }
+                p
+            }
+            ApiError::RateLimited(wait) => {
+                let mut p =
+                    problem(S::TOO_MANY_REQUESTS, "rate-limited", ("Te veel verzoeken", "Too many requests"), lang);
+                let secs = wait.as_secs().max(1);
+                p.detail = match lang {
+                    Language::Nl => {
+                        format!("Te veel aanvragen kort na elkaar. Probeer het over {secs} seconden opnieuw.")
+                    }
+                    Language::En => format!("Too many requests in a short time. Try again in {secs} seconds."),
+                };
+                p
+            }
+            ApiError::LinkInvalid => {
+                let mut p = problem(
+                    S::BAD_REQUEST,
+                    "sign-in-link-invalid",
+                    ("Aanmeldlink ongeldig", "Sign-in link invalid"),
+                    lang,
+                );
+                p.detail = pick(
+                    lang,
+                    (
+                        "Deze aanmeldlink is al gebruikt of verlopen. Vraag een nieuwe aan.",
+                        "This sign-in link was used already or has expired. Ask for a new one.",
+                    ),
+                )
+                .into();
+                p.field = Some("token".into());
+                p
+            }
+            ApiError::CsrfMissing => {
+                let mut p =
+                    problem(S::FORBIDDEN, "csrf", ("Beveiligingscontrole mislukt", "Security check failed"), lang);
+                p.detail = pick(
+                    lang,
+                    (
+                        "Stuur de X-CSRF-Token van je sessie mee (GET /api/v1/auth/session).",
+                        "Send your session's X-CSRF-Token (GET /api/v1/auth/session).",
+                    ),
+                )
+                .into();
+                p.field = Some("X-CSRF-Token".into());
                 p
             }
             ApiError::InvalidCsv(msg) => {
@@ -321,6 +371,11 @@ impl IntoResponse for ApiError {
         }
         if matches!(self, ApiError::Store(StoreError::Unavailable(_))) {
             res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
+        }
+        if let ApiError::RateLimited(wait) = &self
+            && let Ok(v) = HeaderValue::from_str(&wait.as_secs().max(1).to_string())
+        {
+            res.headers_mut().insert(header::RETRY_AFTER, v);
         }
         res.extensions_mut().insert(Pending(std::sync::Arc::new(self)));
         res

@@ -275,7 +275,7 @@ async fn insert_role(c: &impl ConnectionTrait, person_id: Uuid, role: Role, now:
     Ok(())
 }
 
-fn hash_token(token: &str) -> String {
+pub(crate) fn hash_token(token: &str) -> String {
     let digest = Sha256::digest(token.as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }

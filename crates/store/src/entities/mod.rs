@@ -3,6 +3,7 @@
 
 pub mod api_token;
 pub mod audit;
+pub mod browser_session;
 pub mod calendar_sequence;
 pub mod calendar_token;
 pub mod enrolment;
@@ -16,5 +17,6 @@ pub mod person;
 pub mod person_role;
 pub mod session;
 pub mod session_quota;
+pub mod sign_in_token;
 pub mod workshop;
 pub mod workshop_audience;

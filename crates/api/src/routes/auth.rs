@@ -1,0 +1,203 @@
+//! Sign-in by mail link, browser sessions in an HttpOnly cookie, sign-out (here or everywhere).
+
+use super::{at, now};
+use crate::AppState;
+use crate::extract::{Auth, SESSION_COOKIE, cookie};
+use crate::problem::{ApiError, Problem};
+use axum::Json;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use leerweek_domain::text::EmailAddress;
+use leerweek_store::auth;
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// Who asks for a link.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LinkRequestDto {
+    /// Their e-mail address.
+    pub email: String,
+}
+
+/// The same answer whether or not the address is known.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LinkSentDto {
+    /// Always `sent`.
+    pub status: String,
+}
+
+fn client_ip(headers: &HeaderMap, peer: Option<&ConnectInfo<SocketAddr>>) -> String {
+    // Behind a proxy the first X-Forwarded-For hop is the client; directly, the peer address.
+    headers
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .map(|v| v.trim().to_owned())
+        .or_else(|| peer.map(|c| c.0.ip().to_string()))
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// Ask for a one-time sign-in link by mail (valid 15 minutes). Always answers 202.
+#[utoipa::path(post, path = "/api/v1/auth/link", tag = "auth", request_body = LinkRequestDto, security(()),
+    responses((status = 202, body = LinkSentDto), (status = 429, body = Problem, content_type = "application/problem+json"),
+        (status = "4XX", body = Problem, content_type = "application/problem+json")))]
+pub async fn request_link(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    peer: Option<axum::extract::Extension<ConnectInfo<SocketAddr>>>,
+    crate::extract::ApiJson(b): crate::extract::ApiJson<LinkRequestDto>,
+) -> Result<(StatusCode, Json<LinkSentDto>), ApiError> {
+    let email = at("email", EmailAddress::parse(&b.email))?;
+    let t = std::time::Instant::now();
+    let ip = client_ip(&headers, peer.as_ref().map(|e| &e.0));
+    s.limits.per_ip.check(&ip, t).map_err(ApiError::RateLimited)?;
+    s.limits.per_address.check(email.as_str(), t).map_err(ApiError::RateLimited)?;
+    auth::request_link(&s.store, &email, &format!("{}/aanmelden", s.public_url), now()).await?;
+    Ok((StatusCode::ACCEPTED, Json(LinkSentDto { status: "sent".into() })))
+}
+
+/// A sign-in token from the mail, as JSON or as the form on the `/aanmelden` page.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RedeemDto {
+    /// The token from the link.
+    pub token: String,
+}
+
+/// The signed-in browser session.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionDto {
+    /// Who is signed in.
+    pub person_id: Uuid,
+    /// Send as `X-CSRF-Token` with every write made with the session cookie.
+    pub csrf_token: String,
+    /// The session ends at the latest then (and after 2 hours without use).
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+}
+
+fn session_cookie(s: &AppState, secret: &str, max_age: i64) -> HeaderValue {
+    let secure = if s.public_url.starts_with("https://") { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}={secret}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age}{secure}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static("lw_session=; Max-Age=0; Path=/"))
+}
+
+/// Use the link's token once: starts a browser session (cookie). A form post (from the
+/// `/aanmelden` page) is redirected to the app; a JSON post gets the session with its CSRF token.
+#[utoipa::path(post, path = "/api/v1/auth/session", tag = "auth", request_body = RedeemDto, security(()),
+    responses((status = 201, body = SessionDto), (status = 303, description = "Form post: signed in, to the app"),
+        (status = "4XX", body = Problem, content_type = "application/problem+json")))]
+pub async fn redeem(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let is_form = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    let token = if is_form {
+        form_urlencoded_token(&body).ok_or(ApiError::InvalidJson { field: "token".into(), detail: "missing".into() })?
+    } else {
+        crate::extract::parse_json::<RedeemDto>(&body)?.token
+    };
+    let Some(session) = auth::redeem_link(&s.store, &token, now()).await? else {
+        return Err(ApiError::LinkInvalid);
+    };
+    let cookie_value = session_cookie(&s, &session.secret, auth::ABSOLUTE_TIMEOUT.num_seconds());
+    if is_form {
+        let mut res = (StatusCode::SEE_OTHER, [(header::LOCATION, "/")]).into_response();
+        res.headers_mut().insert(header::SET_COOKIE, cookie_value);
+        return Ok(res);
+    }
+    let mut res = (
+        StatusCode::CREATED,
+        Json(SessionDto {
+            person_id: session.person_id,
+            csrf_token: session.csrf_token,
+            expires_at: session.expires_at,
+        }),
+    )
+        .into_response();
+    res.headers_mut().insert(header::SET_COOKIE, cookie_value);
+    Ok(res)
+}
+
+fn form_urlencoded_token(body: &[u8]) -> Option<String> {
+    std::str::from_utf8(body).ok()?.split('&').find_map(|pair| {
+        let (k, v) = pair.split_once('=')?;
+        (k == "token").then(|| v.replace("%2D", "-").replace("%5F", "_"))
+    })
+}
+
+/// The current browser session and its CSRF token (cookie sign-in only).
+#[utoipa::path(get, path = "/api/v1/auth/session", tag = "auth",
+    responses((status = 200, body = SessionDto), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
+pub async fn current(State(s): State<AppState>, headers: HeaderMap) -> Result<Json<SessionDto>, ApiError> {
+    let secret = cookie(&headers, SESSION_COOKIE).ok_or(ApiError::Unauthenticated)?;
+    let live = auth::session(&s.store, &secret, now()).await?.ok_or(ApiError::Unauthenticated)?;
+    Ok(Json(SessionDto { person_id: live.actor.person_id, csrf_token: live.csrf_token, expires_at: live.expires_at }))
+}
+
+/// Sign out of this browser.
+#[utoipa::path(delete, path = "/api/v1/auth/session", tag = "auth",
+    responses((status = 204), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
+pub async fn sign_out(State(s): State<AppState>, _auth: Auth, headers: HeaderMap) -> Result<Response, ApiError> {
+    if let Some(secret) = cookie(&headers, SESSION_COOKIE) {
+        auth::end_session(&s.store, &secret, now()).await?;
+    }
+    let mut res = StatusCode::NO_CONTENT.into_response();
+    res.headers_mut().insert(header::SET_COOKIE, session_cookie(&s, "", 0));
+    Ok(res)
+}
+
+/// How many sessions ended.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SignedOutDto {
+    /// Browser sessions ended.
+    pub sessions_ended: u64,
+}
+
+/// Sign out everywhere: every browser session of the signed-in person ends.
+#[utoipa::path(post, path = "/api/v1/auth/sign-out-everywhere", tag = "auth",
+    responses((status = 200, body = SignedOutDto), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
+pub async fn sign_out_everywhere(State(s): State<AppState>, Auth(actor): Auth) -> Result<Response, ApiError> {
+    let n = auth::end_all_sessions(&s.store, actor.person_id, now()).await?;
+    let mut res = Json(SignedOutDto { sessions_ended: n }).into_response();
+    res.headers_mut().insert(header::SET_COOKIE, session_cookie(&s, "", 0));
+    Ok(res)
+}
+
+/// The page a sign-in link opens: one button that posts the token. A page, not an automatic
+/// sign-in, because mail scanners open links and would use the one-time token up.
+pub async fn sign_in_page(axum::extract::RawQuery(q): axum::extract::RawQuery) -> Response {
+    let token = q
+        .as_deref()
+        .and_then(|q| q.split('&').find_map(|p| p.strip_prefix("token=")))
+        .filter(|t| t.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+        .unwrap_or("");
+    let html = format!(
+        r#"<!doctype html>
+<html lang="nl"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Aanmelden bij Leerweek</title></head>
+<body style="font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;color:#1a1a1a;line-height:1.5">
+<main><h1>Aanmelden bij Leerweek</h1>
+<form method="post" action="/api/v1/auth/session">
+<input type="hidden" name="token" value="{token}">
+<button type="submit" style="font-size:1.1rem;padding:0.6rem 1.2rem;background:#00466e;color:#fff;border:0;border-radius:4px">Aanmelden</button>
+</form>
+<p lang="en">Sign in to Leerweek: press the button.</p></main></body></html>"#
+    );
+    (
+        [(
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+        )],
+        Html(html),
+    )
+        .into_response()
+}

@@ -1,0 +1,116 @@
+//! Sign-in by mail link through the real SMTP server, browser sessions with CSRF protection,
+//! sign-out, and rate limits that never tell whether an address is known.
+
+use crate::harness::{TestApp, expect_problem};
+use crate::on_both_backends;
+use crate::smtp::SmtpSink;
+use chrono::{Duration, Utc};
+use reqwest::StatusCode;
+use serde_json::json;
+
+on_both_backends!(
+    a_mail_link_signs_in_once_and_cookie_writes_need_the_csrf_token,
+    link_requests_answer_the_same_for_unknown_addresses_and_are_rate_limited,
+);
+
+async fn drain(app: &TestApp, sink: &SmtpSink) {
+    leerweek_mailer::run_once(&app.store, &sink.config(), Utc::now() + Duration::hours(1)).await.unwrap();
+}
+
+fn cookie_of(res: &reqwest::Response) -> String {
+    let set = res.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(set.contains("HttpOnly") && set.contains("SameSite=Lax"), "{set}");
+    set.split(';').next().unwrap().to_owned()
+}
+
+async fn a_mail_link_signs_in_once_and_cookie_writes_need_the_csrf_token(app: &TestApp) {
+    let sink = SmtpSink::start();
+    let org = app.org("Nuenen").await;
+    let person = app.person(org, "ilse@nuenen.nl").await;
+    let (st, b) =
+        app.send(app.client.post(app.url("/api/v1/auth/link")).json(&json!({"email": "Ilse@Nuenen.nl"}))).await;
+    assert_eq!((st, b["status"].as_str()), (StatusCode::ACCEPTED, Some("sent")));
+    drain(app, &sink).await;
+    let mails = sink.received();
+    assert_eq!(mails.len(), 1);
+    let text = mails[0].text.clone().unwrap();
+    let link = text.split_whitespace().find(|w| w.contains("/aanmelden?token=")).expect("a link in the mail");
+    let token = link.split("token=").nth(1).unwrap().to_owned();
+
+    // The link opens a page with a button (mail scanners do not use the token up by opening it).
+    let page = app.client.get(app.url(&format!("/aanmelden?token={token}"))).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(page.text().await.unwrap().contains(&token));
+    let res = app
+        .client
+        .post(app.url("/api/v1/auth/session"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("token={token}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let cookie = cookie_of(&res);
+
+    // Used once: the same link no longer works.
+    let again = app.client.post(app.url("/api/v1/auth/session")).json(&json!({"token": token})).send().await.unwrap();
+    expect_problem(again, StatusCode::BAD_REQUEST, "sign-in-link-invalid").await;
+
+    let (st, me) = app.send(app.client.get(app.url("/api/v1/me")).header("cookie", &cookie)).await;
+    assert_eq!(st, StatusCode::OK, "{me}");
+    assert_eq!(me["id"], person.id.to_string());
+    let (_, session) = app.send(app.client.get(app.url("/api/v1/auth/session")).header("cookie", &cookie)).await;
+    let csrf = session["csrf_token"].as_str().unwrap().to_owned();
+
+    // A write with the cookie but without the CSRF token is refused and changes nothing.
+    let res = app
+        .client
+        .post(app.url("/api/v1/me/calendar-token"))
+        .header("cookie", &cookie)
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    expect_problem(res, StatusCode::FORBIDDEN, "csrf").await;
+    let (_, state) = app.send(app.client.get(app.url("/api/v1/me/calendar-token")).header("cookie", &cookie)).await;
+    assert_eq!(state["active"], false);
+    let (st, _) = app
+        .send(
+            app.client
+                .post(app.url("/api/v1/me/calendar-token"))
+                .header("cookie", &cookie)
+                .header("x-csrf-token", &csrf)
+                .json(&json!({})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED);
+
+    // Bearer tokens keep working for scripts, and sign-out everywhere ends the browser session.
+    let (st, ended) = app.post(&person.token, "/api/v1/auth/sign-out-everywhere", json!({})).await;
+    assert_eq!((st, ended["sessions_ended"].as_u64()), (StatusCode::OK, Some(1)));
+    let res = app.client.get(app.url("/api/v1/me")).header("cookie", &cookie).send().await.unwrap();
+    expect_problem(res, StatusCode::UNAUTHORIZED, "unauthenticated").await;
+}
+
+async fn link_requests_answer_the_same_for_unknown_addresses_and_are_rate_limited(app: &TestApp) {
+    let sink = SmtpSink::start();
+    let org = app.org("Enkhuizen").await;
+    app.person(org, "kees@enkhuizen.nl").await;
+    let ask = |email: &str| app.client.post(app.url("/api/v1/auth/link")).json(&json!({"email": email})).send();
+    let known = ask("kees@enkhuizen.nl").await.unwrap();
+    let unknown = ask("niemand@enkhuizen.nl").await.unwrap();
+    assert_eq!((known.status(), unknown.status()), (StatusCode::ACCEPTED, StatusCode::ACCEPTED));
+    assert_eq!(known.text().await.unwrap(), unknown.text().await.unwrap(), "no telling whether an address exists");
+    drain(app, &sink).await;
+    assert_eq!(sink.received().len(), 1, "only the known address gets mail");
+    for _ in 0..4 {
+        assert_eq!(ask("kees@enkhuizen.nl").await.unwrap().status(), StatusCode::ACCEPTED);
+    }
+    let limited = ask("kees@enkhuizen.nl").await.unwrap();
+    assert!(limited.headers().contains_key("retry-after"));
+    expect_problem(limited, StatusCode::TOO_MANY_REQUESTS, "rate-limited").await;
+    // Another address from the same client is still served; the owner's sessions are untouched.
+    assert_eq!(ask("ander@enkhuizen.nl").await.unwrap().status(), StatusCode::ACCEPTED);
+    let bad = ask("geen adres").await.unwrap();
+    expect_problem(bad, StatusCode::UNPROCESSABLE_ENTITY, "invalid-field").await;
+}
