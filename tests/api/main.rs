@@ -7,5 +7,6 @@ mod smtp;
 mod bad_input;
 mod concurrency;
 mod mail;
+mod privacy;
 mod rules;
 mod sign_in;

@@ -12,7 +12,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use leerweek_store::Store;
-use routes::{auth, enrolments, events, mail, people};
+use routes::{auth, enrolments, events, mail, people, privacy};
 use std::time::Duration;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -129,6 +129,9 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(auth::request_link))
         .routes(routes!(auth::redeem, auth::current, auth::sign_out))
         .routes(routes!(auth::sign_out_everywhere))
+        .routes(routes!(privacy::export))
+        .routes(routes!(privacy::erase))
+        .routes(routes!(privacy::audit_log))
         .routes(routes!(mail::retry_outbox))
         .split_for_parts()
 }
@@ -156,6 +159,12 @@ pub fn router(store: Store, options: ApiOptions) -> Router {
         .layer(axum::middleware::from_fn(problem::localize))
         .layer(DefaultBodyLimit::max(options.max_body_bytes))
         .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, options.request_timeout))
+        // Pages set their own CSP; everything else (JSON, problems) may load and frame nothing.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

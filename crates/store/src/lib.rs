@@ -13,6 +13,7 @@ pub mod error;
 pub mod events;
 pub mod outbox;
 pub mod people;
+pub mod privacy;
 
 mod audit;
 mod idempotency;

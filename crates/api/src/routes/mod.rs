@@ -5,6 +5,7 @@ pub mod enrolments;
 pub mod events;
 pub mod mail;
 pub mod people;
+pub mod privacy;
 
 use leerweek_domain::{FieldError, Invalid};
 use serde::{Deserialize, Deserializer};

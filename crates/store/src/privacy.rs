@@ -1,0 +1,114 @@
+//! Privacy (AVG/GDPR): a person's own export, erasure by an admin, and the audit log.
+
+use crate::entities::{
+    api_token, audit, browser_session, calendar_token, enrolment, outbox, person, person_role, sign_in_token,
+};
+use crate::{Result, Store, StoreError};
+use chrono::{DateTime, Utc};
+use leerweek_domain::access::Actor;
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use uuid::Uuid;
+
+/// Everything stored about the actor, as JSON.
+pub async fn export(store: &Store, actor: &Actor) -> Result<serde_json::Value> {
+    let c = store.conn();
+    let id = actor.person_id;
+    let p = person::Entity::find_by_id(id).one(c).await?.ok_or(StoreError::NotFound("person"))?;
+    let roles = person_role::Entity::find().filter(person_role::Column::PersonId.eq(id)).all(c).await?;
+    let enrolments = enrolment::Entity::find().filter(enrolment::Column::PersonId.eq(id)).all(c).await?;
+    let mails = outbox::Entity::find()
+        .filter(outbox::Column::PersonId.eq(id))
+        .order_by_asc(outbox::Column::CreatedAt)
+        .all(c)
+        .await?;
+    let tokens = api_token::Entity::find().filter(api_token::Column::PersonId.eq(id)).all(c).await?;
+    let sessions = browser_session::Entity::find().filter(browser_session::Column::PersonId.eq(id)).all(c).await?;
+    let calendar = calendar_token::Entity::find_by_id(id).one(c).await?;
+    let about = audit::Entity::find()
+        .filter(audit::Column::SubjectId.eq(id).or(audit::Column::ActorId.eq(id)))
+        .order_by_asc(audit::Column::At)
+        .all(c)
+        .await?;
+    // Secrets are never exported, not even their hashes: only that they exist and when.
+    Ok(serde_json::json!({
+        "exported_at": Utc::now(),
+        "person": p,
+        "roles": roles.iter().map(|r| &r.role).collect::<Vec<_>>(),
+        "enrolments": enrolments,
+        "mails": mails.iter().map(|m| serde_json::json!({"id": m.id, "kind": m.kind, "status": m.status, "created_at": m.created_at, "sent_at": m.sent_at})).collect::<Vec<_>>(),
+        "api_tokens": tokens.iter().map(|t| serde_json::json!({"created_at": t.created_at, "revoked_at": t.revoked_at})).collect::<Vec<_>>(),
+        "browser_sessions": sessions.iter().map(|s| serde_json::json!({"created_at": s.created_at, "last_seen_at": s.last_seen_at, "revoked_at": s.revoked_at})).collect::<Vec<_>>(),
+        "calendar_feed": calendar.map(|t| serde_json::json!({"created_at": t.created_at})),
+        "audit": about,
+    }))
+}
+
+/// Erase a person (admins): name and e-mail are replaced, credentials and pending mail go,
+/// enrolments stay (anonymous) so that attendance figures remain right.
+pub async fn erase(store: &Store, actor: &Actor, person_id: Uuid, now: DateTime<Utc>) -> Result<person::Model> {
+    if !actor.is_admin() {
+        return Err(StoreError::Forbidden);
+    }
+    let txn = store.write().await?;
+    person::Entity::find_by_id(person_id).one(&*txn).await?.ok_or(StoreError::NotFound("person"))?;
+    let simple = person_id.simple().to_string();
+    person::Entity::update_many()
+        .col_expr(person::Column::Name, Expr::value("Verwijderde persoon"))
+        .col_expr(person::Column::Email, Expr::value(format!("verwijderd-{simple}@erased.invalid")))
+        .col_expr(person::Column::ManagerId, Expr::value(Option::<Uuid>::None))
+        .filter(person::Column::Id.eq(person_id))
+        .exec(&*txn)
+        .await?;
+    person::Entity::update_many()
+        .col_expr(person::Column::ManagerId, Expr::value(Option::<Uuid>::None))
+        .filter(person::Column::ManagerId.eq(person_id))
+        .exec(&*txn)
+        .await?;
+    api_token::Entity::delete_many().filter(api_token::Column::PersonId.eq(person_id)).exec(&*txn).await?;
+    browser_session::Entity::delete_many().filter(browser_session::Column::PersonId.eq(person_id)).exec(&*txn).await?;
+    sign_in_token::Entity::delete_many().filter(sign_in_token::Column::PersonId.eq(person_id)).exec(&*txn).await?;
+    calendar_token::Entity::delete_by_id(person_id).exec(&*txn).await?;
+    person_role::Entity::delete_many().filter(person_role::Column::PersonId.eq(person_id)).exec(&*txn).await?;
+    // Mail carries the name and address; sent mail is history we no longer need either.
+    outbox::Entity::delete_many().filter(outbox::Column::PersonId.eq(person_id)).exec(&*txn).await?;
+    crate::audit::record(
+        &*txn,
+        Some(actor.person_id),
+        "person.erase",
+        ("person", person_id),
+        None::<&()>,
+        None::<&()>,
+        now,
+    )
+    .await?;
+    let erased = person::Entity::find_by_id(person_id).one(&*txn).await?.ok_or(StoreError::NotFound("person"))?;
+    txn.commit().await?;
+    Ok(erased)
+}
+
+/// A page of the audit log, newest first (admins), optionally about one subject.
+pub async fn audit_log(
+    store: &Store,
+    actor: &Actor,
+    subject_id: Option<Uuid>,
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<audit::Model>, u64)> {
+    if !actor.is_admin() {
+        return Err(StoreError::Forbidden);
+    }
+    let mut q = audit::Entity::find();
+    if let Some(s) = subject_id {
+        q = q.filter(audit::Column::SubjectId.eq(s));
+    }
+    let total = q.clone().count(store.conn()).await?;
+    let rows = q
+        .order_by_desc(audit::Column::At)
+        .order_by_desc(audit::Column::Id)
+        .offset(page.saturating_sub(1) * per_page)
+        .limit(per_page)
+        .all(store.conn())
+        .await?;
+    Ok((rows, total))
+}

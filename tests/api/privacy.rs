@@ -1,0 +1,69 @@
+//! Privacy: export of one's own data, erasure that keeps the figures right, the audit log,
+//! and the security headers on every answer.
+
+use crate::harness::{TestApp, expect_problem};
+use crate::on_both_backends;
+use reqwest::StatusCode;
+use serde_json::json;
+
+on_both_backends!(
+    people_export_their_data_and_an_erased_person_leaves_only_anonymous_figures,
+    admins_read_the_audit_log_of_organiser_actions,
+);
+
+async fn people_export_their_data_and_an_erased_person_leaves_only_anonymous_figures(app: &TestApp) {
+    let org = app.org("Drechterland").await;
+    let p = app.person(org, "wies@drechterland.nl").await;
+    let ev = app.week(&[org], json!({})).await;
+    let s = app.session(app.workshop(ev, org, json!({})).await, 0, 10, 2, 5).await;
+    app.enrol(&p, s).await;
+    let (st, export) = app.get(&p.token, "/api/v1/me/export").await;
+    assert_eq!(st, StatusCode::OK, "{export}");
+    assert_eq!(export["person"]["email"], "wies@drechterland.nl");
+    assert_eq!(export["enrolments"].as_array().unwrap().len(), 1);
+    assert_eq!(export["mails"].as_array().unwrap().len(), 1);
+    assert!(!export.to_string().contains(&p.token), "no secrets in an export");
+    assert!(!export.to_string().contains("token_hash"));
+
+    let (st, _) = app.post(&p.token, &format!("/api/v1/admin/people/{}/erase", p.id), json!({})).await;
+    assert_eq!(st, StatusCode::FORBIDDEN, "only admins erase");
+    let (st, erased) = app.post(&app.admin, &format!("/api/v1/admin/people/{}/erase", p.id), json!({})).await;
+    assert_eq!(st, StatusCode::OK, "{erased}");
+    assert_eq!(erased["name"], "Verwijderde persoon");
+    assert!(!erased["email"].as_str().unwrap().contains("wies"));
+    assert_eq!(app.session_counts(s).await, (1, 0), "the seat and the figures stay");
+    let res = app.client.get(app.url("/api/v1/me")).bearer_auth(&p.token).send().await.unwrap();
+    expect_problem(res, StatusCode::UNAUTHORIZED, "unauthenticated").await;
+    let list = app.participants(s).await;
+    assert_eq!(list[0]["person_name"], "Verwijderde persoon");
+}
+
+async fn admins_read_the_audit_log_of_organiser_actions(app: &TestApp) {
+    let org = app.org("Stede Broec").await;
+    let ev = app.week(&[org], json!({})).await;
+    let w = app.workshop(ev, org, json!({})).await;
+    let s = app.session(w, 0, 10, 2, 5).await;
+    let (st, _) = app.patch(&app.admin, &format!("/api/v1/sessions/{s}"), json!({"capacity": 8})).await;
+    assert_eq!(st, StatusCode::OK);
+    let (st, log) = app.get(&app.admin, &format!("/api/v1/admin/audit?subject_id={s}")).await;
+    assert_eq!(st, StatusCode::OK, "{log}");
+    let actions: Vec<_> =
+        log["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(actions, ["session.update", "session.create"]);
+    let update = &log["items"][0];
+    assert_eq!((update["before"]["capacity"].as_i64(), update["after"]["capacity"].as_i64()), (Some(5), Some(8)));
+    assert!(update["actor_id"].is_string());
+    let employee = app.person(org, "e@sb.nl").await;
+    let res = app.client.get(app.url("/api/v1/admin/audit")).bearer_auth(&employee.token).send().await.unwrap();
+    expect_problem(res, StatusCode::FORBIDDEN, "forbidden").await;
+
+    // Security headers on API answers and pages.
+    for path in ["/api/v1/admin/audit", "/", "/aanmelden"] {
+        let res = app.client.get(app.url(path)).bearer_auth(&app.admin).send().await.unwrap();
+        let h = res.headers();
+        let csp = h["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("frame-ancestors 'none'") && !csp.contains("script-src 'unsafe-inline'"), "{path}: {csp}");
+        assert_eq!(h["x-content-type-options"], "nosniff");
+        assert_eq!(h["referrer-policy"], "no-referrer");
+    }
+}
