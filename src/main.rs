@@ -143,6 +143,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 async fn serve(settings: Settings, demo: bool) -> anyhow::Result<ExitCode> {
+    if demo && let Ok(addr) = settings.server.bind.parse() {
+        // Refuse before touching the database: the demo signs anyone in.
+        startup::check_demo_bind(addr)?;
+    }
     let store = startup::connect(&settings).await?;
     let mut demo_block: Option<Summary> = None;
     if demo {
@@ -166,13 +170,20 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<ExitCode> {
     let listener = tokio::net::TcpListener::bind(&settings.server.bind)
         .await
         .with_context(|| format!("cannot listen on {}", settings.server.bind))?;
+    if demo {
+        startup::check_demo_bind(listener.local_addr()?)?;
+    }
     let url = startup::public_url(listener.local_addr()?);
     println!("Leerweek draait op {url}");
     if let Some(summary) = &demo_block {
         print_demo(summary, &url);
     }
     tracing::info!(%url, database = %settings.database.url, "listening");
-    startup::run(store, &settings, listener, startup::shutdown_signal()).await?;
+    let personas = demo_block
+        .as_ref()
+        .map(|d| d.tokens.iter().map(|t| (t.role.to_owned(), t.name.clone(), t.email.clone())).collect())
+        .unwrap_or_default();
+    startup::run(store, &settings, listener, personas, startup::shutdown_signal()).await?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -32,6 +32,7 @@ pub fn api_options(settings: &Settings) -> ApiOptions {
         request_timeout: Duration::from_secs(settings.server.request_timeout_secs.max(1)),
         public_url: settings.mail.public_url.clone(),
         mail_from: settings.mail.from.clone(),
+        demo_personas: vec![],
     }
 }
 
@@ -66,6 +67,17 @@ pub fn mailer_config(settings: &Settings) -> leerweek_mailer::MailerConfig {
     }
 }
 
+/// The demo signs anyone in without a password: only on a loopback address.
+pub fn check_demo_bind(addr: SocketAddr) -> anyhow::Result<()> {
+    if addr.ip().is_loopback() {
+        Ok(())
+    } else {
+        anyhow::bail!(
+            "--demo lets anyone sign in as any demo persona, so it only runs on a loopback address (127.0.0.1 or ::1), not on {addr}"
+        )
+    }
+}
+
 /// The address to show people: an unspecified bind address becomes the loopback one.
 pub fn public_url(addr: SocketAddr) -> String {
     let ip = match addr.ip() {
@@ -81,6 +93,7 @@ pub async fn run(
     store: Store,
     settings: &Settings,
     listener: TcpListener,
+    demo_personas: Vec<(String, String, String)>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let (stop_tx, stop_rx) = watch::channel(false);
@@ -91,7 +104,7 @@ pub async fn run(
 
     let workers = spawn_workers(&store, settings, &stop_rx, stopped);
 
-    let app = leerweek_api::router(store, api_options(settings));
+    let app = leerweek_api::router(store, leerweek_api::ApiOptions { demo_personas, ..api_options(settings) });
     let signal_tx = stop_tx.clone();
     let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async move {
@@ -202,5 +215,13 @@ mod tests {
         assert_eq!(public_url("0.0.0.0:8080".parse().unwrap()), "http://127.0.0.1:8080");
         assert_eq!(public_url("127.0.0.1:9000".parse().unwrap()), "http://127.0.0.1:9000");
         assert_eq!(public_url("[::]:80".parse().unwrap()), "http://[::1]:80");
+    }
+
+    #[test]
+    fn the_demo_runs_on_loopback_only() {
+        assert!(check_demo_bind("127.0.0.1:8080".parse().unwrap()).is_ok());
+        assert!(check_demo_bind("[::1]:8080".parse().unwrap()).is_ok());
+        assert!(check_demo_bind("0.0.0.0:8080".parse().unwrap()).is_err());
+        assert!(check_demo_bind("192.0.2.7:8080".parse().unwrap()).is_err());
     }
 }

@@ -33,6 +33,8 @@ pub struct ApiOptions {
     pub public_url: String,
     /// Sender of mails, `Name <address>`: the organizer in calendar entries.
     pub mail_from: String,
+    /// Demo personas `(role, name, e-mail)` offered at `/demo` (empty: no picker).
+    pub demo_personas: Vec<(String, String, String)>,
 }
 
 impl Default for ApiOptions {
@@ -42,6 +44,7 @@ impl Default for ApiOptions {
             request_timeout: Duration::from_secs(30),
             public_url: "http://127.0.0.1:8080".into(),
             mail_from: "Leerweek <noreply@leerweek.localhost>".into(),
+            demo_personas: vec![],
         }
     }
 }
@@ -57,6 +60,8 @@ pub struct AppState {
     pub mail_from_address: String,
     /// Rate limits of sign-in requests.
     pub limits: std::sync::Arc<Limits>,
+    /// Demo personas `(role, name, e-mail)`, when the picker is on.
+    pub demo_personas: std::sync::Arc<Vec<(String, String, String)>>,
 }
 
 /// Rate limits of sign-in requests: per address and per client IP.
@@ -154,6 +159,8 @@ pub fn router(store: Store, options: ApiOptions) -> Router {
     Router::new()
         .route("/health", get(health))
         .route("/aanmelden", get(routes::auth::sign_in_page))
+        .route("/demo", get(routes::auth::demo_page))
+        .route("/demo/aanmelden", axum::routing::post(routes::auth::demo_sign_in))
         .merge(api)
         .fallback(frontend)
         .layer(axum::middleware::from_fn(problem::localize))
@@ -176,6 +183,7 @@ pub fn router(store: Store, options: ApiOptions) -> Router {
             public_url: options.public_url.trim_end_matches('/').to_owned(),
             mail_from_address: bare_address(&options.mail_from),
             limits: Default::default(),
+            demo_personas: std::sync::Arc::new(options.demo_personas.clone()),
         })
 }
 

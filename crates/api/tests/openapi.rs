@@ -104,3 +104,33 @@ async fn unknown_api_routes_are_problems_and_other_paths_get_the_app() {
     let (status, _, body) = call(&app, Request::get("/health").body(Body::empty()).unwrap()).await;
     assert_eq!((status, body["status"].as_str()), (StatusCode::OK, Some("ok")));
 }
+
+#[tokio::test]
+async fn the_demo_persona_picker_exists_only_when_the_server_offers_personas() {
+    let (app, _, dir) = app().await;
+    let res = app.clone().oneshot(Request::get("/demo").body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND, "no picker outside demo mode");
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display());
+    let store = Store::connect(&url, &StoreOptions::default()).await.unwrap();
+    let options = leerweek_api::ApiOptions {
+        demo_personas: vec![("beheerder".into(), "Admin".into(), "admin@example.nl".into())],
+        ..Default::default()
+    };
+    let demo = leerweek_api::router(store, options);
+    let res = demo.clone().oneshot(Request::get("/demo").body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let form = |email: &str| {
+        Request::post("/demo/aanmelden")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(format!("email={email}")))
+            .unwrap()
+    };
+    let res = demo.clone().oneshot(form("admin%40example.nl")).await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+    let (status, _, me) =
+        call(&demo, Request::get("/api/v1/me").header("cookie", cookie).body(Body::empty()).unwrap()).await;
+    assert_eq!((status, me["email"].as_str()), (StatusCode::OK, Some("admin@example.nl")));
+    let res = demo.clone().oneshot(form("someone%40else.nl")).await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND, "only the offered personas");
+}

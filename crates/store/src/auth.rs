@@ -91,15 +91,17 @@ pub async fn redeem_link(store: &Store, token: &str, now: DateTime<Utc>) -> Resu
     let mut used: sign_in_token::ActiveModel = t.clone().into();
     used.used_at = Set(Some(now));
     used.update(&*txn).await?;
-    let s = NewSession {
-        secret: secret("ses_"),
-        csrf_token: secret(""),
-        expires_at: now + ABSOLUTE_TIMEOUT,
-        person_id: t.person_id,
-    };
+    let s = insert_session(&*txn, t.person_id, now).await?;
+    txn.commit().await?;
+    Ok(Some(s))
+}
+
+async fn insert_session(c: &impl sea_orm::ConnectionTrait, person_id: Uuid, now: DateTime<Utc>) -> Result<NewSession> {
+    let s =
+        NewSession { secret: secret("ses_"), csrf_token: secret(""), expires_at: now + ABSOLUTE_TIMEOUT, person_id };
     browser_session::ActiveModel {
         id: Set(Uuid::now_v7()),
-        person_id: Set(t.person_id),
+        person_id: Set(person_id),
         session_hash: Set(hash_token(&s.secret)),
         csrf_token: Set(s.csrf_token.clone()),
         created_at: Set(now),
@@ -107,8 +109,19 @@ pub async fn redeem_link(store: &Store, token: &str, now: DateTime<Utc>) -> Resu
         absolute_expires_at: Set(s.expires_at),
         revoked_at: Set(None),
     }
-    .insert(&*txn)
+    .insert(c)
     .await?;
+    Ok(s)
+}
+
+/// Start a browser session for the person with this address without a link: only for the
+/// demo persona picker, which the server offers on loopback addresses alone.
+pub async fn demo_session(store: &Store, email: &EmailAddress, now: DateTime<Utc>) -> Result<Option<NewSession>> {
+    let txn = store.write().await?;
+    let Some(p) = person::Entity::find().filter(person::Column::Email.eq(email.as_str())).one(&*txn).await? else {
+        return Ok(None);
+    };
+    let s = insert_session(&*txn, p.id, now).await?;
     txn.commit().await?;
     Ok(Some(s))
 }

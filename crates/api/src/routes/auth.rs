@@ -201,3 +201,61 @@ pub async fn sign_in_page(axum::extract::RawQuery(q): axum::extract::RawQuery) -
     )
         .into_response()
 }
+
+fn escape(t: &str) -> String {
+    t.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// The demo persona picker: sign in as an employee, organiser, manager or admin with one press.
+/// Exists only when the server runs with `--demo` on a loopback address.
+pub async fn demo_page(State(s): State<AppState>) -> Response {
+    if s.demo_personas.is_empty() {
+        return crate::problem::no_route().await.into_response();
+    }
+    let items: String = s
+        .demo_personas
+        .iter()
+        .map(|(role, name, email)| {
+            format!(
+                r#"<li><form method="post" action="/demo/aanmelden"><input type="hidden" name="email" value="{}"><button type="submit" style="font-size:1rem;padding:0.5rem 1rem;background:#00466e;color:#fff;border:0;border-radius:4px">{} — {}</button></form></li>"#,
+                escape(email),
+                escape(role),
+                escape(name)
+            )
+        })
+        .collect();
+    let html = format!(
+        r#"<!doctype html>
+<html lang="nl"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Leerweek demo: kies een rol</title></head>
+<body style="font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;color:#1a1a1a;line-height:1.5">
+<main><h1>Leerweek demo</h1><p>Kies als wie je rondkijkt.</p>
+<ul style="list-style:none;padding:0;display:grid;gap:0.75rem">{items}</ul></main></body></html>"#
+    );
+    (
+        [(
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+        )],
+        Html(html),
+    )
+        .into_response()
+}
+
+/// Sign in as a demo persona (form post from `/demo`).
+pub async fn demo_sign_in(State(s): State<AppState>, body: axum::body::Bytes) -> Result<Response, ApiError> {
+    let email = std::str::from_utf8(&body)
+        .ok()
+        .and_then(|b| b.split('&').find_map(|p| p.strip_prefix("email=")))
+        .map(|e| e.replace("%40", "@"))
+        .unwrap_or_default();
+    if !s.demo_personas.iter().any(|(_, _, e)| *e == email) {
+        return Err(ApiError::NotFound("route"));
+    }
+    let email = at("email", EmailAddress::parse(&email))?;
+    let session = auth::demo_session(&s.store, &email, now()).await?.ok_or(ApiError::NotFound("person"))?;
+    let mut res = (StatusCode::SEE_OTHER, [(header::LOCATION, "/")]).into_response();
+    res.headers_mut()
+        .insert(header::SET_COOKIE, session_cookie(&s, &session.secret, auth::ABSOLUTE_TIMEOUT.num_seconds()));
+    Ok(res)
+}
