@@ -7,6 +7,7 @@ mod smtp;
 mod bad_input;
 mod concurrency;
 mod mail;
+mod matrix;
 mod privacy;
 mod rules;
 mod sign_in;

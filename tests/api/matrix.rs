@@ -1,0 +1,351 @@
+//! The authorization matrix: every operation of the OpenAPI document (generated from the
+//! router) × every role × data in and out of the actor's scope. An operation without a rule
+//! fails the test. Denied reads of out-of-scope data answer 404 (no existence leak), denied
+//! writes 403/404, and a denied write changes nothing in the database.
+
+use crate::harness::{Backend, Person, TestApp, id};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Anonymous,
+    Employee,
+    Organiser,
+    Manager,
+    Admin,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    In,
+    Out,
+}
+
+/// The actors, all of organisation A except the admin.
+struct World {
+    org_a: Uuid,
+    org_b: Uuid,
+    employee: Person,
+    organiser: Person,
+    manager: Person,
+    outsider: Person,
+}
+
+/// Fresh objects for one case: `a_*` in the actors' scope (organisation A, a week A takes part
+/// in), `b_*` out of it (organisation B only).
+struct Targets {
+    event: Uuid,
+    workshop: Uuid,
+    session: Uuid,
+    enrolment: Uuid,
+    person: Uuid,
+    org: Uuid,
+    outbox: Uuid,
+}
+
+async fn targets(app: &TestApp, w: &World, scope: Scope) -> Targets {
+    let (org, member) = match scope {
+        Scope::In => (w.org_a, &w.employee),
+        Scope::Out => (w.org_b, &w.outsider),
+    };
+    let event = app.week(&[org], json!({})).await;
+    let workshop = app.workshop(event, org, json!({})).await;
+    let session = app.session(workshop, 0, 10, 2, 5).await;
+    let (st, e) = app.enrol(member, session).await;
+    assert_eq!(st, StatusCode::CREATED, "{e}");
+    // A person in scope is managed by the manager.
+    let email = format!("{}@matrix.test", Uuid::new_v4().simple());
+    let manager = if scope == Scope::In { json!(w.manager.id) } else { Value::Null };
+    let (st, p) = app
+        .post(
+            &app.admin,
+            "/api/v1/people",
+            json!({"email": email, "name": "Doel", "organisation_id": org, "manager_id": manager}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{p}");
+    let outbox = {
+        use sea_orm::{EntityTrait, QueryOrder};
+        leerweek_store::entities::outbox::Entity::find()
+            .order_by_desc(leerweek_store::entities::outbox::Column::CreatedAt)
+            .one(app.store.conn())
+            .await
+            .unwrap()
+            .unwrap()
+            .id
+    };
+    Targets { event, workshop, session, enrolment: id(&e), person: id(&p), org, outbox }
+}
+
+/// Who may do what. `None`: the operation has no rule, which fails the test.
+fn allowed(method: &str, path: &str, role: Role, scope: Scope) -> Option<bool> {
+    use Role::*;
+    let signed_in = role != Anonymous;
+    let admin = role == Admin;
+    let organiser_in = admin || (role == Organiser && scope == Scope::In);
+    // Everyone of organisation A sees the week A takes part in; only admins see B's week.
+    let sees_event = admin || (signed_in && scope == Scope::In);
+    Some(match (method, path) {
+        ("post", "/api/v1/auth/link") | ("post", "/api/v1/auth/session") => true,
+        ("get", "/api/v1/auth/session") => false, // a browser cookie only; bearer tokens get 401
+        ("delete", "/api/v1/auth/session") | ("post", "/api/v1/auth/sign-out-everywhere") => signed_in,
+        ("get", "/api/v1/me")
+        | ("get", "/api/v1/me/enrolments")
+        | ("get", "/api/v1/me/export")
+        | ("get", "/api/v1/me/calendar-token")
+        | ("post", "/api/v1/me/calendar-token")
+        | ("delete", "/api/v1/me/calendar-token")
+        | ("get", "/api/v1/me/calendar.ics")
+        | ("get", "/api/v1/events")
+        | ("get", "/api/v1/organisations")
+        | ("get", "/api/v1/organisations/{id}/units") => signed_in,
+        ("post", "/api/v1/organisations")
+        | ("post", "/api/v1/tokens")
+        | ("post", "/api/v1/people/{id}/roles")
+        | ("get", "/api/v1/admin/outbox")
+        | ("post", "/api/v1/admin/outbox/{id}/retry")
+        | ("post", "/api/v1/admin/people/{id}/erase")
+        | ("get", "/api/v1/admin/audit") => admin,
+        ("post", "/api/v1/organisations/{id}/units")
+        | ("post", "/api/v1/people")
+        | ("get", "/api/v1/people")
+        | ("post", "/api/v1/people/import")
+        | ("post", "/api/v1/events")
+        | ("patch", "/api/v1/events/{id}")
+        | ("post", "/api/v1/events/{id}/publish")
+        | ("post", "/api/v1/events/{id}/close")
+        | ("post", "/api/v1/events/{id}/archive")
+        | ("post", "/api/v1/events/{id}/workshops")
+        | ("patch", "/api/v1/workshops/{id}")
+        | ("post", "/api/v1/workshops/{id}/cancel")
+        | ("post", "/api/v1/workshops/{id}/sessions")
+        | ("patch", "/api/v1/sessions/{id}")
+        | ("post", "/api/v1/sessions/{id}/cancel")
+        | ("get", "/api/v1/sessions/{id}/enrolments") => organiser_in,
+        ("get", "/api/v1/events/{id}")
+        | ("get", "/api/v1/events/{id}/programme")
+        | ("get", "/api/v1/events/{id}/themes")
+        | ("get", "/api/v1/workshops/{id}")
+        | ("get", "/api/v1/workshops/{id}/sessions")
+        | ("get", "/api/v1/sessions/{id}")
+        | ("post", "/api/v1/sessions/{id}/enrolments") => sees_event,
+        // The target enrolment is the employee's own (in scope) or an outsider's.
+        ("get", "/api/v1/enrolments/{id}") | ("delete", "/api/v1/enrolments/{id}") => {
+            organiser_in || (role == Employee && scope == Scope::In)
+        }
+        // The target person reports to the manager (in scope).
+        ("get", "/api/v1/people/{id}") | ("get", "/api/v1/people/{id}/enrolments") => {
+            organiser_in || (role == Manager && scope == Scope::In)
+        }
+        _ => return None,
+    })
+}
+
+fn request_path(path: &str, t: &Targets) -> String {
+    let target = if path.starts_with("/api/v1/events/") {
+        t.event
+    } else if path.starts_with("/api/v1/workshops/") {
+        t.workshop
+    } else if path.starts_with("/api/v1/sessions/") {
+        t.session
+    } else if path.starts_with("/api/v1/enrolments/") {
+        t.enrolment
+    } else if path.starts_with("/api/v1/people/") || path.starts_with("/api/v1/admin/people/") {
+        t.person
+    } else if path.starts_with("/api/v1/organisations/") {
+        t.org
+    } else if path.starts_with("/api/v1/admin/outbox/") {
+        t.outbox
+    } else {
+        Uuid::nil()
+    };
+    let mut p = path.replace("{id}", &target.to_string());
+    match path {
+        "/api/v1/people" => p.push_str(&format!("?organisation_id={}", t.org)),
+        "/api/v1/admin/audit" => p.push_str(&format!("?subject_id={}", t.session)),
+        _ => {}
+    }
+    p
+}
+
+fn body(method: &str, path: &str, t: &Targets, org_name: &str) -> Option<Value> {
+    let unique = Uuid::new_v4().simple().to_string();
+    let day = crate::harness::first_day();
+    Some(match (method, path) {
+        ("post", "/api/v1/organisations") => json!({"name": format!("Org {unique}")}),
+        ("post", "/api/v1/organisations/{id}/units") => json!({"name": format!("Afdeling {unique}")}),
+        ("post", "/api/v1/people") => {
+            json!({"email": format!("{unique}@nieuw.test"), "name": "Nieuw", "organisation_id": t.org})
+        }
+        ("post", "/api/v1/people/{id}/roles") => json!({"role": "manager"}),
+        ("post", "/api/v1/tokens") => json!({"person_id": t.person}),
+        ("post", "/api/v1/events") => json!({"name": "Week", "starts_on": day, "ends_on": day,
+            "enrolment_opens_at": chrono::Utc::now(), "enrolment_closes_at": chrono::Utc::now() + chrono::Duration::days(2), "organisation_ids": [t.org]}),
+        ("patch", "/api/v1/events/{id}") => json!({"name": "Andere naam"}),
+        ("post", "/api/v1/events/{id}/workshops") => {
+            json!({"title": "Nieuw", "description": "", "theme": "kennis", "host_organisation_id": t.org})
+        }
+        ("patch", "/api/v1/workshops/{id}") => json!({"title": "Andere titel"}),
+        ("post", "/api/v1/workshops/{id}/sessions") => {
+            let start = crate::harness::local(day, 15);
+            json!({"starts_at": start, "ends_at": start + chrono::Duration::hours(1), "capacity": 3, "location": {"venue": "Zaal"}})
+        }
+        ("patch", "/api/v1/sessions/{id}") => json!({"capacity": 9}),
+        ("post", "/api/v1/auth/link") => json!({"email": "iemand@matrix.test"}),
+        ("post", "/api/v1/auth/session") => json!({"token": "si_not-a-real-token"}),
+        ("post", "/api/v1/people/import") => {
+            return Some(Value::String(format!(
+                "email,name,organisation,org_unit,manager_email\n{unique}@csv.test,Csv,{org_name},,\n"
+            )));
+        }
+        (m, _) if m == "post" || m == "patch" => json!({}),
+        _ => return None,
+    })
+}
+
+/// Row counts and mutable columns: what a denied write must leave as it was.
+async fn fingerprint(app: &TestApp) -> Vec<String> {
+    use sea_orm::{ConnectionTrait, Statement};
+    let queries = [
+        "SELECT count(*) FROM organisations",
+        "SELECT count(*) FROM org_units",
+        "SELECT count(*) FROM people",
+        "SELECT count(*) FROM person_roles",
+        "SELECT count(*) FROM api_tokens",
+        "SELECT count(*) FROM events",
+        "SELECT count(*) FROM workshops",
+        "SELECT count(*) FROM sessions",
+        "SELECT count(*) FROM enrolments",
+        "SELECT count(*) FROM outbox",
+        "SELECT count(*) FROM calendar_tokens",
+        "SELECT count(*) FROM browser_sessions",
+        "SELECT count(*) FROM enrolments WHERE status = 'cancelled'",
+        "SELECT count(*) FROM sessions WHERE status = 'cancelled'",
+        "SELECT count(*) FROM workshops WHERE status = 'cancelled'",
+        "SELECT count(*) FROM outbox WHERE status = 'pending'",
+        "SELECT count(*) FROM events WHERE status = 'published' AND name = 'Meester in je Werk-week'",
+        "SELECT count(*) FROM workshops WHERE title = 'Grip op stress'",
+        "SELECT coalesce(sum(capacity), 0) FROM sessions",
+        "SELECT count(*) FROM people WHERE name = 'Verwijderde persoon'",
+    ];
+    let backend = app.store.conn().get_database_backend();
+    let mut out = Vec::new();
+    for q in queries {
+        let row = app.store.conn().query_one_raw(Statement::from_string(backend, q)).await.unwrap().unwrap();
+        let n: i64 = row.try_get_by_index(0).unwrap_or_default();
+        out.push(format!("{q} = {n}"));
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn every_route_every_role_in_and_out_of_scope_is_authorized_as_the_rules_say() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let org_a = app.org("Enkhuizen").await;
+    let org_b = app.org("Nuenen").await;
+    let employee = app.person(org_a, "medewerker@enkhuizen.test").await;
+    let organiser = app.person(org_a, "organisator@enkhuizen.test").await;
+    let manager = app.person(org_a, "manager@enkhuizen.test").await;
+    let outsider = app.person(org_b, "buiten@nuenen.test").await;
+    for (p, role) in [(&organiser, "organiser"), (&manager, "manager")] {
+        let (st, _) = app.post(&app.admin, &format!("/api/v1/people/{}/roles", p.id), json!({"role": role})).await;
+        assert_eq!(st, StatusCode::OK);
+    }
+    let world = World { org_a, org_b, employee, organiser, manager, outsider };
+
+    let doc = serde_json::to_value(leerweek_api::openapi()).unwrap();
+    let mut operations: Vec<(String, String)> = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            if ["get", "post", "patch", "put", "delete"].contains(&method.as_str()) {
+                operations.push((method.clone(), path.clone()));
+            }
+        }
+    }
+    operations.sort();
+    let missing: Vec<_> = operations.iter().filter(|(m, p)| allowed(m, p, Role::Admin, Scope::In).is_none()).collect();
+    assert!(missing.is_empty(), "routes without an authorization rule: {missing:?}");
+
+    let roles = [Role::Anonymous, Role::Employee, Role::Organiser, Role::Manager, Role::Admin];
+    let mut cases = 0;
+    let mut failures = Vec::new();
+    for (method, path) in &operations {
+        for role in roles {
+            for scope in [Scope::In, Scope::Out] {
+                let t = targets(&app, &world, scope).await;
+                let token = match role {
+                    Role::Anonymous => None,
+                    Role::Employee => Some(world.employee.token.clone()),
+                    Role::Organiser => Some(world.organiser.token.clone()),
+                    Role::Manager => Some(world.manager.token.clone()),
+                    Role::Admin => Some(app.admin.clone()),
+                };
+                let url = app.url(&request_path(path, &t));
+                let mut req = match method.as_str() {
+                    "get" => app.client.get(&url),
+                    "post" => app.client.post(&url),
+                    "patch" => app.client.patch(&url),
+                    "delete" => app.client.delete(&url),
+                    other => panic!("method {other}"),
+                };
+                if let Some(tok) = &token {
+                    req = req.bearer_auth(tok);
+                }
+                let org_name = if scope == Scope::In { "Enkhuizen" } else { "Nuenen" };
+                match body(method, path, &t, org_name) {
+                    Some(Value::String(csv)) => req = req.header("content-type", "text/csv").body(csv),
+                    Some(b) => req = req.json(&b),
+                    None => {}
+                }
+                let before = fingerprint(&app).await;
+                let res = req.send().await.unwrap();
+                let status = res.status();
+                let text = res.text().await.unwrap_or_default();
+                let after = fingerprint(&app).await;
+                let may = allowed(method, path, role, scope).unwrap();
+                cases += 1;
+                let write = method != "get";
+                let verdict = if status.is_server_error() {
+                    Some("5xx")
+                } else if role == Role::Anonymous && may {
+                    (status == StatusCode::UNAUTHORIZED).then_some("public route refused")
+                } else if role == Role::Anonymous {
+                    (status != StatusCode::UNAUTHORIZED).then_some("anonymous not 401")
+                } else if may {
+                    [StatusCode::UNAUTHORIZED, StatusCode::FORBIDDEN, StatusCode::NOT_FOUND]
+                        .contains(&status)
+                        .then_some("allowed but refused")
+                } else if path == "/api/v1/auth/session" && method == "get" {
+                    (status != StatusCode::UNAUTHORIZED).then_some("cookie-only route answered a bearer")
+                } else if !write && scope == Scope::Out && path.contains("{id}") {
+                    (status != StatusCode::NOT_FOUND).then_some("out-of-scope read not 404")
+                } else if write && path == "/api/v1/people/import" {
+                    // Rows of another organisation make the file invalid: nothing imported.
+                    (![StatusCode::FORBIDDEN, StatusCode::NOT_FOUND, StatusCode::UNPROCESSABLE_ENTITY]
+                        .contains(&status))
+                    .then_some("denied import not refused")
+                } else {
+                    (![StatusCode::FORBIDDEN, StatusCode::NOT_FOUND].contains(&status))
+                        .then_some("denied but not 403/404")
+                };
+                let wrote = !may && write && before != after;
+                if let Some(why) = verdict.or(wrote.then_some("denied write changed the database")) {
+                    failures.push(format!(
+                        "{method:>6} {path} {role:?} {scope:?}: {status} — {why}: {}",
+                        &text[..text.len().min(160)]
+                    ));
+                }
+            }
+        }
+    }
+    eprintln!(
+        "authorization matrix: {} operations × {} roles × 2 scopes = {cases} cases, {} failures",
+        operations.len(),
+        roles.len(),
+        failures.len()
+    );
+    assert!(failures.is_empty(), "{} of {cases} cases wrong:\n{}", failures.len(), failures.join("\n"));
+    app.finish().await;
+}
