@@ -177,7 +177,11 @@ pub fn router(store: Store, options: ApiOptions) -> Router {
             HeaderValue::from_static("nosniff"),
         ))
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
-        .layer(TraceLayer::new_for_http())
+        // Spans name the method and the path only: query strings can hold secrets
+        // (calendar-feed and sign-in tokens), which never go into a log.
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+        }))
         .with_state(AppState {
             store,
             public_url: options.public_url.trim_end_matches('/').to_owned(),
