@@ -29,6 +29,27 @@ pub struct Settings {
     pub mail: MailSettings,
     /// Logging.
     pub log: LogSettings,
+    /// Privacy: retention of personal data.
+    #[serde(default)]
+    pub privacy: PrivacySettings,
+}
+
+/// Privacy settings.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PrivacySettings {
+    /// Days after an event is archived before its enrolments are anonymised.
+    #[serde(default = "default_retention_days")]
+    pub retention_days: u32,
+}
+
+impl Default for PrivacySettings {
+    fn default() -> Self {
+        Self { retention_days: default_retention_days() }
+    }
+}
+
+fn default_retention_days() -> u32 {
+    365
 }
 
 /// HTTP server settings.

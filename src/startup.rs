@@ -136,7 +136,7 @@ where
 {
     vec![
         tokio::spawn(leerweek_mailer::run(store.clone(), mailer_config(settings), stopped(stop_rx.clone()))),
-        tokio::spawn(release_quotas(store.clone(), stopped(stop_rx.clone()))),
+        tokio::spawn(minute_jobs(store.clone(), settings.privacy.retention_days, stopped(stop_rx.clone()))),
     ]
 }
 
@@ -156,8 +156,9 @@ pub async fn run_workers(store: Store, settings: &Settings, shutdown: impl Futur
 }
 
 /// Every [`RELEASE_CHECK_INTERVAL`]: promote waiting people into seats that a quota's release
-/// opened, and queue the reminders that are due.
-async fn release_quotas(store: Store, shutdown: impl Future<Output = ()>) {
+/// opened, queue the reminders that are due, and anonymise enrolments of weeks archived longer
+/// than the retention period.
+async fn minute_jobs(store: Store, retention_days: u32, shutdown: impl Future<Output = ()>) {
     tokio::pin!(shutdown);
     loop {
         let now = chrono::Utc::now();
@@ -170,6 +171,14 @@ async fn release_quotas(store: Store, shutdown: impl Future<Output = ()>) {
             Ok(0) => {}
             Ok(n) => tracing::info!(queued = n, "reminders queued"),
             Err(e) => tracing::warn!(error = %e, "queueing reminders failed"),
+        }
+        let cutoff = now - chrono::Duration::days(retention_days as i64);
+        match leerweek_store::privacy::anonymise_archived(&store, cutoff, now).await {
+            Ok(0) => {}
+            Ok(n) => {
+                tracing::info!(enrolments = n, retention_days, "retention: enrolments of archived weeks anonymised")
+            }
+            Err(e) => tracing::warn!(error = %e, "retention job failed"),
         }
         tokio::select! {
             _ = &mut shutdown => break,

@@ -9,6 +9,7 @@ use serde_json::json;
 on_both_backends!(
     people_export_their_data_and_an_erased_person_leaves_only_anonymous_figures,
     admins_read_the_audit_log_of_organiser_actions,
+    enrolments_of_weeks_archived_past_the_retention_period_become_anonymous,
 );
 
 async fn people_export_their_data_and_an_erased_person_leaves_only_anonymous_figures(app: &TestApp) {
@@ -66,4 +67,33 @@ async fn admins_read_the_audit_log_of_organiser_actions(app: &TestApp) {
         assert_eq!(h["x-content-type-options"], "nosniff");
         assert_eq!(h["referrer-policy"], "no-referrer");
     }
+}
+
+async fn enrolments_of_weeks_archived_past_the_retention_period_become_anonymous(app: &TestApp) {
+    use chrono::{Duration, Utc};
+    let org = app.org("Krimpen aan den IJssel").await;
+    let p = app.person(org, "jan@krimpen.nl").await;
+    let ev = app.week(&[org], json!({})).await;
+    let s = app.session(app.workshop(ev, org, json!({})).await, 0, 10, 2, 5).await;
+    let (_, e) = app.enrol(&p, s).await;
+    for step in ["close", "archive"] {
+        let (st, b) = app.post(&app.admin, &format!("/api/v1/events/{ev}/{step}"), json!({})).await;
+        assert_eq!(st, StatusCode::OK, "{b}");
+    }
+    // Not yet past the retention period: nothing happens.
+    let cutoff = Utc::now() - Duration::days(365);
+    assert_eq!(leerweek_store::privacy::anonymise_archived(&app.store, cutoff, Utc::now()).await.unwrap(), 0);
+    // A year later it is.
+    let later = Utc::now() + Duration::days(366);
+    let n = leerweek_store::privacy::anonymise_archived(&app.store, later - Duration::days(365), later).await.unwrap();
+    assert_eq!(n, 1);
+    assert_eq!(leerweek_store::privacy::anonymise_archived(&app.store, later, later).await.unwrap(), 0, "once");
+    let list = app.participants(s).await;
+    assert_eq!(list.len(), 1, "the figures stay");
+    assert_eq!(list[0]["person_name"], leerweek_store::privacy::ANONYMOUS_NAME);
+    let (_, mine) = app.get(&p.token, "/api/v1/me/enrolments?include_cancelled=true").await;
+    assert_eq!(mine["items"].as_array().unwrap().len(), 0, "the enrolment no longer points at Jan");
+    let (_, export) = app.get(&p.token, "/api/v1/me/export").await;
+    assert!(!export.to_string().contains(&crate::harness::id(&e).to_string()));
+    assert_eq!(app.session_counts(s).await, (1, 0));
 }

@@ -112,3 +112,67 @@ pub async fn audit_log(
         .await?;
     Ok((rows, total))
 }
+
+/// Name given to the stand-in of a participant whose data has been anonymised.
+pub const ANONYMOUS_NAME: &str = "Anonieme deelnemer";
+
+/// Retention: in events archived before `archived_before`, every enrolment is moved to an
+/// anonymous stand-in of the same organisation and unit (so participation figures per
+/// organisation and unit stay right) and its mail is deleted. Returns how many enrolments.
+pub async fn anonymise_archived(store: &Store, archived_before: DateTime<Utc>, now: DateTime<Utc>) -> Result<u64> {
+    use crate::entities::{calendar_sequence, event};
+    use sea_orm::{ActiveModelTrait, Set};
+    let events: Vec<Uuid> = event::Entity::find()
+        .select_only()
+        .column(event::Column::Id)
+        .filter(event::Column::Status.eq("archived"))
+        .filter(event::Column::UpdatedAt.lt(archived_before))
+        .into_tuple()
+        .all(store.conn())
+        .await?;
+    let mut total = 0;
+    for event_id in events {
+        let txn = store.write().await?;
+        let rows = enrolment::Entity::find().filter(enrolment::Column::EventId.eq(event_id)).all(&*txn).await?;
+        let people: std::collections::HashMap<Uuid, person::Model> = person::Entity::find()
+            .filter(person::Column::Id.is_in(rows.iter().map(|e| e.person_id)))
+            .all(&*txn)
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p))
+            .collect();
+        for e in rows {
+            let Some(p) = people.get(&e.person_id) else { continue };
+            if p.name == ANONYMOUS_NAME {
+                continue; // done before
+            }
+            let stand_in = person::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                email: Set(format!("anoniem-{}@anonymised.invalid", e.id.simple())),
+                name: Set(ANONYMOUS_NAME.to_owned()),
+                organisation_id: Set(p.organisation_id),
+                org_unit_id: Set(p.org_unit_id),
+                manager_id: Set(None),
+                language: Set("nl".to_owned()),
+                created_at: Set(now),
+            }
+            .insert(&*txn)
+            .await?;
+            calendar_sequence::Entity::delete_many()
+                .filter(calendar_sequence::Column::PersonId.eq(e.person_id))
+                .filter(calendar_sequence::Column::SessionId.eq(e.session_id))
+                .exec(&*txn)
+                .await?;
+            outbox::Entity::delete_many().filter(outbox::Column::EnrolmentId.eq(e.id)).exec(&*txn).await?;
+            enrolment::Entity::update_many()
+                .col_expr(enrolment::Column::PersonId, Expr::value(stand_in.id))
+                .col_expr(enrolment::Column::CancelledBy, Expr::value(Option::<Uuid>::None))
+                .filter(enrolment::Column::Id.eq(e.id))
+                .exec(&*txn)
+                .await?;
+            total += 1;
+        }
+        txn.commit().await?;
+    }
+    Ok(total)
+}
