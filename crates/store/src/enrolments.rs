@@ -201,7 +201,8 @@ pub async fn enrol(
     };
     counter.exec(&*txn).await?;
     let confirmed = status == EnrolmentStatus::Confirmed;
-    let snapshot = outbox::session_snapshot(&*txn, &session).await?;
+    // The workshop and event are in hand already: no second read on the enrolment path.
+    let snapshot = outbox::snapshot_of(&session, Some(&w), Some(&event.event));
     outbox::enqueue(
         &*txn,
         NewMail {

@@ -75,22 +75,31 @@ pub async fn session_snapshot(
     use crate::entities::{event, workshop};
     let w = workshop::Entity::find_by_id(s.workshop_id).one(c).await?;
     let e = event::Entity::find_by_id(s.event_id).one(c).await?;
-    let deadline_hours = e.as_ref().map(|e| e.cancellation_deadline_hours).unwrap_or(24).max(0) as i64;
-    Ok(serde_json::json!({
+    Ok(snapshot_of(s, w.as_ref(), e.as_ref()))
+}
+
+/// [`session_snapshot`] from rows the caller already holds.
+pub fn snapshot_of(
+    s: &crate::entities::session::Model,
+    w: Option<&crate::entities::workshop::Model>,
+    e: Option<&crate::entities::event::Model>,
+) -> serde_json::Value {
+    let deadline_hours = e.map(|e| e.cancellation_deadline_hours).unwrap_or(24).max(0) as i64;
+    serde_json::json!({
         "id": s.id,
-        "title": w.as_ref().map(|w| w.title.clone()).unwrap_or_default(),
-        "description": w.as_ref().map(|w| w.description.clone()).unwrap_or_default(),
+        "title": w.map(|w| w.title.clone()).unwrap_or_default(),
+        "description": w.map(|w| w.description.clone()).unwrap_or_default(),
         "starts_at": s.starts_at,
         "ends_at": s.ends_at,
         "venue": s.venue,
         "room": s.room,
         "address": s.address,
         "online_url": s.online_url,
-        "time_zone": e.as_ref().map(|e| e.time_zone.clone()).unwrap_or_else(|| "Europe/Amsterdam".into()),
-        "event_name": e.as_ref().map(|e| e.name.clone()).unwrap_or_default(),
+        "time_zone": e.map(|e| e.time_zone.clone()).unwrap_or_else(|| "Europe/Amsterdam".into()),
+        "event_name": e.map(|e| e.name.clone()).unwrap_or_default(),
         "cancel_before": s.starts_at - chrono::Duration::hours(deadline_hours),
         "status": s.status,
-    }))
+    })
 }
 
 /// Raise and return the calendar SEQUENCE of a person's appointment for a session; the first
