@@ -104,3 +104,8 @@ pub fn index(table: &str, columns: &[&str], unique: bool) -> IndexCreateStatemen
     }
     i.to_owned()
 }
+
+/// A required boolean column.
+pub fn boolean(name: &str) -> ColumnDef {
+    ColumnDef::new(id(name)).boolean().not_null().to_owned()
+}

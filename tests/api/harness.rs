@@ -119,7 +119,8 @@ impl TestApp {
         .expect("admin");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let app = leerweek_api::router(store.clone(), Default::default());
+        let options = leerweek_api::ApiOptions { public_url: base.clone(), ..Default::default() };
+        let app = leerweek_api::router(store.clone(), options);
         let server = tokio::spawn(async move {
             axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
                 .await
@@ -163,6 +164,10 @@ impl TestApp {
 
     pub async fn patch(&self, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
         self.send(self.client.patch(self.url(path)).bearer_auth(token).json(&body)).await
+    }
+
+    pub async fn put(&self, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
+        self.send(self.client.put(self.url(path)).bearer_auth(token).json(&body)).await
     }
 
     pub async fn delete(&self, token: &str, path: &str) -> (StatusCode, Value) {

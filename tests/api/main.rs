@@ -11,3 +11,4 @@ mod matrix;
 mod privacy;
 mod rules;
 mod sign_in;
+mod sso;

@@ -66,6 +66,11 @@ async fn targets(app: &TestApp, w: &World, scope: Scope) -> Targets {
         )
         .await;
     assert_eq!(st, StatusCode::CREATED, "{p}");
+    // Every organisation has a sign-in provider, so that reading and removing it can succeed.
+    let (st, b) = app
+        .put(&app.admin, &format!("/api/v1/organisations/{org}/sso"), sso_settings("https://login.matrix.test"))
+        .await;
+    assert!(st.is_success(), "{b}");
     let outbox = {
         use sea_orm::{EntityTrait, QueryOrder};
         leerweek_store::entities::outbox::Entity::find()
@@ -79,6 +84,10 @@ async fn targets(app: &TestApp, w: &World, scope: Scope) -> Targets {
     Targets { event, workshop, session, enrolment: id(&e), person: id(&p), org, outbox }
 }
 
+fn sso_settings(issuer: &str) -> Value {
+    json!({"issuer": issuer, "client_id": "leerweek", "client_secret": "geheim", "allowed_domains": ["matrix.test"]})
+}
+
 /// Who may do what. `None`: the operation has no rule, which fails the test.
 fn allowed(method: &str, path: &str, role: Role, scope: Scope) -> Option<bool> {
     use Role::*;
@@ -88,7 +97,9 @@ fn allowed(method: &str, path: &str, role: Role, scope: Scope) -> Option<bool> {
     // Everyone of organisation A sees the week A takes part in; only admins see B's week.
     let sees_event = admin || (signed_in && scope == Scope::In);
     Some(match (method, path) {
-        ("post", "/api/v1/auth/link") | ("post", "/api/v1/auth/session") => true,
+        ("post", "/api/v1/auth/link") | ("post", "/api/v1/auth/session") | ("get", "/api/v1/auth/sso/providers") => {
+            true
+        }
         ("get", "/api/v1/auth/session") => false, // a browser cookie only; bearer tokens get 401
         ("delete", "/api/v1/auth/session") | ("post", "/api/v1/auth/sign-out-everywhere") => signed_in,
         ("get", "/api/v1/me")
@@ -107,7 +118,10 @@ fn allowed(method: &str, path: &str, role: Role, scope: Scope) -> Option<bool> {
         | ("get", "/api/v1/admin/outbox")
         | ("post", "/api/v1/admin/outbox/{id}/retry")
         | ("post", "/api/v1/admin/people/{id}/erase")
-        | ("get", "/api/v1/admin/audit") => admin,
+        | ("get", "/api/v1/admin/audit")
+        | ("get", "/api/v1/organisations/{id}/sso")
+        | ("put", "/api/v1/organisations/{id}/sso")
+        | ("delete", "/api/v1/organisations/{id}/sso") => admin,
         ("post", "/api/v1/organisations/{id}/units")
         | ("post", "/api/v1/people")
         | ("get", "/api/v1/people")
@@ -180,6 +194,7 @@ fn body(method: &str, path: &str, t: &Targets, org_name: &str) -> Option<Value> 
             json!({"email": format!("{unique}@nieuw.test"), "name": "Nieuw", "organisation_id": t.org})
         }
         ("post", "/api/v1/people/{id}/roles") => json!({"role": "manager"}),
+        ("put", "/api/v1/organisations/{id}/sso") => sso_settings("https://login.ander.test"),
         ("post", "/api/v1/tokens") => json!({"person_id": t.person}),
         ("post", "/api/v1/events") => json!({"name": "Week", "starts_on": day, "ends_on": day,
             "enrolment_opens_at": chrono::Utc::now(), "enrolment_closes_at": chrono::Utc::now() + chrono::Duration::days(2), "organisation_ids": [t.org]}),
@@ -200,7 +215,7 @@ fn body(method: &str, path: &str, t: &Targets, org_name: &str) -> Option<Value> 
                 "email,name,organisation,org_unit,manager_email\n{unique}@csv.test,Csv,{org_name},,\n"
             )));
         }
-        (m, _) if m == "post" || m == "patch" => json!({}),
+        (m, _) if m == "post" || m == "patch" || m == "put" => json!({}),
         _ => return None,
     })
 }
@@ -221,6 +236,8 @@ async fn fingerprint(app: &TestApp) -> Vec<String> {
         "SELECT count(*) FROM outbox",
         "SELECT count(*) FROM calendar_tokens",
         "SELECT count(*) FROM browser_sessions",
+        "SELECT count(*) FROM sso_providers",
+        "SELECT count(*) FROM sso_providers WHERE issuer = 'https://login.matrix.test'",
         "SELECT count(*) FROM enrolments WHERE status = 'cancelled'",
         "SELECT count(*) FROM sessions WHERE status = 'cancelled'",
         "SELECT count(*) FROM workshops WHERE status = 'cancelled'",
@@ -287,6 +304,7 @@ async fn every_route_every_role_in_and_out_of_scope_is_authorized_as_the_rules_s
                     "get" => app.client.get(&url),
                     "post" => app.client.post(&url),
                     "patch" => app.client.patch(&url),
+                    "put" => app.client.put(&url),
                     "delete" => app.client.delete(&url),
                     other => panic!("method {other}"),
                 };

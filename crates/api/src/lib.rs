@@ -5,6 +5,7 @@ pub mod extract;
 pub mod limit;
 pub mod problem;
 pub mod routes;
+pub mod sso;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
@@ -12,7 +13,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use leerweek_store::Store;
-use routes::{auth, enrolments, events, mail, people, privacy};
+use routes::{auth, enrolments, events, mail, people, privacy, sso as single_sign_on};
 use std::time::Duration;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -62,6 +63,8 @@ pub struct AppState {
     pub limits: std::sync::Arc<Limits>,
     /// Demo personas `(role, name, e-mail)`, when the picker is on.
     pub demo_personas: std::sync::Arc<Vec<(String, String, String)>>,
+    /// The OpenID Connect client of the organisations' sign-in providers.
+    pub sso: std::sync::Arc<sso::Sso>,
 }
 
 /// Rate limits of sign-in requests: per address and per client IP.
@@ -70,12 +73,18 @@ pub struct Limits {
     pub per_address: limit::RateLimiter,
     /// Link requests per client IP.
     pub per_ip: limit::RateLimiter,
+    /// Single sign-on starts per client IP (generous: a town hall signs in behind one address).
+    pub sso_per_ip: limit::RateLimiter,
 }
 
 impl Default for Limits {
     fn default() -> Self {
         let window = Duration::from_secs(15 * 60);
-        Self { per_address: limit::RateLimiter::new(5, window), per_ip: limit::RateLimiter::new(30, window) }
+        Self {
+            per_address: limit::RateLimiter::new(5, window),
+            per_ip: limit::RateLimiter::new(30, window),
+            sso_per_ip: limit::RateLimiter::new(1000, window),
+        }
     }
 }
 
@@ -138,6 +147,8 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(privacy::erase))
         .routes(routes!(privacy::audit_log))
         .routes(routes!(mail::retry_outbox))
+        .routes(routes!(single_sign_on::put_provider, single_sign_on::get_provider, single_sign_on::delete_provider))
+        .routes(routes!(single_sign_on::offered))
         .split_for_parts()
 }
 
@@ -159,6 +170,8 @@ pub fn router(store: Store, options: ApiOptions) -> Router {
     Router::new()
         .route("/health", get(health))
         .route("/aanmelden", get(routes::auth::sign_in_page))
+        .route("/aanmelden/sso/callback", get(single_sign_on::callback))
+        .route("/aanmelden/sso/{organisation}", get(single_sign_on::start))
         .route("/demo", get(routes::auth::demo_page))
         .route("/demo/aanmelden", axum::routing::post(routes::auth::demo_sign_in))
         .merge(api)
@@ -188,6 +201,7 @@ pub fn router(store: Store, options: ApiOptions) -> Router {
             mail_from_address: bare_address(&options.mail_from),
             limits: Default::default(),
             demo_personas: std::sync::Arc::new(options.demo_personas.clone()),
+            sso: std::sync::Arc::new(sso::Sso::new()),
         })
 }
 

@@ -320,6 +320,14 @@ fn store_problem(e: &StoreError, lang: Language) -> Problem {
             p.field = c.field().map(str::to_owned);
             p
         }
+        StoreError::SignIn(r) => {
+            let mut p = problem(S::FORBIDDEN, r.slug(), ("Aanmelden geweigerd", "Sign-in refused"), lang);
+            p.detail = match lang {
+                Language::Nl => r.message_nl().to_owned(),
+                Language::En => r.to_string(),
+            };
+            p
+        }
         StoreError::Unavailable(_) => {
             let mut p = problem(
                 S::SERVICE_UNAVAILABLE,

@@ -9,6 +9,7 @@ pub mod enrolment;
 pub mod event;
 pub mod model;
 pub mod session;
+pub mod sso;
 pub mod text;
 pub mod validation;
 

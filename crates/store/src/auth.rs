@@ -20,7 +20,7 @@ pub const IDLE_TIMEOUT: Duration = Duration::hours(2);
 /// A session ends this long after sign-in, used or not.
 pub const ABSOLUTE_TIMEOUT: Duration = Duration::hours(12);
 
-fn secret(prefix: &str) -> String {
+pub(crate) fn secret(prefix: &str) -> String {
     let mut bytes = [0u8; 32];
     rand::fill(&mut bytes);
     format!("{prefix}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
@@ -96,7 +96,11 @@ pub async fn redeem_link(store: &Store, token: &str, now: DateTime<Utc>) -> Resu
     Ok(Some(s))
 }
 
-async fn insert_session(c: &impl sea_orm::ConnectionTrait, person_id: Uuid, now: DateTime<Utc>) -> Result<NewSession> {
+pub(crate) async fn insert_session(
+    c: &impl sea_orm::ConnectionTrait,
+    person_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<NewSession> {
     let s =
         NewSession { secret: secret("ses_"), csrf_token: secret(""), expires_at: now + ABSOLUTE_TIMEOUT, person_id };
     browser_session::ActiveModel {

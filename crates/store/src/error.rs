@@ -112,6 +112,9 @@ pub enum StoreError {
     /// A state conflict.
     #[error(transparent)]
     Conflict(#[from] Conflict),
+    /// A single sign-on answer that signs nobody in.
+    #[error(transparent)]
+    SignIn(#[from] leerweek_domain::sso::SignInRefused),
     /// Misconfiguration (bad URL, unwritable directory).
     #[error("configuration: {0}")]
     Config(String),

@@ -14,6 +14,7 @@ pub mod events;
 pub mod outbox;
 pub mod people;
 pub mod privacy;
+pub mod sso;
 
 mod audit;
 mod idempotency;

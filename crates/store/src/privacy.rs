@@ -2,6 +2,7 @@
 
 use crate::entities::{
     api_token, audit, browser_session, calendar_token, enrolment, outbox, person, person_role, sign_in_token,
+    sso_identity,
 };
 use crate::{Result, Store, StoreError};
 use chrono::{DateTime, Utc};
@@ -25,6 +26,7 @@ pub async fn export(store: &Store, actor: &Actor) -> Result<serde_json::Value> {
     let tokens = api_token::Entity::find().filter(api_token::Column::PersonId.eq(id)).all(c).await?;
     let sessions = browser_session::Entity::find().filter(browser_session::Column::PersonId.eq(id)).all(c).await?;
     let calendar = calendar_token::Entity::find_by_id(id).one(c).await?;
+    let accounts = sso_identity::Entity::find().filter(sso_identity::Column::PersonId.eq(id)).all(c).await?;
     let about = audit::Entity::find()
         .filter(audit::Column::SubjectId.eq(id).or(audit::Column::ActorId.eq(id)))
         .order_by_asc(audit::Column::At)
@@ -40,6 +42,7 @@ pub async fn export(store: &Store, actor: &Actor) -> Result<serde_json::Value> {
         "api_tokens": tokens.iter().map(|t| serde_json::json!({"created_at": t.created_at, "revoked_at": t.revoked_at})).collect::<Vec<_>>(),
         "browser_sessions": sessions.iter().map(|s| serde_json::json!({"created_at": s.created_at, "last_seen_at": s.last_seen_at, "revoked_at": s.revoked_at})).collect::<Vec<_>>(),
         "calendar_feed": calendar.map(|t| serde_json::json!({"created_at": t.created_at})),
+        "sign_in_accounts": accounts.iter().map(|a| serde_json::json!({"issuer": a.issuer, "subject": a.subject, "created_at": a.created_at, "last_used_at": a.last_used_at})).collect::<Vec<_>>(),
         "audit": about,
     }))
 }
@@ -68,6 +71,7 @@ pub async fn erase(store: &Store, actor: &Actor, person_id: Uuid, now: DateTime<
     api_token::Entity::delete_many().filter(api_token::Column::PersonId.eq(person_id)).exec(&*txn).await?;
     browser_session::Entity::delete_many().filter(browser_session::Column::PersonId.eq(person_id)).exec(&*txn).await?;
     sign_in_token::Entity::delete_many().filter(sign_in_token::Column::PersonId.eq(person_id)).exec(&*txn).await?;
+    sso_identity::Entity::delete_many().filter(sso_identity::Column::PersonId.eq(person_id)).exec(&*txn).await?;
     calendar_token::Entity::delete_by_id(person_id).exec(&*txn).await?;
     person_role::Entity::delete_many().filter(person_role::Column::PersonId.eq(person_id)).exec(&*txn).await?;
     // Mail carries the name and address; sent mail is history we no longer need either.

@@ -30,7 +30,7 @@ pub struct LinkSentDto {
     pub status: String,
 }
 
-fn client_ip(headers: &HeaderMap, peer: Option<&ConnectInfo<SocketAddr>>) -> String {
+pub(crate) fn client_ip(headers: &HeaderMap, peer: Option<&ConnectInfo<SocketAddr>>) -> String {
     // Behind a proxy the first X-Forwarded-For hop is the client; directly, the peer address.
     headers
         .get("x-forwarded-for")
@@ -78,7 +78,7 @@ pub struct SessionDto {
     pub expires_at: chrono::DateTime<chrono::Utc>,
 }
 
-fn session_cookie(s: &AppState, secret: &str, max_age: i64) -> HeaderValue {
+pub(crate) fn session_cookie(s: &AppState, secret: &str, max_age: i64) -> HeaderValue {
     let secure = if s.public_url.starts_with("https://") { "; Secure" } else { "" };
     HeaderValue::from_str(&format!(
         "{SESSION_COOKIE}={secret}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age}{secure}"
@@ -172,25 +172,59 @@ pub async fn sign_out_everywhere(State(s): State<AppState>, Auth(actor): Auth) -
     Ok(res)
 }
 
-/// The page a sign-in link opens: one button that posts the token. A page, not an automatic
-/// sign-in, because mail scanners open links and would use the one-time token up.
-pub async fn sign_in_page(axum::extract::RawQuery(q): axum::extract::RawQuery) -> Response {
-    let token = q
-        .as_deref()
-        .and_then(|q| q.split('&').find_map(|p| p.strip_prefix("token=")))
-        .filter(|t| t.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'))
-        .unwrap_or("");
+/// The sign-in page. With `?token=` (from a mail link) it shows one button that posts the token:
+/// a page, not an automatic sign-in, because mail scanners open links and would use the one-time
+/// token up. With `?fout=<slug>` it explains why single sign-on failed. It lists the
+/// organisations that offer their own sign-in.
+pub async fn sign_in_page(State(s): State<AppState>, axum::extract::RawQuery(q): axum::extract::RawQuery) -> Response {
+    let param = |name: &str| {
+        q.as_deref()
+            .and_then(|q| q.split('&').find_map(|p| p.strip_prefix(name).and_then(|v| v.strip_prefix('='))))
+            .filter(|t| t.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+            .map(str::to_owned)
+    };
+    let mut body = String::new();
+    if let Some((nl, en)) = param("fout").as_deref().and_then(super::sso::failure_message) {
+        body.push_str(&format!(
+            r#"<div role="alert" style="border-left:4px solid #b00020;padding:0.5rem 1rem;margin:1rem 0;background:#fdecee"><p>{nl}</p><p lang="en">{en}</p></div>"#
+        ));
+    }
+    if let Some(token) = param("token") {
+        body.push_str(&format!(
+            r#"<form method="post" action="/api/v1/auth/session">
+<input type="hidden" name="token" value="{token}">
+<button type="submit" style="font-size:1.1rem;padding:0.6rem 1.2rem;background:#00466e;color:#fff;border:0;border-radius:4px">Aanmelden</button>
+</form>
+<p lang="en">Sign in to Leerweek: press the button.</p>"#
+        ));
+    } else {
+        let offered = leerweek_store::sso::offered(&s.store).await.unwrap_or_default();
+        if !offered.is_empty() {
+            let items: String = offered
+                .iter()
+                .map(|(id, name)| {
+                    format!(
+                        r#"<li><a href="/aanmelden/sso/{id}" style="display:inline-block;padding:0.5rem 1rem;background:#00466e;color:#fff;border-radius:4px;text-decoration:none">{}</a></li>"#,
+                        escape(name)
+                    )
+                })
+                .collect();
+            body.push_str(&format!(
+                r#"<h2>Met het account van je organisatie</h2><p lang="en">With your organisation's account:</p>
+<ul style="list-style:none;padding:0;display:grid;gap:0.75rem">{items}</ul>"#
+            ));
+        }
+        body.push_str(
+            r#"<p>Of vraag een aanmeldlink per mail aan in de Leerweek-app.</p><p lang="en">Or ask for a sign-in link by mail in the Leerweek app.</p>"#,
+        );
+    }
     let html = format!(
         r#"<!doctype html>
 <html lang="nl"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Aanmelden bij Leerweek</title></head>
 <body style="font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;color:#1a1a1a;line-height:1.5">
 <main><h1>Aanmelden bij Leerweek</h1>
-<form method="post" action="/api/v1/auth/session">
-<input type="hidden" name="token" value="{token}">
-<button type="submit" style="font-size:1.1rem;padding:0.6rem 1.2rem;background:#00466e;color:#fff;border:0;border-radius:4px">Aanmelden</button>
-</form>
-<p lang="en">Sign in to Leerweek: press the button.</p></main></body></html>"#
+{body}</main></body></html>"#
     );
     (
         [(

@@ -6,6 +6,7 @@ pub mod events;
 pub mod mail;
 pub mod people;
 pub mod privacy;
+pub mod sso;
 
 use leerweek_domain::{FieldError, Invalid};
 use serde::{Deserialize, Deserializer};

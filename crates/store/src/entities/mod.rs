@@ -18,5 +18,8 @@ pub mod person_role;
 pub mod session;
 pub mod session_quota;
 pub mod sign_in_token;
+pub mod sso_identity;
+pub mod sso_login;
+pub mod sso_provider;
 pub mod workshop;
 pub mod workshop_audience;

@@ -1,0 +1,352 @@
+//! Single sign-on with an organisation's OpenID Connect provider: its settings (admins), the
+//! pending sign-ins between the redirect and the provider's answer, and turning a verified
+//! answer into a browser session. The protocol itself (discovery, tokens, signatures) is the
+//! api crate's; this module keeps state and applies [`leerweek_domain::sso::decide`].
+
+use crate::auth::{NewSession, insert_session};
+use crate::entities::{organisation, person, sso_identity, sso_login, sso_provider};
+use crate::people::hash_token;
+use crate::{Result, Store, StoreError, audit};
+use chrono::{DateTime, Duration, Utc};
+use leerweek_domain::Language;
+use leerweek_domain::access::Actor;
+use leerweek_domain::sso::{
+    Asserted, ClientId, ClientSecret, EmailDomains, IssuerUrl, Known, SignIn, SignInRefused, SsoPolicy, decide,
+};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use uuid::Uuid;
+
+/// How long a pending sign-in waits for the provider's answer.
+pub const LOGIN_VALIDITY: Duration = Duration::minutes(10);
+
+/// What to do with the stored client secret.
+#[derive(Debug, Clone)]
+pub enum SecretChange {
+    /// Keep what is stored (or none).
+    Keep,
+    /// Remove it: a public client that relies on PKCE alone.
+    Clear,
+    /// Store this one.
+    Set(ClientSecret),
+}
+
+/// An organisation's provider settings, parsed.
+#[derive(Debug, Clone)]
+pub struct ProviderSettings {
+    /// The provider's issuer.
+    pub issuer: IssuerUrl,
+    /// Leerweek's client id there.
+    pub client_id: ClientId,
+    /// The client secret.
+    pub client_secret: SecretChange,
+    /// Addresses the provider may vouch for.
+    pub domains: EmailDomains,
+    /// Create unknown people of those domains on their first sign-in.
+    pub create_people: bool,
+    /// Offered on the sign-in page.
+    pub enabled: bool,
+}
+
+fn public_view(m: &sso_provider::Model) -> serde_json::Value {
+    serde_json::json!({
+        "issuer": m.issuer, "client_id": m.client_id, "client_secret_set": m.client_secret.is_some(),
+        "allowed_domains": m.allowed_domains, "create_people": m.create_people, "enabled": m.enabled,
+    })
+}
+
+/// Set an organisation's provider (admins). Returns the row and whether it is new.
+pub async fn put_provider(
+    store: &Store,
+    actor: &Actor,
+    organisation_id: Uuid,
+    s: ProviderSettings,
+    now: DateTime<Utc>,
+) -> Result<(sso_provider::Model, bool)> {
+    if !actor.is_admin() {
+        return Err(StoreError::Forbidden);
+    }
+    let txn = store.write().await?;
+    organisation::Entity::find_by_id(organisation_id).one(&*txn).await?.ok_or(StoreError::NotFound("organisation"))?;
+    let before = sso_provider::Entity::find_by_id(organisation_id).one(&*txn).await?;
+    let secret = match (&s.client_secret, &before) {
+        (SecretChange::Keep, Some(b)) => b.client_secret.clone(),
+        (SecretChange::Keep, None) | (SecretChange::Clear, _) => None,
+        (SecretChange::Set(v), _) => Some(v.expose().to_owned()),
+    };
+    let row = sso_provider::ActiveModel {
+        organisation_id: Set(organisation_id),
+        issuer: Set(s.issuer.as_str().to_owned()),
+        client_id: Set(s.client_id.as_str().to_owned()),
+        client_secret: Set(secret),
+        allowed_domains: Set(s.domains.to_stored()),
+        create_people: Set(s.create_people),
+        enabled: Set(s.enabled),
+        created_at: Set(before.as_ref().map_or(now, |b| b.created_at)),
+        updated_at: Set(now),
+    };
+    let saved = if before.is_some() { row.update(&*txn).await? } else { row.insert(&*txn).await? };
+    audit::record(
+        &*txn,
+        Some(actor.person_id),
+        "sso_provider.put",
+        ("organisation", organisation_id),
+        before.as_ref().map(public_view).as_ref(),
+        Some(&public_view(&saved)),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok((saved, before.is_none()))
+}
+
+/// An organisation's provider settings (admins).
+pub async fn get_provider(store: &Store, actor: &Actor, organisation_id: Uuid) -> Result<sso_provider::Model> {
+    if !actor.is_admin() {
+        return Err(StoreError::NotFound("sign-in provider"));
+    }
+    sso_provider::Entity::find_by_id(organisation_id)
+        .one(store.conn())
+        .await?
+        .ok_or(StoreError::NotFound("sign-in provider"))
+}
+
+/// Remove an organisation's provider (admins). Linked accounts stay, so that a provider set up
+/// again later signs the same people in.
+pub async fn delete_provider(store: &Store, actor: &Actor, organisation_id: Uuid, now: DateTime<Utc>) -> Result<()> {
+    if !actor.is_admin() {
+        return Err(StoreError::Forbidden);
+    }
+    let txn = store.write().await?;
+    let before = sso_provider::Entity::find_by_id(organisation_id)
+        .one(&*txn)
+        .await?
+        .ok_or(StoreError::NotFound("sign-in provider"))?;
+    sso_provider::Entity::delete_by_id(organisation_id).exec(&*txn).await?;
+    audit::record(
+        &*txn,
+        Some(actor.person_id),
+        "sso_provider.delete",
+        ("organisation", organisation_id),
+        Some(&public_view(&before)),
+        None::<&()>,
+        now,
+    )
+    .await?;
+    txn.commit().await
+}
+
+/// The organisations whose provider is offered on the sign-in page: `(organisation id, name)`,
+/// by name. Public.
+pub async fn offered(store: &Store) -> Result<Vec<(Uuid, String)>> {
+    let providers =
+        sso_provider::Entity::find().filter(sso_provider::Column::Enabled.eq(true)).all(store.conn()).await?;
+    let mut orgs: Vec<(Uuid, String)> = organisation::Entity::find()
+        .filter(organisation::Column::Id.is_in(providers.iter().map(|p| p.organisation_id)))
+        .order_by_asc(organisation::Column::Name)
+        .all(store.conn())
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect();
+    orgs.sort_by(|a, b| a.1.cmp(&b.1));
+    Ok(orgs)
+}
+
+/// The enabled provider of an organisation, for signing in (no actor: the visitor is anonymous).
+pub async fn provider_for_sign_in(store: &Store, organisation_id: Uuid) -> Result<Option<sso_provider::Model>> {
+    Ok(sso_provider::Entity::find_by_id(organisation_id).one(store.conn()).await?.filter(|p| p.enabled))
+}
+
+/// A sign-in on its way to the provider.
+#[derive(Debug, Clone)]
+pub struct PendingLogin {
+    /// The `state` sent to the provider (stored hashed).
+    pub state: String,
+    /// The random value in the browser's binding cookie (stored hashed).
+    pub browser: String,
+    /// Whose provider.
+    pub organisation_id: Uuid,
+    /// PKCE code verifier.
+    pub pkce_verifier: String,
+    /// The nonce the ID token must carry.
+    pub nonce: String,
+    /// Where to go after signing in: a path of this site.
+    pub return_to: String,
+}
+
+/// Remember a pending sign-in; forgets those expired a day ago. Returns the browser binding to
+/// set in the cookie: `p.browser` when it is one of ours (so two tabs can sign in at once), else
+/// a new one.
+pub async fn begin_login(store: &Store, mut p: PendingLogin, now: DateTime<Utc>) -> Result<String> {
+    if !(p.browser.starts_with("sb_") && p.browser.len() <= 100) {
+        p.browser = crate::auth::secret("sb_");
+    }
+    let txn = store.write().await?;
+    sso_login::Entity::delete_many()
+        .filter(sso_login::Column::ExpiresAt.lt(now - Duration::days(1)))
+        .exec(&*txn)
+        .await?;
+    sso_login::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        state_hash: Set(hash_token(&p.state)),
+        browser_hash: Set(hash_token(&p.browser)),
+        organisation_id: Set(p.organisation_id),
+        pkce_verifier: Set(p.pkce_verifier),
+        nonce: Set(p.nonce),
+        return_to: Set(p.return_to),
+        created_at: Set(now),
+        expires_at: Set(now + LOGIN_VALIDITY),
+        used_at: Set(None),
+    }
+    .insert(&*txn)
+    .await?;
+    txn.commit().await?;
+    Ok(p.browser)
+}
+
+/// Take a pending sign-in once: the `state` the provider sent back, from the same browser that
+/// started it, unused and not expired. `None` for anything else.
+pub async fn take_login(
+    store: &Store,
+    state: &str,
+    browser: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Option<PendingLogin>> {
+    if state.is_empty() || state.len() > 200 {
+        return Ok(None);
+    }
+    let txn = store.write().await?;
+    let Some(l) =
+        sso_login::Entity::find().filter(sso_login::Column::StateHash.eq(hash_token(state))).one(&*txn).await?
+    else {
+        return Ok(None);
+    };
+    let same_browser = browser.is_some_and(|b| hash_token(b) == l.browser_hash);
+    if l.used_at.is_some() || now >= l.expires_at || !same_browser {
+        return Ok(None);
+    }
+    sso_login::Entity::update_many()
+        .col_expr(sso_login::Column::UsedAt, Expr::value(now))
+        .filter(sso_login::Column::Id.eq(l.id))
+        .exec(&*txn)
+        .await?;
+    txn.commit().await?;
+    Ok(Some(PendingLogin {
+        state: state.to_owned(),
+        browser: browser.unwrap_or_default().to_owned(),
+        organisation_id: l.organisation_id,
+        pkce_verifier: l.pkce_verifier,
+        nonce: l.nonce,
+        return_to: l.return_to,
+    }))
+}
+
+/// Sign in whom a verified answer of `organisation_id`'s provider names: the linked person, the
+/// person with the address (linking the account now), or a new person of the organisation when
+/// it allows that. Starts a browser session.
+pub async fn sign_in(
+    store: &Store,
+    provider: &sso_provider::Model,
+    asserted: &Asserted,
+    now: DateTime<Utc>,
+) -> Result<NewSession> {
+    let policy = SsoPolicy {
+        organisation_id: provider.organisation_id,
+        domains: EmailDomains::from_stored(&provider.allowed_domains),
+        create_people: provider.create_people,
+    };
+    let issuer = provider.issuer.as_str();
+    let txn = store.write().await?;
+    let linked = sso_identity::Entity::find()
+        .filter(sso_identity::Column::Issuer.eq(issuer))
+        .filter(sso_identity::Column::Subject.eq(&asserted.subject))
+        .one(&*txn)
+        .await?;
+    let by_subject = match &linked {
+        Some(i) => person::Entity::find_by_id(i.person_id).one(&*txn).await?.map(known),
+        None => None,
+    };
+    let by_email = match asserted.email.as_deref().map(str::trim).map(str::to_lowercase) {
+        Some(email) if by_subject.is_none() => {
+            match person::Entity::find().filter(person::Column::Email.eq(email)).one(&*txn).await? {
+                Some(p) => {
+                    let account = sso_identity::Entity::find()
+                        .filter(sso_identity::Column::PersonId.eq(p.id))
+                        .filter(sso_identity::Column::Issuer.eq(issuer))
+                        .one(&*txn)
+                        .await?;
+                    Some((known(p), account.map(|a| a.subject)))
+                }
+                None => None,
+            }
+        }
+        _ => None,
+    };
+    let decision = decide(&policy, asserted, by_subject, by_email).map_err(StoreError::SignIn)?;
+    let person_id = match decision {
+        SignIn::Linked(id) => {
+            sso_identity::Entity::update_many()
+                .col_expr(sso_identity::Column::LastUsedAt, Expr::value(now))
+                .filter(sso_identity::Column::Issuer.eq(issuer))
+                .filter(sso_identity::Column::Subject.eq(&asserted.subject))
+                .exec(&*txn)
+                .await?;
+            id
+        }
+        SignIn::Link(id) => {
+            link(&*txn, id, issuer, &asserted.subject, now).await?;
+            audit::record(&*txn, Some(id), "sso.link", ("person", id), None::<&()>, Some(&issuer), now).await?;
+            id
+        }
+        SignIn::Create { email, name } => {
+            let p = person::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                email: Set(email.as_str().to_owned()),
+                name: Set(name.as_str().to_owned()),
+                organisation_id: Set(provider.organisation_id),
+                org_unit_id: Set(None),
+                manager_id: Set(None),
+                language: Set(Language::Nl.as_str().to_owned()),
+                created_at: Set(now),
+            }
+            .insert(&*txn)
+            .await?;
+            link(&*txn, p.id, issuer, &asserted.subject, now).await?;
+            audit::record(&*txn, None, "person.create_by_sso", ("person", p.id), None::<&()>, Some(&p), now).await?;
+            p.id
+        }
+    };
+    let session = insert_session(&*txn, person_id, now).await?;
+    txn.commit().await?;
+    Ok(session)
+}
+
+fn known(p: person::Model) -> Known {
+    Known { person_id: p.id, organisation_id: p.organisation_id }
+}
+
+async fn link(
+    c: &impl sea_orm::ConnectionTrait,
+    person_id: Uuid,
+    issuer: &str,
+    subject: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    sso_identity::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        person_id: Set(person_id),
+        issuer: Set(issuer.to_owned()),
+        subject: Set(subject.to_owned()),
+        created_at: Set(now),
+        last_used_at: Set(now),
+    }
+    .insert(c)
+    .await
+    .map_err(|e| match StoreError::from(e) {
+        // Two first sign-ins of one account at once: the other one linked it.
+        StoreError::Conflict(_) => StoreError::SignIn(SignInRefused::SubjectConflict),
+        other => other,
+    })?;
+    Ok(())
+}
