@@ -158,8 +158,8 @@ pub async fn provider_for_sign_in(store: &Store, organisation_id: Uuid) -> Resul
     Ok(sso_provider::Entity::find_by_id(organisation_id).one(store.conn()).await?.filter(|p| p.enabled))
 }
 
-/// A sign-in on its way to the provider.
-#[derive(Debug, Clone)]
+/// A sign-in on its way to the provider. (No `Debug`: it holds the PKCE verifier.)
+#[derive(Clone)]
 pub struct PendingLogin {
     /// The `state` sent to the provider (stored hashed).
     pub state: String,

@@ -28,8 +28,8 @@ use uuid::Uuid;
 pub const SSO_COOKIE: &str = "lw_sso";
 const SSO_PATH: &str = "/aanmelden/sso";
 
-/// An organisation's OpenID Connect provider, as an admin sets it.
-#[derive(Debug, Deserialize, ToSchema)]
+/// An organisation's OpenID Connect provider, as an admin sets it. (No `Debug`: it holds the secret.)
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SsoProviderInput {
     /// The provider's issuer, e.g. `https://login.microsoftonline.com/<tenant>/v2.0` (https;
