@@ -656,6 +656,7 @@ pub async fn seed(store: &Store, now: DateTime<Utc>) -> anyhow::Result<Summary> 
             max_enrolments_per_person: Some(MAX_ENROLMENTS_PER_PERSON),
             organisation_ids: org_ids.clone(),
             reminder_hours_before: leerweek_domain::event::DEFAULT_REMINDER_HOURS,
+            no_show_policy: Default::default(),
         },
         now,
     )
@@ -713,6 +714,7 @@ pub async fn seed(store: &Store, now: DateTime<Utc>) -> anyhow::Result<Summary> 
                     location: Location { venue: short(&s.venue)?, room: short(&s.room)?, address: short(&s.address)? },
                     online_url: s.online_url.as_deref().map(|u| text(OnlineUrl::parse(u), "link", u)).transpose()?,
                     quotas: s.quota.iter().map(|&(o, seats, at)| (org_ids[o], i64::from(seats), at)).collect(),
+                    trainer_id: None,
                 },
                 now,
             )

@@ -156,8 +156,9 @@ pub async fn run_workers(store: Store, settings: &Settings, shutdown: impl Futur
 }
 
 /// Every [`RELEASE_CHECK_INTERVAL`]: promote waiting people into seats that a quota's release
-/// opened, queue the reminders that are due, and anonymise enrolments of weeks archived longer
-/// than the retention period.
+/// opened, queue the reminders that are due, turn unmarked enrolments of finished sessions into
+/// no-shows (events with the automatic policy), and anonymise enrolments of weeks archived
+/// longer than the retention period.
 async fn minute_jobs(store: Store, retention_days: u32, shutdown: impl Future<Output = ()>) {
     tokio::pin!(shutdown);
     loop {
@@ -171,6 +172,11 @@ async fn minute_jobs(store: Store, retention_days: u32, shutdown: impl Future<Ou
             Ok(0) => {}
             Ok(n) => tracing::info!(queued = n, "reminders queued"),
             Err(e) => tracing::warn!(error = %e, "queueing reminders failed"),
+        }
+        match leerweek_store::attendance::close_finished(&store, now).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(no_shows = n, "attendance lists of finished sessions closed"),
+            Err(e) => tracing::warn!(error = %e, "closing attendance lists failed"),
         }
         let cutoff = now - chrono::Duration::days(retention_days as i64);
         match leerweek_store::privacy::anonymise_archived(&store, cutoff, now).await {

@@ -4,6 +4,7 @@
 mod harness;
 mod smtp;
 
+mod attendance;
 mod bad_input;
 mod concurrency;
 mod mail;

@@ -137,7 +137,13 @@ fn allowed(method: &str, path: &str, role: Role, scope: Scope) -> Option<bool> {
         | ("post", "/api/v1/workshops/{id}/sessions")
         | ("patch", "/api/v1/sessions/{id}")
         | ("post", "/api/v1/sessions/{id}/cancel")
-        | ("get", "/api/v1/sessions/{id}/enrolments") => organiser_in,
+        | ("get", "/api/v1/sessions/{id}/enrolments")
+        | ("post", "/api/v1/sessions/{id}/check-in")
+        | ("put", "/api/v1/enrolments/{id}/attendance")
+        | ("post", "/api/v1/sessions/{id}/attendance/all-present")
+        | ("post", "/api/v1/sessions/{id}/attendance/close") => organiser_in,
+        // One's own check-in code only: the target enrolment is the employee's (in scope).
+        ("get", "/api/v1/enrolments/{id}/check-in.svg") => role == Employee && scope == Scope::In,
         ("get", "/api/v1/events/{id}")
         | ("get", "/api/v1/events/{id}/programme")
         | ("get", "/api/v1/events/{id}/themes")
@@ -195,6 +201,8 @@ fn body(method: &str, path: &str, t: &Targets, org_name: &str) -> Option<Value> 
         }
         ("post", "/api/v1/people/{id}/roles") => json!({"role": "manager"}),
         ("put", "/api/v1/organisations/{id}/sso") => sso_settings("https://login.ander.test"),
+        ("post", "/api/v1/sessions/{id}/check-in") => json!({"code": "ABCD-EFGH-JKMN"}),
+        ("put", "/api/v1/enrolments/{id}/attendance") => json!({"attendance": "present"}),
         ("post", "/api/v1/tokens") => json!({"person_id": t.person}),
         ("post", "/api/v1/events") => json!({"name": "Week", "starts_on": day, "ends_on": day,
             "enrolment_opens_at": chrono::Utc::now(), "enrolment_closes_at": chrono::Utc::now() + chrono::Duration::days(2), "organisation_ids": [t.org]}),
@@ -237,6 +245,8 @@ async fn fingerprint(app: &TestApp) -> Vec<String> {
         "SELECT count(*) FROM calendar_tokens",
         "SELECT count(*) FROM browser_sessions",
         "SELECT count(*) FROM sso_providers",
+        "SELECT count(*) FROM enrolments WHERE attendance IS NOT NULL",
+        "SELECT count(*) FROM sessions WHERE attendance_closed_at IS NOT NULL",
         "SELECT count(*) FROM sso_providers WHERE issuer = 'https://login.matrix.test'",
         "SELECT count(*) FROM enrolments WHERE status = 'cancelled'",
         "SELECT count(*) FROM sessions WHERE status = 'cancelled'",

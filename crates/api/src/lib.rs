@@ -13,7 +13,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use leerweek_store::Store;
-use routes::{auth, enrolments, events, mail, people, privacy, sso as single_sign_on};
+use routes::{attendance, auth, enrolments, events, mail, people, privacy, sso as single_sign_on};
 use std::time::Duration;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -149,6 +149,11 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(mail::retry_outbox))
         .routes(routes!(single_sign_on::put_provider, single_sign_on::get_provider, single_sign_on::delete_provider))
         .routes(routes!(single_sign_on::offered))
+        .routes(routes!(attendance::check_in))
+        .routes(routes!(attendance::mark))
+        .routes(routes!(attendance::all_present))
+        .routes(routes!(attendance::close))
+        .routes(routes!(attendance::qr))
         .split_for_parts()
 }
 

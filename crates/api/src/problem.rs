@@ -320,6 +320,23 @@ fn store_problem(e: &StoreError, lang: Language) -> Problem {
             p.field = c.field().map(str::to_owned);
             p
         }
+        StoreError::Attendance(err) => {
+            use leerweek_domain::attendance::AttendanceError as A;
+            let status = if matches!(err, A::UnknownCode) { S::UNPROCESSABLE_ENTITY } else { S::CONFLICT };
+            let mut p = problem(status, err.slug(), ("Aanwezigheid niet vastgelegd", "Attendance not recorded"), lang);
+            p.detail = err.message(lang);
+            if matches!(err, A::UnknownCode | A::OtherSession { .. }) {
+                p.field = Some("code".into());
+            }
+            if let A::OtherSession { session_id, title, starts_at } = err {
+                p.extra = Some(serde_json::Map::from_iter([
+                    ("session_id".to_owned(), serde_json::json!(session_id)),
+                    ("session_title".to_owned(), serde_json::json!(title)),
+                    ("session_starts_at".to_owned(), serde_json::json!(starts_at)),
+                ]));
+            }
+            p
+        }
         StoreError::SignIn(r) => {
             let mut p = problem(S::FORBIDDEN, r.slug(), ("Aanmelden geweigerd", "Sign-in refused"), lang);
             p.detail = match lang {

@@ -7,6 +7,7 @@
 //! crash between "sent" and "marked sent" resends with the same `Message-ID`.
 
 pub mod ics;
+pub mod qr;
 pub mod render;
 
 use chrono::{DateTime, Duration, Utc};
@@ -176,6 +177,7 @@ pub fn context(m: &DueMail) -> (Value, Language, Option<Tz>) {
         "position": payload["extra"]["waitlist_position"],
         "by_organiser": payload["extra"]["by_organiser"].as_bool().unwrap_or(false),
         "link": payload["extra"]["link"],
+        "check_in_code": payload["extra"]["check_in_code"],
         "has_calendar": payload["calendar"].is_object(),
     });
     (ctx, lang, tz)
@@ -184,6 +186,9 @@ pub fn context(m: &DueMail) -> (Value, Language, Option<Tz>) {
 fn parse_time(v: &Value) -> Option<DateTime<Utc>> {
     v.as_str().and_then(|t| DateTime::parse_from_rfc3339(t).ok()).map(|t| t.with_timezone(&Utc))
 }
+
+/// Content-ID of the check-in QR code in mails that carry one.
+pub const QR_CONTENT_ID: &str = "check-in-qr@leerweek";
 
 /// Render a due mail into a MIME message: text and HTML alternatives, plus a
 /// `text/calendar; method=…` part when the mail adds, changes or removes an appointment.
@@ -197,9 +202,19 @@ pub fn compose(
     let rendered =
         renderer.render(&m.row.kind, &ctx).map_err(|e| MailError::Message(format!("template {}: {e}", m.row.kind)))?;
     let payload: Value = serde_json::from_str(&m.row.payload).unwrap_or(Value::Null);
-    let mut body = MultiPart::alternative()
-        .singlepart(SinglePart::plain(rendered.text.clone()))
-        .singlepart(SinglePart::html(rendered.html.clone()));
+    let html = SinglePart::html(rendered.html.clone());
+    let body = MultiPart::alternative().singlepart(SinglePart::plain(rendered.text.clone()));
+    // The check-in code's QR code travels as an inline PNG the HTML shows (`cid:`).
+    let qr = ctx["check_in_code"].as_str().map(|c| qr::png(&c.replace('-', ""), 6)).filter(|p| !p.is_empty());
+    let mut body = match qr {
+        Some(png) => body.multipart(
+            MultiPart::related().singlepart(html).singlepart(
+                lettre::message::Attachment::new_inline(QR_CONTENT_ID.to_owned())
+                    .body(png, ContentType::parse("image/png").map_err(|e| MailError::Message(e.to_string()))?),
+            ),
+        ),
+        None => body.singlepart(html),
+    };
     if let (Some(method), Some(sequence)) =
         (payload["calendar"]["method"].as_str(), payload["calendar"]["sequence"].as_u64())
     {

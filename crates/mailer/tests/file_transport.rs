@@ -43,6 +43,7 @@ async fn enrolled_store(dir: &std::path::Path) -> Store {
             max_enrolments_per_person: None,
             organisation_ids: vec![org.id, admin.organisation_id],
             reminder_hours_before: 24,
+            no_show_policy: Default::default(),
         },
         now,
     )
@@ -79,6 +80,7 @@ async fn enrolled_store(dir: &std::path::Path) -> Store {
             location: Location { venue: Some(ShortText::parse("Stadhuis").unwrap()), room: None, address: None },
             online_url: None,
             quotas: vec![],
+            trainer_id: None,
         },
         now,
     )

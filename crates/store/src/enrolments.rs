@@ -187,6 +187,10 @@ pub async fn enrol(
         cancelled_by: Set(None),
         attendance: Set(None),
         reminder_queued_at: Set(None),
+        check_in_code: Set(Some(new_check_in_code())),
+        attendance_marked_at: Set(None),
+        attendance_marked_by: Set(None),
+        checked_in_at: Set(None),
     }
     .insert(&*txn)
     .await?;
@@ -211,7 +215,7 @@ pub async fn enrol(
             enrolment_id: Some(e.id),
             session: Some(&snapshot),
             calendar: confirmed.then_some(CalendarMethod::Request),
-            extra: serde_json::json!({"waitlist_position": position}),
+            extra: serde_json::json!({"waitlist_position": position, "check_in_code": confirmed.then(|| display_code(&e)).flatten()}),
         },
         now,
     )
@@ -299,7 +303,7 @@ pub(crate) async fn promote_waiting(c: &impl ConnectionTrait, s: &session::Model
                 enrolment_id: Some(e.id),
                 session: Some(&snapshot),
                 calendar: Some(CalendarMethod::Request),
-                extra: serde_json::json!({}),
+                extra: serde_json::json!({"check_in_code": display_code(e)}),
             },
             now,
         )
@@ -362,6 +366,9 @@ pub async fn cancel(store: &Store, actor: &Actor, id: Uuid, now: DateTime<Utc>) 
     let e = enrolment::Entity::find_by_id(id).one(&*txn).await?.ok_or(StoreError::NotFound("enrolment"))?;
     if e.status == EnrolmentStatus::Cancelled.as_str() {
         return Ok(e);
+    }
+    if e.attendance.is_some() {
+        return Err(Conflict::AttendanceRecorded.into());
     }
     let event = load_event(&*txn, s.event_id).await?.ok_or(StoreError::NotFound("enrolment"))?;
     may_cancel(now, s.starts_at, policy_of(&event.event).cancellation_deadline_hours, organiser)?;
@@ -539,17 +546,21 @@ pub async fn my_enrolments(store: &Store, actor: &Actor, include_cancelled: bool
 }
 
 /// Everyone enrolled in a session (confirmed first, then the queue in order), for organisers of
-/// the workshop's host and admins.
+/// the workshop's host, admins and the session's trainer (the check-in list).
 pub async fn participants(store: &Store, actor: &Actor, session_id: Uuid) -> Result<Vec<EnrolmentView>> {
     let s = session::Entity::find_by_id(session_id).one(store.conn()).await?.ok_or(StoreError::NotFound("session"))?;
-    let e = load_event(store.conn(), s.event_id).await?.ok_or(StoreError::NotFound("session"))?;
-    if !can_see(actor, &e) {
-        return Err(StoreError::NotFound("session"));
-    }
-    let w =
-        workshop::Entity::find_by_id(s.workshop_id).one(store.conn()).await?.ok_or(StoreError::NotFound("session"))?;
-    if !actor.organises_for(w.host_organisation_id) {
-        return Err(StoreError::Forbidden);
+    if s.trainer_id != Some(actor.person_id) {
+        let e = load_event(store.conn(), s.event_id).await?.ok_or(StoreError::NotFound("session"))?;
+        if !can_see(actor, &e) {
+            return Err(StoreError::NotFound("session"));
+        }
+        let w = workshop::Entity::find_by_id(s.workshop_id)
+            .one(store.conn())
+            .await?
+            .ok_or(StoreError::NotFound("session"))?;
+        if !actor.organises_for(w.host_organisation_id) {
+            return Err(StoreError::Forbidden);
+        }
     }
     let rows = enrolment::Entity::find()
         .filter(enrolment::Column::SessionId.eq(session_id))
@@ -676,7 +687,7 @@ pub async fn queue_reminders(store: &Store, now: DateTime<Utc>) -> Result<u32> {
                         enrolment_id: Some(en.id),
                         session: Some(&snapshot),
                         calendar: None,
-                        extra: serde_json::json!({}),
+                        extra: serde_json::json!({"check_in_code": display_code(en)}),
                     },
                     now,
                 )
@@ -692,4 +703,18 @@ pub async fn queue_reminders(store: &Store, now: DateTime<Utc>) -> Result<u32> {
         }
     }
     Ok(total)
+}
+
+/// A fresh personal check-in code (60 random bits: collisions are negligible, and the unique
+/// index would refuse one).
+pub(crate) fn new_check_in_code() -> String {
+    leerweek_domain::attendance::CheckInCode::from_random(rand::random::<u64>()).as_str().to_owned()
+}
+
+/// The check-in code of an enrolment as people read it (`XXXX-XXXX-XXXX`), for mails.
+fn display_code(e: &enrolment::Model) -> Option<String> {
+    e.check_in_code
+        .as_deref()
+        .and_then(|c| leerweek_domain::attendance::CheckInCode::parse(c).ok())
+        .map(|c| c.display())
 }

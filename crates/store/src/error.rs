@@ -33,6 +33,9 @@ pub enum Conflict {
     /// The thing is cancelled and cannot be changed.
     #[error("it has been cancelled and can no longer be changed")]
     Cancelled,
+    /// Attendance has been recorded: the enrolment or session took place and stays.
+    #[error("attendance has been recorded, so it cannot be cancelled; correct the attendance instead")]
+    AttendanceRecorded,
     /// Another unique rule of the database.
     #[error("this conflicts with existing data")]
     Duplicate,
@@ -48,6 +51,7 @@ impl Conflict {
             Conflict::StatusTransition { .. } => "invalid-status-transition",
             Conflict::IdempotencyKeyReused => "idempotency-key-reused",
             Conflict::Cancelled => "cancelled",
+            Conflict::AttendanceRecorded => "attendance-recorded",
             Conflict::Duplicate => "duplicate",
         }
     }
@@ -79,6 +83,10 @@ impl Conflict {
                 Conflict::StatusTransition { from, to } => format!("De status kan niet van {from} naar {to}."),
                 Conflict::IdempotencyKeyReused => "Deze Idempotency-Key is al gebruikt voor een ander verzoek.".into(),
                 Conflict::Cancelled => "Dit is geannuleerd en kan niet meer worden gewijzigd.".into(),
+                Conflict::AttendanceRecorded => {
+                    "De aanwezigheid is al vastgelegd, dus dit kan niet meer worden geannuleerd; pas de aanwezigheid aan."
+                        .into()
+                }
                 Conflict::Duplicate => "Dit botst met bestaande gegevens.".into(),
             },
         }
@@ -112,6 +120,9 @@ pub enum StoreError {
     /// A state conflict.
     #[error(transparent)]
     Conflict(#[from] Conflict),
+    /// Attendance cannot be recorded, or a check-in is refused.
+    #[error(transparent)]
+    Attendance(#[from] leerweek_domain::attendance::AttendanceError),
     /// A single sign-on answer that signs nobody in.
     #[error(transparent)]
     SignIn(#[from] leerweek_domain::sso::SignInRefused),

@@ -9,6 +9,7 @@ use crate::{Conflict, Result, Store, StoreError, audit};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use leerweek_domain::access::Actor;
+use leerweek_domain::attendance::NoShowPolicy;
 use leerweek_domain::event::{EventPolicy, EventSchedule};
 use leerweek_domain::session::{Capacity, Quota, QuotaUse, Seats, TimeRange};
 use leerweek_domain::text::{Description, Name, OnlineUrl, ShortText, Theme, Title};
@@ -32,6 +33,8 @@ pub struct NewEvent {
     pub organisation_ids: Vec<Uuid>,
     /// Hours before a session at which the reminder mail goes out (0: no reminder).
     pub reminder_hours_before: u32,
+    /// When unmarked confirmed enrolments become no-shows.
+    pub no_show_policy: NoShowPolicy,
 }
 
 /// An event with its participating organisations.
@@ -99,6 +102,7 @@ pub async fn create_event(store: &Store, actor: &Actor, e: NewEvent, now: DateTi
         max_enrolments_per_person: Set(e.max_enrolments_per_person.map(|n| n as i32)),
         status: Set(EventStatus::Draft.as_str().to_owned()),
         reminder_hours_before: Set(e.reminder_hours_before as i32),
+        no_show_policy: Set(e.no_show_policy.as_str().to_owned()),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -179,6 +183,8 @@ pub struct EventPatch {
     pub organisation_ids: Option<Vec<Uuid>>,
     /// New reminder lead time in hours.
     pub reminder_hours_before: Option<u32>,
+    /// New no-show policy.
+    pub no_show_policy: Option<NoShowPolicy>,
 }
 
 fn editable_event(actor: &Actor, e: &EventView) -> Result<()> {
@@ -231,6 +237,9 @@ pub async fn update_event(
     }
     if let Some(h) = p.reminder_hours_before {
         am.reminder_hours_before = Set(h as i32);
+    }
+    if let Some(n) = p.no_show_policy {
+        am.no_show_policy = Set(n.as_str().to_owned());
     }
     am.updated_at = Set(now);
     let updated = am.update(&*txn).await?;
@@ -504,7 +513,8 @@ pub async fn cancel_workshop(store: &Store, actor: &Actor, id: Uuid, now: DateTi
     for s in sessions {
         // Lock each session so no enrolment slips in between reading and cancelling its list.
         let Some(s) = lock_session(&*txn, store, s.id).await? else { continue };
-        if s.status == SessionStatus::Scheduled.as_str() {
+        // A session whose attendance was recorded took place: it stays.
+        if s.status == SessionStatus::Scheduled.as_str() && !attendance_recorded(&*txn, s.id).await? {
             cancel_session_in(&*txn, actor, s, now).await?;
         }
     }
@@ -550,6 +560,8 @@ pub struct NewSession {
     pub online_url: Option<OnlineUrl>,
     /// Quotas as given: organisation, seats, release time.
     pub quotas: Vec<(Uuid, i64, DateTime<Utc>)>,
+    /// The trainer: a person (of any organisation) who may check people in.
+    pub trainer_id: Option<Uuid>,
 }
 
 /// A session with what the programme shows of it.
@@ -587,6 +599,15 @@ fn check_quota_orgs(quotas: &[(Uuid, i64, DateTime<Utc>)], participating: &[Uuid
     Ok(())
 }
 
+async fn check_trainer(c: &impl ConnectionTrait, trainer: Option<Uuid>) -> Result<()> {
+    if let Some(t) = trainer
+        && person::Entity::find_by_id(t).one(c).await?.is_none()
+    {
+        return Err(StoreError::UnknownReference { field: "trainer_id".into() });
+    }
+    Ok(())
+}
+
 fn text_of(t: &Option<ShortText>) -> Option<String> {
     t.as_ref().map(|t| t.as_str().to_owned()).filter(|t| !t.is_empty())
 }
@@ -615,6 +636,7 @@ pub async fn create_session(
         return Err(FieldError::new("starts_at", Invalid::Outside { what: "the days of the event" }).into());
     }
     check_where(&w.workshop.format, &s.location, &s.online_url)?;
+    check_trainer(&*txn, s.trainer_id).await?;
     let quotas = leerweek_domain::session::validate_quotas(s.capacity, &s.quotas)?;
     check_quota_orgs(&s.quotas, &e.organisation_ids)?;
     let m = session::ActiveModel {
@@ -635,6 +657,8 @@ pub async fn create_session(
         sequence: Set(0),
         created_at: Set(now),
         updated_at: Set(now),
+        trainer_id: Set(s.trainer_id),
+        attendance_closed_at: Set(None),
     }
     .insert(&*txn)
     .await?;
@@ -729,6 +753,8 @@ pub struct SessionPatch {
     pub online_url: Option<Option<OnlineUrl>>,
     /// New quotas (replace all).
     pub quotas: Option<Vec<(Uuid, i64, DateTime<Utc>)>>,
+    /// New trainer (`Some(None)` removes).
+    pub trainer_id: Option<Option<Uuid>>,
 }
 
 /// Change a session. A change of time or place raises its calendar sequence and tells
@@ -805,6 +831,10 @@ pub async fn update_session(
     am.room = Set(text_of(&location.room));
     am.address = Set(text_of(&location.address));
     am.online_url = Set(online_url.map(|u| u.as_str().to_owned()));
+    if let Some(t) = p.trainer_id {
+        check_trainer(&*txn, t).await?;
+        am.trainer_id = Set(t);
+    }
     if moved {
         am.sequence = Set(s.sequence + 1);
     }
@@ -866,10 +896,23 @@ pub async fn cancel_session(store: &Store, actor: &Actor, id: Uuid, now: DateTim
         StoreError::NotFound(_) => StoreError::NotFound("session"),
         other => other,
     })?;
+    if s.status != SessionStatus::Cancelled.as_str() && attendance_recorded(&*txn, s.id).await? {
+        return Err(Conflict::AttendanceRecorded.into());
+    }
     let updated =
         if s.status == SessionStatus::Cancelled.as_str() { s } else { cancel_session_in(&*txn, actor, s, now).await? };
     txn.commit().await?;
     Ok(SessionView { seats_left: 0, session: updated, workshop: w.workshop, quotas: vec![] })
+}
+
+async fn attendance_recorded(c: &impl ConnectionTrait, session_id: Uuid) -> Result<bool> {
+    use sea_orm::PaginatorTrait;
+    Ok(enrolment::Entity::find()
+        .filter(enrolment::Column::SessionId.eq(session_id))
+        .filter(enrolment::Column::Attendance.is_not_null())
+        .count(c)
+        .await?
+        > 0)
 }
 
 async fn cancel_session_in(

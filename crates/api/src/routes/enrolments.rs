@@ -8,6 +8,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use chrono::{DateTime, Utc};
+use leerweek_domain::attendance::CheckInCode;
 use leerweek_store::enrolments::{self, EnrolmentView};
 use leerweek_store::entities::enrolment;
 use serde::{Deserialize, Serialize};
@@ -33,11 +34,26 @@ pub struct EnrolmentDto {
     pub confirmed_at: Option<DateTime<Utc>>,
     /// When it was cancelled.
     pub cancelled_at: Option<DateTime<Utc>>,
+    /// `present`, `absent` (no-show) or `excused`, once recorded.
+    pub attendance: Option<String>,
+    /// When the person checked in with their code.
+    pub checked_in_at: Option<DateTime<Utc>>,
+    /// The personal check-in code (`XXXX-XXXX-XXXX`): shown to the person themself, for a
+    /// confirmed seat only. Its QR code: `GET /api/v1/enrolments/{id}/check-in.svg`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub check_in_code: Option<String>,
 }
 
 impl EnrolmentDto {
-    fn of(e: enrolment::Model, waitlist_position: Option<u32>) -> Self {
+    /// The wire form; the check-in code only when `viewer` is the enrolled person.
+    pub(crate) fn of(e: enrolment::Model, waitlist_position: Option<u32>, viewer: Uuid) -> Self {
+        let check_in_code = (e.person_id == viewer && e.status == "confirmed")
+            .then(|| e.check_in_code.as_deref().and_then(|c| CheckInCode::parse(c).ok()).map(|c| c.display()))
+            .flatten();
         Self {
+            attendance: e.attendance,
+            checked_in_at: e.checked_in_at,
+            check_in_code,
             id: e.id,
             session_id: e.session_id,
             person_id: e.person_id,
@@ -90,7 +106,7 @@ pub async fn enrol(
     let person_id = b.and_then(|b| b.person_id);
     let o = enrolments::enrol(&s.store, &actor, session_id, person_id, key.as_deref(), now()).await?;
     let status = if o.created { StatusCode::CREATED } else { StatusCode::OK };
-    Ok((status, Json(EnrolmentDto::of(o.enrolment, o.waitlist_position))))
+    Ok((status, Json(EnrolmentDto::of(o.enrolment, o.waitlist_position, actor.person_id))))
 }
 
 /// One enrolment (own, or organised by the signed-in person).
@@ -102,7 +118,7 @@ pub async fn get_enrolment(
     Id(id): Id,
 ) -> Result<Json<EnrolmentDto>, ApiError> {
     let (e, pos) = enrolments::get_enrolment(&s.store, &actor, id).await?;
-    Ok(Json(EnrolmentDto::of(e, pos)))
+    Ok(Json(EnrolmentDto::of(e, pos, actor.person_id)))
 }
 
 /// Cancel an enrolment (own before the deadline; organisers any time). The freed seat goes to
@@ -112,7 +128,7 @@ pub async fn get_enrolment(
         (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 pub async fn cancel(State(s): State<AppState>, Auth(actor): Auth, Id(id): Id) -> Result<Json<EnrolmentDto>, ApiError> {
     let e = enrolments::cancel(&s.store, &actor, id, now()).await?;
-    Ok(Json(EnrolmentDto::of(e, None)))
+    Ok(Json(EnrolmentDto::of(e, None, actor.person_id)))
 }
 
 /// A session in someone's agenda or participant list.
@@ -143,8 +159,9 @@ pub struct AgendaItemDto {
     pub person_email: Option<String>,
 }
 
-impl From<EnrolmentView> for AgendaItemDto {
-    fn from(v: EnrolmentView) -> Self {
+impl AgendaItemDto {
+    /// The wire form, as `viewer` sees it.
+    pub(crate) fn of(v: EnrolmentView, viewer: Uuid) -> Self {
         Self {
             workshop_id: v.workshop.id,
             title: v.workshop.title,
@@ -159,7 +176,7 @@ impl From<EnrolmentView> for AgendaItemDto {
             session_status: v.session.status.clone(),
             person_name: v.person.as_ref().map(|p| p.name.clone()),
             person_email: v.person.as_ref().map(|p| p.email.clone()),
-            enrolment: EnrolmentDto::of(v.enrolment, v.waitlist_position),
+            enrolment: EnrolmentDto::of(v.enrolment, v.waitlist_position, viewer),
         }
     }
 }
@@ -187,7 +204,7 @@ pub async fn my_enrolments(
     ApiQuery(q): ApiQuery<AgendaQuery>,
 ) -> Result<Json<AgendaDto>, ApiError> {
     let v = enrolments::my_enrolments(&s.store, &actor, q.include_cancelled.unwrap_or(false)).await?;
-    Ok(Json(AgendaDto { items: v.into_iter().map(Into::into).collect() }))
+    Ok(Json(AgendaDto { items: v.into_iter().map(|v| AgendaItemDto::of(v, actor.person_id)).collect() }))
 }
 
 /// Participants and waiting list of a session (organisers of the host, admins).
@@ -199,7 +216,7 @@ pub async fn participants(
     Id(id): Id,
 ) -> Result<Json<AgendaDto>, ApiError> {
     let v = enrolments::participants(&s.store, &actor, id).await?;
-    Ok(Json(AgendaDto { items: v.into_iter().map(Into::into).collect() }))
+    Ok(Json(AgendaDto { items: v.into_iter().map(|v| AgendaItemDto::of(v, actor.person_id)).collect() }))
 }
 
 /// A person's enrolments, cancelled ones included (themselves, their managers, organisers of
@@ -212,5 +229,5 @@ pub async fn person_enrolments(
     Id(id): Id,
 ) -> Result<Json<AgendaDto>, ApiError> {
     let v = enrolments::enrolments_of_person(&s.store, &actor, id).await?;
-    Ok(Json(AgendaDto { items: v.into_iter().map(Into::into).collect() }))
+    Ok(Json(AgendaDto { items: v.into_iter().map(|v| AgendaItemDto::of(v, actor.person_id)).collect() }))
 }

@@ -8,6 +8,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, NaiveDate, Utc};
+use leerweek_domain::attendance::NoShowPolicy;
 use leerweek_domain::event::{
     EventSchedule, parse_cancellation_deadline_hours, parse_max_enrolments, parse_reminder_hours, parse_time_zone,
 };
@@ -50,6 +51,9 @@ pub struct EventDto {
     pub organisation_ids: Vec<Uuid>,
     /// Hours before a session at which the reminder mail goes out (0: none).
     pub reminder_hours_before: i32,
+    /// When unmarked confirmed enrolments become no-shows: `automatic` (when the session ends)
+    /// or `on_close` (when an organiser closes the attendance list).
+    pub no_show_policy: String,
 }
 
 impl From<EventView> for EventDto {
@@ -68,6 +72,7 @@ impl From<EventView> for EventDto {
             status: e.status,
             organisation_ids: v.organisation_ids,
             reminder_hours_before: e.reminder_hours_before,
+            no_show_policy: e.no_show_policy,
         }
     }
 }
@@ -96,6 +101,8 @@ pub struct NewEventDto {
     pub organisation_ids: Vec<Uuid>,
     /// Reminder lead time in hours, default 24; 0 switches reminders off.
     pub reminder_hours_before: Option<i64>,
+    /// `automatic` (default) or `on_close`.
+    pub no_show_policy: Option<String>,
 }
 
 /// Create a development week in draft (organisers of a participating organisation, admins).
@@ -119,6 +126,7 @@ pub async fn create_event(
         max_enrolments_per_person: at("max_enrolments_per_person", parse_max_enrolments(b.max_enrolments_per_person))?,
         organisation_ids: b.organisation_ids,
         reminder_hours_before: at("reminder_hours_before", parse_reminder_hours(b.reminder_hours_before))?,
+        no_show_policy: opt("no_show_policy", b.no_show_policy, |p| NoShowPolicy::parse(&p))?.unwrap_or_default(),
     };
     let v = events::create_event(&s.store, &actor, e, now()).await?;
     Ok((StatusCode::CREATED, Json(v.into())))
@@ -164,6 +172,8 @@ pub struct EventPatchDto {
     pub organisation_ids: Option<Vec<Uuid>>,
     /// Reminder lead time in hours.
     pub reminder_hours_before: Option<i64>,
+    /// `automatic` or `on_close`.
+    pub no_show_policy: Option<String>,
 }
 
 /// Change an event (its organisers, admins).
@@ -193,6 +203,7 @@ pub async fn update_event(
         reminder_hours_before: opt("reminder_hours_before", b.reminder_hours_before, |h| {
             parse_reminder_hours(Some(h))
         })?,
+        no_show_policy: opt("no_show_policy", b.no_show_policy, |p| NoShowPolicy::parse(&p))?,
     };
     Ok(Json(events::update_event(&s.store, &actor, id, p, now()).await?.into()))
 }
@@ -479,6 +490,10 @@ pub struct SessionDto {
     pub sequence: i32,
     /// Quotas.
     pub quotas: Vec<QuotaDto>,
+    /// The trainer (a person who may check people in), if set.
+    pub trainer_id: Option<Uuid>,
+    /// When the attendance list was closed (unmarked people became no-shows).
+    pub attendance_closed_at: Option<DateTime<Utc>>,
 }
 
 fn location_of(s: &session::Model) -> LocationDto {
@@ -504,6 +519,8 @@ impl From<SessionView> for SessionDto {
             seats_left: v.seats_left,
             status: s.status,
             sequence: s.sequence,
+            trainer_id: s.trainer_id,
+            attendance_closed_at: s.attendance_closed_at,
             quotas: v
                 .quotas
                 .into_iter()
@@ -534,6 +551,8 @@ pub struct NewSessionDto {
     pub online_url: Option<String>,
     /// Seats kept per organisation.
     pub quotas: Option<Vec<QuotaDto>>,
+    /// The trainer: a person who may check people in and record attendance.
+    pub trainer_id: Option<Uuid>,
 }
 
 fn quotas_of(q: Option<Vec<QuotaDto>>) -> Option<Vec<(Uuid, i64, DateTime<Utc>)>> {
@@ -555,6 +574,7 @@ pub async fn create_session(
         location: b.location.unwrap_or_default().parse()?,
         online_url: opt("online_url", b.online_url, |u| OnlineUrl::parse(&u))?,
         quotas: quotas_of(b.quotas).unwrap_or_default(),
+        trainer_id: b.trainer_id,
     };
     let v = events::create_session(&s.store, &actor, workshop_id, n, now()).await?;
     Ok((StatusCode::CREATED, Json(v.into())))
@@ -604,6 +624,10 @@ pub struct SessionPatchDto {
     pub online_url: Option<Option<String>>,
     /// Quotas (replace all).
     pub quotas: Option<Vec<QuotaDto>>,
+    /// The trainer; `null` removes.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<Uuid>)]
+    pub trainer_id: Option<Option<Uuid>>,
 }
 
 /// Move or change a session: people enrolled are told; more capacity promotes from the waiting list.
@@ -628,6 +652,7 @@ pub async fn update_session(
             Some(u) => Some(opt("online_url", u, |u| OnlineUrl::parse(&u))?),
         },
         quotas: quotas_of(b.quotas),
+        trainer_id: b.trainer_id,
     };
     Ok(Json(events::update_session(&s.store, &actor, id, p, now()).await?.into()))
 }

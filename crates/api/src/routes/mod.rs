@@ -1,5 +1,6 @@
 //! Handlers, one module per resource: extract → call the store → map to a wire type.
 
+pub mod attendance;
 pub mod auth;
 pub mod enrolments;
 pub mod events;

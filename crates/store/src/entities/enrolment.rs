@@ -18,6 +18,10 @@ pub struct Model {
     pub cancelled_by: Option<Uuid>,
     pub attendance: Option<String>,
     pub reminder_queued_at: Option<DateTimeUtc>,
+    pub check_in_code: Option<String>,
+    pub attendance_marked_at: Option<DateTimeUtc>,
+    pub attendance_marked_by: Option<Uuid>,
+    pub checked_in_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -17,6 +17,7 @@ pub struct Model {
     pub max_enrolments_per_person: Option<i32>,
     pub status: String,
     pub reminder_hours_before: i32,
+    pub no_show_policy: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

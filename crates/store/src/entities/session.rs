@@ -23,6 +23,8 @@ pub struct Model {
     pub sequence: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    pub trainer_id: Option<Uuid>,
+    pub attendance_closed_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
