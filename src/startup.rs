@@ -136,7 +136,12 @@ where
 {
     vec![
         tokio::spawn(leerweek_mailer::run(store.clone(), mailer_config(settings), stopped(stop_rx.clone()))),
-        tokio::spawn(minute_jobs(store.clone(), settings.privacy.retention_days, stopped(stop_rx.clone()))),
+        tokio::spawn(minute_jobs(
+            store.clone(),
+            settings.privacy.retention_days,
+            format!("{}/feedback", settings.mail.public_url.trim_end_matches('/')),
+            stopped(stop_rx.clone()),
+        )),
     ]
 }
 
@@ -157,9 +162,9 @@ pub async fn run_workers(store: Store, settings: &Settings, shutdown: impl Futur
 
 /// Every [`RELEASE_CHECK_INTERVAL`]: promote waiting people into seats that a quota's release
 /// opened, queue the reminders that are due, turn unmarked enrolments of finished sessions into
-/// no-shows (events with the automatic policy), and anonymise enrolments of weeks archived
-/// longer than the retention period.
-async fn minute_jobs(store: Store, retention_days: u32, shutdown: impl Future<Output = ()>) {
+/// no-shows (events with the automatic policy), ask those who attended for feedback, and
+/// anonymise enrolments of weeks archived longer than the retention period.
+async fn minute_jobs(store: Store, retention_days: u32, feedback_page: String, shutdown: impl Future<Output = ()>) {
     tokio::pin!(shutdown);
     loop {
         let now = chrono::Utc::now();
@@ -177,6 +182,11 @@ async fn minute_jobs(store: Store, retention_days: u32, shutdown: impl Future<Ou
             Ok(0) => {}
             Ok(n) => tracing::info!(no_shows = n, "attendance lists of finished sessions closed"),
             Err(e) => tracing::warn!(error = %e, "closing attendance lists failed"),
+        }
+        match leerweek_store::feedback::queue_requests(&store, &feedback_page, now).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(queued = n, "feedback requests queued"),
+            Err(e) => tracing::warn!(error = %e, "queueing feedback requests failed"),
         }
         let cutoff = now - chrono::Duration::days(retention_days as i64);
         match leerweek_store::privacy::anonymise_archived(&store, cutoff, now).await {

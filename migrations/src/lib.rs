@@ -11,6 +11,7 @@ mod m20261122_000005_calendar_and_reminders;
 mod m20261122_000006_sign_in_and_browser_sessions;
 mod m20261124_000007_single_sign_on;
 mod m20261124_000008_attendance_and_check_in;
+mod m20261124_000009_feedback;
 mod util;
 
 /// All migrations, in order.
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000006_sign_in_and_browser_sessions::Migration),
             Box::new(m20261124_000007_single_sign_on::Migration),
             Box::new(m20261124_000008_attendance_and_check_in::Migration),
+            Box::new(m20261124_000009_feedback::Migration),
         ]
     }
 }

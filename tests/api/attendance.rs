@@ -248,3 +248,104 @@ async fn no_shows_follow_the_events_policy_and_all_present_marks_the_rest(app: &
         .await;
     assert_eq!((st, m["attendance"].as_str()), (StatusCode::OK, Some("excused")));
 }
+
+on_both_backends!(those_who_came_are_asked_for_feedback_once_and_organisers_read_it_without_names);
+
+async fn those_who_came_are_asked_for_feedback_once_and_organisers_read_it_without_names(app: &TestApp) {
+    let sink = SmtpSink::start();
+    let org = app.org("Nuenen").await;
+    let organiser = app.person(org, "organisator@nuenen.nl").await;
+    app.post(&app.admin, &format!("/api/v1/people/{}/roles", organiser.id), json!({"role": "organiser"})).await;
+    let people: Vec<Person> =
+        futures::future::join_all((0..3).map(|i| async move { app.person(org, &format!("f{i}@nuenen.nl")).await }))
+            .await;
+    let week = app.week(&[org], json!({})).await;
+    let workshop = app.workshop(week, org, json!({"title": "Privacy in de praktijk"})).await;
+    let session = app.session(workshop, 0, 10, 2, 5).await;
+    let mut e = Vec::new();
+    for who in &people {
+        e.push(app.enrol(who, session).await.1);
+    }
+    move_session(app, session, Utc::now() - Duration::minutes(30), 120).await;
+    for attended in &e[..2] {
+        let code = stored_code(app, id(attended)).await;
+        assert_eq!(check_in(app, &organiser, session, &code).await.status(), StatusCode::OK);
+    }
+    let page = format!("{}/feedback", app.base);
+    assert_eq!(
+        leerweek_store::feedback::queue_requests(&app.store, &page, Utc::now()).await.unwrap(),
+        0,
+        "not over yet"
+    );
+    move_session(app, session, Utc::now() - Duration::hours(3), 120).await;
+    leerweek_store::attendance::close_finished(&app.store, Utc::now()).await.unwrap();
+    assert_eq!(leerweek_store::feedback::queue_requests(&app.store, &page, Utc::now()).await.unwrap(), 2);
+    assert_eq!(leerweek_store::feedback::queue_requests(&app.store, &page, Utc::now()).await.unwrap(), 0, "once");
+    leerweek_mailer::run_once(&app.store, &sink.config(), Utc::now()).await.unwrap();
+    let link_of = |who: &str| {
+        let m = sink
+            .received()
+            .into_iter()
+            .find(|m| m.to.contains(who) && m.text.as_deref().unwrap_or("").contains("/feedback?token="));
+        let text = m.unwrap_or_else(|| panic!("no feedback mail to {who}")).text.unwrap();
+        text.split_whitespace().find(|w| w.contains("/feedback?token=")).unwrap().to_owned()
+    };
+    let link = link_of("f0@");
+    let asked: Vec<String> =
+        sink.received().into_iter().filter(|m| m.subject.starts_with("Hoe was het?")).map(|m| m.to).collect();
+    assert_eq!(asked.len(), 2, "{asked:?}");
+    assert!(asked.iter().all(|to| !to.contains("f2@")), "no-shows are not asked: {asked:?}");
+
+    // The link's page is a form that works without JavaScript.
+    let form = app.client.get(&link).send().await.unwrap();
+    assert_eq!(form.status(), StatusCode::OK);
+    let html = form.text().await.unwrap();
+    assert!(html.contains("Privacy in de praktijk") && html.contains(r#"name="rating""#), "{html}");
+    let token = link.split("token=").nth(1).unwrap().to_owned();
+    let post = |rating: &str| {
+        let body =
+            [("token", token.as_str()), ("rating", rating), ("comment", "Heel nuttig & praktisch; meer oefenen graag")];
+        app.client.post(app.url("/feedback")).form(&body).send()
+    };
+    let bad = post("7").await.unwrap();
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let done = post("4").await.unwrap();
+    assert_eq!(done.status(), StatusCode::OK);
+    assert!(done.text().await.unwrap().contains("Dank je wel"));
+    let again = post("5").await.unwrap();
+    assert_eq!(again.status(), StatusCode::CONFLICT, "once per enrolment");
+    let (st, about) = app.send(app.client.get(app.url(&format!("/api/v1/feedback?token={token}")))).await;
+    assert_eq!((st, &about["given"]), (StatusCode::OK, &json!(true)));
+    let unknown = app.client.get(app.url("/api/v1/feedback?token=fb_onbekend")).send().await.unwrap();
+    expect_problem(unknown, StatusCode::BAD_REQUEST, "feedback-link-invalid").await;
+
+    // Signed in, on one's own enrolment; two answers at once: one counts.
+    let give = |who: &Person, enrolment: &Value, rating: i64| {
+        let req =
+            app.client.post(app.url(&format!("/api/v1/enrolments/{}/feedback", id(enrolment)))).bearer_auth(&who.token);
+        req.json(&json!({"rating": rating})).send()
+    };
+    let (a, b) = futures::join!(give(&people[1], &e[1], 2), give(&people[1], &e[1], 3));
+    let mut statuses = [a.unwrap().status(), b.unwrap().status()];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::CREATED, StatusCode::CONFLICT]);
+    expect_problem(give(&people[2], &e[2], 4).await.unwrap(), StatusCode::CONFLICT, "feedback-not-attended").await;
+    expect_problem(give(&people[2], &e[0], 4).await.unwrap(), StatusCode::NOT_FOUND, "not-found").await;
+
+    // Organisers read averages and comments, never names.
+    let (st, f) = app.get(&organiser.token, &format!("/api/v1/workshops/{workshop}/feedback")).await;
+    assert_eq!(st, StatusCode::OK, "{f}");
+    assert_eq!(f["count"], 2);
+    let average = f["average"].as_f64().unwrap();
+    assert!(average == 3.0 || average == 3.5, "4 and (2 or 3): {f}");
+    assert_eq!(f["comments"][0]["comment"], "Heel nuttig & praktisch; meer oefenen graag");
+    assert!(!f.to_string().contains("f0@") && !f.to_string().contains(&people[0].id.to_string()), "{f}");
+    let (st, _) = app.get(&people[0].token, &format!("/api/v1/workshops/{workshop}/feedback")).await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+
+    // Erasure removes the comment, the rating stays in the figures.
+    let (st, _) = app.post(&app.admin, &format!("/api/v1/admin/people/{}/erase", people[0].id), json!({})).await;
+    assert_eq!(st, StatusCode::OK);
+    let (_, f) = app.get(&organiser.token, &format!("/api/v1/workshops/{workshop}/feedback")).await;
+    assert_eq!((f["count"].as_u64(), f["comments"].as_array().map(Vec::len)), (Some(2), Some(0)), "{f}");
+}

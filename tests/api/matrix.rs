@@ -97,9 +97,12 @@ fn allowed(method: &str, path: &str, role: Role, scope: Scope) -> Option<bool> {
     // Everyone of organisation A sees the week A takes part in; only admins see B's week.
     let sees_event = admin || (signed_in && scope == Scope::In);
     Some(match (method, path) {
-        ("post", "/api/v1/auth/link") | ("post", "/api/v1/auth/session") | ("get", "/api/v1/auth/sso/providers") => {
-            true
-        }
+        ("post", "/api/v1/auth/link")
+        | ("post", "/api/v1/auth/session")
+        | ("get", "/api/v1/auth/sso/providers")
+        // The feedback link's token is the key.
+        | ("get", "/api/v1/feedback")
+        | ("post", "/api/v1/feedback") => true,
         ("get", "/api/v1/auth/session") => false, // a browser cookie only; bearer tokens get 401
         ("delete", "/api/v1/auth/session") | ("post", "/api/v1/auth/sign-out-everywhere") => signed_in,
         ("get", "/api/v1/me")
@@ -141,7 +144,9 @@ fn allowed(method: &str, path: &str, role: Role, scope: Scope) -> Option<bool> {
         | ("post", "/api/v1/sessions/{id}/check-in")
         | ("put", "/api/v1/enrolments/{id}/attendance")
         | ("post", "/api/v1/sessions/{id}/attendance/all-present")
-        | ("post", "/api/v1/sessions/{id}/attendance/close") => organiser_in,
+        | ("post", "/api/v1/sessions/{id}/attendance/close")
+        | ("get", "/api/v1/workshops/{id}/feedback") => organiser_in,
+        ("post", "/api/v1/enrolments/{id}/feedback") => role == Employee && scope == Scope::In,
         // One's own check-in code only: the target enrolment is the employee's (in scope).
         ("get", "/api/v1/enrolments/{id}/check-in.svg") => role == Employee && scope == Scope::In,
         ("get", "/api/v1/events/{id}")
@@ -185,6 +190,7 @@ fn request_path(path: &str, t: &Targets) -> String {
     match path {
         "/api/v1/people" => p.push_str(&format!("?organisation_id={}", t.org)),
         "/api/v1/admin/audit" => p.push_str(&format!("?subject_id={}", t.session)),
+        "/api/v1/feedback" => p.push_str("?token=fb_onbekend"),
         _ => {}
     }
     p
@@ -203,6 +209,8 @@ fn body(method: &str, path: &str, t: &Targets, org_name: &str) -> Option<Value> 
         ("put", "/api/v1/organisations/{id}/sso") => sso_settings("https://login.ander.test"),
         ("post", "/api/v1/sessions/{id}/check-in") => json!({"code": "ABCD-EFGH-JKMN"}),
         ("put", "/api/v1/enrolments/{id}/attendance") => json!({"attendance": "present"}),
+        ("post", "/api/v1/enrolments/{id}/feedback") => json!({"rating": 4}),
+        ("post", "/api/v1/feedback") => json!({"token": "fb_onbekend", "rating": 4}),
         ("post", "/api/v1/tokens") => json!({"person_id": t.person}),
         ("post", "/api/v1/events") => json!({"name": "Week", "starts_on": day, "ends_on": day,
             "enrolment_opens_at": chrono::Utc::now(), "enrolment_closes_at": chrono::Utc::now() + chrono::Duration::days(2), "organisation_ids": [t.org]}),
@@ -246,6 +254,7 @@ async fn fingerprint(app: &TestApp) -> Vec<String> {
         "SELECT count(*) FROM browser_sessions",
         "SELECT count(*) FROM sso_providers",
         "SELECT count(*) FROM enrolments WHERE attendance IS NOT NULL",
+        "SELECT count(*) FROM feedback",
         "SELECT count(*) FROM sessions WHERE attendance_closed_at IS NOT NULL",
         "SELECT count(*) FROM sso_providers WHERE issuer = 'https://login.matrix.test'",
         "SELECT count(*) FROM enrolments WHERE status = 'cancelled'",

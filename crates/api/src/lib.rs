@@ -13,7 +13,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use leerweek_store::Store;
-use routes::{attendance, auth, enrolments, events, mail, people, privacy, sso as single_sign_on};
+use routes::{attendance, auth, enrolments, events, feedback, mail, people, privacy, sso as single_sign_on};
 use std::time::Duration;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -154,6 +154,9 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(attendance::all_present))
         .routes(routes!(attendance::close))
         .routes(routes!(attendance::qr))
+        .routes(routes!(feedback::link, feedback::give_by_token))
+        .routes(routes!(feedback::give))
+        .routes(routes!(feedback::of_workshop))
         .split_for_parts()
 }
 
@@ -175,6 +178,7 @@ pub fn router(store: Store, options: ApiOptions) -> Router {
     Router::new()
         .route("/health", get(health))
         .route("/aanmelden", get(routes::auth::sign_in_page))
+        .route("/feedback", get(routes::feedback::form_page).post(routes::feedback::form_post))
         .route("/aanmelden/sso/callback", get(single_sign_on::callback))
         .route("/aanmelden/sso/{organisation}", get(single_sign_on::start))
         .route("/demo", get(routes::auth::demo_page))

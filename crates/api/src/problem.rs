@@ -337,6 +337,17 @@ fn store_problem(e: &StoreError, lang: Language) -> Problem {
             }
             p
         }
+        StoreError::Feedback(err) => {
+            use leerweek_domain::feedback::FeedbackError as F;
+            // Like an unknown sign-in link: a bad value, not a missing page.
+            let status = if matches!(err, F::UnknownLink) { S::BAD_REQUEST } else { S::CONFLICT };
+            let mut p = problem(status, err.slug(), ("Feedback niet mogelijk", "Feedback refused"), lang);
+            p.detail = err.message(lang);
+            if matches!(err, F::UnknownLink) {
+                p.field = Some("token".into());
+            }
+            p
+        }
         StoreError::SignIn(r) => {
             let mut p = problem(S::FORBIDDEN, r.slug(), ("Aanmelden geweigerd", "Sign-in refused"), lang);
             p.detail = match lang {

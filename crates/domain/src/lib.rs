@@ -8,6 +8,7 @@ pub mod attendance;
 pub mod dates;
 pub mod enrolment;
 pub mod event;
+pub mod feedback;
 pub mod model;
 pub mod session;
 pub mod sso;

@@ -191,6 +191,8 @@ pub async fn enrol(
         attendance_marked_at: Set(None),
         attendance_marked_by: Set(None),
         checked_in_at: Set(None),
+        feedback_token_hash: Set(None),
+        feedback_requested_at: Set(None),
     }
     .insert(&*txn)
     .await?;

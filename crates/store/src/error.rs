@@ -123,6 +123,9 @@ pub enum StoreError {
     /// Attendance cannot be recorded, or a check-in is refused.
     #[error(transparent)]
     Attendance(#[from] leerweek_domain::attendance::AttendanceError),
+    /// Feedback refused.
+    #[error(transparent)]
+    Feedback(#[from] leerweek_domain::feedback::FeedbackError),
     /// A single sign-on answer that signs nobody in.
     #[error(transparent)]
     SignIn(#[from] leerweek_domain::sso::SignInRefused),

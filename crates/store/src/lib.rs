@@ -12,6 +12,7 @@ pub mod enrolments;
 pub mod entities;
 pub mod error;
 pub mod events;
+pub mod feedback;
 pub mod outbox;
 pub mod people;
 pub mod privacy;

@@ -1,7 +1,7 @@
 //! Privacy (AVG/GDPR): a person's own export, erasure by an admin, and the audit log.
 
 use crate::entities::{
-    api_token, audit, browser_session, calendar_token, enrolment, outbox, person, person_role, sign_in_token,
+    api_token, audit, browser_session, calendar_token, enrolment, feedback, outbox, person, person_role, sign_in_token,
     sso_identity,
 };
 use crate::{Result, Store, StoreError};
@@ -27,6 +27,10 @@ pub async fn export(store: &Store, actor: &Actor) -> Result<serde_json::Value> {
     let sessions = browser_session::Entity::find().filter(browser_session::Column::PersonId.eq(id)).all(c).await?;
     let calendar = calendar_token::Entity::find_by_id(id).one(c).await?;
     let accounts = sso_identity::Entity::find().filter(sso_identity::Column::PersonId.eq(id)).all(c).await?;
+    let given = feedback::Entity::find()
+        .filter(feedback::Column::EnrolmentId.is_in(enrolments.iter().map(|e| e.id)))
+        .all(c)
+        .await?;
     let about = audit::Entity::find()
         .filter(audit::Column::SubjectId.eq(id).or(audit::Column::ActorId.eq(id)))
         .order_by_asc(audit::Column::At)
@@ -42,6 +46,7 @@ pub async fn export(store: &Store, actor: &Actor) -> Result<serde_json::Value> {
         "api_tokens": tokens.iter().map(|t| serde_json::json!({"created_at": t.created_at, "revoked_at": t.revoked_at})).collect::<Vec<_>>(),
         "browser_sessions": sessions.iter().map(|s| serde_json::json!({"created_at": s.created_at, "last_seen_at": s.last_seen_at, "revoked_at": s.revoked_at})).collect::<Vec<_>>(),
         "calendar_feed": calendar.map(|t| serde_json::json!({"created_at": t.created_at})),
+        "feedback": given,
         "sign_in_accounts": accounts.iter().map(|a| serde_json::json!({"issuer": a.issuer, "subject": a.subject, "created_at": a.created_at, "last_used_at": a.last_used_at})).collect::<Vec<_>>(),
         "audit": about,
     }))
@@ -72,6 +77,19 @@ pub async fn erase(store: &Store, actor: &Actor, person_id: Uuid, now: DateTime<
     browser_session::Entity::delete_many().filter(browser_session::Column::PersonId.eq(person_id)).exec(&*txn).await?;
     sign_in_token::Entity::delete_many().filter(sign_in_token::Column::PersonId.eq(person_id)).exec(&*txn).await?;
     sso_identity::Entity::delete_many().filter(sso_identity::Column::PersonId.eq(person_id)).exec(&*txn).await?;
+    // Ratings stay in the figures; comments are their own words and go.
+    let own: Vec<Uuid> = enrolment::Entity::find()
+        .select_only()
+        .column(enrolment::Column::Id)
+        .filter(enrolment::Column::PersonId.eq(person_id))
+        .into_tuple()
+        .all(&*txn)
+        .await?;
+    feedback::Entity::update_many()
+        .col_expr(feedback::Column::Comment, Expr::value(Option::<String>::None))
+        .filter(feedback::Column::EnrolmentId.is_in(own))
+        .exec(&*txn)
+        .await?;
     calendar_token::Entity::delete_by_id(person_id).exec(&*txn).await?;
     person_role::Entity::delete_many().filter(person_role::Column::PersonId.eq(person_id)).exec(&*txn).await?;
     // Mail carries the name and address; sent mail is history we no longer need either.

@@ -4,6 +4,7 @@ pub mod attendance;
 pub mod auth;
 pub mod enrolments;
 pub mod events;
+pub mod feedback;
 pub mod mail;
 pub mod people;
 pub mod privacy;

@@ -22,6 +22,8 @@ pub struct Model {
     pub attendance_marked_at: Option<DateTimeUtc>,
     pub attendance_marked_by: Option<Uuid>,
     pub checked_in_at: Option<DateTimeUtc>,
+    pub feedback_token_hash: Option<String>,
+    pub feedback_requested_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -9,6 +9,7 @@ pub mod calendar_token;
 pub mod enrolment;
 pub mod event;
 pub mod event_organisation;
+pub mod feedback;
 pub mod idempotency_key;
 pub mod org_unit;
 pub mod organisation;
