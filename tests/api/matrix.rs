@@ -145,7 +145,15 @@ fn allowed(method: &str, path: &str, role: Role, scope: Scope) -> Option<bool> {
         | ("put", "/api/v1/enrolments/{id}/attendance")
         | ("post", "/api/v1/sessions/{id}/attendance/all-present")
         | ("post", "/api/v1/sessions/{id}/attendance/close")
-        | ("get", "/api/v1/workshops/{id}/feedback") => organiser_in,
+        | ("get", "/api/v1/workshops/{id}/feedback")
+        | ("get", "/api/v1/events/{id}/reports/sessions") => organiser_in,
+        // Managers report on their own people, organisers on their organisation.
+        ("get", "/api/v1/events/{id}/reports/participation")
+        | ("get", "/api/v1/events/{id}/reports/people")
+        | ("get", "/api/v1/events/{id}/reports/reach")
+        | ("get", "/api/v1/events/{id}/reports/mix") => {
+            admin || (scope == Scope::In && matches!(role, Organiser | Manager))
+        }
         ("post", "/api/v1/enrolments/{id}/feedback") => role == Employee && scope == Scope::In,
         // One's own check-in code only: the target enrolment is the employee's (in scope).
         ("get", "/api/v1/enrolments/{id}/check-in.svg") => role == Employee && scope == Scope::In,

@@ -1,6 +1,7 @@
 //! Leerweek's HTTP API: the axum router, handlers, bearer-token auth, problem+json errors and
 //! the OpenAPI document. Handlers extract, call the store, and map; no SQL here.
 
+pub mod export;
 pub mod extract;
 pub mod limit;
 pub mod problem;
@@ -13,7 +14,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use leerweek_store::Store;
-use routes::{attendance, auth, enrolments, events, feedback, mail, people, privacy, sso as single_sign_on};
+use routes::{attendance, auth, enrolments, events, feedback, mail, people, privacy, reports, sso as single_sign_on};
 use std::time::Duration;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -157,6 +158,11 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(feedback::link, feedback::give_by_token))
         .routes(routes!(feedback::give))
         .routes(routes!(feedback::of_workshop))
+        .routes(routes!(reports::participation))
+        .routes(routes!(reports::people))
+        .routes(routes!(reports::reach))
+        .routes(routes!(reports::sessions))
+        .routes(routes!(reports::mix))
         .split_for_parts()
 }
 

@@ -16,6 +16,7 @@ pub mod feedback;
 pub mod outbox;
 pub mod people;
 pub mod privacy;
+pub mod reports;
 pub mod sso;
 
 mod audit;

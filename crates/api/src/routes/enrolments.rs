@@ -207,16 +207,44 @@ pub async fn my_enrolments(
     Ok(Json(AgendaDto { items: v.into_iter().map(|v| AgendaItemDto::of(v, actor.person_id)).collect() }))
 }
 
-/// Participants and waiting list of a session (organisers of the host, admins).
-#[utoipa::path(get, path = "/api/v1/sessions/{id}/enrolments", tag = "enrolments", params(("id" = Uuid, Path, description = "Session id")),
-    responses((status = 200, body = AgendaDto), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
+/// Download format of a list.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct ListFormat {
+    /// `json` (default), `csv` or `xlsx`.
+    pub format: Option<crate::export::Format>,
+}
+
+/// Participants and waiting list of a session (organisers of the host, admins, the session's
+/// trainer), also as a CSV or XLSX download.
+#[utoipa::path(get, path = "/api/v1/sessions/{id}/enrolments", tag = "enrolments", params(("id" = Uuid, Path, description = "Session id"), ListFormat),
+    responses((status = 200, content((AgendaDto = "application/json"), (String = "text/csv"), (String = crate::export::XLSX))),
+        (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 pub async fn participants(
     State(s): State<AppState>,
     Auth(actor): Auth,
     Id(id): Id,
-) -> Result<Json<AgendaDto>, ApiError> {
+    ApiQuery(q): ApiQuery<ListFormat>,
+) -> Result<axum::response::Response, ApiError> {
+    use crate::export::{Column, Format, Kind};
+    use axum::response::IntoResponse;
     let v = enrolments::participants(&s.store, &actor, id).await?;
-    Ok(Json(AgendaDto { items: v.into_iter().map(|v| AgendaItemDto::of(v, actor.person_id)).collect() }))
+    let items: Vec<AgendaItemDto> = v.into_iter().map(|v| AgendaItemDto::of(v, actor.person_id)).collect();
+    match q.format.unwrap_or_default() {
+        Format::Json => Ok(Json(AgendaDto { items }).into_response()),
+        f => {
+            let columns = [
+                Column("person_name", "Naam", Kind::Text),
+                Column("person_email", "E-mail", Kind::Text),
+                Column("status", "Status", Kind::Text),
+                Column("waitlist_position", "Plaats op de wachtlijst", Kind::Number),
+                Column("attendance", "Aanwezigheid", Kind::Text),
+                Column("checked_in_at", "Ingecheckt", Kind::Time),
+                Column("created_at", "Ingeschreven op", Kind::Time),
+            ];
+            let name = items.first().map(|i| format!("deelnemers-{}", i.title)).unwrap_or_else(|| "deelnemers".into());
+            crate::export::download(&name, f, &columns, &items)
+        }
+    }
 }
 
 /// A person's enrolments, cancelled ones included (themselves, their managers, organisers of

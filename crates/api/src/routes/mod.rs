@@ -8,6 +8,7 @@ pub mod feedback;
 pub mod mail;
 pub mod people;
 pub mod privacy;
+pub mod reports;
 pub mod sso;
 
 use leerweek_domain::{FieldError, Invalid};

@@ -1,0 +1,688 @@
+//! Reports of a week: participation per organisation and unit and per person, per workshop and
+//! session, the cross-municipality mix, and reach (who has not enrolled at all).
+//!
+//! Each report is a few aggregate queries (`GROUP BY` in the database, on indexed columns),
+//! not rows pulled into memory. Who reads is scoped: managers see the people who report to them,
+//! organisers the people of their organisation (and the workshops it hosts), admins everything.
+
+use crate::entities::{org_unit, organisation, workshop};
+use crate::events::{can_see, load_event};
+use crate::{Backend, Result, Store, StoreError};
+use chrono::{DateTime, Utc};
+use leerweek_domain::access::Actor;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryResult, Statement, Value};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use uuid::Uuid;
+
+/// Whose people a report covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// Everyone (admins).
+    All,
+    /// The people of one organisation (its organisers).
+    Organisation(Uuid),
+    /// These people (a manager's reports).
+    People(Vec<Uuid>),
+}
+
+/// The scope of an actor's reports on an event, or why there is none: "not found" when the
+/// event is not theirs to see, "forbidden" for employees without a reporting role.
+pub async fn scope_of(store: &Store, actor: &Actor, event_id: Uuid) -> Result<Scope> {
+    let e = load_event(store.conn(), event_id).await?.ok_or(StoreError::NotFound("event"))?;
+    if !can_see(actor, &e) {
+        return Err(StoreError::NotFound("event"));
+    }
+    if actor.is_admin() {
+        Ok(Scope::All)
+    } else if actor.is_organiser() {
+        Ok(Scope::Organisation(actor.organisation_id))
+    } else if actor.is_manager() {
+        Ok(Scope::People(crate::enrolments::reports_of(store.conn(), actor.person_id).await?))
+    } else {
+        Err(StoreError::Forbidden)
+    }
+}
+
+/// A statement with `$n` placeholders (SQLite reads them as numbered too).
+struct Sql {
+    text: String,
+    values: Vec<Value>,
+}
+
+impl Sql {
+    fn new(text: &str) -> Self {
+        Self { text: text.to_owned(), values: vec![] }
+    }
+
+    /// Bind a value; returns its placeholder.
+    fn bind(&mut self, v: impl Into<Value>) -> String {
+        self.values.push(v.into());
+        format!("${}", self.values.len())
+    }
+
+    fn push(&mut self, s: &str) {
+        self.text.push_str(s);
+    }
+
+    /// `AND …` restricting `people` alias `p` to the scope.
+    fn scope(&mut self, scope: &Scope) {
+        match scope {
+            Scope::All => {}
+            Scope::Organisation(o) => {
+                let ph = self.bind(*o);
+                self.push(&format!(" AND p.organisation_id = {ph}"));
+            }
+            Scope::People(ids) if ids.is_empty() => self.push(" AND 1 = 0"),
+            Scope::People(ids) => {
+                let phs: Vec<String> = ids.iter().map(|id| self.bind(*id)).collect();
+                self.push(&format!(" AND p.id IN ({})", phs.join(", ")));
+            }
+        }
+    }
+
+    async fn all(self, store: &Store) -> Result<Vec<QueryResult>> {
+        let backend = store.conn().get_database_backend();
+        Ok(store.conn().query_all_raw(Statement::from_sql_and_values(backend, self.text, self.values)).await?)
+    }
+}
+
+/// Minutes of session `s` as a floating-point number, in the backend's dialect.
+fn minutes(store: &Store) -> &'static str {
+    match store.backend() {
+        Backend::Postgres => "(EXTRACT(EPOCH FROM (s.ends_at - s.starts_at))::float8 / 60.0)",
+        Backend::Sqlite => "((julianday(s.ends_at) - julianday(s.starts_at)) * 1440.0)",
+    }
+}
+
+fn int(r: &QueryResult, col: &str) -> Result<i64> {
+    Ok(r.try_get::<Option<i64>>("", col)?.unwrap_or(0))
+}
+
+fn float(r: &QueryResult, col: &str) -> Result<f64> {
+    Ok(r.try_get::<Option<f64>>("", col)?.unwrap_or(0.0))
+}
+
+fn hours(minutes: f64) -> f64 {
+    (minutes / 60.0 * 100.0).round() / 100.0
+}
+
+fn ratio(part: i64, whole: i64) -> Option<f64> {
+    (whole > 0).then(|| (part as f64 / whole as f64 * 1000.0).round() / 1000.0)
+}
+
+/// Names of organisations and units.
+async fn names(store: &Store) -> Result<(HashMap<Uuid, String>, HashMap<Uuid, String>)> {
+    let orgs = organisation::Entity::find().all(store.conn()).await?.into_iter().map(|o| (o.id, o.name)).collect();
+    let units = org_unit::Entity::find().all(store.conn()).await?.into_iter().map(|u| (u.id, u.name)).collect();
+    Ok((orgs, units))
+}
+
+/// Participation figures of a group of people.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct Participation {
+    /// People (anonymous stand-ins of old weeks not counted).
+    pub employees: i64,
+    /// People with at least one seat.
+    pub enrolled: i64,
+    /// `enrolled / employees`.
+    pub enrolled_share: Option<f64>,
+    /// People who attended at least one session.
+    pub attended: i64,
+    /// Sessions attended (seats used).
+    pub attended_sessions: i64,
+    /// Seats not used without notice.
+    pub no_shows: i64,
+    /// Seats not used with an accepted reason.
+    pub excused: i64,
+    /// Hours of development: the summed length of attended sessions.
+    pub hours: f64,
+}
+
+impl Participation {
+    fn add(&mut self, o: &Participation) {
+        self.employees += o.employees;
+        self.enrolled += o.enrolled;
+        self.attended += o.attended;
+        self.attended_sessions += o.attended_sessions;
+        self.no_shows += o.no_shows;
+        self.excused += o.excused;
+        self.hours = ((self.hours + o.hours) * 100.0).round() / 100.0;
+        self.enrolled_share = ratio(self.enrolled, self.employees);
+    }
+}
+
+/// One unit's (or organisation's, or the week's) participation.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ParticipationRow {
+    /// The organisation (none: the whole week).
+    pub organisation_id: Option<Uuid>,
+    /// Its name.
+    pub organisation: String,
+    /// The unit (none: the organisation as a whole, or people without a unit — see `level`).
+    pub org_unit_id: Option<Uuid>,
+    /// The unit's name.
+    pub org_unit: String,
+    /// `unit`, `organisation` or `total`.
+    pub level: &'static str,
+    /// The figures.
+    #[serde(flatten)]
+    pub figures: Participation,
+}
+
+/// Participation per unit, per organisation and for the week, within the scope.
+pub async fn participation(store: &Store, scope: &Scope, event_id: Uuid) -> Result<Vec<ParticipationRow>> {
+    let mut q = Sql::new("");
+    let ev = q.bind(event_id);
+    q.push(&format!(
+        "SELECT p.organisation_id AS org, p.org_unit_id AS unit, COUNT(*) AS employees FROM people p \
+         JOIN event_organisations eo ON eo.organisation_id = p.organisation_id AND eo.event_id = {ev} \
+         WHERE p.email NOT LIKE '%@anonymised.invalid'"
+    ));
+    q.scope(scope);
+    q.push(" GROUP BY p.organisation_id, p.org_unit_id");
+    let mut groups: BTreeMap<(Uuid, Option<Uuid>), Participation> = BTreeMap::new();
+    for r in q.all(store).await? {
+        let key = (r.try_get::<Uuid>("", "org")?, r.try_get::<Option<Uuid>>("", "unit")?);
+        groups.entry(key).or_default().employees = int(&r, "employees")?;
+    }
+
+    let mut q = Sql::new("");
+    let ev = q.bind(event_id);
+    q.push(&format!(
+        "SELECT p.organisation_id AS org, p.org_unit_id AS unit, \
+           COUNT(DISTINCT e.person_id) AS enrolled, \
+           COUNT(DISTINCT CASE WHEN e.attendance = 'present' THEN e.person_id END) AS attended, \
+           SUM(CASE WHEN e.attendance = 'present' THEN 1 ELSE 0 END) AS attended_sessions, \
+           SUM(CASE WHEN e.attendance = 'absent' THEN 1 ELSE 0 END) AS no_shows, \
+           SUM(CASE WHEN e.attendance = 'excused' THEN 1 ELSE 0 END) AS excused, \
+           SUM(CASE WHEN e.attendance = 'present' THEN {m} ELSE 0.0 END) AS minutes \
+         FROM enrolments e JOIN people p ON p.id = e.person_id JOIN sessions s ON s.id = e.session_id \
+         WHERE e.event_id = {ev} AND e.status = 'confirmed'",
+        m = minutes(store)
+    ));
+    q.scope(scope);
+    q.push(" GROUP BY p.organisation_id, p.org_unit_id");
+    for r in q.all(store).await? {
+        let key = (r.try_get::<Uuid>("", "org")?, r.try_get::<Option<Uuid>>("", "unit")?);
+        let g = groups.entry(key).or_default();
+        g.enrolled = int(&r, "enrolled")?;
+        g.attended = int(&r, "attended")?;
+        g.attended_sessions = int(&r, "attended_sessions")?;
+        g.no_shows = int(&r, "no_shows")?;
+        g.excused = int(&r, "excused")?;
+        g.hours = hours(float(&r, "minutes")?);
+    }
+
+    let (orgs, units) = names(store).await?;
+    let mut by_org: BTreeMap<String, (Uuid, Participation, Vec<ParticipationRow>)> = BTreeMap::new();
+    for ((org, unit), mut figures) in groups {
+        figures.enrolled_share = ratio(figures.enrolled, figures.employees);
+        let org_name = orgs.get(&org).cloned().unwrap_or_default();
+        let entry = by_org.entry(org_name.clone()).or_insert_with(|| (org, Participation::default(), vec![]));
+        entry.1.add(&figures);
+        entry.2.push(ParticipationRow {
+            organisation_id: Some(org),
+            organisation: org_name,
+            org_unit_id: unit,
+            org_unit: unit.and_then(|u| units.get(&u).cloned()).unwrap_or_else(|| "(geen afdeling)".into()),
+            level: "unit",
+            figures,
+        });
+    }
+    let mut out = Vec::new();
+    let mut total = Participation::default();
+    for (name, (org, figures, mut rows)) in by_org {
+        rows.sort_by(|a, b| a.org_unit.cmp(&b.org_unit));
+        total.add(&figures);
+        out.push(ParticipationRow {
+            organisation_id: Some(org),
+            organisation: name,
+            org_unit_id: None,
+            org_unit: String::new(),
+            level: "organisation",
+            figures,
+        });
+        out.extend(rows);
+    }
+    out.push(ParticipationRow {
+        organisation_id: None,
+        organisation: String::new(),
+        org_unit_id: None,
+        org_unit: String::new(),
+        level: "total",
+        figures: total,
+    });
+    Ok(out)
+}
+
+/// One person's week.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PersonRow {
+    /// The person.
+    pub person_id: Uuid,
+    /// Name.
+    pub name: String,
+    /// E-mail.
+    pub email: String,
+    /// Organisation.
+    pub organisation: String,
+    /// Unit.
+    pub org_unit: String,
+    /// Seats held.
+    pub sessions: i64,
+    /// Attended.
+    pub attended: i64,
+    /// No-shows.
+    pub no_shows: i64,
+    /// Excused.
+    pub excused: i64,
+    /// Hours of development.
+    pub hours: f64,
+}
+
+/// Everyone in the scope with a seat in the week, by name; a page and the total.
+pub async fn people(
+    store: &Store,
+    scope: &Scope,
+    event_id: Uuid,
+    page: Option<(u64, u64)>,
+) -> Result<(Vec<PersonRow>, u64)> {
+    let mut q = Sql::new("");
+    let ev = q.bind(event_id);
+    let base = format!(
+        " FROM enrolments e JOIN people p ON p.id = e.person_id JOIN sessions s ON s.id = e.session_id \
+         WHERE e.event_id = {ev} AND e.status = 'confirmed'"
+    );
+    q.push(&format!("SELECT COUNT(DISTINCT e.person_id) AS n{base}"));
+    q.scope(scope);
+    let total = match q.all(store).await?.first() {
+        Some(r) => int(r, "n")? as u64,
+        None => 0,
+    };
+    let mut q = Sql::new("");
+    let ev = q.bind(event_id);
+    q.push(&format!(
+        "SELECT p.id AS id, p.name AS name, p.email AS email, p.organisation_id AS org, p.org_unit_id AS unit, \
+           COUNT(*) AS sessions, \
+           SUM(CASE WHEN e.attendance = 'present' THEN 1 ELSE 0 END) AS attended, \
+           SUM(CASE WHEN e.attendance = 'absent' THEN 1 ELSE 0 END) AS no_shows, \
+           SUM(CASE WHEN e.attendance = 'excused' THEN 1 ELSE 0 END) AS excused, \
+           SUM(CASE WHEN e.attendance = 'present' THEN {m} ELSE 0.0 END) AS minutes \
+         FROM enrolments e JOIN people p ON p.id = e.person_id JOIN sessions s ON s.id = e.session_id \
+         WHERE e.event_id = {ev} AND e.status = 'confirmed'",
+        m = minutes(store)
+    ));
+    q.scope(scope);
+    q.push(" GROUP BY p.id, p.name, p.email, p.organisation_id, p.org_unit_id ORDER BY p.name, p.id");
+    if let Some((page, per_page)) = page {
+        let (l, o) = (q.bind(per_page as i64), q.bind((page.saturating_sub(1) * per_page) as i64));
+        q.push(&format!(" LIMIT {l} OFFSET {o}"));
+    }
+    let (orgs, units) = names(store).await?;
+    let mut out = Vec::new();
+    for r in q.all(store).await? {
+        let unit: Option<Uuid> = r.try_get("", "unit")?;
+        out.push(PersonRow {
+            person_id: r.try_get("", "id")?,
+            name: r.try_get("", "name")?,
+            email: r.try_get("", "email")?,
+            organisation: orgs.get(&r.try_get::<Uuid>("", "org")?).cloned().unwrap_or_default(),
+            org_unit: unit.and_then(|u| units.get(&u).cloned()).unwrap_or_default(),
+            sessions: int(&r, "sessions")?,
+            attended: int(&r, "attended")?,
+            no_shows: int(&r, "no_shows")?,
+            excused: int(&r, "excused")?,
+            hours: hours(float(&r, "minutes")?),
+        });
+    }
+    Ok((out, total))
+}
+
+/// Someone to invite personally: in the scope, of an organisation taking part, without any
+/// enrolment in the week.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ReachRow {
+    /// The person.
+    pub person_id: Uuid,
+    /// Name.
+    pub name: String,
+    /// E-mail.
+    pub email: String,
+    /// Organisation.
+    pub organisation: String,
+    /// Unit.
+    pub org_unit: String,
+}
+
+/// People in the scope with no enrolment at all (erased people and stand-ins left out), by
+/// organisation, unit and name; a page and the total.
+pub async fn reach(
+    store: &Store,
+    scope: &Scope,
+    event_id: Uuid,
+    page: Option<(u64, u64)>,
+) -> Result<(Vec<ReachRow>, u64)> {
+    let from = |q: &mut Sql| {
+        let ev = q.bind(event_id);
+        q.push(&format!(
+            " FROM people p JOIN event_organisations eo ON eo.organisation_id = p.organisation_id AND eo.event_id = {ev} \
+             WHERE p.email NOT LIKE '%.invalid' AND NOT EXISTS (SELECT 1 FROM enrolments e \
+               WHERE e.person_id = p.id AND e.event_id = {ev} AND e.status <> 'cancelled')"
+        ));
+    };
+    let mut q = Sql::new("SELECT COUNT(*) AS n");
+    from(&mut q);
+    q.scope(scope);
+    let total = match q.all(store).await?.first() {
+        Some(r) => int(r, "n")? as u64,
+        None => 0,
+    };
+    let mut q = Sql::new(
+        "SELECT p.id AS id, p.name AS name, p.email AS email, p.organisation_id AS org, p.org_unit_id AS unit",
+    );
+    from(&mut q);
+    q.scope(scope);
+    q.push(" ORDER BY p.organisation_id, p.org_unit_id, p.name, p.id");
+    if let Some((page, per_page)) = page {
+        let (l, o) = (q.bind(per_page as i64), q.bind((page.saturating_sub(1) * per_page) as i64));
+        q.push(&format!(" LIMIT {l} OFFSET {o}"));
+    }
+    let (orgs, units) = names(store).await?;
+    let mut out = Vec::new();
+    for r in q.all(store).await? {
+        let unit: Option<Uuid> = r.try_get("", "unit")?;
+        out.push(ReachRow {
+            person_id: r.try_get("", "id")?,
+            name: r.try_get("", "name")?,
+            email: r.try_get("", "email")?,
+            organisation: orgs.get(&r.try_get::<Uuid>("", "org")?).cloned().unwrap_or_default(),
+            org_unit: unit.and_then(|u| units.get(&u).cloned()).unwrap_or_default(),
+        });
+    }
+    Ok((out, total))
+}
+
+/// One session's (or workshop's) figures.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SessionRow {
+    /// The workshop.
+    pub workshop_id: Uuid,
+    /// Its title.
+    pub title: String,
+    /// The host organisation.
+    pub host: String,
+    /// The session (none: the workshop's total).
+    pub session_id: Option<Uuid>,
+    /// Start (none on a workshop's total).
+    pub starts_at: Option<DateTime<Utc>>,
+    /// `scheduled` or `cancelled` (empty on a total).
+    pub status: String,
+    /// Seats.
+    pub capacity: i64,
+    /// Seats taken.
+    pub confirmed: i64,
+    /// `confirmed / capacity`.
+    pub fill_rate: Option<f64>,
+    /// People still waiting (at the start, once it has started): demand for another session.
+    pub waiting: i64,
+    /// Attended.
+    pub attended: i64,
+    /// `attended / confirmed`.
+    pub attendance_rate: Option<f64>,
+    /// No-shows.
+    pub no_shows: i64,
+    /// `no_shows / confirmed`.
+    pub no_show_rate: Option<f64>,
+    /// Feedback answers.
+    pub feedback_count: i64,
+    /// Mean rating.
+    pub feedback_average: Option<f64>,
+}
+
+impl SessionRow {
+    fn rates(&mut self) {
+        self.fill_rate = ratio(self.confirmed, self.capacity);
+        self.attendance_rate = ratio(self.attended, self.confirmed);
+        self.no_show_rate = ratio(self.no_shows, self.confirmed);
+    }
+}
+
+/// Per workshop (a total row first) and per session, for the workshops the actor may see the
+/// figures of: those its organisation hosts (organisers), all (admins).
+pub async fn sessions(store: &Store, actor: &Actor, event_id: Uuid) -> Result<Vec<SessionRow>> {
+    let e = load_event(store.conn(), event_id).await?.ok_or(StoreError::NotFound("event"))?;
+    if !can_see(actor, &e) {
+        return Err(StoreError::NotFound("event"));
+    }
+    if !actor.is_admin() && !actor.is_organiser() {
+        return Err(StoreError::Forbidden);
+    }
+    let host_filter = |q: &mut Sql| {
+        if !actor.is_admin() {
+            let ph = q.bind(actor.organisation_id);
+            q.push(&format!(" AND w.host_organisation_id = {ph}"));
+        }
+    };
+    let mut q = Sql::new("");
+    let ev = q.bind(event_id);
+    q.push(&format!(
+        "SELECT s.id AS id, s.workshop_id AS workshop, s.starts_at AS starts_at, s.capacity AS capacity, s.status AS status, \
+           SUM(CASE WHEN e.status = 'confirmed' THEN 1 ELSE 0 END) AS confirmed, \
+           SUM(CASE WHEN e.status = 'waitlisted' THEN 1 ELSE 0 END) AS waiting, \
+           SUM(CASE WHEN e.attendance = 'present' THEN 1 ELSE 0 END) AS attended, \
+           SUM(CASE WHEN e.attendance = 'absent' THEN 1 ELSE 0 END) AS no_shows \
+         FROM sessions s JOIN workshops w ON w.id = s.workshop_id LEFT JOIN enrolments e ON e.session_id = s.id \
+         WHERE s.event_id = {ev}"
+    ));
+    host_filter(&mut q);
+    q.push(" GROUP BY s.id, s.workshop_id, s.starts_at, s.capacity, s.status");
+    let rows = q.all(store).await?;
+
+    let mut q = Sql::new("");
+    let ev = q.bind(event_id);
+    q.push(&format!(
+        "SELECT f.session_id AS id, COUNT(*) AS n, SUM(f.rating) AS total FROM feedback f \
+         JOIN sessions s ON s.id = f.session_id JOIN workshops w ON w.id = s.workshop_id WHERE s.event_id = {ev}"
+    ));
+    host_filter(&mut q);
+    q.push(" GROUP BY f.session_id");
+    let mut feedback: HashMap<Uuid, (i64, i64)> = HashMap::new();
+    for r in q.all(store).await? {
+        feedback.insert(r.try_get("", "id")?, (int(&r, "n")?, int(&r, "total")?));
+    }
+
+    let workshops: HashMap<Uuid, workshop::Model> = workshop::Entity::find()
+        .filter(workshop::Column::EventId.eq(event_id))
+        .all(store.conn())
+        .await?
+        .into_iter()
+        .map(|w| (w.id, w))
+        .collect();
+    let (orgs, _) = names(store).await?;
+    // By title: the workshop's total, its feedback (answers, sum of ratings), its sessions.
+    struct Group {
+        total: SessionRow,
+        feedback: (i64, i64),
+        sessions: Vec<SessionRow>,
+    }
+    let mut per_workshop: BTreeMap<(String, Uuid), Group> = BTreeMap::new();
+    for r in rows {
+        let workshop_id: Uuid = r.try_get("", "workshop")?;
+        let Some(w) = workshops.get(&workshop_id) else { continue };
+        let id: Uuid = r.try_get("", "id")?;
+        let (n, total) = feedback.get(&id).copied().unwrap_or((0, 0));
+        let mut row = SessionRow {
+            workshop_id,
+            title: w.title.clone(),
+            host: orgs.get(&w.host_organisation_id).cloned().unwrap_or_default(),
+            session_id: Some(id),
+            starts_at: Some(r.try_get("", "starts_at")?),
+            status: r.try_get("", "status")?,
+            capacity: r.try_get::<i32>("", "capacity")? as i64,
+            confirmed: int(&r, "confirmed")?,
+            fill_rate: None,
+            waiting: int(&r, "waiting")?,
+            attended: int(&r, "attended")?,
+            attendance_rate: None,
+            no_shows: int(&r, "no_shows")?,
+            no_show_rate: None,
+            feedback_count: n,
+            feedback_average: (n > 0).then(|| (total as f64 / n as f64 * 100.0).round() / 100.0),
+        };
+        row.rates();
+        let entry = per_workshop.entry((w.title.clone(), workshop_id)).or_insert_with(|| {
+            let mut t = row.clone();
+            t.session_id = None;
+            t.starts_at = None;
+            t.status = String::new();
+            t.capacity = 0;
+            t.confirmed = 0;
+            t.waiting = 0;
+            t.attended = 0;
+            t.no_shows = 0;
+            Group { total: t, feedback: (0, 0), sessions: vec![] }
+        });
+        if row.status != "cancelled" {
+            entry.total.capacity += row.capacity;
+        }
+        entry.total.confirmed += row.confirmed;
+        entry.total.waiting += row.waiting;
+        entry.total.attended += row.attended;
+        entry.total.no_shows += row.no_shows;
+        entry.feedback.0 += n;
+        entry.feedback.1 += total;
+        entry.sessions.push(row);
+    }
+    let mut out = Vec::new();
+    for Group { mut total, feedback: (n, sum), sessions: mut rows } in per_workshop.into_values() {
+        total.rates();
+        total.feedback_count = n;
+        total.feedback_average = (n > 0).then(|| (sum as f64 / n as f64 * 100.0).round() / 100.0);
+        rows.sort_by_key(|r| r.starts_at);
+        out.push(total);
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
+/// How much the week mixed municipalities, for one organisation's people (in the scope).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct MixRow {
+    /// The organisation (none: everyone in the scope).
+    pub organisation_id: Option<Uuid>,
+    /// Its name.
+    pub organisation: String,
+    /// Sessions its people attended.
+    pub attended_sessions: i64,
+    /// Of those, in workshops of another host.
+    pub at_other_hosts: i64,
+    /// `at_other_hosts / attended_sessions`.
+    pub at_other_hosts_share: Option<f64>,
+    /// Seats in its own workshops taken by people of other organisations (none when the
+    /// reader may not see its workshops' figures).
+    pub guests_hosted: Option<i64>,
+    /// Other organisations whose people its people met in a session.
+    pub organisations_met: i64,
+    /// Their names.
+    pub met: Vec<String>,
+}
+
+/// The cross-municipality mix: per organisation (in the scope), then for the scope as a whole.
+pub async fn mix(store: &Store, actor: &Actor, scope: &Scope, event_id: Uuid) -> Result<Vec<MixRow>> {
+    // Attended seats by the attendee's organisation and the workshop's host.
+    let mut q = Sql::new("");
+    let ev = q.bind(event_id);
+    q.push(&format!(
+        "SELECT p.organisation_id AS org, w.host_organisation_id AS host, COUNT(*) AS n \
+         FROM enrolments e JOIN people p ON p.id = e.person_id JOIN sessions s ON s.id = e.session_id \
+         JOIN workshops w ON w.id = s.workshop_id WHERE e.event_id = {ev} AND e.attendance = 'present'"
+    ));
+    q.scope(scope);
+    q.push(" GROUP BY p.organisation_id, w.host_organisation_id");
+    let mut seats: BTreeMap<Uuid, (i64, i64)> = BTreeMap::new();
+    for r in q.all(store).await? {
+        let (org, host): (Uuid, Uuid) = (r.try_get("", "org")?, r.try_get("", "host")?);
+        let n = int(&r, "n")?;
+        let s = seats.entry(org).or_default();
+        s.0 += n;
+        if org != host {
+            s.1 += n;
+        }
+    }
+
+    // Guests in workshops hosted by each organisation the reader may see the figures of.
+    let may_see_host = |org: Uuid| actor.is_admin() || (actor.is_organiser() && actor.organisation_id == org);
+    let mut q = Sql::new("");
+    let ev = q.bind(event_id);
+    q.push(&format!(
+        "SELECT w.host_organisation_id AS host, COUNT(*) AS n \
+         FROM enrolments e JOIN people p ON p.id = e.person_id JOIN sessions s ON s.id = e.session_id \
+         JOIN workshops w ON w.id = s.workshop_id \
+         WHERE e.event_id = {ev} AND e.attendance = 'present' AND p.organisation_id <> w.host_organisation_id \
+         GROUP BY w.host_organisation_id"
+    ));
+    let guests: HashMap<Uuid, i64> =
+        q.all(store).await?.iter().map(|r| Ok((r.try_get("", "host")?, int(r, "n")?))).collect::<Result<_>>()?;
+
+    // Which organisations were present in each session (everyone), and where the scope's
+    // people were.
+    let present = |scope: &Scope| {
+        let mut q = Sql::new("");
+        let ev = q.bind(event_id);
+        q.push(&format!(
+            "SELECT DISTINCT e.session_id AS session, p.organisation_id AS org \
+             FROM enrolments e JOIN people p ON p.id = e.person_id WHERE e.event_id = {ev} AND e.attendance = 'present'"
+        ));
+        q.scope(scope);
+        q
+    };
+    let everyone = present(&Scope::All).all(store).await?;
+    let mut orgs_in: HashMap<Uuid, HashSet<Uuid>> = HashMap::new();
+    for r in &everyone {
+        orgs_in.entry(r.try_get("", "session")?).or_default().insert(r.try_get("", "org")?);
+    }
+    let mut met: BTreeMap<Uuid, HashSet<Uuid>> = BTreeMap::new();
+    let mine = if *scope == Scope::All { everyone } else { present(scope).all(store).await? };
+    for r in mine {
+        let (session, org): (Uuid, Uuid) = (r.try_get("", "session")?, r.try_get("", "org")?);
+        let m = met.entry(org).or_default();
+        for other in orgs_in.get(&session).into_iter().flatten() {
+            if *other != org {
+                m.insert(*other);
+            }
+        }
+    }
+
+    let (names, _) = names(store).await?;
+    let mut out: Vec<MixRow> = seats
+        .iter()
+        .map(|(org, (n, other))| {
+            let mut m: Vec<String> = met.get(org).into_iter().flatten().filter_map(|o| names.get(o).cloned()).collect();
+            m.sort();
+            MixRow {
+                organisation_id: Some(*org),
+                organisation: names.get(org).cloned().unwrap_or_default(),
+                attended_sessions: *n,
+                at_other_hosts: *other,
+                at_other_hosts_share: ratio(*other, *n),
+                guests_hosted: may_see_host(*org).then(|| guests.get(org).copied().unwrap_or(0)),
+                organisations_met: m.len() as i64,
+                met: m,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| a.organisation.cmp(&b.organisation));
+    let (n, other) = seats.values().fold((0, 0), |(a, b), (n, o)| (a + n, b + o));
+    let all_met: HashSet<&Uuid> = met.values().flatten().collect();
+    out.push(MixRow {
+        organisation_id: None,
+        organisation: String::new(),
+        attended_sessions: n,
+        at_other_hosts: other,
+        at_other_hosts_share: ratio(other, n),
+        guests_hosted: None,
+        organisations_met: all_met.len() as i64,
+        met: vec![],
+    });
+    Ok(out)
+}
