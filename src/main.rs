@@ -56,6 +56,11 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// Benchmarks (see docs/BENCHMARKS.md).
+    Bench {
+        #[command(subcommand)]
+        command: BenchCommand,
+    },
     /// Import people from a CSV file (email,name,organisation,org_unit,manager_email): all rows or none.
     ImportPeople {
         /// The CSV file, with a header line.
@@ -63,6 +68,31 @@ enum Command {
         /// E-mail of the admin on whose behalf to import (default: the first admin).
         #[arg(long = "as", value_name = "EMAIL")]
         as_admin: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum BenchCommand {
+    /// Time every report on generated weeks (1/10 and national scale), SQLite and PostgreSQL.
+    Reports {
+        /// Scales to run, comma separated.
+        #[arg(long, value_delimiter = ',', default_value = "tenth,national")]
+        scales: Vec<String>,
+        /// PostgreSQL URL of a role that may create databases (also run there).
+        #[arg(long, env = "LEERWEEK_BENCH_POSTGRES_URL", hide_env_values = true)]
+        postgres: Option<String>,
+        /// Timed runs per report; the median counts.
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+        /// Only PostgreSQL.
+        #[arg(long)]
+        no_sqlite: bool,
+    },
+    /// Generate a week into the (empty) database, to look around by hand.
+    Generate {
+        /// `tenth` or `national`.
+        #[arg(long, default_value = "tenth")]
+        scale: String,
     },
 }
 
@@ -139,6 +169,31 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::ImportPeople { csv, as_admin } => import_people(&settings, &csv, as_admin.as_deref()).await,
+        Command::Bench { command: BenchCommand::Reports { scales, postgres, runs, no_sqlite } } => {
+            let plan = leerweek::bench::Plan { scales, postgres, runs, no_sqlite };
+            Ok(if leerweek::bench::run(&plan).await? { ExitCode::SUCCESS } else { ExitCode::from(3) })
+        }
+        Command::Bench { command: BenchCommand::Generate { scale } } => {
+            let store = startup::connect(&settings).await?;
+            let scale = match scale.as_str() {
+                "national" => leerweek_store::fixtures::Scale::NATIONAL,
+                "tenth" => leerweek_store::fixtures::Scale::tenth(),
+                other => bail!("unknown scale {other:?}: national or tenth"),
+            };
+            let t = std::time::Instant::now();
+            let g = leerweek_store::fixtures::generate(&store, scale, 2027).await?;
+            println!(
+                "Gegenereerd in {:.1} s: week {}, {} organisaties, {} mensen, {} sessies, {} inschrijvingen",
+                t.elapsed().as_secs_f64(),
+                g.event_id,
+                g.organisations,
+                g.people,
+                g.sessions,
+                g.enrolments
+            );
+            store.close().await?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 

@@ -166,8 +166,16 @@ pub async fn run_workers(store: Store, settings: &Settings, shutdown: impl Futur
 /// anonymise enrolments of weeks archived longer than the retention period.
 async fn minute_jobs(store: Store, retention_days: u32, feedback_page: String, shutdown: impl Future<Output = ()>) {
     tokio::pin!(shutdown);
+    let mut round: u64 = 0;
     loop {
         let now = chrono::Utc::now();
+        // Hourly (and at start): keep SQLite's planner statistics fresh for the reports.
+        if round.is_multiple_of(60)
+            && let Err(e) = store.optimize().await
+        {
+            tracing::warn!(error = %e, "refreshing query statistics failed");
+        }
+        round += 1;
         match leerweek_store::enrolments::promote_released(&store, now).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(promoted = n, "released quota seats went to the waiting list"),

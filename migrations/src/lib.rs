@@ -12,6 +12,7 @@ mod m20261122_000006_sign_in_and_browser_sessions;
 mod m20261124_000007_single_sign_on;
 mod m20261124_000008_attendance_and_check_in;
 mod m20261124_000009_feedback;
+mod m20261124_000010_report_columns;
 mod util;
 
 /// All migrations, in order.
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000007_single_sign_on::Migration),
             Box::new(m20261124_000008_attendance_and_check_in::Migration),
             Box::new(m20261124_000009_feedback::Migration),
+            Box::new(m20261124_000010_report_columns::Migration),
         ]
     }
 }

@@ -295,3 +295,44 @@ async fn reports_match_the_hand_computed_figures_and_are_scoped_by_role(app: &Te
 async fn s_len(app: &TestApp, week: Uuid) -> usize {
     report(app, &app.admin, week, "sessions").await.len()
 }
+
+on_both_backends!(a_generated_week_keeps_every_invariant_and_its_reports_add_up);
+
+/// The benchmark's generator at a small scale: its rows pass every constraint, seat counters
+/// equal the rows, and the reports' totals equal plain counts of the rows.
+async fn a_generated_week_keeps_every_invariant_and_its_reports_add_up(app: &TestApp) {
+    use leerweek_store::fixtures::{Scale, generate};
+    use sea_orm::{ConnectionTrait, Statement};
+    let scale = Scale { organisations: 6, people: 400, sessions: 30, enrolments: 2000 };
+    let g = generate(&app.store, scale, 7).await.expect("generate");
+    assert_eq!((g.organisations, g.people, g.sessions, g.enrolments), (6, 400, 30, 2000));
+    let count = |sql: String| async move {
+        let backend = app.store.conn().get_database_backend();
+        let row = app.store.conn().query_one_raw(Statement::from_string(backend, sql)).await.unwrap().unwrap();
+        row.try_get_by_index::<i64>(0).unwrap()
+    };
+    let drift = count(
+        "SELECT count(*) FROM sessions s WHERE s.confirmed_count <> \
+         (SELECT count(*) FROM enrolments e WHERE e.session_id = s.id AND e.status = 'confirmed') \
+         OR s.waitlist_count <> (SELECT count(*) FROM enrolments e WHERE e.session_id = s.id AND e.status = 'waitlisted')"
+            .into(),
+    )
+    .await;
+    assert_eq!(drift, 0, "seat counters equal the rows");
+    let p = report(app, &app.admin, g.event_id, "participation").await;
+    let total = p.iter().find(|r| r["level"] == "total").unwrap();
+    let present = count("SELECT count(*) FROM enrolments WHERE attendance = 'present'".into()).await;
+    let minutes = count("SELECT coalesce(sum(credited_minutes), 0) FROM enrolments".into()).await;
+    let enrolled = count("SELECT count(DISTINCT person_id) FROM enrolments WHERE status = 'confirmed'".into()).await;
+    assert_eq!(total["employees"], 400);
+    assert_eq!((total["attended_sessions"].as_i64(), total["enrolled"].as_i64()), (Some(present), Some(enrolled)));
+    assert_eq!(total["hours"].as_f64().unwrap(), (minutes as f64 / 60.0 * 100.0).round() / 100.0);
+    let (_, people) = app.get(&app.admin, &format!("/api/v1/events/{}/reports/people?per_page=1000", g.event_id)).await;
+    let hours: f64 = people["items"].as_array().unwrap().iter().map(|r| r["hours"].as_f64().unwrap()).sum();
+    assert!((hours - total["hours"].as_f64().unwrap()).abs() < 0.5, "{hours} vs {total}");
+    let (_, reach) = app.get(&app.admin, &format!("/api/v1/events/{}/reports/reach", g.event_id)).await;
+    let active = count("SELECT count(DISTINCT person_id) FROM enrolments WHERE status <> 'cancelled'".into()).await;
+    assert_eq!(reach["total"].as_i64(), Some(400 - active));
+    let m = report(app, &app.admin, g.event_id, "mix").await;
+    assert_eq!(m.iter().find(|r| r["organisation_id"].is_null()).unwrap()["attended_sessions"].as_i64(), Some(present));
+}

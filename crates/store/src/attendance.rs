@@ -38,6 +38,12 @@ fn open(s: &session::Model, now: DateTime<Utc>) -> Result<()> {
     may_record(s.starts_at, s.status == "cancelled", now).map_err(StoreError::Attendance)
 }
 
+/// The minutes of development a session credits to those present: its length, from the UTC
+/// instants (a session across the change to winter time is an hour longer than the clock says).
+pub fn minutes_of(s: &session::Model) -> i32 {
+    ((s.ends_at - s.starts_at).num_seconds() as f64 / 60.0).round().max(1.0) as i32
+}
+
 fn mark_of(e: &enrolment::Model) -> serde_json::Value {
     json!({"attendance": e.attendance, "checked_in_at": e.checked_in_at})
 }
@@ -81,7 +87,7 @@ pub async fn check_in(
     if e.checked_in_at.is_some() {
         return Ok(CheckedIn { enrolment: e, person: who, already: true });
     }
-    let updated = set_mark(&*txn, actor, &e, Some(Attendance::Present), true, now).await?;
+    let updated = set_mark(&*txn, actor, &e, &s, Some(Attendance::Present), true, now).await?;
     txn.commit().await?;
     Ok(CheckedIn { enrolment: updated, person: who, already: false })
 }
@@ -90,6 +96,7 @@ async fn set_mark(
     c: &impl ConnectionTrait,
     actor: &Actor,
     e: &enrolment::Model,
+    s: &session::Model,
     mark: Option<Attendance>,
     check_in: bool,
     now: DateTime<Utc>,
@@ -99,6 +106,7 @@ async fn set_mark(
     am.attendance = Set(mark.map(|m| m.as_str().to_owned()));
     am.attendance_marked_at = Set(mark.map(|_| now));
     am.attendance_marked_by = Set(mark.map(|_| actor.person_id));
+    am.credited_minutes = Set((mark == Some(Attendance::Present)).then(|| minutes_of(s)));
     am.checked_in_at = Set(match mark {
         Some(Attendance::Present) if check_in => Some(now),
         Some(Attendance::Present) => e.checked_in_at,
@@ -141,7 +149,7 @@ pub async fn mark(
     if e.attendance.as_deref() == mark.map(|m| m.as_str()) {
         return Ok(e);
     }
-    let updated = set_mark(&*txn, actor, &e, mark, false, now).await?;
+    let updated = set_mark(&*txn, actor, &e, &s, mark, false, now).await?;
     txn.commit().await?;
     Ok(updated)
 }
@@ -184,6 +192,10 @@ async fn fill_unmarked(
         .col_expr(enrolment::Column::Attendance, Expr::value(mark.as_str()))
         .col_expr(enrolment::Column::AttendanceMarkedAt, Expr::value(now))
         .col_expr(enrolment::Column::AttendanceMarkedBy, Expr::value(actor.map(|a| a.person_id)))
+        .col_expr(
+            enrolment::Column::CreditedMinutes,
+            Expr::value((mark == Attendance::Present).then(|| minutes_of(&s))),
+        )
         .filter(enrolment::Column::Id.is_in(unmarked.iter().map(|e| e.id)))
         .filter(enrolment::Column::Attendance.is_null())
         .exec(&*txn)

@@ -193,6 +193,8 @@ pub async fn enrol(
         checked_in_at: Set(None),
         feedback_token_hash: Set(None),
         feedback_requested_at: Set(None),
+        organisation_id: Set(Some(person.organisation_id)),
+        credited_minutes: Set(None),
     }
     .insert(&*txn)
     .await?;

@@ -841,6 +841,16 @@ pub async fn update_session(
     am.updated_at = Set(now);
     let mut updated = am.update(&*txn).await?;
     if moved {
+        // Those present are credited the session's new length.
+        enrolment::Entity::update_many()
+            .col_expr(
+                enrolment::Column::CreditedMinutes,
+                sea_orm::sea_query::Expr::value(crate::attendance::minutes_of(&updated)),
+            )
+            .filter(enrolment::Column::SessionId.eq(id))
+            .filter(enrolment::Column::Attendance.eq("present"))
+            .exec(&*txn)
+            .await?;
         let active = enrolment::Entity::find()
             .filter(enrolment::Column::SessionId.eq(id))
             .filter(enrolment::Column::Status.ne("cancelled"))

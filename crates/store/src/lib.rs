@@ -13,6 +13,7 @@ pub mod entities;
 pub mod error;
 pub mod events;
 pub mod feedback;
+pub mod fixtures;
 pub mod outbox;
 pub mod people;
 pub mod privacy;
@@ -158,6 +159,16 @@ impl Store {
                 Ok(WriteTxn { txn, _gate: Some(gate) })
             }
         }
+    }
+
+    /// Refresh the query planner's statistics where they are stale: SQLite's `PRAGMA optimize`
+    /// over every table (PostgreSQL's autovacuum does this by itself). Cheap when nothing changed.
+    pub async fn optimize(&self) -> Result<()> {
+        if self.backend == Backend::Sqlite {
+            use sea_orm::ConnectionTrait;
+            self.db.execute_unprepared("PRAGMA optimize=0x10002").await?;
+        }
+        Ok(())
     }
 
     /// Close the pool.

@@ -5,7 +5,7 @@
 //! not rows pulled into memory. Who reads is scoped: managers see the people who report to them,
 //! organisers the people of their organisation (and the workshops it hosts), admins everything.
 
-use crate::entities::{org_unit, organisation, workshop};
+use crate::entities::{org_unit, organisation, session, workshop};
 use crate::events::{can_see, load_event};
 use crate::{Backend, Result, Store, StoreError};
 use chrono::{DateTime, Utc};
@@ -80,17 +80,26 @@ impl Sql {
         }
     }
 
+    /// `AND …` restricting `enrolments` alias `e` to the scope's people (the same people as
+    /// [`Sql::scope`], checked early so the database reads only their rows).
+    fn scope_enrolments(&mut self, scope: &Scope) {
+        match scope {
+            Scope::All => {}
+            Scope::Organisation(o) => {
+                let ph = self.bind(*o);
+                self.push(&format!(" AND e.person_id IN (SELECT id FROM people WHERE organisation_id = {ph})"));
+            }
+            Scope::People(ids) if ids.is_empty() => self.push(" AND 1 = 0"),
+            Scope::People(ids) => {
+                let phs: Vec<String> = ids.iter().map(|id| self.bind(*id)).collect();
+                self.push(&format!(" AND e.person_id IN ({})", phs.join(", ")));
+            }
+        }
+    }
+
     async fn all(self, store: &Store) -> Result<Vec<QueryResult>> {
         let backend = store.conn().get_database_backend();
         Ok(store.conn().query_all_raw(Statement::from_sql_and_values(backend, self.text, self.values)).await?)
-    }
-}
-
-/// Minutes of session `s` as a floating-point number, in the backend's dialect.
-fn minutes(store: &Store) -> &'static str {
-    match store.backend() {
-        Backend::Postgres => "(EXTRACT(EPOCH FROM (s.ends_at - s.starts_at))::float8 / 60.0)",
-        Backend::Sqlite => "((julianday(s.ends_at) - julianday(s.starts_at)) * 1440.0)",
     }
 }
 
@@ -98,12 +107,27 @@ fn int(r: &QueryResult, col: &str) -> Result<i64> {
     Ok(r.try_get::<Option<i64>>("", col)?.unwrap_or(0))
 }
 
-fn float(r: &QueryResult, col: &str) -> Result<f64> {
-    Ok(r.try_get::<Option<f64>>("", col)?.unwrap_or(0.0))
+fn hours(minutes: i64) -> f64 {
+    (minutes as f64 / 60.0 * 100.0).round() / 100.0
 }
 
-fn hours(minutes: f64) -> f64 {
-    (minutes / 60.0 * 100.0).round() / 100.0
+/// Per person with a seat in the week (in the scope): seats, present, absent, excused and the
+/// credited minutes, read from one covering index.
+fn per_person(q: &mut Sql, event_id: Uuid, scope: &Scope) -> String {
+    let ev = q.bind(event_id);
+    let mut inner = Sql { text: String::new(), values: std::mem::take(&mut q.values) };
+    inner.push(&format!(
+        "SELECT e.person_id AS pid, COUNT(*) AS seats, \
+           SUM(CASE WHEN e.attendance = 'present' THEN 1 ELSE 0 END) AS present, \
+           SUM(CASE WHEN e.attendance = 'absent' THEN 1 ELSE 0 END) AS absent, \
+           SUM(CASE WHEN e.attendance = 'excused' THEN 1 ELSE 0 END) AS excused, \
+           SUM(COALESCE(e.credited_minutes, 0)) AS minutes \
+         FROM enrolments e WHERE e.event_id = {ev} AND e.status = 'confirmed'"
+    ));
+    inner.scope_enrolments(scope);
+    inner.push(" GROUP BY e.person_id");
+    q.values = inner.values;
+    inner.text
 }
 
 fn ratio(part: i64, whole: i64) -> Option<f64> {
@@ -171,34 +195,33 @@ pub struct ParticipationRow {
 
 /// Participation per unit, per organisation and for the week, within the scope.
 pub async fn participation(store: &Store, scope: &Scope, event_id: Uuid) -> Result<Vec<ParticipationRow>> {
-    let mut q = Sql::new("");
-    let ev = q.bind(event_id);
-    q.push(&format!(
-        "SELECT p.organisation_id AS org, p.org_unit_id AS unit, COUNT(*) AS employees FROM people p \
-         JOIN event_organisations eo ON eo.organisation_id = p.organisation_id AND eo.event_id = {ev} \
-         WHERE p.email NOT LIKE '%@anonymised.invalid'"
-    ));
-    q.scope(scope);
-    q.push(" GROUP BY p.organisation_id, p.org_unit_id");
+    // Employees: everyone (from the index on organisation and unit) less the anonymous
+    // stand-ins of retention (a partial index of their own).
     let mut groups: BTreeMap<(Uuid, Option<Uuid>), Participation> = BTreeMap::new();
-    for r in q.all(store).await? {
-        let key = (r.try_get::<Uuid>("", "org")?, r.try_get::<Option<Uuid>>("", "unit")?);
-        groups.entry(key).or_default().employees = int(&r, "employees")?;
+    for (sign, stand_ins) in [(1, ""), (-1, " AND p.email LIKE '%@anonymised.invalid'")] {
+        let mut q = Sql::new("");
+        let ev = q.bind(event_id);
+        q.push(&format!(
+            "SELECT p.organisation_id AS org, p.org_unit_id AS unit, COUNT(*) AS employees FROM people p \
+             JOIN event_organisations eo ON eo.organisation_id = p.organisation_id AND eo.event_id = {ev} \
+             WHERE 1 = 1{stand_ins}"
+        ));
+        q.scope(scope);
+        q.push(" GROUP BY p.organisation_id, p.org_unit_id");
+        for r in q.all(store).await? {
+            let key = (r.try_get::<Uuid>("", "org")?, r.try_get::<Option<Uuid>>("", "unit")?);
+            groups.entry(key).or_default().employees += sign * int(&r, "employees")?;
+        }
     }
 
     let mut q = Sql::new("");
-    let ev = q.bind(event_id);
+    let x = per_person(&mut q, event_id, scope);
     q.push(&format!(
-        "SELECT p.organisation_id AS org, p.org_unit_id AS unit, \
-           COUNT(DISTINCT e.person_id) AS enrolled, \
-           COUNT(DISTINCT CASE WHEN e.attendance = 'present' THEN e.person_id END) AS attended, \
-           SUM(CASE WHEN e.attendance = 'present' THEN 1 ELSE 0 END) AS attended_sessions, \
-           SUM(CASE WHEN e.attendance = 'absent' THEN 1 ELSE 0 END) AS no_shows, \
-           SUM(CASE WHEN e.attendance = 'excused' THEN 1 ELSE 0 END) AS excused, \
-           SUM(CASE WHEN e.attendance = 'present' THEN {m} ELSE 0.0 END) AS minutes \
-         FROM enrolments e JOIN people p ON p.id = e.person_id JOIN sessions s ON s.id = e.session_id \
-         WHERE e.event_id = {ev} AND e.status = 'confirmed'",
-        m = minutes(store)
+        "SELECT p.organisation_id AS org, p.org_unit_id AS unit, COUNT(*) AS enrolled, \
+           CAST(SUM(CASE WHEN x.present > 0 THEN 1 ELSE 0 END) AS BIGINT) AS attended, \
+           CAST(SUM(x.present) AS BIGINT) AS attended_sessions, CAST(SUM(x.absent) AS BIGINT) AS no_shows, \
+           CAST(SUM(x.excused) AS BIGINT) AS excused, CAST(SUM(x.minutes) AS BIGINT) AS minutes \
+         FROM ({x}) x JOIN people p ON p.id = x.pid WHERE 1 = 1"
     ));
     q.scope(scope);
     q.push(" GROUP BY p.organisation_id, p.org_unit_id");
@@ -210,7 +233,7 @@ pub async fn participation(store: &Store, scope: &Scope, event_id: Uuid) -> Resu
         g.attended_sessions = int(&r, "attended_sessions")?;
         g.no_shows = int(&r, "no_shows")?;
         g.excused = int(&r, "excused")?;
-        g.hours = hours(float(&r, "minutes")?);
+        g.hours = hours(int(&r, "minutes")?);
     }
 
     let (orgs, units) = names(store).await?;
@@ -289,35 +312,38 @@ pub async fn people(
 ) -> Result<(Vec<PersonRow>, u64)> {
     let mut q = Sql::new("");
     let ev = q.bind(event_id);
-    let base = format!(
-        " FROM enrolments e JOIN people p ON p.id = e.person_id JOIN sessions s ON s.id = e.session_id \
-         WHERE e.event_id = {ev} AND e.status = 'confirmed'"
-    );
-    q.push(&format!("SELECT COUNT(DISTINCT e.person_id) AS n{base}"));
-    q.scope(scope);
+    q.push(&format!(
+        "SELECT COUNT(DISTINCT e.person_id) AS n FROM enrolments e WHERE e.event_id = {ev} AND e.status = 'confirmed'"
+    ));
+    q.scope_enrolments(scope);
     let total = match q.all(store).await?.first() {
         Some(r) => int(r, "n")? as u64,
         None => 0,
     };
+    // A page: walk people by name (an index) and keep those with a seat, then count only
+    // theirs. Everything (a download): one pass over the week's enrolments.
+    let scope = match page {
+        Some((page, per_page)) => {
+            let mut q = Sql::new("SELECT p.id AS id FROM people p WHERE EXISTS (SELECT 1 FROM enrolments e WHERE ");
+            let ev = q.bind(event_id);
+            q.push(&format!("e.event_id = {ev} AND e.person_id = p.id AND e.status = 'confirmed')"));
+            q.scope(scope);
+            let (l, o) = (q.bind(per_page as i64), q.bind((page.saturating_sub(1) * per_page) as i64));
+            q.push(&format!(" ORDER BY p.name, p.id LIMIT {l} OFFSET {o}"));
+            let ids = q.all(store).await?.iter().map(|r| r.try_get::<Uuid>("", "id")).collect::<Result<_, _>>()?;
+            Scope::People(ids)
+        }
+        None => scope.clone(),
+    };
     let mut q = Sql::new("");
-    let ev = q.bind(event_id);
+    let x = per_person(&mut q, event_id, &scope);
     q.push(&format!(
         "SELECT p.id AS id, p.name AS name, p.email AS email, p.organisation_id AS org, p.org_unit_id AS unit, \
-           COUNT(*) AS sessions, \
-           SUM(CASE WHEN e.attendance = 'present' THEN 1 ELSE 0 END) AS attended, \
-           SUM(CASE WHEN e.attendance = 'absent' THEN 1 ELSE 0 END) AS no_shows, \
-           SUM(CASE WHEN e.attendance = 'excused' THEN 1 ELSE 0 END) AS excused, \
-           SUM(CASE WHEN e.attendance = 'present' THEN {m} ELSE 0.0 END) AS minutes \
-         FROM enrolments e JOIN people p ON p.id = e.person_id JOIN sessions s ON s.id = e.session_id \
-         WHERE e.event_id = {ev} AND e.status = 'confirmed'",
-        m = minutes(store)
+           x.seats AS sessions, x.present AS attended, x.absent AS no_shows, x.excused AS excused, x.minutes AS minutes \
+         FROM ({x}) x JOIN people p ON p.id = x.pid WHERE 1 = 1"
     ));
-    q.scope(scope);
-    q.push(" GROUP BY p.id, p.name, p.email, p.organisation_id, p.org_unit_id ORDER BY p.name, p.id");
-    if let Some((page, per_page)) = page {
-        let (l, o) = (q.bind(per_page as i64), q.bind((page.saturating_sub(1) * per_page) as i64));
-        q.push(&format!(" LIMIT {l} OFFSET {o}"));
-    }
+    q.scope(&scope);
+    q.push(" ORDER BY p.name, p.id");
     let (orgs, units) = names(store).await?;
     let mut out = Vec::new();
     for r in q.all(store).await? {
@@ -332,7 +358,7 @@ pub async fn people(
             attended: int(&r, "attended")?,
             no_shows: int(&r, "no_shows")?,
             excused: int(&r, "excused")?,
-            hours: hours(float(&r, "minutes")?),
+            hours: hours(int(&r, "minutes")?),
         });
     }
     Ok((out, total))
@@ -362,34 +388,50 @@ pub async fn reach(
     event_id: Uuid,
     page: Option<(u64, u64)>,
 ) -> Result<(Vec<ReachRow>, u64)> {
+    // Everyone: one anti-join against the week's enrolled people (a set the database builds
+    // once). A smaller scope: a probe per person of the scope.
     let from = |q: &mut Sql| {
         let ev = q.bind(event_id);
+        let enrolled = if *scope == Scope::All {
+            format!(
+                "p.id NOT IN (SELECT e.person_id FROM enrolments e WHERE e.event_id = {ev} AND e.status <> 'cancelled')"
+            )
+        } else {
+            format!(
+                "NOT EXISTS (SELECT 1 FROM enrolments e \
+                 WHERE e.event_id = {ev} AND e.person_id = p.id AND e.status <> 'cancelled')"
+            )
+        };
         q.push(&format!(
             " FROM people p JOIN event_organisations eo ON eo.organisation_id = p.organisation_id AND eo.event_id = {ev} \
-             WHERE p.email NOT LIKE '%.invalid' AND NOT EXISTS (SELECT 1 FROM enrolments e \
-               WHERE e.person_id = p.id AND e.event_id = {ev} AND e.status <> 'cancelled')"
+             WHERE p.email NOT LIKE '%.invalid' AND {enrolled}"
         ));
-    };
-    let mut q = Sql::new("SELECT COUNT(*) AS n");
-    from(&mut q);
-    q.scope(scope);
-    let total = match q.all(store).await?.first() {
-        Some(r) => int(r, "n")? as u64,
-        None => 0,
+        q.scope(scope);
     };
     let mut q = Sql::new(
-        "SELECT p.id AS id, p.name AS name, p.email AS email, p.organisation_id AS org, p.org_unit_id AS unit",
+        "SELECT p.id AS id, p.name AS name, p.email AS email, p.organisation_id AS org, p.org_unit_id AS unit, \
+         COUNT(*) OVER () AS total",
     );
     from(&mut q);
-    q.scope(scope);
     q.push(" ORDER BY p.organisation_id, p.org_unit_id, p.name, p.id");
     if let Some((page, per_page)) = page {
         let (l, o) = (q.bind(per_page as i64), q.bind((page.saturating_sub(1) * per_page) as i64));
         q.push(&format!(" LIMIT {l} OFFSET {o}"));
     }
+    let rows = q.all(store).await?;
+    let total = match rows.first() {
+        Some(r) => int(r, "total")? as u64,
+        None if page.is_none_or(|(p, _)| p <= 1) => 0,
+        // Past the last page: count on its own.
+        None => {
+            let mut q = Sql::new("SELECT COUNT(*) AS n");
+            from(&mut q);
+            q.all(store).await?.first().map(|r| int(r, "n")).transpose()?.unwrap_or(0) as u64
+        }
+    };
     let (orgs, units) = names(store).await?;
     let mut out = Vec::new();
-    for r in q.all(store).await? {
+    for r in rows {
         let unit: Option<Uuid> = r.try_get("", "unit")?;
         out.push(ReachRow {
             person_id: r.try_get("", "id")?,
@@ -457,47 +499,56 @@ pub async fn sessions(store: &Store, actor: &Actor, event_id: Uuid) -> Result<Ve
     if !actor.is_admin() && !actor.is_organiser() {
         return Err(StoreError::Forbidden);
     }
-    let host_filter = |q: &mut Sql| {
-        if !actor.is_admin() {
-            let ph = q.bind(actor.organisation_id);
-            q.push(&format!(" AND w.host_organisation_id = {ph}"));
-        }
-    };
-    let mut q = Sql::new("");
-    let ev = q.bind(event_id);
-    q.push(&format!(
-        "SELECT s.id AS id, s.workshop_id AS workshop, s.starts_at AS starts_at, s.capacity AS capacity, s.status AS status, \
-           SUM(CASE WHEN e.status = 'confirmed' THEN 1 ELSE 0 END) AS confirmed, \
-           SUM(CASE WHEN e.status = 'waitlisted' THEN 1 ELSE 0 END) AS waiting, \
-           SUM(CASE WHEN e.attendance = 'present' THEN 1 ELSE 0 END) AS attended, \
-           SUM(CASE WHEN e.attendance = 'absent' THEN 1 ELSE 0 END) AS no_shows \
-         FROM sessions s JOIN workshops w ON w.id = s.workshop_id LEFT JOIN enrolments e ON e.session_id = s.id \
-         WHERE s.event_id = {ev}"
-    ));
-    host_filter(&mut q);
-    q.push(" GROUP BY s.id, s.workshop_id, s.starts_at, s.capacity, s.status");
-    let rows = q.all(store).await?;
-
-    let mut q = Sql::new("");
-    let ev = q.bind(event_id);
-    q.push(&format!(
-        "SELECT f.session_id AS id, COUNT(*) AS n, SUM(f.rating) AS total FROM feedback f \
-         JOIN sessions s ON s.id = f.session_id JOIN workshops w ON w.id = s.workshop_id WHERE s.event_id = {ev}"
-    ));
-    host_filter(&mut q);
-    q.push(" GROUP BY f.session_id");
-    let mut feedback: HashMap<Uuid, (i64, i64)> = HashMap::new();
-    for r in q.all(store).await? {
-        feedback.insert(r.try_get("", "id")?, (int(&r, "n")?, int(&r, "total")?));
-    }
-
+    // The week's workshops and sessions are few (thousands): read them, count the enrolments
+    // per session from one covering index, and put the two together here.
     let workshops: HashMap<Uuid, workshop::Model> = workshop::Entity::find()
         .filter(workshop::Column::EventId.eq(event_id))
         .all(store.conn())
         .await?
         .into_iter()
+        .filter(|w| actor.is_admin() || w.host_organisation_id == actor.organisation_id)
         .map(|w| (w.id, w))
         .collect();
+    let sessions: Vec<session::Model> = session::Entity::find()
+        .filter(session::Column::EventId.eq(event_id))
+        .all(store.conn())
+        .await?
+        .into_iter()
+        .filter(|s| workshops.contains_key(&s.workshop_id))
+        .collect();
+    let mut q = Sql::new("");
+    let ev = q.bind(event_id);
+    q.push(&format!(
+        "SELECT e.session_id AS id, e.status AS status, e.attendance AS attendance, COUNT(*) AS n \
+         FROM enrolments e WHERE e.event_id = {ev} GROUP BY e.session_id, e.status, e.attendance"
+    ));
+    // (confirmed, waiting, present, absent) per session.
+    let mut counts: HashMap<Uuid, (i64, i64, i64, i64)> = HashMap::new();
+    for r in q.all(store).await? {
+        let c = counts.entry(r.try_get("", "id")?).or_default();
+        let n = int(&r, "n")?;
+        match r.try_get::<String>("", "status")?.as_str() {
+            "confirmed" => c.0 += n,
+            "waitlisted" => c.1 += n,
+            _ => {}
+        }
+        match r.try_get::<Option<String>>("", "attendance")?.as_deref() {
+            Some("present") => c.2 += n,
+            Some("absent") => c.3 += n,
+            _ => {}
+        }
+    }
+    let mut q = Sql::new("");
+    let ev = q.bind(event_id);
+    q.push(&format!(
+        "SELECT f.session_id AS id, COUNT(*) AS n, SUM(f.rating) AS total FROM feedback f \
+         WHERE f.session_id IN (SELECT id FROM sessions WHERE event_id = {ev}) GROUP BY f.session_id"
+    ));
+    let mut feedback: HashMap<Uuid, (i64, i64)> = HashMap::new();
+    for r in q.all(store).await? {
+        feedback.insert(r.try_get("", "id")?, (int(&r, "n")?, int(&r, "total")?));
+    }
+
     let (orgs, _) = names(store).await?;
     // By title: the workshop's total, its feedback (answers, sum of ratings), its sessions.
     struct Group {
@@ -506,25 +557,25 @@ pub async fn sessions(store: &Store, actor: &Actor, event_id: Uuid) -> Result<Ve
         sessions: Vec<SessionRow>,
     }
     let mut per_workshop: BTreeMap<(String, Uuid), Group> = BTreeMap::new();
-    for r in rows {
-        let workshop_id: Uuid = r.try_get("", "workshop")?;
-        let Some(w) = workshops.get(&workshop_id) else { continue };
-        let id: Uuid = r.try_get("", "id")?;
-        let (n, total) = feedback.get(&id).copied().unwrap_or((0, 0));
+    for s in sessions {
+        let Some(w) = workshops.get(&s.workshop_id) else { continue };
+        let (n, total) = feedback.get(&s.id).copied().unwrap_or((0, 0));
+        let (confirmed, waiting, attended, no_shows) = counts.get(&s.id).copied().unwrap_or_default();
+        let workshop_id = s.workshop_id;
         let mut row = SessionRow {
             workshop_id,
             title: w.title.clone(),
             host: orgs.get(&w.host_organisation_id).cloned().unwrap_or_default(),
-            session_id: Some(id),
-            starts_at: Some(r.try_get("", "starts_at")?),
-            status: r.try_get("", "status")?,
-            capacity: r.try_get::<i32>("", "capacity")? as i64,
-            confirmed: int(&r, "confirmed")?,
+            session_id: Some(s.id),
+            starts_at: Some(s.starts_at),
+            status: s.status,
+            capacity: s.capacity as i64,
+            confirmed,
             fill_rate: None,
-            waiting: int(&r, "waiting")?,
-            attended: int(&r, "attended")?,
+            waiting,
+            attended,
             attendance_rate: None,
-            no_shows: int(&r, "no_shows")?,
+            no_shows,
             no_show_rate: None,
             feedback_count: n,
             feedback_average: (n > 0).then(|| (total as f64 / n as f64 * 100.0).round() / 100.0),
@@ -589,65 +640,85 @@ pub struct MixRow {
 
 /// The cross-municipality mix: per organisation (in the scope), then for the scope as a whole.
 pub async fn mix(store: &Store, actor: &Actor, scope: &Scope, event_id: Uuid) -> Result<Vec<MixRow>> {
-    // Attended seats by the attendee's organisation and the workshop's host.
-    let mut q = Sql::new("");
-    let ev = q.bind(event_id);
-    q.push(&format!(
-        "SELECT p.organisation_id AS org, w.host_organisation_id AS host, COUNT(*) AS n \
-         FROM enrolments e JOIN people p ON p.id = e.person_id JOIN sessions s ON s.id = e.session_id \
-         JOIN workshops w ON w.id = s.workshop_id WHERE e.event_id = {ev} AND e.attendance = 'present'"
-    ));
-    q.scope(scope);
-    q.push(" GROUP BY p.organisation_id, w.host_organisation_id");
-    let mut seats: BTreeMap<Uuid, (i64, i64)> = BTreeMap::new();
-    for r in q.all(store).await? {
-        let (org, host): (Uuid, Uuid) = (r.try_get("", "org")?, r.try_get("", "host")?);
-        let n = int(&r, "n")?;
-        let s = seats.entry(org).or_default();
-        s.0 += n;
-        if org != host {
-            s.1 += n;
-        }
-    }
-
-    // Guests in workshops hosted by each organisation the reader may see the figures of.
-    let may_see_host = |org: Uuid| actor.is_admin() || (actor.is_organiser() && actor.organisation_id == org);
-    let mut q = Sql::new("");
-    let ev = q.bind(event_id);
-    q.push(&format!(
-        "SELECT w.host_organisation_id AS host, COUNT(*) AS n \
-         FROM enrolments e JOIN people p ON p.id = e.person_id JOIN sessions s ON s.id = e.session_id \
-         JOIN workshops w ON w.id = s.workshop_id \
-         WHERE e.event_id = {ev} AND e.attendance = 'present' AND p.organisation_id <> w.host_organisation_id \
-         GROUP BY w.host_organisation_id"
-    ));
-    let guests: HashMap<Uuid, i64> =
-        q.all(store).await?.iter().map(|r| Ok((r.try_get("", "host")?, int(r, "n")?))).collect::<Result<_>>()?;
-
-    // Which organisations were present in each session (everyone), and where the scope's
-    // people were.
-    let present = |scope: &Scope| {
+    // Where people came from is the organisation they enrolled as. Per session and
+    // organisation, the seats of those present (everyone: who met whom needs all of them).
+    let hosts: HashMap<Uuid, Uuid> = {
+        let workshops: HashMap<Uuid, Uuid> = workshop::Entity::find()
+            .filter(workshop::Column::EventId.eq(event_id))
+            .all(store.conn())
+            .await?
+            .into_iter()
+            .map(|w| (w.id, w.host_organisation_id))
+            .collect();
+        session::Entity::find()
+            .filter(session::Column::EventId.eq(event_id))
+            .all(store.conn())
+            .await?
+            .into_iter()
+            .filter_map(|s| workshops.get(&s.workshop_id).map(|h| (s.id, *h)))
+            .collect()
+    };
+    // One row per session listing the organisation of every seat present: thousands of rows
+    // instead of hundreds of thousands.
+    let list = match store.backend() {
+        Backend::Postgres => "string_agg(replace(e.organisation_id::text, '-', ''), ',')",
+        Backend::Sqlite => "group_concat(hex(e.organisation_id))",
+    };
+    let incidence = |scope: &Scope| {
         let mut q = Sql::new("");
         let ev = q.bind(event_id);
         q.push(&format!(
-            "SELECT DISTINCT e.session_id AS session, p.organisation_id AS org \
-             FROM enrolments e JOIN people p ON p.id = e.person_id WHERE e.event_id = {ev} AND e.attendance = 'present'"
+            "SELECT e.session_id AS session, {list} AS orgs FROM enrolments e \
+             WHERE e.event_id = {ev} AND e.attendance = 'present' AND e.organisation_id IS NOT NULL"
         ));
-        q.scope(scope);
+        match scope {
+            // The organisation people enrolled as.
+            Scope::Organisation(o) => {
+                let ph = q.bind(*o);
+                q.push(&format!(" AND e.organisation_id = {ph}"));
+            }
+            other => q.scope_enrolments(other),
+        }
+        q.push(" GROUP BY e.session_id");
         q
     };
-    let everyone = present(&Scope::All).all(store).await?;
+    // (session, organisation, seats present)
+    let read = |rows: Vec<QueryResult>| -> Result<Vec<(Uuid, Uuid, i64)>> {
+        let mut out = Vec::new();
+        for r in rows {
+            let session: Uuid = r.try_get("", "session")?;
+            let mut counts: HashMap<Uuid, i64> = HashMap::new();
+            for hex in r.try_get::<Option<String>>("", "orgs")?.unwrap_or_default().split(',') {
+                if let Ok(org) = Uuid::parse_str(hex.trim()) {
+                    *counts.entry(org).or_default() += 1;
+                }
+            }
+            out.extend(counts.into_iter().map(|(org, n)| (session, org, n)));
+        }
+        Ok(out)
+    };
+    let everyone = read(incidence(&Scope::All).all(store).await?)?;
+    let mine = if *scope == Scope::All { everyone.clone() } else { read(incidence(scope).all(store).await?)? };
     let mut orgs_in: HashMap<Uuid, HashSet<Uuid>> = HashMap::new();
-    for r in &everyone {
-        orgs_in.entry(r.try_get("", "session")?).or_default().insert(r.try_get("", "org")?);
+    let mut guests: HashMap<Uuid, i64> = HashMap::new();
+    for (session, org, n) in &everyone {
+        orgs_in.entry(*session).or_default().insert(*org);
+        if let Some(host) = hosts.get(session).filter(|h| *h != org) {
+            *guests.entry(*host).or_default() += n;
+        }
     }
+    let may_see_host = |org: Uuid| actor.is_admin() || (actor.is_organiser() && actor.organisation_id == org);
+    let mut seats: BTreeMap<Uuid, (i64, i64)> = BTreeMap::new();
     let mut met: BTreeMap<Uuid, HashSet<Uuid>> = BTreeMap::new();
-    let mine = if *scope == Scope::All { everyone } else { present(scope).all(store).await? };
-    for r in mine {
-        let (session, org): (Uuid, Uuid) = (r.try_get("", "session")?, r.try_get("", "org")?);
-        let m = met.entry(org).or_default();
-        for other in orgs_in.get(&session).into_iter().flatten() {
-            if *other != org {
+    for (session, org, n) in &mine {
+        let s = seats.entry(*org).or_default();
+        s.0 += n;
+        if hosts.get(session).is_some_and(|h| h != org) {
+            s.1 += n;
+        }
+        let m = met.entry(*org).or_default();
+        for other in orgs_in.get(session).into_iter().flatten() {
+            if other != org {
                 m.insert(*other);
             }
         }

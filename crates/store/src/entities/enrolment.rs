@@ -24,6 +24,8 @@ pub struct Model {
     pub checked_in_at: Option<DateTimeUtc>,
     pub feedback_token_hash: Option<String>,
     pub feedback_requested_at: Option<DateTimeUtc>,
+    pub organisation_id: Option<Uuid>,
+    pub credited_minutes: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
