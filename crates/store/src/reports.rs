@@ -388,11 +388,13 @@ pub async fn reach(
     event_id: Uuid,
     page: Option<(u64, u64)>,
 ) -> Result<(Vec<ReachRow>, u64)> {
-    // Everyone: one anti-join against the week's enrolled people (a set the database builds
-    // once). A smaller scope: a probe per person of the scope.
+    // SQLite, everyone: one anti-join against the week's enrolled people (a set it builds
+    // once). A smaller scope, and PostgreSQL always (it plans NOT EXISTS as a hash anti-join,
+    // and NOT IN over a large set as a nested loop): a probe per person.
+    let sqlite = store.backend() == Backend::Sqlite;
     let from = |q: &mut Sql| {
         let ev = q.bind(event_id);
-        let enrolled = if *scope == Scope::All {
+        let enrolled = if *scope == Scope::All && sqlite {
             format!(
                 "p.id NOT IN (SELECT e.person_id FROM enrolments e WHERE e.event_id = {ev} AND e.status <> 'cancelled')"
             )
