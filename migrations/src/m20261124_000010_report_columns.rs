@@ -1,6 +1,6 @@
 //! What reports on a national week need to answer fast (1,000,000 enrolments in well under a
-//! second, also on SQLite): each enrolment remembers the organisation its person belonged to
-//! when enrolling (a week's figures stay with the municipality people came from, even if they
+//! second, also on SQLite): each enrolment remembers the organisation and unit its person
+//! belonged to when enrolling (a week's figures stay with where people came from, even if they
 //! move later) and the minutes of development it credits once attended; and covering indexes
 //! let every report read one index of the week instead of joining row by row.
 
@@ -23,6 +23,10 @@ impl MigrationTrait for Migration {
             "ALTER TABLE enrolments ADD COLUMN organisation_id {uuid_type} REFERENCES organisations (id)"
         ))
         .await?;
+        db.execute_unprepared(&format!(
+            "ALTER TABLE enrolments ADD COLUMN org_unit_id {uuid_type} REFERENCES org_units (id) ON DELETE SET NULL"
+        ))
+        .await?;
         m.alter_table(
             Table::alter()
                 .table(id("enrolments"))
@@ -36,22 +40,23 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        db.execute_unprepared(
-            "UPDATE enrolments SET organisation_id = \
-             (SELECT p.organisation_id FROM people p WHERE p.id = enrolments.person_id)",
-        )
-        .await?;
+        for column in ["organisation_id", "org_unit_id"] {
+            db.execute_unprepared(&format!(
+                "UPDATE enrolments SET {column} = (SELECT p.{column} FROM people p WHERE p.id = enrolments.person_id)"
+            ))
+            .await?;
+        }
         db.execute_unprepared(&format!(
             "UPDATE enrolments SET credited_minutes = \
              (SELECT CAST({minutes} AS INTEGER) FROM sessions s WHERE s.id = enrolments.session_id) \
              WHERE attendance = 'present'"
         ))
         .await?;
-        // Per person (participation, people), per session (workshops), per session and
-        // organisation of those present (the mix).
+        // Per organisation, unit and person (participation, people), per session (workshops),
+        // per session and organisation of those present (the mix).
         db.execute_unprepared(
-            "CREATE INDEX ix_enrolments_report_person ON enrolments \
-             (event_id, person_id, status, attendance, credited_minutes)",
+            "CREATE INDEX ix_enrolments_report_unit ON enrolments \
+             (event_id, status, organisation_id, org_unit_id, person_id, attendance, credited_minutes)",
         )
         .await?;
         db.execute_unprepared(
@@ -80,7 +85,7 @@ impl MigrationTrait for Migration {
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         let db = m.get_connection();
         for i in [
-            "ix_enrolments_report_person",
+            "ix_enrolments_report_unit",
             "ix_enrolments_report_session",
             "ix_enrolments_report_mix",
             "ix_feedback_session_rating",
@@ -89,7 +94,7 @@ impl MigrationTrait for Migration {
         ] {
             db.execute_unprepared(&format!("DROP INDEX IF EXISTS {i}")).await?;
         }
-        for c in ["credited_minutes", "organisation_id"] {
+        for c in ["credited_minutes", "org_unit_id", "organisation_id"] {
             m.alter_table(Table::alter().table(id("enrolments")).drop_column(id(c)).to_owned()).await?;
         }
         Ok(())

@@ -194,6 +194,7 @@ pub async fn enrol(
         feedback_token_hash: Set(None),
         feedback_requested_at: Set(None),
         organisation_id: Set(Some(person.organisation_id)),
+        org_unit_id: Set(person.org_unit_id),
         credited_minutes: Set(None),
     }
     .insert(&*txn)

@@ -83,6 +83,10 @@ where
     Ok(())
 }
 
+fn at(y: i32, m: u32, d: u32, h: u32) -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(y, m, d, h, 0, 0).single().unwrap_or_default()
+}
+
 const THEMES: [&str; 8] = [
     "privacy",
     "informatiebeveiliging",
@@ -97,8 +101,8 @@ const THEMES: [&str; 8] = [
 /// Generate a closed week of the given scale into an empty database; deterministic for a seed.
 pub async fn generate(store: &Store, scale: Scale, seed: u64) -> Result<Generated> {
     let mut rng = StdRng::seed_from_u64(seed);
-    let now = Utc.with_ymd_and_hms(2026, 11, 20, 12, 0, 0).unwrap();
-    let first_day = NaiveDate::from_ymd_opt(2026, 11, 9).unwrap();
+    let now = at(2026, 11, 20, 12);
+    let first_day = NaiveDate::from_ymd_opt(2026, 11, 9).unwrap_or_default();
 
     // Organisations of very different sizes (a few cities, many villages).
     let weights: Vec<f64> = (0..scale.organisations).map(|i| 1.0 / ((i + 1) as f64).powf(0.8)).collect();
@@ -167,8 +171,8 @@ pub async fn generate(store: &Store, scale: Scale, seed: u64) -> Result<Generate
         starts_on: first_day,
         ends_on: first_day + Duration::days(4),
         time_zone: "Europe/Amsterdam".into(),
-        enrolment_opens_at: Utc.with_ymd_and_hms(2026, 10, 1, 7, 0, 0).unwrap(),
-        enrolment_closes_at: Utc.with_ymd_and_hms(2026, 11, 8, 22, 0, 0).unwrap(),
+        enrolment_opens_at: at(2026, 10, 1, 7),
+        enrolment_closes_at: at(2026, 11, 8, 22),
         cancellation_deadline_hours: 24,
         max_enrolments_per_person: None,
         status: "closed".into(),
@@ -205,11 +209,13 @@ pub async fn generate(store: &Store, scale: Scale, seed: u64) -> Result<Generate
                 break;
             }
             let day = first_day + Duration::days(rng.random_range(0..5));
+            // Local office hours in November: no DST gap, every hour exists once.
+            let local = day.and_hms_opt(rng.random_range(9..16), 0, 0).unwrap_or_default();
             let start = chrono_tz::Europe::Amsterdam
-                .from_local_datetime(&day.and_hms_opt(rng.random_range(9..16), 0, 0).unwrap())
-                .single()
-                .unwrap()
-                .with_timezone(&Utc);
+                .from_local_datetime(&local)
+                .earliest()
+                .map(|t| t.with_timezone(&Utc))
+                .unwrap_or_default();
             let minutes = [90, 120, 120, 180][rng.random_range(0..4)];
             // Seats for about 85% of the enrolments; the rest wait.
             let capacity = (scale.enrolments as f64 * 0.85 / scale.sessions as f64 * rng.random_range(0.6..1.4)) as i32;
@@ -287,6 +293,7 @@ pub async fn generate(store: &Store, scale: Scale, seed: u64) -> Result<Generate
                 feedback_token_hash: None,
                 feedback_requested_at: None,
                 organisation_id: Some(p.organisation_id),
+                org_unit_id: p.org_unit_id,
                 credited_minutes: None,
             };
             if seat {

@@ -85,9 +85,10 @@ impl Sql {
     fn scope_enrolments(&mut self, scope: &Scope) {
         match scope {
             Scope::All => {}
+            // A week's figures stay with the organisation people enrolled as.
             Scope::Organisation(o) => {
                 let ph = self.bind(*o);
-                self.push(&format!(" AND e.person_id IN (SELECT id FROM people WHERE organisation_id = {ph})"));
+                self.push(&format!(" AND e.organisation_id = {ph}"));
             }
             Scope::People(ids) if ids.is_empty() => self.push(" AND 1 = 0"),
             Scope::People(ids) => {
@@ -111,13 +112,14 @@ fn hours(minutes: i64) -> f64 {
     (minutes as f64 / 60.0 * 100.0).round() / 100.0
 }
 
-/// Per person with a seat in the week (in the scope): seats, present, absent, excused and the
-/// credited minutes, read from one covering index.
+/// Per person with a seat in the week (in the scope), with the organisation and unit they
+/// enrolled as: seats, present, absent, excused and the credited minutes, read in the order of
+/// one covering index (so the database groups without sorting).
 fn per_person(q: &mut Sql, event_id: Uuid, scope: &Scope) -> String {
     let ev = q.bind(event_id);
     let mut inner = Sql { text: String::new(), values: std::mem::take(&mut q.values) };
     inner.push(&format!(
-        "SELECT e.person_id AS pid, COUNT(*) AS seats, \
+        "SELECT e.organisation_id AS org, e.org_unit_id AS unit, e.person_id AS pid, COUNT(*) AS seats, \
            SUM(CASE WHEN e.attendance = 'present' THEN 1 ELSE 0 END) AS present, \
            SUM(CASE WHEN e.attendance = 'absent' THEN 1 ELSE 0 END) AS absent, \
            SUM(CASE WHEN e.attendance = 'excused' THEN 1 ELSE 0 END) AS excused, \
@@ -125,7 +127,7 @@ fn per_person(q: &mut Sql, event_id: Uuid, scope: &Scope) -> String {
          FROM enrolments e WHERE e.event_id = {ev} AND e.status = 'confirmed'"
     ));
     inner.scope_enrolments(scope);
-    inner.push(" GROUP BY e.person_id");
+    inner.push(" GROUP BY e.organisation_id, e.org_unit_id, e.person_id");
     q.values = inner.values;
     inner.text
 }
@@ -217,17 +219,15 @@ pub async fn participation(store: &Store, scope: &Scope, event_id: Uuid) -> Resu
     let mut q = Sql::new("");
     let x = per_person(&mut q, event_id, scope);
     q.push(&format!(
-        "SELECT p.organisation_id AS org, p.org_unit_id AS unit, COUNT(*) AS enrolled, \
+        "SELECT x.org AS org, x.unit AS unit, COUNT(*) AS enrolled, \
            CAST(SUM(CASE WHEN x.present > 0 THEN 1 ELSE 0 END) AS BIGINT) AS attended, \
            CAST(SUM(x.present) AS BIGINT) AS attended_sessions, CAST(SUM(x.absent) AS BIGINT) AS no_shows, \
            CAST(SUM(x.excused) AS BIGINT) AS excused, CAST(SUM(x.minutes) AS BIGINT) AS minutes \
-         FROM ({x}) x JOIN people p ON p.id = x.pid WHERE 1 = 1"
+         FROM ({x}) x GROUP BY x.org, x.unit"
     ));
-    q.scope(scope);
-    q.push(" GROUP BY p.organisation_id, p.org_unit_id");
     for r in q.all(store).await? {
-        let key = (r.try_get::<Uuid>("", "org")?, r.try_get::<Option<Uuid>>("", "unit")?);
-        let g = groups.entry(key).or_default();
+        let Some(org) = r.try_get::<Option<Uuid>>("", "org")? else { continue };
+        let g = groups.entry((org, r.try_get::<Option<Uuid>>("", "unit")?)).or_default();
         g.enrolled = int(&r, "enrolled")?;
         g.attended = int(&r, "attended")?;
         g.attended_sessions = int(&r, "attended_sessions")?;
@@ -326,8 +326,12 @@ pub async fn people(
         Some((page, per_page)) => {
             let mut q = Sql::new("SELECT p.id AS id FROM people p WHERE EXISTS (SELECT 1 FROM enrolments e WHERE ");
             let ev = q.bind(event_id);
-            q.push(&format!("e.event_id = {ev} AND e.person_id = p.id AND e.status = 'confirmed')"));
-            q.scope(scope);
+            q.push(&format!("e.event_id = {ev} AND e.person_id = p.id AND e.status = 'confirmed'"));
+            q.scope_enrolments(scope);
+            q.push(")");
+            if matches!(scope, Scope::People(_)) {
+                q.scope(scope); // the same people, so the walk by name visits only them
+            }
             let (l, o) = (q.bind(per_page as i64), q.bind((page.saturating_sub(1) * per_page) as i64));
             q.push(&format!(" ORDER BY p.name, p.id LIMIT {l} OFFSET {o}"));
             let ids = q.all(store).await?.iter().map(|r| r.try_get::<Uuid>("", "id")).collect::<Result<_, _>>()?;
@@ -340,10 +344,8 @@ pub async fn people(
     q.push(&format!(
         "SELECT p.id AS id, p.name AS name, p.email AS email, p.organisation_id AS org, p.org_unit_id AS unit, \
            x.seats AS sessions, x.present AS attended, x.absent AS no_shows, x.excused AS excused, x.minutes AS minutes \
-         FROM ({x}) x JOIN people p ON p.id = x.pid WHERE 1 = 1"
+         FROM ({x}) x JOIN people p ON p.id = x.pid ORDER BY p.name, p.id"
     ));
-    q.scope(&scope);
-    q.push(" ORDER BY p.name, p.id");
     let (orgs, units) = names(store).await?;
     let mut out = Vec::new();
     for r in q.all(store).await? {

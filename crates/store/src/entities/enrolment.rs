@@ -25,6 +25,7 @@ pub struct Model {
     pub feedback_token_hash: Option<String>,
     pub feedback_requested_at: Option<DateTimeUtc>,
     pub organisation_id: Option<Uuid>,
+    pub org_unit_id: Option<Uuid>,
     pub credited_minutes: Option<i32>,
 }
 
