@@ -22,6 +22,8 @@ pub struct Model {
     pub attendance_marked_at: Option<DateTimeUtc>,
     pub attendance_marked_by: Option<Uuid>,
     pub checked_in_at: Option<DateTimeUtc>,
+    /// Secret (hashed): never serialized, not even into a person's own export.
+    #[serde(skip_serializing)]
     pub feedback_token_hash: Option<String>,
     pub feedback_requested_at: Option<DateTimeUtc>,
     pub organisation_id: Option<Uuid>,
