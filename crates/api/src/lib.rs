@@ -4,6 +4,7 @@
 pub mod export;
 pub mod extract;
 pub mod limit;
+pub mod page;
 pub mod problem;
 pub mod routes;
 pub mod sso;

@@ -3,11 +3,12 @@
 use super::{at, now};
 use crate::AppState;
 use crate::extract::{Auth, SESSION_COOKIE, cookie};
+use crate::page::escape;
 use crate::problem::{ApiError, Problem};
 use axum::Json;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use leerweek_domain::text::EmailAddress;
 use leerweek_store::auth;
 use serde::{Deserialize, Serialize};
@@ -218,26 +219,7 @@ pub async fn sign_in_page(State(s): State<AppState>, axum::extract::RawQuery(q):
             r#"<p>Of vraag een aanmeldlink per mail aan in de Leerweek-app.</p><p lang="en">Or ask for a sign-in link by mail in the Leerweek app.</p>"#,
         );
     }
-    let html = format!(
-        r#"<!doctype html>
-<html lang="nl"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Aanmelden bij Leerweek</title></head>
-<body style="font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;color:#1a1a1a;line-height:1.5">
-<main><h1>Aanmelden bij Leerweek</h1>
-{body}</main></body></html>"#
-    );
-    (
-        [(
-            header::CONTENT_SECURITY_POLICY,
-            "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
-        )],
-        Html(html),
-    )
-        .into_response()
-}
-
-fn escape(t: &str) -> String {
-    t.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    crate::page::page(StatusCode::OK, "Aanmelden bij Leerweek", "Aanmelden bij Leerweek", &body)
 }
 
 /// The demo persona picker: sign in as an employee, organiser, manager or admin with one press.
@@ -258,22 +240,11 @@ pub async fn demo_page(State(s): State<AppState>) -> Response {
             )
         })
         .collect();
-    let html = format!(
-        r#"<!doctype html>
-<html lang="nl"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Leerweek demo: kies een rol</title></head>
-<body style="font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;color:#1a1a1a;line-height:1.5">
-<main><h1>Leerweek demo</h1><p>Kies als wie je rondkijkt.</p>
-<ul style="list-style:none;padding:0;display:grid;gap:0.75rem">{items}</ul></main></body></html>"#
+    let body = format!(
+        r#"<p>Kies als wie je rondkijkt.</p>
+<ul style="list-style:none;padding:0;display:grid;gap:0.75rem">{items}</ul>"#
     );
-    (
-        [(
-            header::CONTENT_SECURITY_POLICY,
-            "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
-        )],
-        Html(html),
-    )
-        .into_response()
+    crate::page::page(StatusCode::OK, "Leerweek demo: kies een rol", "Leerweek demo", &body)
 }
 
 /// Sign in as a demo persona (form post from `/demo`).

@@ -5,11 +5,12 @@
 use super::{at, now};
 use crate::AppState;
 use crate::extract::{ApiJson, ApiQuery, Auth, Id};
+use crate::page::escape;
 use crate::problem::{ApiError, Problem};
 use axum::Json;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use chrono::{DateTime, Utc};
 use leerweek_domain::Language;
 use leerweek_domain::feedback::{Comment, FeedbackError, Rating};
@@ -180,28 +181,8 @@ pub async fn of_workshop(
 
 // --- The page the mail's link opens (works without JavaScript) ------------------------------
 
-fn escape(t: &str) -> String {
-    t.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
-
 fn page(status: StatusCode, body: &str) -> Response {
-    let html = format!(
-        r#"<!doctype html>
-<html lang="nl"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Feedback — Leerweek</title></head>
-<body style="font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;color:#1a1a1a;line-height:1.5">
-<main><h1>Feedback</h1>
-{body}</main></body></html>"#
-    );
-    (
-        status,
-        [(
-            header::CONTENT_SECURITY_POLICY,
-            "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
-        )],
-        Html(html),
-    )
-        .into_response()
+    crate::page::page(status, "Feedback — Leerweek", "Feedback", body)
 }
 
 fn problem_page(e: &ApiError) -> Response {
