@@ -28,8 +28,10 @@ pub enum Format {
 
 /// `?format=` and paging of a report.
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ReportQuery {
     /// `json` (default), `csv` or `xlsx`; downloads hold every row (no paging).
+    #[param(inline)]
     pub format: Option<Format>,
     /// Page, from 1 (JSON only).
     pub page: Option<u64>,

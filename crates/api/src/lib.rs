@@ -244,18 +244,64 @@ async fn health(State(s): State<AppState>) -> Response {
     }
 }
 
-/// The frontend: a placeholder page until the web app lands; every non-API path gets it so
-/// client-side routes work.
+/// The built web app (`frontend/dist`, made by `npm run build` in `frontend/`): embedded into
+/// release builds, read from disk in debug builds (so a rebuilt app needs no Rust rebuild).
+#[derive(rust_embed::Embed)]
+#[folder = "../../frontend/dist/"]
+#[allow_missing = true]
+struct WebApp;
+
+/// The content security policy of the web app: scripts and styles from this origin only (the
+/// build has no inline script); style attributes are allowed for the charts' SVG.
+const APP_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
+                       connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+/// The frontend: a file of the built app, or (for every other non-API path) its `index.html`, so
+/// client-side routes work on reload and from links. Without a build, a page that says how to
+/// make one.
 async fn frontend(uri: axum::http::Uri) -> Response {
-    if uri.path().starts_with("/api/") {
+    let path = uri.path();
+    if path.starts_with("/api/") {
         return problem::no_route().await.into_response();
     }
-    (
-        [(
-            header::CONTENT_SECURITY_POLICY,
-            "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
-        )],
-        Html(include_str!("../../../frontend/placeholder/index.html")),
-    )
-        .into_response()
+    let file = path.trim_start_matches('/');
+    if !file.is_empty()
+        && let Some(asset) = WebApp::get(file)
+    {
+        // Vite names the files under assets/ by their content hash: they never change.
+        let cache = if file.starts_with("assets/") { "public, max-age=31536000, immutable" } else { "no-cache" };
+        return (
+            [
+                (header::CONTENT_TYPE, asset.metadata.mimetype().to_owned()),
+                (header::CACHE_CONTROL, cache.to_owned()),
+                (header::CONTENT_SECURITY_POLICY, APP_CSP.to_owned()),
+            ],
+            asset.data.into_owned(),
+        )
+            .into_response();
+    }
+    // A missing file with an extension (an old hashed asset, a typo) is a 404, not the app.
+    let last = file.rsplit('/').next().unwrap_or("");
+    if last.contains('.') {
+        return (StatusCode::NOT_FOUND, [(header::CACHE_CONTROL, "no-cache")], "Not found").into_response();
+    }
+    match WebApp::get("index.html") {
+        Some(index) => (
+            [
+                (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+                (header::CACHE_CONTROL, "no-cache"),
+                (header::CONTENT_SECURITY_POLICY, APP_CSP),
+            ],
+            index.data.into_owned(),
+        )
+            .into_response(),
+        None => (
+            [(
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
+            )],
+            Html(include_str!("../../../frontend/placeholder/index.html")),
+        )
+            .into_response(),
+    }
 }

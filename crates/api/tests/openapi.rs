@@ -134,3 +134,110 @@ async fn the_demo_persona_picker_exists_only_when_the_server_offers_personas() {
     let res = demo.clone().oneshot(form("someone%40else.nl")).await.unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND, "only the offered personas");
 }
+
+/// The web app's typed client is generated from `frontend/src/api/openapi.json`; this test fails
+/// when the committed document differs from what the server produces. To update it after an API
+/// change: `LEERWEEK_BLESS=1 cargo test -p leerweek-api --test openapi`, then
+/// `npm --prefix frontend run api:types` (the frontend's own check compares the generated types).
+#[test]
+fn the_frontends_committed_openapi_document_matches_the_server() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../frontend/src/api/openapi.json");
+    let produced = leerweek_api::openapi().to_pretty_json().unwrap() + "\n";
+    if std::env::var_os("LEERWEEK_BLESS").is_some() {
+        std::fs::write(&path, &produced).unwrap();
+        return;
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == produced,
+        "frontend/src/api/openapi.json differs from the server's document: run \
+         LEERWEEK_BLESS=1 cargo test -p leerweek-api --test openapi && npm --prefix frontend run api:types"
+    );
+}
+
+/// Query parameters are documented as such (a path parameter the path does not name would make the
+/// generated client demand it in the path), and optional ones are not required.
+#[test]
+fn every_path_parameter_is_in_its_path_and_query_parameters_are_optional() {
+    let doc = serde_json::to_value(leerweek_api::openapi()).unwrap();
+    let mut wrong = vec![];
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            for p in op["parameters"].as_array().into_iter().flatten() {
+                let name = p["name"].as_str().unwrap();
+                let nullable = p["schema"]["type"].as_array().is_some_and(|t| t.iter().any(|t| t == "null"));
+                match p["in"].as_str().unwrap() {
+                    "path" if !path.contains(&format!("{{{name}}}")) => {
+                        wrong.push(format!("{method} {path}: {name} in path"))
+                    }
+                    "query" if nullable && p["required"] == true => {
+                        wrong.push(format!("{method} {path}: {name} required"))
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}
+
+/// utoipa names a schema after its Rust type, so two `FooDto`s in different modules would silently
+/// overwrite each other in the document (and the generated client would get the wrong type).
+#[test]
+fn no_two_schemas_share_a_name() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut seen = std::collections::BTreeMap::<String, Vec<String>>::new();
+    let mut stack = vec![dir];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+                continue;
+            }
+            let text = std::fs::read_to_string(&p).unwrap();
+            let mut derives_schema = false;
+            for line in text.lines() {
+                let line = line.trim();
+                if line.starts_with("#[derive(") && line.contains("ToSchema") {
+                    derives_schema = true;
+                } else if derives_schema && (line.starts_with("pub struct ") || line.starts_with("pub enum ")) {
+                    let name = line.split_whitespace().nth(2).unwrap().trim_end_matches(['{', '(', ';']);
+                    let name = name.split('<').next().unwrap().to_owned();
+                    seen.entry(name).or_default().push(p.display().to_string());
+                    derives_schema = false;
+                } else if !line.starts_with("#[") && !line.starts_with("///") {
+                    derives_schema = false;
+                }
+            }
+        }
+    }
+    let twice: Vec<_> = seen.iter().filter(|(_, files)| files.len() > 1).collect();
+    assert!(seen.len() > 50, "found only {} schemas", seen.len());
+    assert!(twice.is_empty(), "schema names used twice: {twice:#?}");
+}
+
+/// Every `$ref` in the document points at a schema it defines (the client generator refuses
+/// dangling references).
+#[test]
+fn every_reference_resolves() {
+    fn walk(v: &serde_json::Value, refs: &mut Vec<String>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                if let Some(r) = m.get("$ref").and_then(|r| r.as_str()) {
+                    refs.push(r.to_owned());
+                }
+                m.values().for_each(|v| walk(v, refs));
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|v| walk(v, refs)),
+            _ => {}
+        }
+    }
+    let doc = serde_json::to_value(leerweek_api::openapi()).unwrap();
+    let mut refs = vec![];
+    walk(&doc, &mut refs);
+    assert!(refs.len() > 100, "only {} references", refs.len());
+    let dangling: std::collections::BTreeSet<_> =
+        refs.iter().filter(|r| doc.pointer(r.trim_start_matches('#')).is_none()).collect();
+    assert!(dangling.is_empty(), "dangling references: {dangling:?}");
+}

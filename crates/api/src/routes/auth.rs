@@ -70,7 +70,7 @@ pub struct RedeemDto {
 
 /// The signed-in browser session.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct SessionDto {
+pub struct BrowserSessionDto {
     /// Who is signed in.
     pub person_id: Uuid,
     /// Send as `X-CSRF-Token` with every write made with the session cookie.
@@ -90,7 +90,7 @@ pub(crate) fn session_cookie(s: &AppState, secret: &str, max_age: i64) -> Header
 /// Use the link's token once: starts a browser session (cookie). A form post (from the
 /// `/aanmelden` page) is redirected to the app; a JSON post gets the session with its CSRF token.
 #[utoipa::path(post, path = "/api/v1/auth/session", tag = "auth", request_body = RedeemDto, security(()),
-    responses((status = 201, body = SessionDto), (status = 303, description = "Form post: signed in, to the app"),
+    responses((status = 201, body = BrowserSessionDto), (status = 303, description = "Form post: signed in, to the app"),
         (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 pub async fn redeem(
     State(s): State<AppState>,
@@ -117,7 +117,7 @@ pub async fn redeem(
     }
     let mut res = (
         StatusCode::CREATED,
-        Json(SessionDto {
+        Json(BrowserSessionDto {
             person_id: session.person_id,
             csrf_token: session.csrf_token,
             expires_at: session.expires_at,
@@ -137,11 +137,15 @@ fn form_urlencoded_token(body: &[u8]) -> Option<String> {
 
 /// The current browser session and its CSRF token (cookie sign-in only).
 #[utoipa::path(get, path = "/api/v1/auth/session", tag = "auth",
-    responses((status = 200, body = SessionDto), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
-pub async fn current(State(s): State<AppState>, headers: HeaderMap) -> Result<Json<SessionDto>, ApiError> {
+    responses((status = 200, body = BrowserSessionDto), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
+pub async fn current(State(s): State<AppState>, headers: HeaderMap) -> Result<Json<BrowserSessionDto>, ApiError> {
     let secret = cookie(&headers, SESSION_COOKIE).ok_or(ApiError::Unauthenticated)?;
     let live = auth::session(&s.store, &secret, now()).await?.ok_or(ApiError::Unauthenticated)?;
-    Ok(Json(SessionDto { person_id: live.actor.person_id, csrf_token: live.csrf_token, expires_at: live.expires_at }))
+    Ok(Json(BrowserSessionDto {
+        person_id: live.actor.person_id,
+        csrf_token: live.csrf_token,
+        expires_at: live.expires_at,
+    }))
 }
 
 /// Sign out of this browser.

@@ -190,6 +190,7 @@ pub struct AgendaDto {
 
 /// Agenda options.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AgendaQuery {
     /// Also show cancelled enrolments.
     pub include_cancelled: Option<bool>,
@@ -209,8 +210,10 @@ pub async fn my_enrolments(
 
 /// Download format of a list.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListFormat {
     /// `json` (default), `csv` or `xlsx`.
+    #[param(inline)]
     pub format: Option<crate::export::Format>,
 }
 

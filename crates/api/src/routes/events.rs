@@ -670,6 +670,7 @@ pub async fn cancel_session(
 
 /// Filters of the programme.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ProgrammeQuery {
     /// Day (`YYYY-MM-DD`, event time zone).
     pub day: Option<NaiveDate>,

@@ -22,6 +22,7 @@ use uuid::Uuid;
 
 /// The token of a feedback link.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TokenQuery {
     /// From the mail's link.
     pub token: String,

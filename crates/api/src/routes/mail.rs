@@ -6,7 +6,7 @@ use crate::extract::{ApiQuery, Auth, Id};
 use crate::problem::{ApiError, Problem};
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use leerweek_mailer::ics;
@@ -63,6 +63,7 @@ pub async fn revoke_calendar_token(State(s): State<AppState>, Auth(actor): Auth)
 
 /// The feed's secret.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct FeedQuery {
     /// The secret from `POST /api/v1/me/calendar-token` (calendar apps cannot send a bearer token).
     pub token: Option<String>,
@@ -70,23 +71,21 @@ pub struct FeedQuery {
 
 /// The signed-in person's sessions as an iCalendar feed: confirmed seats as appointments,
 /// waiting-list places as tentative ones. Authenticated by the secret `token` in the address
-/// (or a bearer token).
+/// (or a bearer token, or the browser session).
 #[utoipa::path(get, path = "/api/v1/me/calendar.ics", tag = "me", params(FeedQuery), security((), ("bearer" = [])),
     responses((status = 200, content_type = "text/calendar", body = String), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 pub async fn calendar_feed(
     State(s): State<AppState>,
-    headers: HeaderMap,
+    mut parts: axum::http::request::Parts,
     ApiQuery(q): ApiQuery<FeedQuery>,
 ) -> Result<Response, ApiError> {
     let (person, actor) = match q.token {
         Some(t) => people::by_calendar_token(&s.store, &t).await?.ok_or(ApiError::Unauthenticated)?,
         None => {
-            let token = headers
-                .get(header::AUTHORIZATION)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.strip_prefix("Bearer "))
-                .ok_or(ApiError::Unauthenticated)?;
-            let actor = people::authenticate(&s.store, token.trim()).await?.ok_or(ApiError::Unauthenticated)?;
+            // A bearer token, or the browser session (the web app's "download .ics").
+            let crate::extract::Auth(actor) =
+                <crate::extract::Auth as axum::extract::FromRequestParts<AppState>>::from_request_parts(&mut parts, &s)
+                    .await?;
             (people::get_person(&s.store, &actor, actor.person_id).await?, actor)
         }
     };
@@ -178,6 +177,7 @@ impl From<outbox::Model> for OutboxDto {
 
 /// Filter and page of the outbox.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OutboxQuery {
     /// `pending`, `sent` or `failed`.
     pub status: Option<String>,

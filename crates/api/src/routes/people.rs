@@ -196,6 +196,7 @@ pub async fn get_person(State(s): State<AppState>, Auth(actor): Auth, Id(id): Id
 
 /// Paging and organisation of a people list.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PeopleQuery {
     /// Organisation whose people to list.
     pub organisation_id: Uuid,

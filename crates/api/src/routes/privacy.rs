@@ -33,6 +33,7 @@ pub async fn erase(
 
 /// Filter and page of the audit log.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     /// Only entries about this thing.
     pub subject_id: Option<Uuid>,

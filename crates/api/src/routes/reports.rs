@@ -143,7 +143,7 @@ pub async fn participation(
 
 /// One person's week.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct PersonDto {
+pub struct PersonWeekDto {
     /// The person.
     pub person_id: Uuid,
     /// Name.
@@ -166,7 +166,7 @@ pub struct PersonDto {
     pub hours: f64,
 }
 
-impl From<PersonRow> for PersonDto {
+impl From<PersonRow> for PersonWeekDto {
     fn from(r: PersonRow) -> Self {
         Self {
             person_id: r.person_id,
@@ -186,7 +186,7 @@ impl From<PersonRow> for PersonDto {
 /// Per person with a seat: sessions, attended, no-shows, hours of development.
 #[utoipa::path(get, path = "/api/v1/events/{id}/reports/people", tag = "reports",
     params(("id" = Uuid, Path, description = "Event id"), ReportQuery),
-    responses((status = 200, content((Page<PersonDto> = "application/json"), (String = "text/csv"), (String = XLSX))),
+    responses((status = 200, content((Page<PersonWeekDto> = "application/json"), (String = "text/csv"), (String = XLSX))),
         (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 pub async fn people(
     State(s): State<AppState>,
@@ -208,7 +208,7 @@ pub async fn people(
         Column("excused", "Afgemeld met reden", Kind::Number),
         Column("hours", "Ontwikkeluren", Kind::Number),
     ];
-    paged("deelnemers", &q, &columns, rows.into_iter().map(PersonDto::from).collect(), total, paging)
+    paged("deelnemers", &q, &columns, rows.into_iter().map(PersonWeekDto::from).collect(), total, paging)
 }
 
 /// Someone without any enrolment.

@@ -1,0 +1,99 @@
+// The frame of every page: skip link, header with navigation and language choice, main, footer.
+// After a route change the focus moves to the page's heading, so screen readers announce it.
+import { useEffect, useRef } from "react";
+import { useTranslation } from "react-i18next";
+import { NavLink, Outlet, useLocation } from "react-router";
+import { hasRole, useMe, useSignOut } from "../hooks/session";
+import { setLanguage, type Language } from "../i18n";
+
+export function usePageTitle(title: string | undefined) {
+  useEffect(() => {
+    if (title) document.title = `${title} · Leerweek`;
+  }, [title]);
+}
+
+export function Layout() {
+  const { t, i18n } = useTranslation();
+  const me = useMe();
+  const signOut = useSignOut();
+  const location = useLocation();
+  const first = useRef(true);
+
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    const h1 = document.querySelector<HTMLElement>("main h1");
+    if (h1) {
+      h1.setAttribute("tabindex", "-1");
+      h1.focus();
+    }
+  }, [location.pathname]);
+
+  const person = me.data;
+  const other: Language = i18n.language === "en" ? "nl" : "en";
+  const links = [
+    { to: "/", label: t("nav.programme"), show: true, end: true },
+    { to: "/mijn-week", label: t("nav.myWeek"), show: !!person, end: false },
+    { to: "/organiseren", label: t("nav.organise"), show: hasRole(person, "organiser", "admin"), end: false },
+    { to: "/rapportages", label: t("nav.reports"), show: hasRole(person, "manager", "organiser", "admin"), end: false },
+  ];
+
+  return (
+    <>
+      <a className="utrecht-skip-link utrecht-skip-link--visible-on-focus" href="#inhoud">
+        {t("nav.skip")}
+      </a>
+      <header className="lw-header">
+        <div className="lw-header__inner">
+          <NavLink to="/" className="lw-brand" aria-label={t("nav.home")}>
+            <span aria-hidden="true" className="lw-brand__mark">L</span>
+            <span className="lw-brand__name">Leerweek</span>
+          </NavLink>
+          <nav aria-label={t("nav.main")} className="lw-nav">
+            <ul>
+              {links
+                .filter((l) => l.show)
+                .map((l) => (
+                  <li key={l.to}>
+                    <NavLink to={l.to} end={l.end} className={({ isActive }) => (isActive ? "lw-nav__link lw-nav__link--current" : "lw-nav__link")}>
+                      {l.label}
+                    </NavLink>
+                  </li>
+                ))}
+            </ul>
+          </nav>
+          <div className="lw-header__tools">
+            <button
+              type="button"
+              className="utrecht-button utrecht-button--subtle lw-lang"
+              lang={other}
+              onClick={() => setLanguage(other)}
+            >
+              {other === "en" ? "English" : "Nederlands"}
+            </button>
+            {person ? (
+              <>
+                <span className="lw-header__who">{person.name}</span>
+                <button type="button" className="utrecht-button utrecht-button--secondary-action" onClick={() => void signOut()}>
+                  {t("nav.signOut")}
+                </button>
+              </>
+            ) : me.isSuccess ? (
+              <NavLink to="/inloggen" className="utrecht-button-link utrecht-button-link--html-a utrecht-button-link--primary-action">
+                {t("nav.signIn")}
+              </NavLink>
+            ) : null}
+          </div>
+        </div>
+      </header>
+      <main id="inhoud" className="lw-main">
+        <Outlet />
+      </main>
+      <footer className="lw-footer">
+        <p>{t("footer.text")}</p>
+      </footer>
+    </>
+  );
+}

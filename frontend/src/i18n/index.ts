@@ -1,0 +1,52 @@
+// Dutch first, English second. Each part of the app keeps its texts in its own namespace file
+// (common, organiser, reports), with the same keys in both languages (a unit test checks that).
+import i18n from "i18next";
+import { initReactI18next } from "react-i18next";
+import common from "./common";
+import organiser from "./organiser";
+import reports from "./reports";
+
+export const LANGUAGES = ["nl", "en"] as const;
+export type Language = (typeof LANGUAGES)[number];
+export const namespaces = { common, organiser, reports };
+
+const STORAGE_KEY = "leerweek.language";
+
+export function storedLanguage(): Language {
+  try {
+    const v = localStorage.getItem(STORAGE_KEY);
+    if (v === "en" || v === "nl") return v;
+  } catch {
+    /* storage blocked: Dutch */
+  }
+  return "nl";
+}
+
+export function setLanguage(lang: Language): void {
+  try {
+    localStorage.setItem(STORAGE_KEY, lang);
+  } catch {
+    /* not remembered, still switched */
+  }
+  void i18n.changeLanguage(lang);
+}
+
+i18n.on("languageChanged", (lng) => {
+  document.documentElement.lang = lng;
+});
+
+void i18n.use(initReactI18next).init({
+  lng: storedLanguage(),
+  fallbackLng: "nl",
+  defaultNS: "common",
+  ns: Object.keys(namespaces),
+  resources: {
+    nl: { common: common.nl, organiser: organiser.nl, reports: reports.nl },
+    en: { common: common.en, organiser: organiser.en, reports: reports.en },
+  },
+  interpolation: { escapeValue: false },
+  returnNull: false,
+});
+document.documentElement.lang = i18n.language;
+
+export default i18n;
