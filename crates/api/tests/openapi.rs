@@ -241,3 +241,31 @@ fn every_reference_resolves() {
         refs.iter().filter(|r| doc.pointer(r.trim_start_matches('#')).is_none()).collect();
     assert!(dangling.is_empty(), "dangling references: {dangling:?}");
 }
+
+/// Client-side routes get the web app's `index.html` (or, without a build, the page that says how
+/// to make one), with the app's CSP; a missing file is a 404, and unknown API paths stay problems.
+#[tokio::test]
+async fn the_web_app_is_served_with_client_side_routes_falling_back_to_its_index() {
+    let (app, _, _dir) = app().await;
+    let built = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../frontend/dist/index.html"),
+    )
+    .ok();
+    for path in ["/", "/mijn-week", "/sessies/0190c0de-0000-7000-8000-000000000000", "/organiseren/weken/x"] {
+        let res = app.clone().oneshot(Request::get(path).body(Body::empty()).unwrap()).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{path}");
+        let csp = res.headers()["content-security-policy"].to_str().unwrap().to_owned();
+        assert!(csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        let html =
+            String::from_utf8(axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap().to_vec()).unwrap();
+        match &built {
+            Some(index) => assert_eq!(&html, index, "{path}"),
+            None => assert!(html.contains("npm run build"), "{path}: {html}"),
+        }
+    }
+    let res = app.clone().oneshot(Request::get("/assets/gone-1234.js").body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let (status, ct, body) = call(&app, Request::get("/api/v1/nothing-here").body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(ct.starts_with("application/problem+json"), "{ct} {body}");
+}

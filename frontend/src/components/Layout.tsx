@@ -19,16 +19,31 @@ export function Layout() {
   const location = useLocation();
   const first = useRef(true);
 
+  // On a new page, focus its heading once it is there (pages show a loading state first).
   useEffect(() => {
     if (first.current) {
       first.current = false;
       return;
     }
-    const h1 = document.querySelector<HTMLElement>("main h1");
-    if (h1) {
+    const main = document.getElementById("inhoud");
+    if (!main) return;
+    const focus = () => {
+      const h1 = main.querySelector<HTMLElement>("h1");
+      if (!h1) return false;
       h1.setAttribute("tabindex", "-1");
       h1.focus();
-    }
+      return true;
+    };
+    if (focus()) return;
+    const observer = new MutationObserver(() => {
+      if (focus()) observer.disconnect();
+    });
+    observer.observe(main, { childList: true, subtree: true });
+    const stop = setTimeout(() => observer.disconnect(), 5000);
+    return () => {
+      observer.disconnect();
+      clearTimeout(stop);
+    };
   }, [location.pathname]);
 
   const person = me.data;
