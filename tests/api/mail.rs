@@ -20,6 +20,7 @@ on_both_backends!(
     mails_that_keep_failing_end_up_failed_for_admins_who_can_retry_them,
     the_personal_calendar_feed_lists_active_enrolments_behind_a_revocable_secret,
     sign_in_links_and_feedback_requests_arrive_in_the_persons_language,
+    organisers_message_a_sessions_participants_by_mail,
 );
 
 /// Run worker rounds until the outbox holds nothing pending (bounded).
@@ -373,4 +374,90 @@ async fn sign_in_links_and_feedback_requests_arrive_in_the_persons_language(app:
     assert_eq!(subject_of("john", "aanmelden/abc"), "Your sign-in link for Leerweek");
     assert_eq!(subject_of("els", "feedback/xyz"), "Hoe was het? Feedback geven");
     assert_eq!(subject_of("john", "feedback/xyz"), "How was it? Feedback geven");
+}
+
+/// An organiser messages a session's participants: every seat gets a mail with the text (HTML
+/// escaped), the waiting list only when asked; bad input is refused per field and sends nothing;
+/// organisers of another organisation may not; the message is audited.
+async fn organisers_message_a_sessions_participants_by_mail(app: &TestApp) {
+    let sink = SmtpSink::start();
+    let org = app.org("Enkhuizen").await;
+    let other = app.org("Stede Broec").await;
+    let (a, b, c) = (
+        app.person(org, "anna@enkhuizen.nl").await,
+        app.person(org, "bram@enkhuizen.nl").await,
+        app.person(other, "cor@stedebroec.nl").await,
+    );
+    let ev = app.week(&[org, other], json!({})).await;
+    let w = app.workshop(ev, org, json!({"title": "Grip op stress"})).await;
+    let s = app.session(w, 0, 10, 2, 2).await;
+    let empty = app.session(w, 1, 10, 2, 2).await;
+    app.enrol(&a, s).await;
+    app.enrol(&c, s).await;
+    let (_, waiting) = app.enrol(&b, s).await;
+    assert_eq!(waiting["status"], "waitlisted");
+
+    let path = format!("/api/v1/sessions/{s}/messages");
+    let pending_before = count_with_status(app.store.conn(), "pending").await.unwrap();
+    for (body, field) in [
+        (json!({"subject": "", "body": "x"}), "subject"),
+        (json!({"subject": "Regel 1\r\nBcc: iedereen@example.nl", "body": "x"}), "subject"),
+        (json!({"subject": "Ok", "body": "   "}), "body"),
+        (json!({"subject": "Ok", "body": "x".repeat(5001)}), "body"),
+    ] {
+        let (st, problem) = app.post(&app.admin, &path, body).await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+        assert_eq!(problem["field"], field, "{problem}");
+    }
+    let outsider = app.person(other, "hr@stedebroec.nl").await;
+    app.post(&app.admin, &format!("/api/v1/people/{}/roles", outsider.id), json!({"role": "organiser"})).await;
+    let (st, _) = app.post(&outsider.token, &path, json!({"subject": "Hoi", "body": "x"})).await;
+    assert_eq!(st, StatusCode::FORBIDDEN, "another organisation's organiser");
+    assert_eq!(
+        count_with_status(app.store.conn(), "pending").await.unwrap(),
+        pending_before,
+        "refused: nothing queued"
+    );
+
+    let text = "Zaal 2 in plaats van zaal 1.\nNeem <b>je laptop</b> mee & een pen.";
+    let (st, sent) = app.post(&app.admin, &path, json!({"subject": "Ander lokaal", "body": text})).await;
+    assert_eq!(st, StatusCode::ACCEPTED, "{sent}");
+    assert_eq!(sent["recipients"], 2, "only the seats");
+    let (st, sent) = app
+        .post(&app.admin, &path, json!({"subject": "Wachtlijst ook", "body": "Hallo", "include_waitlist": true}))
+        .await;
+    assert_eq!(st, StatusCode::ACCEPTED, "{sent}");
+    assert_eq!(sent["recipients"], 3);
+    let (st, sent) =
+        app.post(&app.admin, &format!("/api/v1/sessions/{empty}/messages"), json!({"subject": "x", "body": "y"})).await;
+    assert_eq!((st, sent["recipients"].as_u64()), (StatusCode::ACCEPTED, Some(0)), "nobody enrolled: nothing sent");
+
+    drain(app, &sink.config()).await;
+    let got: Vec<_> = sink
+        .received()
+        .into_iter()
+        .filter(|m| m.subject.contains("Ander lokaal") || m.subject.contains("Wachtlijst ook"))
+        .collect();
+    assert_eq!(got.len(), 5, "{:#?}", got.iter().map(|m| (&m.to, &m.subject)).collect::<Vec<_>>());
+    let first: Vec<_> = got.iter().filter(|m| m.subject.starts_with("Ander lokaal")).collect();
+    let mut to: Vec<_> =
+        first.iter().map(|m| m.to.rsplit('<').next().unwrap().trim_end_matches('>').to_owned()).collect();
+    to.sort();
+    assert_eq!(to, ["anna@enkhuizen.nl", "cor@stedebroec.nl"], "the seats, not the waiting list");
+    for m in &first {
+        assert_eq!(m.subject, "Ander lokaal (Grip op stress)");
+        assert!(m.text.as_deref().unwrap().contains("Neem <b>je laptop</b> mee & een pen."), "{m:?}");
+        let html = m.html.as_deref().unwrap();
+        assert!(
+            html.contains("Neem &lt;b&gt;je laptop&lt;&#x2f;b&gt; mee &amp; een pen.") && !html.contains("<b>je"),
+            "{html}"
+        );
+        assert!(m.calendar.is_none(), "a message changes no appointment");
+    }
+    assert!(got.iter().any(|m| m.to.contains("bram") && m.subject.starts_with("Wachtlijst ook")));
+
+    let (_, audit) = app.get(&app.admin, &format!("/api/v1/admin/audit?subject_id={s}")).await;
+    let entries: Vec<_> =
+        audit["items"].as_array().unwrap().iter().filter(|e| e["action"] == "session.message").collect();
+    assert_eq!(entries.len(), 2, "{audit}");
 }

@@ -140,6 +140,7 @@ fn allowed(method: &str, path: &str, role: Role, scope: Scope) -> Option<bool> {
         | ("post", "/api/v1/workshops/{id}/sessions")
         | ("patch", "/api/v1/sessions/{id}")
         | ("post", "/api/v1/sessions/{id}/cancel")
+        | ("post", "/api/v1/sessions/{id}/messages")
         | ("get", "/api/v1/sessions/{id}/enrolments")
         | ("post", "/api/v1/sessions/{id}/check-in")
         | ("put", "/api/v1/enrolments/{id}/attendance")
@@ -216,6 +217,7 @@ fn body(method: &str, path: &str, t: &Targets, org_name: &str) -> Option<Value> 
         ("post", "/api/v1/people/{id}/roles") => json!({"role": "manager"}),
         ("put", "/api/v1/organisations/{id}/sso") => sso_settings("https://login.ander.test"),
         ("post", "/api/v1/sessions/{id}/check-in") => json!({"code": "ABCD-EFGH-JKMN"}),
+        ("post", "/api/v1/sessions/{id}/messages") => json!({"subject": "Ander lokaal", "body": "Zaal 2."}),
         ("put", "/api/v1/enrolments/{id}/attendance") => json!({"attendance": "present"}),
         ("post", "/api/v1/enrolments/{id}/feedback") => json!({"rating": 4}),
         ("post", "/api/v1/feedback") => json!({"token": "fb_onbekend", "rating": 4}),

@@ -135,6 +135,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(events::create_session, events::list_sessions))
         .routes(routes!(events::get_session, events::update_session))
         .routes(routes!(events::cancel_session))
+        .routes(routes!(events::message_participants))
         .routes(routes!(enrolments::enrol, enrolments::participants))
         .routes(routes!(enrolments::get_enrolment, enrolments::cancel))
         .routes(routes!(enrolments::my_enrolments))

@@ -75,6 +75,25 @@ bounded_text!(
     ShortText, min = 0, max = 300
 );
 
+bounded_text!(
+    /// The subject of a message to a session's participants: 1–150 characters on one line.
+    MessageSubject, min = 1, max = 150
+);
+bounded_text!(
+    /// The text of a message to a session's participants: 1–5,000 characters.
+    MessageBody, min = 1, max = 5000
+);
+
+impl MessageSubject {
+    /// A subject is one line: a line break would end up in a mail header.
+    pub fn parse_line(raw: &str) -> Result<Self, Invalid> {
+        if raw.chars().any(|c| c.is_control()) {
+            return Err(Invalid::NotOneOf { allowed: "one line of text" });
+        }
+        Self::parse(raw)
+    }
+}
+
 impl Theme {
     /// Themes compare without regard to case: stored lower case.
     pub fn normalized(raw: &str) -> Result<Self, Invalid> {
@@ -172,6 +191,11 @@ mod tests {
         assert_eq!(Name::parse("   "), Err(Invalid::Empty));
         assert_eq!(Name::parse(&"x".repeat(10_000)), Err(Invalid::TooLong { max: 200 }));
         assert!(Description::parse("").is_ok());
+        assert!(MessageSubject::parse_line("Lokaal gewijzigd").is_ok());
+        assert!(MessageSubject::parse_line("Bcc: iedereen\r\nX").is_err());
+        assert!(MessageSubject::parse_line("  ").is_err());
+        assert!(MessageBody::parse(&"x".repeat(5001)).is_err());
+        assert!(MessageBody::parse("Neem je laptop mee.\nTot dan!").is_ok());
     }
 
     #[test]

@@ -179,6 +179,9 @@ pub fn context(m: &DueMail) -> (Value, Language, Option<Tz>) {
         "link": payload["extra"]["link"],
         "check_in_code": payload["extra"]["check_in_code"],
         "has_calendar": payload["calendar"].is_object(),
+        "message_subject": payload["extra"]["subject"],
+        "message_body": payload["extra"]["body"],
+        "sender": payload["extra"]["sender"],
     });
     (ctx, lang, tz)
 }

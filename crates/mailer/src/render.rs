@@ -28,6 +28,7 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "session_reminder",
     "sign_in_link",
     "feedback_request",
+    "session_message",
 );
 
 /// A rendered mail.
@@ -131,7 +132,8 @@ mod tests {
             for lang in ["nl", "en"] {
                 let ctx = serde_json::json!({"lang": lang, "name": "Anna", "title": "Grip op stress", "when": "x",
                     "place": "Stadhuis", "position": 3, "deadline": "y", "link": "https://example.nl/x",
-                    "has_calendar": true, "by_organiser": false});
+                    "has_calendar": true, "by_organiser": false, "message_subject": "Ander lokaal",
+                    "message_body": "Zaal 2.\nTot dan!", "sender": "Gijs"});
                 let m = r.render(kind, &ctx).unwrap_or_else(|e| panic!("{kind}/{lang}: {e}"));
                 assert!(!m.subject.is_empty() && m.text.contains("Anna") && m.html.contains("Anna"), "{kind}/{lang}");
                 assert!(m.html.contains(&format!("<html lang=\"{lang}\">")), "{kind}/{lang}");

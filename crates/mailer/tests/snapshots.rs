@@ -20,7 +20,8 @@ fn due(kind: &str, language: &str, calendar: Option<(&str, u32)>) -> DueMail {
             "time_zone": "Europe/Amsterdam", "event_name": "Meester in je Werk-week",
             "cancel_before": starts - chrono::Duration::hours(24), "status": "scheduled"
         },
-        "extra": {"waitlist_position": 3, "by_organiser": false, "link": "https://leerweek.example.nl/feedback/abc",
+        "extra": {"waitlist_position": 3, "by_organiser": false, "subject": "Ander lokaal", "sender": "Gijs Yılmaz",
+            "body": "We zitten in zaal 2.\nNeem je laptop mee.", "link": "https://leerweek.example.nl/feedback/abc",
             "check_in_code": "K7Q3-M9XP-2A4B"}
     });
     if let Some((method, sequence)) = calendar {

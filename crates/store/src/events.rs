@@ -12,7 +12,7 @@ use leerweek_domain::access::Actor;
 use leerweek_domain::attendance::NoShowPolicy;
 use leerweek_domain::event::{EventPolicy, EventSchedule};
 use leerweek_domain::session::{Capacity, Quota, QuotaUse, Seats, TimeRange};
-use leerweek_domain::text::{Description, Name, OnlineUrl, ShortText, Theme, Title};
+use leerweek_domain::text::{Description, MessageBody, MessageSubject, Name, OnlineUrl, ShortText, Theme, Title};
 use leerweek_domain::{AudienceKind, EventStatus, FieldError, Invalid, Language, SessionStatus, WorkshopFormat};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use std::collections::HashMap;
@@ -913,6 +913,72 @@ pub async fn cancel_session(store: &Store, actor: &Actor, id: Uuid, now: DateTim
         if s.status == SessionStatus::Cancelled.as_str() { s } else { cancel_session_in(&*txn, actor, s, now).await? };
     txn.commit().await?;
     Ok(SessionView { seats_left: 0, session: updated, workshop: w.workshop, quotas: vec![] })
+}
+
+/// Whom a message to a session goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recipients {
+    /// Everyone with a seat.
+    Confirmed,
+    /// Everyone with a seat and everyone on the waiting list.
+    ConfirmedAndWaiting,
+}
+
+/// Send a message to a session's participants (organisers of the host, admins, the session's
+/// trainer): one mail each, queued in one transaction with an audit entry. Returns how many.
+pub async fn message_participants(
+    store: &Store,
+    actor: &Actor,
+    session_id: Uuid,
+    subject: &MessageSubject,
+    body: &MessageBody,
+    to: Recipients,
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    use crate::entities::person;
+    let txn = store.write().await?;
+    let s = session::Entity::find_by_id(session_id).one(&*txn).await?.ok_or(StoreError::NotFound("session"))?;
+    if s.trainer_id != Some(actor.person_id) {
+        editable_workshop(&*txn, actor, s.workshop_id).await.map_err(|err| match err {
+            StoreError::NotFound(_) => StoreError::NotFound("session"),
+            other => other,
+        })?;
+    }
+    let statuses: &[&str] = match to {
+        Recipients::Confirmed => &["confirmed"],
+        Recipients::ConfirmedAndWaiting => &["confirmed", "waitlisted"],
+    };
+    let rows = enrolment::Entity::find()
+        .filter(enrolment::Column::SessionId.eq(session_id))
+        .filter(enrolment::Column::Status.is_in(statuses.iter().copied()))
+        .order_by_asc(enrolment::Column::CreatedAt)
+        .all(&*txn)
+        .await?;
+    let sender = person::Entity::find_by_id(actor.person_id).one(&*txn).await?.map(|p| p.name).unwrap_or_default();
+    let snapshot = outbox::session_snapshot(&*txn, &s).await?;
+    let extra = serde_json::json!({ "subject": subject.as_str(), "body": body.as_str(), "sender": sender });
+    for e in &rows {
+        outbox::enqueue(
+            &*txn,
+            NewMail {
+                kind: MailKind::SessionMessage,
+                person_id: e.person_id,
+                enrolment_id: Some(e.id),
+                session: Some(&snapshot),
+                calendar: None,
+                extra: extra.clone(),
+            },
+            now,
+        )
+        .await?;
+    }
+    let count = rows.len() as u64;
+    let after = serde_json::json!({ "subject": subject.as_str(), "recipients": count,
+        "waiting_list": to == Recipients::ConfirmedAndWaiting });
+    audit::record(&*txn, Some(actor.person_id), "session.message", ("session", s.id), None::<&()>, Some(&after), now)
+        .await?;
+    txn.commit().await?;
+    Ok(count)
 }
 
 async fn attendance_recorded(c: &impl ConnectionTrait, session_id: Uuid) -> Result<bool> {

@@ -28,6 +28,9 @@ pub enum MailKind {
     SignInLink,
     /// A request for feedback after an attended session (`extra.link`).
     FeedbackRequest,
+    /// An organiser's message to a session's participants (`extra.subject`, `extra.body`,
+    /// `extra.sender`).
+    SessionMessage,
 }
 
 impl MailKind {
@@ -43,6 +46,7 @@ impl MailKind {
             MailKind::SessionReminder => "session_reminder",
             MailKind::SignInLink => "sign_in_link",
             MailKind::FeedbackRequest => "feedback_request",
+            MailKind::SessionMessage => "session_message",
         }
     }
 }

@@ -828,6 +828,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sessions/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a message by mail to a session's participants (organisers of the host, admins, the
+         *     session's trainer): a changed room, something to bring. Audited.
+         */
+        post: operations["message_participants"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tokens": {
         parameters: {
             query?: never;
@@ -1390,6 +1410,23 @@ export interface components {
         MeDto: components["schemas"]["PersonDto"] & {
             /** @description Roles beyond employee. */
             roles: string[];
+        };
+        /** @description A message to a session's participants. */
+        MessageDto: {
+            /** @description Text, 1–5,000 characters. */
+            body: string;
+            /** @description Also to the people on the waiting list (default: only those with a seat). */
+            include_waitlist?: boolean;
+            /** @description Subject, one line of 1–150 characters. */
+            subject: string;
+        };
+        /** @description How many people a message went to. */
+        MessageSentDto: {
+            /**
+             * Format: int64
+             * @description Mails queued (0: nobody was enrolled, nothing was sent).
+             */
+            recipients: number;
         };
         /** @description How far an organisation's people crossed municipal borders. */
         MixDto: {
@@ -4550,6 +4587,40 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    message_participants: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Session id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MessageDto"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageSentDto"];
                 };
             };
             "4XX": {

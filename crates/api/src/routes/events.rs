@@ -13,12 +13,12 @@ use leerweek_domain::event::{
     EventSchedule, parse_cancellation_deadline_hours, parse_max_enrolments, parse_reminder_hours, parse_time_zone,
 };
 use leerweek_domain::session::{Capacity, TimeRange};
-use leerweek_domain::text::{Description, Name, OnlineUrl, ShortText, Theme, Title};
+use leerweek_domain::text::{Description, MessageBody, MessageSubject, Name, OnlineUrl, ShortText, Theme, Title};
 use leerweek_domain::{AudienceKind, EventStatus, FieldError, Invalid, Language, WorkshopFormat};
 use leerweek_store::entities::session;
 use leerweek_store::events::{
-    self, EventPatch, EventView, Location, NewEvent, NewSession, NewWorkshop, ProgrammeFilter, SessionPatch,
-    SessionView, WorkshopPatch, WorkshopView,
+    self, EventPatch, EventView, Location, NewEvent, NewSession, NewWorkshop, ProgrammeFilter, Recipients,
+    SessionPatch, SessionView, WorkshopPatch, WorkshopView,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -666,6 +666,44 @@ pub async fn cancel_session(
     Id(id): Id,
 ) -> Result<Json<SessionDto>, ApiError> {
     Ok(Json(events::cancel_session(&s.store, &actor, id, now()).await?.into()))
+}
+
+/// A message to a session's participants.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MessageDto {
+    /// Subject, one line of 1–150 characters.
+    pub subject: String,
+    /// Text, 1–5,000 characters.
+    pub body: String,
+    /// Also to the people on the waiting list (default: only those with a seat).
+    #[serde(default)]
+    pub include_waitlist: bool,
+}
+
+/// How many people a message went to.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MessageSentDto {
+    /// Mails queued (0: nobody was enrolled, nothing was sent).
+    pub recipients: u64,
+}
+
+/// Send a message by mail to a session's participants (organisers of the host, admins, the
+/// session's trainer): a changed room, something to bring. Audited.
+#[utoipa::path(post, path = "/api/v1/sessions/{id}/messages", tag = "sessions", request_body = MessageDto,
+    params(("id" = Uuid, Path, description = "Session id")),
+    responses((status = 202, body = MessageSentDto), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
+pub async fn message_participants(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    Id(id): Id,
+    ApiJson(b): ApiJson<MessageDto>,
+) -> Result<(StatusCode, Json<MessageSentDto>), ApiError> {
+    let subject = at("subject", MessageSubject::parse_line(&b.subject))?;
+    let body = at("body", MessageBody::parse(&b.body))?;
+    let to = if b.include_waitlist { Recipients::ConfirmedAndWaiting } else { Recipients::Confirmed };
+    let recipients = events::message_participants(&s.store, &actor, id, &subject, &body, to, now()).await?;
+    Ok((StatusCode::ACCEPTED, Json(MessageSentDto { recipients })))
 }
 
 /// Filters of the programme.
