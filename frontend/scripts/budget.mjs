@@ -76,6 +76,7 @@ try {
     runs.push(t);
     await fresh.close();
   }
+  const cookie = (await context.cookies()).find((c) => c.name === "lw_session");
   await browser.close();
   const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const content = median(runs.map((r) => r.content));
@@ -85,7 +86,6 @@ try {
 
   // 3. Lighthouse (optional: it is large and fetched on demand).
   if (process.argv.includes("--lighthouse")) {
-    const cookie = (await context.cookies()).find((c) => c.name === "lw_session");
     const out = join(dir, "lh.json");
     const r = spawnSync("npx", ["-y", "lighthouse@13", `${base}/`, "--quiet", "--output=json", `--output-path=${out}`,
       "--only-categories=performance,accessibility", "--preset=desktop",
