@@ -12,6 +12,9 @@ const nl = {
     notSaved: "Niet opgeslagen",
     noChanges: "Nog niets gewijzigd.",
     no: "Nee, toch niet",
+    missing: "Vul dit veld in.",
+    missingSummary_one: "Vul eerst het verplichte veld in dat hieronder is gemarkeerd.",
+    missingSummary_other: "Vul eerst de {{count}} verplichte velden in die hieronder zijn gemarkeerd.",
   },
   back: {
     overview: "Terug naar Organiseren",
@@ -238,6 +241,9 @@ const en: Shape<Texts> = {
     notSaved: "Not saved",
     noChanges: "Nothing changed yet.",
     no: "No, go back",
+    missing: "Please fill in this field.",
+    missingSummary_one: "First fill in the required field marked below.",
+    missingSummary_other: "First fill in the {{count}} required fields marked below.",
   },
   back: {
     overview: "Back to Organise",

@@ -29,25 +29,25 @@ export function EventFields({
       </div>
       <div className="lw-form-row">
         <TextField
-          id={id("opens")} type="datetime-local" label={t("event.opens")} hint={t("form.amsterdamTime")} required
+          id={id("enrolment_opens_at")} type="datetime-local" label={t("event.opens")} hint={t("form.amsterdamTime")} required
           value={form.enrolment_opens_at} onValue={(enrolment_opens_at) => set({ enrolment_opens_at })} error={errors.enrolment_opens_at}
         />
         <TextField
-          id={id("closes")} type="datetime-local" label={t("event.closes")} hint={t("form.amsterdamTime")} required
+          id={id("enrolment_closes_at")} type="datetime-local" label={t("event.closes")} hint={t("form.amsterdamTime")} required
           value={form.enrolment_closes_at} onValue={(enrolment_closes_at) => set({ enrolment_closes_at })} error={errors.enrolment_closes_at}
         />
       </div>
       <div className="lw-form-row">
         <TextField
-          id={id("deadline")} type="number" min={0} max={672} label={t("event.deadline")} hint={t("event.deadlineHint")}
+          id={id("cancellation_deadline_hours")} type="number" min={0} max={672} label={t("event.deadline")} hint={t("event.deadlineHint")}
           value={form.cancellation_deadline_hours} onValue={(v) => set({ cancellation_deadline_hours: v })} error={errors.cancellation_deadline_hours}
         />
         <TextField
-          id={id("limit")} type="number" min={1} max={100} label={t("event.limit")} hint={t("event.limitHint")}
+          id={id("max_enrolments_per_person")} type="number" min={1} max={100} label={t("event.limit")} hint={t("event.limitHint")}
           value={form.max_enrolments_per_person} onValue={(v) => set({ max_enrolments_per_person: v })} error={errors.max_enrolments_per_person}
         />
       </div>
-      <Fieldset invalid={!!orgError} aria-describedby={orgError ? id("orgs-error") : undefined}>
+      <Fieldset data-field={id("organisation_ids")} invalid={!!orgError} aria-describedby={orgError ? id("orgs-error") : undefined}>
         <FieldsetLegend>
           {t("event.organisations")} <span className="lw-required">{t("form.required")}</span>
         </FieldsetLegend>
@@ -67,7 +67,7 @@ export function EventFields({
         </div>
       </Fieldset>
       <SelectField
-        id={id("noshow")} label={t("event.noShow")} hint={t("event.noShowHint")}
+        id={id("no_show_policy")} label={t("event.noShow")} hint={t("event.noShowHint")}
         value={form.no_show_policy} onValue={(no_show_policy) => set({ no_show_policy })} error={errors.no_show_policy}
       >
         <SelectOption value="automatic">{t("event.noShowAutomatic")}</SelectOption>

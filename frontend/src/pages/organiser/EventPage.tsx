@@ -13,10 +13,11 @@ import { useProgramme } from "../../hooks/programme";
 import { useMe } from "../../hooks/session";
 import { EventFields } from "./EventFields";
 import {
-  emptyWorkshopForm, eventFormOf, eventPatch, fieldErrors, groupByWorkshop, newWorkshopBody,
+  emptyWorkshopForm, EVENT_REQUIRED, eventFormOf, eventPatch, fieldErrors, groupByWorkshop, newWorkshopBody, WORKSHOP_REQUIRED,
   type EventDto, type EventForm, type WorkshopForm,
 } from "./forms";
-import { BackLink, Confirm, SaveButton, StatusBadge, useEvent, useOrganisations } from "./shared";
+import { MissingAlert } from "./MissingAlert";
+import { BackLink, Confirm, SaveButton, StatusBadge, useEvent, useOrganisations, useRequired } from "./shared";
 import { WorkshopFields } from "./WorkshopFields";
 
 export default function EventPage() {
@@ -158,9 +159,12 @@ function NewWorkshop({ event }: { event: EventDto }) {
       unwrap(api.POST("/api/v1/events/{id}/workshops", { params: { path: { id: event.id } }, body: newWorkshopBody(f) })),
     onSuccess: (w) => void navigate(`/organiseren/workshops/${w.id}`, { state: { created: true } }),
   });
+  const filled = { ...form, host_organisation_id: form.host_organisation_id || own };
+  const required = useRequired(filled, WORKSHOP_REQUIRED, "new-workshop");
   const submit = (ev: FormEvent) => {
     ev.preventDefault();
-    create.mutate({ ...form, host_organisation_id: form.host_organisation_id || own });
+    create.reset();
+    if (required.check()) create.mutate(filled);
   };
 
   return (
@@ -173,12 +177,13 @@ function NewWorkshop({ event }: { event: EventDto }) {
       ) : (
         <form onSubmit={submit} noValidate className="lw-form">
           <Paragraph className="lw-hint">{t("event.newWorkshopHint")}</Paragraph>
+          <MissingAlert count={required.missing.length} />
           <ProblemAlert error={create.error} title={t("form.notSaved")} />
           <WorkshopFields
             prefix="new-workshop"
-            form={{ ...form, host_organisation_id: form.host_organisation_id || own }}
+            form={filled}
             set={(p) => setForm((f) => ({ ...f, ...p }))}
-            errors={fieldErrors(create.error)}
+            errors={{ ...fieldErrors(create.error), ...required.messages }}
             hosts={hosts}
             audienceOrganisations={participating}
             canChooseHost={hosts.length > 1}
@@ -210,10 +215,12 @@ function EditEvent({ event }: { event: EventDto }) {
   });
   const patch = eventPatch(initial, form, event.time_zone);
   const unchanged = Object.keys(patch).length === 0;
+  const required = useRequired(form, EVENT_REQUIRED, "edit-event");
   const submit = (ev: FormEvent) => {
     ev.preventDefault();
     setSaved(false);
-    if (!unchanged) save.mutate(patch);
+    save.reset();
+    if (required.check() && !unchanged) save.mutate(patch);
   };
 
   return (
@@ -226,12 +233,13 @@ function EditEvent({ event }: { event: EventDto }) {
           <div aria-live="polite">
             {saved && <Success>{t("form.saved")}</Success>}
           </div>
+          <MissingAlert count={required.missing.length} />
           <ProblemAlert error={save.error ?? organisations.error} title={save.error ? t("form.notSaved") : undefined} />
           <EventFields
             prefix="edit-event"
             form={form}
             set={(p) => { setSaved(false); setForm((f) => ({ ...f, ...p })); }}
-            errors={fieldErrors(save.error)}
+            errors={{ ...fieldErrors(save.error), ...required.messages }}
             organisations={organisations.data ?? []}
           />
           <div className="lw-buttons">

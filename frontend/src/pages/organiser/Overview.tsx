@@ -13,8 +13,9 @@ import { dateTime, dayLabel } from "../../format";
 import { useEvents } from "../../hooks/events";
 import { hasRole, useMe } from "../../hooks/session";
 import { EventFields } from "./EventFields";
-import { emptyEventForm, fieldErrors, manageable, newEventBody, type EventForm } from "./forms";
-import { SaveButton, StatusBadge, useOrganisations } from "./shared";
+import { emptyEventForm, EVENT_REQUIRED, fieldErrors, manageable, newEventBody, type EventForm } from "./forms";
+import { MissingAlert } from "./MissingAlert";
+import { SaveButton, StatusBadge, useOrganisations, useRequired } from "./shared";
 
 export default function Overview() {
   const { t } = useTranslation("organiser");
@@ -80,9 +81,11 @@ function NewEvent({ ownOrganisation }: { ownOrganisation?: string | null }) {
       void navigate(`/organiseren/weken/${e.id}`, { state: { created: true } });
     },
   });
+  const required = useRequired(form, EVENT_REQUIRED, "new-event");
   const submit = (ev: FormEvent) => {
     ev.preventDefault();
-    create.mutate(form);
+    create.reset();
+    if (required.check()) create.mutate(form);
   };
 
   return (
@@ -95,12 +98,13 @@ function NewEvent({ ownOrganisation }: { ownOrganisation?: string | null }) {
         <ProblemAlert error={organisations.error} />
       ) : (
         <form onSubmit={submit} noValidate className="lw-form">
+          <MissingAlert count={required.missing.length} />
           <ProblemAlert error={create.error} title={t("form.notSaved")} />
           <EventFields
             prefix="new-event"
             form={form}
             set={(p) => setForm((f) => ({ ...f, ...p }))}
-            errors={fieldErrors(create.error)}
+            errors={{ ...fieldErrors(create.error), ...required.messages }}
             organisations={organisations.data}
           />
           <SaveButton busy={create.isPending}>{t("overview.create")}</SaveButton>

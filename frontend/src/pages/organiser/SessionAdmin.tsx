@@ -12,7 +12,8 @@ import { usePageTitle } from "../../components/Layout";
 import { Empty, Loading, ProblemAlert, Success } from "../../components/States";
 import { DEFAULT_ZONE, longDate, timeRange, toLocalInput } from "../../format";
 import { fieldErrors, intOrNull, movePatch, type EnrolmentItem, type SessionDto } from "./forms";
-import { BackLink, Confirm, SaveButton, StatusBadge, TextField, useEnrolments, useEvent, useSession, useWorkshop } from "./shared";
+import { MissingAlert } from "./MissingAlert";
+import { BackLink, Confirm, SaveButton, StatusBadge, TextField, useEnrolments, useEvent, useRequired, useSession, useWorkshop } from "./shared";
 
 export default function SessionAdmin() {
   const { id = "" } = useParams();
@@ -299,21 +300,24 @@ function Capacity({ session }: { session: SessionDto }) {
       ]);
     },
   });
+  const required = useRequired({ capacity: value }, ["capacity"], "cap");
   const submit = (ev: FormEvent) => {
     ev.preventDefault();
     setDone(null);
-    save.mutate(intOrNull(value) ?? Number.NaN);
+    save.reset();
+    if (required.check()) save.mutate(intOrNull(value) ?? Number.NaN);
   };
   return (
     <section aria-labelledby="capacity-h" className="lw-card">
       <Heading2 id="capacity-h">{t("capacity.title")}</Heading2>
       <div aria-live="polite">{done && <Success>{done}</Success>}</div>
       <form onSubmit={submit} noValidate className="lw-form">
+        <MissingAlert count={required.missing.length} />
         <ProblemAlert error={save.error} title={t("form.notSaved")} />
         <TextField
           id="cap-capacity" type="number" min={1} max={10000} label={t("session.capacity")} required
           hint={t("capacity.hint", { count: session.confirmed_count })}
-          value={value} onValue={(v) => { setDone(null); setValue(v); }} error={fieldErrors(save.error).capacity}
+          value={value} onValue={(v) => { setDone(null); setValue(v); }} error={fieldErrors(save.error).capacity ?? required.messages.capacity}
           className="lw-field--short"
         />
         <SaveButton busy={save.isPending}>{t("capacity.submit")}</SaveButton>

@@ -44,7 +44,7 @@ export function WorkshopFields({
         </datalist>
         {canChooseHost && (
           <SelectField
-            id={id("host")} label={t("workshop.host")} required
+            id={id("host_organisation_id")} label={t("workshop.host")} required
             value={form.host_organisation_id} onValue={(host_organisation_id) => set({ host_organisation_id })} error={errors.host_organisation_id}
           >
             <SelectOption value="">{t("workshop.chooseHost")}</SelectOption>

@@ -9,10 +9,11 @@ import { usePageTitle } from "../../components/Layout";
 import { Empty, Loading, ProblemAlert, Success } from "../../components/States";
 import { DEFAULT_ZONE, longDate, timeRange } from "../../format";
 import {
-  emptySessionForm, fieldErrors, needsLink, needsPlace, newSessionBody, workshopFormOf, workshopPatch,
+  emptySessionForm, fieldErrors, needsLink, needsPlace, newSessionBody, sessionRequired, workshopFormOf, workshopPatch, WORKSHOP_REQUIRED,
   type EventDto, type SessionForm, type WorkshopDto, type WorkshopForm,
 } from "./forms";
-import { BackLink, Confirm, SaveButton, SelectField, StatusBadge, TextField, useEvent, useOrganisations } from "./shared";
+import { MissingAlert } from "./MissingAlert";
+import { BackLink, Confirm, SaveButton, SelectField, StatusBadge, TextField, useEvent, useOrganisations, useRequired } from "./shared";
 import { WorkshopFields } from "./WorkshopFields";
 
 export default function WorkshopPage() {
@@ -109,6 +110,7 @@ function NewSession({ workshop, event, participating }: { workshop: WorkshopDto;
     mutationFn: (f: SessionForm) =>
       unwrap(api.POST("/api/v1/workshops/{id}/sessions", { params: { path: { id: workshop.id } }, body: newSessionBody(f, workshop.format, zone) })),
     onSuccess: async (s) => {
+      required.reset();
       setAdded(t("session.added", { when: `${longDate(s.starts_at, zone)}, ${timeRange(s.starts_at, s.ends_at, zone)}` }));
       setForm(emptySessionForm());
       await Promise.all([
@@ -117,13 +119,16 @@ function NewSession({ workshop, event, participating }: { workshop: WorkshopDto;
       ]);
     },
   });
-  const errors = fieldErrors(create.error);
+  const required = useRequired(form, sessionRequired(workshop.format), "ns");
+  const errors: Record<string, string | undefined> = { ...fieldErrors(create.error), ...required.messages };
+  if (required.messages.venue) errors["location.venue"] = required.messages.venue;
   const setQuota = (i: number, p: Partial<SessionForm["quotas"][number]>) =>
     set({ quotas: form.quotas.map((q, j) => (j === i ? { ...q, ...p } : q)) });
   const submit = (ev: FormEvent) => {
     ev.preventDefault();
     setAdded(null);
-    create.mutate(form);
+    create.reset();
+    if (required.check()) create.mutate(form);
   };
 
   return (
@@ -131,10 +136,11 @@ function NewSession({ workshop, event, participating }: { workshop: WorkshopDto;
       <Heading2 id="new-session-h">{t("session.new")}</Heading2>
       <form onSubmit={submit} noValidate className="lw-form">
         <div aria-live="polite">{added && <Success>{added}</Success>}</div>
+        <MissingAlert count={required.missing.length} />
         <ProblemAlert error={create.error} title={t("form.notSaved")} />
         <div className="lw-form-row">
-          <TextField id="ns-start" type="datetime-local" label={t("session.start")} hint={t("form.amsterdamTime")} required value={form.starts_at} onValue={(starts_at) => set({ starts_at, ends_at: form.ends_at || "" })} error={errors.starts_at} />
-          <TextField id="ns-end" type="datetime-local" label={t("session.end")} hint={t("form.amsterdamTime")} required value={form.ends_at} onValue={(ends_at) => set({ ends_at })} error={errors.ends_at} min={form.starts_at || undefined} />
+          <TextField id="ns-starts_at" type="datetime-local" label={t("session.start")} hint={t("form.amsterdamTime")} required value={form.starts_at} onValue={(starts_at) => set({ starts_at, ends_at: form.ends_at || "" })} error={errors.starts_at} />
+          <TextField id="ns-ends_at" type="datetime-local" label={t("session.end")} hint={t("form.amsterdamTime")} required value={form.ends_at} onValue={(ends_at) => set({ ends_at })} error={errors.ends_at} min={form.starts_at || undefined} />
           <TextField id="ns-capacity" type="number" min={1} max={10000} label={t("session.capacity")} required value={form.capacity} onValue={(capacity) => set({ capacity })} error={errors.capacity} />
         </div>
         {needsPlace(workshop.format) && (
@@ -145,7 +151,7 @@ function NewSession({ workshop, event, participating }: { workshop: WorkshopDto;
           </div>
         )}
         {needsLink(workshop.format) && (
-          <TextField id="ns-url" type="url" label={t("session.onlineUrl")} required value={form.online_url} onValue={(online_url) => set({ online_url })} error={errors.online_url} placeholder="https://" />
+          <TextField id="ns-online_url" type="url" label={t("session.onlineUrl")} required value={form.online_url} onValue={(online_url) => set({ online_url })} error={errors.online_url} placeholder="https://" />
         )}
         <fieldset className="lw-quotas">
           <legend>{t("session.quotas")}</legend>
@@ -195,22 +201,25 @@ function EditWorkshop({ workshop, participating }: { workshop: WorkshopDto; part
   });
   const patch = workshopPatch(initial, form);
   const unchanged = Object.keys(patch).length === 0;
+  const required = useRequired(form, WORKSHOP_REQUIRED, "edit-workshop");
   const submit = (ev: FormEvent) => {
     ev.preventDefault();
     setSaved(false);
-    if (!unchanged) save.mutate(patch);
+    save.reset();
+    if (required.check() && !unchanged) save.mutate(patch);
   };
   return (
     <section aria-labelledby="edit-workshop-h" className="lw-card">
       <Heading2 id="edit-workshop-h">{t("workshop.edit")}</Heading2>
       <form onSubmit={submit} noValidate className="lw-form">
         <div aria-live="polite">{saved && <Success>{t("workshop.saved")}</Success>}</div>
+        <MissingAlert count={required.missing.length} />
         <ProblemAlert error={save.error} title={t("form.notSaved")} />
         <WorkshopFields
           prefix="edit-workshop"
           form={form}
           set={(p) => { setSaved(false); setForm((f) => ({ ...f, ...p })); }}
-          errors={fieldErrors(save.error)}
+          errors={{ ...fieldErrors(save.error), ...required.messages }}
           hosts={[]}
           audienceOrganisations={participating}
           canChooseHost={false}

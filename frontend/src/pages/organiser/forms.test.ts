@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ApiProblem } from "../../api/client";
 import {
   changedKeys, emptySessionForm, eventFormOf, eventPatch, fieldErrors, filterParticipants, fold, groupByWorkshop,
-  manageable, movePatch, newEventBody, newSessionBody, newWorkshopBody, presentCount, workshopFormOf, workshopPatch,
+  manageable, missingFields, movePatch, sessionRequired, EVENT_REQUIRED, newEventBody, newSessionBody, newWorkshopBody, presentCount, workshopFormOf, workshopPatch,
   type EnrolmentItem, type EventDto, type ProgrammeItem, type WorkshopDto,
 } from "./forms";
 
@@ -159,5 +159,19 @@ describe("errors and lists", () => {
       ({ session_id, workshop_id, title, host_organisation_name: "Enkhuizen", starts_at, ends_at: starts_at }) as ProgrammeItem;
     const groups = groupByWorkshop([s("2", "w2", "Yoga", "2027-11-16T08:00:00Z"), s("1", "w1", "Excel", "2027-11-17T08:00:00Z"), s("3", "w1", "Excel", "2027-11-15T08:00:00Z")]);
     expect(groups.map((g) => [g.title, g.sessions.map((x) => x.session_id)])).toEqual([["Excel", ["3", "1"]], ["Yoga", ["2"]]]);
+  });
+});
+
+describe("required fields", () => {
+  it("names the empty ones in form order, lists and blanks included", () => {
+    const f = { ...eventFormOf(event), name: "  ", organisation_ids: [] };
+    expect(missingFields(f, EVENT_REQUIRED)).toEqual(["name", "organisation_ids"]);
+    expect(missingFields(eventFormOf(event), EVENT_REQUIRED)).toEqual([]);
+  });
+  it("asks for a place on site and a link online", () => {
+    expect(sessionRequired("on_site")).toContain("venue");
+    expect(sessionRequired("on_site")).not.toContain("online_url");
+    expect(sessionRequired("online")).toEqual(["starts_at", "ends_at", "capacity", "online_url"]);
+    expect(sessionRequired("hybrid")).toEqual(expect.arrayContaining(["venue", "online_url"]));
   });
 });

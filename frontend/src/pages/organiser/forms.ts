@@ -313,3 +313,31 @@ export function fieldErrors(error: unknown): Record<string, string> {
   if (error.field && !out[error.field]) out[error.field] = error.detail;
   return out;
 }
+
+/** The keys whose value is empty (blank text, no choice, empty list): the order is the form's. */
+export function missingFields<T extends object>(values: T, required: (keyof T)[]): (keyof T)[] {
+  return required.filter((k) => {
+    const v = values[k];
+    return Array.isArray(v) ? v.length === 0 : typeof v === "string" ? v.trim() === "" : v == null;
+  });
+}
+
+export const EVENT_REQUIRED: (keyof EventForm)[] = ["name", "starts_on", "ends_on", "enrolment_opens_at", "enrolment_closes_at", "organisation_ids"];
+export const WORKSHOP_REQUIRED: (keyof WorkshopForm)[] = ["title", "description", "theme", "host_organisation_id"];
+export function sessionRequired(format: string): (keyof SessionForm)[] {
+  return [
+    "starts_at", "ends_at", "capacity",
+    ...(needsPlace(format) ? (["venue"] as const) : []),
+    ...(needsLink(format) ? (["online_url"] as const) : []),
+  ];
+}
+
+/** Move the focus to the first field named (its element id is `${prefix}-${key}`). */
+export function focusFirst(prefix: string, keys: readonly PropertyKey[]): void {
+  const k = keys[0];
+  if (k === undefined) return;
+  const el =
+    document.getElementById(`${prefix}-${String(k)}`) ??
+    document.querySelector<HTMLElement>(`[data-field="${prefix}-${String(k)}"] input`);
+  el?.focus();
+}

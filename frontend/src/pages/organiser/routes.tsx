@@ -9,7 +9,11 @@ const WorkshopPage = lazy(() => import("./WorkshopPage"));
 const SessionAdmin = lazy(() => import("./SessionAdmin"));
 const CheckIn = lazy(() => import("./CheckIn"));
 
-const page = (node: ReactNode) => <Suspense fallback={<Loading />}>{node}</Suspense>;
+const page = (node: ReactNode) => (
+  <div className="lw-org">
+    <Suspense fallback={<Loading />}>{node}</Suspense>
+  </div>
+);
 
 export const organiserRoutes: { path: string; element: ReactNode }[] = [
   { path: "organiseren", element: page(<Overview />) },

@@ -12,10 +12,11 @@ import {
   Textbox,
 } from "@utrecht/component-library-react";
 import { useQuery } from "@tanstack/react-query";
-import type { InputHTMLAttributes, ReactNode } from "react";
+import { useState, type InputHTMLAttributes, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { api, unwrap, type Schemas } from "../../api/client";
+import { focusFirst, missingFields } from "./forms";
 
 export function useOrganisations() {
   return useQuery({
@@ -58,6 +59,28 @@ export function useEnrolments(sessionId: string | undefined, refetchInterval?: n
     enabled: !!sessionId,
     refetchInterval,
   });
+}
+
+/**
+ * Required fields checked before sending: after the first attempt, each empty required field
+ * has a message (until it is filled), and the focus goes to the first one.
+ */
+export function useRequired<T extends object>(form: T, required: (keyof T)[], prefix: string) {
+  const { t } = useTranslation("organiser");
+  const [checked, setChecked] = useState(false);
+  const missing = checked ? missingFields(form, required) : [];
+  return {
+    missing,
+    messages: Object.fromEntries(missing.map((k) => [k, t("form.missing")])) as Record<string, string>,
+    /** True when all is filled in; otherwise marks the gaps and focuses the first. */
+    check(): boolean {
+      const m = missingFields(form, required);
+      setChecked(true);
+      if (m.length > 0) focusFirst(prefix, m);
+      return m.length === 0;
+    },
+    reset: () => setChecked(false),
+  };
 }
 
 /** "← Terug naar …" above the heading. */
