@@ -1,6 +1,8 @@
 // /organiseren/weken/:id: one week: publish or close it, its workshops with their sessions,
 // a new workshop, and its settings.
-import { Button, Heading1, Heading2, Heading3, Paragraph } from "@utrecht/component-library-react";
+import {
+  Button, FormField, FormLabel, Heading1, Heading2, Paragraph, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Textbox,
+} from "@utrecht/component-library-react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
@@ -8,12 +10,12 @@ import { Link, useLocation, useNavigate, useParams } from "react-router";
 import { api, unwrap } from "../../api/client";
 import { usePageTitle } from "../../components/Layout";
 import { Empty, Loading, ProblemAlert, Success } from "../../components/States";
-import { dayLabel, longDate, timeRange } from "../../format";
+import { dayLabel, shortDate, timeRange } from "../../format";
 import { useProgramme } from "../../hooks/programme";
 import { useMe } from "../../hooks/session";
 import { EventFields } from "./EventFields";
 import {
-  emptyWorkshopForm, EVENT_REQUIRED, eventFormOf, eventPatch, fieldErrors, groupByWorkshop, newWorkshopBody, WORKSHOP_REQUIRED,
+  emptyWorkshopForm, EVENT_REQUIRED, eventFormOf, eventPatch, fieldErrors, fold, groupByWorkshop, newWorkshopBody, WORKSHOP_REQUIRED,
   type EventDto, type EventForm, type WorkshopForm,
 } from "./forms";
 import { MissingAlert } from "./MissingAlert";
@@ -105,10 +107,15 @@ function StatusActions({ event }: { event: EventDto }) {
 function Workshops({ event }: { event: EventDto }) {
   const { t } = useTranslation("organiser");
   const programme = useProgramme(event.id);
+  const [query, setQuery] = useState("");
   const groups = useMemo(() => groupByWorkshop(programme.data?.sessions ?? []), [programme.data]);
+  const words = fold(query).split(/\s+/).filter(Boolean);
+  const shown = groups.filter((g) => words.every((w) => fold(`${g.title} ${g.host}`).includes(w)));
+  const zone = event.time_zone;
   return (
     <section aria-labelledby="workshops-h">
       <Heading2 id="workshops-h">{t("event.workshops")}</Heading2>
+      <Paragraph className="lw-hint">{t("event.workshopsHint")}</Paragraph>
       {programme.isPending ? (
         <Loading />
       ) : programme.error ? (
@@ -116,30 +123,51 @@ function Workshops({ event }: { event: EventDto }) {
       ) : groups.length === 0 ? (
         <Empty>{t("event.noWorkshops")}</Empty>
       ) : (
-        <ul className="lw-plain-list">
-          {groups.map((g) => (
-            <li key={g.workshop_id} className="lw-session">
-              <Heading3 className="lw-session__title">
-                <Link to={`/organiseren/workshops/${g.workshop_id}`}>{g.title}</Link>
-              </Heading3>
-              <p className="lw-session__meta">{g.host}</p>
-              <ul className="lw-org-sessions">
-                {g.sessions.map((s) => (
-                  <li key={s.session_id}>
-                    <Link to={`/organiseren/sessies/${s.session_id}`}>
-                      {longDate(s.starts_at, event.time_zone)}, {timeRange(s.starts_at, s.ends_at, event.time_zone)}
-                    </Link>{" "}
-                    <span className="lw-hint">
-                      {t("session.taken", { taken: s.confirmed_count, capacity: s.capacity, waiting: s.waitlist_length })}
-                    </span>
-                  </li>
-                ))}
-              </ul>
-            </li>
-          ))}
-        </ul>
+        <>
+          <FormField className="lw-org-search">
+            <div className="utrecht-form-field__label">
+              <FormLabel htmlFor="ws-search">{t("event.searchWorkshops")}</FormLabel>
+            </div>
+            <div className="utrecht-form-field__input">
+              <Textbox id="ws-search" type="search" value={query} onChange={(e) => setQuery(e.target.value)} autoComplete="off" />
+            </div>
+          </FormField>
+          <p role="status" className="lw-count">{t("event.workshopCount", { count: shown.length })}</p>
+          {shown.length > 0 && (
+            <div className="lw-table-wrap">
+              <Table className="lw-table" aria-labelledby="workshops-h">
+                <TableHeader>
+                  <TableRow>
+                    <TableHeaderCell scope="col">{t("workshop.title")}</TableHeaderCell>
+                    <TableHeaderCell scope="col">{t("workshop.host")}</TableHeaderCell>
+                    <TableHeaderCell scope="col">{t("workshop.sessions")}</TableHeaderCell>
+                  </TableRow>
+                </TableHeader>
+                <TableBody>
+                  {shown.map((g) => (
+                    <TableRow key={g.workshop_id}>
+                      <TableCell><Link to={`/organiseren/workshops/${g.workshop_id}`}>{g.title}</Link></TableCell>
+                      <TableCell>{g.host}</TableCell>
+                      <TableCell>
+                        <ul className="lw-org-sessions">
+                          {g.sessions.map((s) => (
+                            <li key={s.session_id}>
+                              <Link to={`/organiseren/sessies/${s.session_id}`}>
+                                {shortDate(s.starts_at, zone)} {timeRange(s.starts_at, s.ends_at, zone)}
+                              </Link>{" "}
+                              <span className="lw-hint">{t("session.takenShort", { taken: s.confirmed_count, capacity: s.capacity, waiting: s.waitlist_length })}</span>
+                            </li>
+                          ))}
+                        </ul>
+                      </TableCell>
+                    </TableRow>
+                  ))}
+                </TableBody>
+              </Table>
+            </div>
+          )}
+        </>
       )}
-      <Paragraph className="lw-hint">{t("event.workshopsHint")}</Paragraph>
     </section>
   );
 }

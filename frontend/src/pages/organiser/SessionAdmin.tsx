@@ -181,6 +181,8 @@ function Attendance({ session }: { session: SessionDto }) {
     },
   });
   const started = new Date(session.starts_at) <= new Date();
+  // Attendance can be recorded from an hour before the start.
+  const open = new Date(session.starts_at).getTime() - 3_600_000 <= Date.now();
   const ended = new Date(session.ends_at) <= new Date();
   return (
     <section aria-labelledby="attendance-h">
@@ -195,9 +197,11 @@ function Attendance({ session }: { session: SessionDto }) {
         <>
           <Paragraph className="lw-hint">{started ? t("attendance.hint") : t("attendance.notStarted")}</Paragraph>
           <div className="lw-buttons">
-            <Button appearance="secondary-action-button" onClick={() => { setDone(null); act.mutate("all"); }} busy={act.isPending && act.variables === "all"} disabled={act.isPending}>
-              {t("attendance.all")}
-            </Button>
+            {open && (
+              <Button appearance="secondary-action-button" onClick={() => { setDone(null); act.mutate("all"); }} busy={act.isPending && act.variables === "all"} disabled={act.isPending}>
+                {t("attendance.all")}
+              </Button>
+            )}
             {ended && !asking && (
               <Button appearance="secondary-action-button" onClick={() => { setDone(null); setAsking(true); }}>
                 {t("attendance.close")}
