@@ -113,6 +113,7 @@ const nl = {
     feedbackAverage: "Gemiddeld cijfer (1–5)",
     total: "totaal",
     cancelled: "geannuleerd",
+    dash: "Een streepje betekent dat er nog niets te berekenen is, bijvoorbeeld geen opkomst zolang er geen aanwezigheid is geregistreerd.",
   },
   mix: {
     heading: "Over de grenzen",
@@ -244,6 +245,7 @@ const en: typeof nl = {
     feedbackAverage: "Average rating (1–5)",
     total: "total",
     cancelled: "cancelled",
+    dash: "A dash means there is nothing to calculate yet, for example no turnout while no attendance has been recorded.",
   },
   mix: {
     heading: "Across borders",

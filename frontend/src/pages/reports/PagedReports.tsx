@@ -40,7 +40,8 @@ export function PeopleReport({ event }: { event: Event }) {
   const q = usePeople(event.id, page);
   useClampPage(q.data?.total, page, setPage);
   const data = q.data;
-  const info = data ? pageInfo(data.total, page, PER_PAGE) : undefined;
+  // From the answer shown (the previous page stays until the next one is there).
+  const info = data ? pageInfo(data.total, data.page || page, data.per_page || PER_PAGE) : undefined;
 
   return (
     <>
@@ -106,7 +107,8 @@ export function ReachReport({ event }: { event: Event }) {
   const q = useReach(event.id, page);
   useClampPage(q.data?.total, page, setPage);
   const data = q.data;
-  const info = data ? pageInfo(data.total, page, PER_PAGE) : undefined;
+  // From the answer shown (the previous page stays until the next one is there).
+  const info = data ? pageInfo(data.total, data.page || page, data.per_page || PER_PAGE) : undefined;
 
   return (
     <>

@@ -10,7 +10,7 @@ const ATTENDED = "#2e7d32";
 export default function ParticipationChart({ data }: { data: ChartDatum[] }) {
   const { t, i18n } = useTranslation("reports");
   const pct = (v: unknown) => percent(Number(v) / 100, i18n.language);
-  const height = Math.max(180, data.length * 56 + 80);
+  const height = Math.max(200, data.length * 52 + 90);
   return (
     <div className="lw-chart" aria-hidden="true" style={{ height }}>
       <ResponsiveContainer width="100%" height="100%">
@@ -19,9 +19,9 @@ export default function ParticipationChart({ data }: { data: ChartDatum[] }) {
           <XAxis type="number" domain={[0, 100]} tickFormatter={pct} stroke="#4a4a4a" />
           <YAxis type="category" dataKey="name" width={150} stroke="#4a4a4a" interval={0} />
           <Tooltip formatter={(v) => pct(v)} />
-          <Legend />
-          <Bar dataKey="enrolled" name={t("participation.seriesEnrolled")} fill={ENROLLED} isAnimationActive={false} />
-          <Bar dataKey="attended" name={t("participation.seriesAttended")} fill={ATTENDED} isAnimationActive={false} />
+          <Legend itemSorter={null} formatter={(value) => <span className="lw-chart__legend">{value}</span>} />
+          <Bar dataKey="enrolled" name={t("participation.seriesEnrolled")} fill={ENROLLED} maxBarSize={28} isAnimationActive={false} />
+          <Bar dataKey="attended" name={t("participation.seriesAttended")} fill={ATTENDED} maxBarSize={28} isAnimationActive={false} />
         </BarChart>
       </ResponsiveContainer>
     </div>

@@ -8,7 +8,7 @@ import { ApiProblem } from "../../api/client";
 import { Empty, Loading, ProblemAlert } from "../../components/States";
 import { shortDate, time } from "../../format";
 import type { Event } from "../../hooks/events";
-import { average, count, groupSessions, percent, type SessionRow } from "./model";
+import { average, count, groupSessions, percent, turnout, type SessionRow } from "./model";
 import { Downloads, Num } from "./parts";
 import { useSessionsReport } from "./queries";
 
@@ -28,6 +28,7 @@ export function SessionsReport({ event }: { event: Event }) {
       ) : (
         <>
           <Paragraph>{t("sessions.intro")}</Paragraph>
+          <Paragraph className="lw-note">{t("sessions.dash")}</Paragraph>
           <Downloads eventId={event.id} kind="sessions" />
           {q.isPending ? (
             <Loading />
@@ -98,7 +99,7 @@ function Row({ row, event }: { row: SessionRow; event: Event }) {
       <Num>{percent(row.fill_rate, lang)}</Num>
       <Num>{count(row.waiting, lang)}</Num>
       <Num>{count(row.attended, lang)}</Num>
-      <Num>{percent(row.attendance_rate, lang)}</Num>
+      <Num>{percent(turnout(row), lang)}</Num>
       <Num>{count(row.no_shows, lang)}</Num>
       <Num>{count(row.feedback_count, lang)}</Num>
       <Num>{average(row.feedback_average, lang)}</Num>

@@ -11,6 +11,7 @@ import {
   parsePage,
   percent,
   reportFromSlug,
+  turnout,
   slugOf,
   splitParticipation,
   type ParticipationRow,
@@ -180,6 +181,15 @@ describe("sessions", () => {
     expect(g).toHaveLength(1);
     expect(g[0]!.sessions).toHaveLength(2);
     expect(g[0]!.total).toMatchObject({ session_id: null, capacity: 40, confirmed: 20, fill_rate: 0.5, attendance_rate: 0.75, feedback_average: 4.5 });
+  });
+});
+
+describe("turnout", () => {
+  it("is a dash until someone is marked present or absent", () => {
+    expect(turnout(sess({ confirmed: 10, attendance_rate: 0 }))).toBeNull();
+    expect(turnout(sess({ confirmed: 10, attended: 0, no_shows: 2, attendance_rate: 0 }))).toBe(0);
+    expect(turnout(sess({ confirmed: 10, attended: 8, no_shows: 2, attendance_rate: 0.8 }))).toBe(0.8);
+    expect(turnout(sess({ confirmed: 4, attended: 3 }))).toBe(0.75);
   });
 });
 

@@ -213,6 +213,15 @@ function sumSessions(sessions: SessionRow[]): SessionRow {
   };
 }
 
+/**
+ * The turnout to show: none (a dash) while nothing is recorded for the seats yet (nobody marked
+ * present or absent: a session still to come), rather than a misleading 0%.
+ */
+export function turnout(row: SessionRow): number | null {
+  if (row.attended + row.no_shows === 0) return null;
+  return row.attendance_rate ?? share(row.attended, row.confirmed);
+}
+
 // ---- Mix --------------------------------------------------------------------------------------
 
 /** Whether the mix has anything to show: some attended session somewhere. */
