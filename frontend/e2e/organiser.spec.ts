@@ -37,8 +37,9 @@ test("an organiser creates a week with a workshop and a session and publishes it
   await page.getByLabel(/^Titel/).fill("Schrijven in begrijpelijke taal");
   await page.getByLabel(/^Omschrijving/).fill("Brieven die iedereen snapt: B1, korte zinnen, actieve vorm.");
   await page.getByLabel(/^Thema/).fill("vaardigheden");
+  // The host is asked for only when the organiser could choose between organisations.
   const host = page.getByLabel(/^Aangeboden door/);
-  if (await host.evaluate((el) => el.tagName === "SELECT")) await host.selectOption({ label: own.name });
+  if ((await host.count()) > 0) await host.selectOption({ label: own.name });
   await page.getByRole("button", { name: "Workshop toevoegen" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Schrijven in begrijpelijke taal" })).toBeVisible();
   await expect(page.getByText(/Plan nu de eerste sessie/)).toBeVisible();
@@ -115,13 +116,13 @@ test("an organiser checks people in at the door on a phone", async ({ page, requ
   await page.getByLabel("Zoek op naam").fill(first.name.split(" ")[0]!);
   await page.getByRole("button", { name: new RegExp(first.name) }).first().click();
   await expect(page.getByText("1 van 3 aanwezig")).toBeVisible();
-  await expect(page.getByRole("status").filter({ hasText: `${first.name} is aanwezig.` })).toBeVisible();
+  await expect(page.getByText(`${first.name} is aanwezig.`)).toBeAttached();
   await expectAccessible(page, "one present");
 
   // A typed code, in lower case with spaces, greets the person.
-  await page.getByLabel("Aanmeldcode").fill(code.toLowerCase().replace(/-/g, " "));
+  await page.getByRole("textbox", { name: "Aanmeldcode" }).fill(code.toLowerCase().replace(/-/g, " "));
   await page.getByRole("button", { name: "Aanmelden", exact: true }).click();
-  await expect(page.getByText(`Welkom, ${employee.name}! Je bent aangemeld.`)).toBeVisible();
+  await expect(page.locator(".lw-checkin__greeting")).toHaveText(`Welkom, ${employee.name}! Je bent aangemeld.`);
   await expect(page.getByText("2 van 3 aanwezig")).toBeVisible();
   await expectAccessible(page, "checked in by code");
   await screenshots(page, testInfo, "aanmelden-bij-de-deur");

@@ -46,6 +46,16 @@ export function Layout() {
     };
   }, [location.pathname]);
 
+  // Until we know who this is, show nothing that would move once the navigation appears
+  // (a layout shift): the check takes a few milliseconds.
+  if (me.isPending) {
+    return (
+      <p role="status" className="lw-visually-hidden">
+        {t("state.loading")}
+      </p>
+    );
+  }
+
   const person = me.data;
   const other: Language = i18n.language === "en" ? "nl" : "en";
   const links = [
