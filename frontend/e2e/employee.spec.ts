@@ -180,3 +180,31 @@ test("signed out, the app offers sign-in, and English is one press away", async 
   await page.getByRole("button", { name: "Nederlands" }).click();
   await expect(page.locator("html")).toHaveAttribute("lang", "nl");
 });
+
+test("a refused enrolment says why in the server's words and links to the clashing session", async ({ page, request }) => {
+  const { medewerker } = personas();
+  const { sessions } = await demoWeek(request, medewerker.token);
+  const mine = await call<{ items: { session_id: string; starts_at: string; ends_at: string; status: string }[] }>(request, medewerker.token, "GET", "/api/v1/me/enrolments");
+  const active = mine.items.filter((i) => i.status !== "cancelled");
+  type S = ProgrammeItem & { ends_at: string };
+  const all = sessions as S[];
+  const free = (s: S) => s.seats_left > 0 && !active.some((m) => m.starts_at < s.ends_at && s.starts_at < m.ends_at);
+  let pair: [S, S] | undefined;
+  for (const a of all.filter(free)) {
+    const b = all.find((x) => x.session_id !== a.session_id && x.workshop_id !== a.workshop_id && free(x) && a.starts_at < x.ends_at && x.starts_at < a.ends_at);
+    if (b) { pair = [a, b]; break; }
+  }
+  if (!pair) throw new Error("the demo week has no two overlapping free sessions");
+  const [a, b] = pair;
+  const first = await call<{ id: string }>(request, medewerker.token, "POST", `/api/v1/sessions/${a.session_id}/enrolments`, {});
+
+  await signIn(page, "medewerker");
+  await page.goto(`/sessies/${b.session_id}`);
+  await page.getByRole("button", { name: "Inschrijven" }).click();
+  await expect(page.getByRole("alert")).toContainText("Je hebt op dat moment al een andere sessie.");
+  await expectAccessible(page, "enrolment refused (overlap)");
+  await page.getByRole("link", { name: "Bekijk de sessie die je op dat moment al hebt" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: a.title })).toBeVisible();
+  await expect(page.getByText("Je bent ingeschreven", { exact: true })).toBeVisible();
+  await call(request, medewerker.token, "DELETE", `/api/v1/enrolments/${first.id}`);
+});

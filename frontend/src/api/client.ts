@@ -22,6 +22,8 @@ export class ApiProblem extends Error {
   readonly detail: string;
   readonly field: string | null;
   readonly errors: { field: string; detail: string }[];
+  /** Extra members of the problem (e.g. `overlapping_session_id`). */
+  readonly extra: Record<string, unknown>;
 
   constructor(status: number, body: Partial<Problem> | undefined) {
     super(body?.detail ?? body?.title ?? `HTTP ${status}`);
@@ -30,6 +32,7 @@ export class ApiProblem extends Error {
     this.detail = body?.detail ?? body?.title ?? `HTTP ${status}`;
     this.field = body?.field ?? null;
     this.errors = body?.errors ?? [];
+    this.extra = { ...(body as Record<string, unknown> | undefined) };
   }
 
   /** The stable slug at the end of `type` (`/errors/<slug>`). */

@@ -96,6 +96,7 @@ const nl = {
     seats: "Plaatsen",
     seatsOf: "{{taken}} van {{capacity}} bezet, {{waiting}} op de wachtlijst",
     language: "Taal",
+    seeOverlap: "Bekijk de sessie die je op dat moment al hebt",
   },
   message: {
     title: "Bericht aan de deelnemers",
@@ -226,6 +227,7 @@ const en: Shape<Texts> = {
     seats: "Seats",
     seatsOf: "{{taken}} of {{capacity}} taken, {{waiting}} waiting",
     language: "Language",
+    seeOverlap: "See the session you already have at that time",
   },
   message: {
     title: "Message to the participants",

@@ -5,7 +5,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
-import { api, unwrap } from "../api/client";
+import { api, ApiProblem, unwrap } from "../api/client";
 import { usePageTitle } from "../components/Layout";
 import { MyStatusBadge, SeatBadge } from "../components/SeatBadge";
 import { Loading, ProblemAlert, Success } from "../components/States";
@@ -105,6 +105,11 @@ export function SessionPage() {
       <div className="lw-actions" aria-live="polite">
         {done && <Success>{done}</Success>}
         <ProblemAlert error={enrol.error ?? cancel.error} />
+        {enrol.error instanceof ApiProblem && typeof enrol.error.extra.overlapping_session_id === "string" && (
+          <Paragraph>
+            <Link to={`/sessies/${enrol.error.extra.overlapping_session_id}`}>{t("session.seeOverlap")}</Link>
+          </Paragraph>
+        )}
         {!cancelled && !started && !mine && (
           <Button appearance="primary-action-button" onClick={() => { setDone(null); enrol.mutate(); }} busy={enrol.isPending} disabled={enrol.isPending}>
             {s.seats_left > 0 ? t("session.enrol") : t("session.joinWaitlist")}
