@@ -88,6 +88,25 @@ enum BenchCommand {
         #[arg(long)]
         no_sqlite: bool,
     },
+    /// The enrolment rush over HTTP against a `leerweek serve` child process, beside the
+    /// database's own ceiling (raw SQL, same transaction shape), on SQLite and PostgreSQL.
+    Rush {
+        /// Concurrent clients per run, comma separated.
+        #[arg(long, value_delimiter = ',', default_value = "1,16,64,256")]
+        clients: Vec<usize>,
+        /// PostgreSQL URL of a role that may create databases (also run there).
+        #[arg(long, env = "LEERWEEK_BENCH_POSTGRES_URL", hide_env_values = true)]
+        postgres: Option<String>,
+        /// Only PostgreSQL.
+        #[arg(long)]
+        no_sqlite: bool,
+        /// Longest a run may take, in seconds.
+        #[arg(long, default_value_t = 30)]
+        budget_secs: u64,
+        /// People in the generated week (default 20,000).
+        #[arg(long, default_value_t = 20_000)]
+        people: usize,
+    },
     /// Generate a week into the (empty) database, to look around by hand.
     Generate {
         /// `tenth` or `national`.
@@ -172,6 +191,16 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Bench { command: BenchCommand::Reports { scales, postgres, runs, no_sqlite } } => {
             let plan = leerweek::bench::Plan { scales, postgres, runs, no_sqlite };
             Ok(if leerweek::bench::run(&plan).await? { ExitCode::SUCCESS } else { ExitCode::from(3) })
+        }
+        Command::Bench { command: BenchCommand::Rush { clients, postgres, no_sqlite, budget_secs, people } } => {
+            let plan = leerweek::bench_rush::RushPlan {
+                clients,
+                postgres,
+                no_sqlite,
+                budget: std::time::Duration::from_secs(budget_secs),
+                scale: leerweek_store::fixtures::RushScale { people, ..leerweek_store::fixtures::RushScale::BENCH },
+            };
+            if leerweek::bench_rush::run(&plan).await? { Ok(ExitCode::SUCCESS) } else { Ok(ExitCode::from(1)) }
         }
         Command::Bench { command: BenchCommand::Generate { scale } } => {
             let store = startup::connect(&settings).await?;

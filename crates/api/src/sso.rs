@@ -68,12 +68,17 @@ impl Default for Sso {
     }
 }
 
+/// reqwest is built without a crypto provider: install ring, as lettre uses (idempotent). Every
+/// process that builds a reqwest client calls this first.
+pub fn install_crypto_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 impl Sso {
     /// A client with short timeouts that follows no redirects (the token endpoint must not
     /// bounce a code elsewhere), trusting the system's certificate store.
     pub fn new() -> Self {
-        // reqwest is built without a crypto provider: use ring, as lettre does.
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        install_crypto_provider();
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(Duration::from_secs(5))

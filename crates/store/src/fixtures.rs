@@ -364,3 +364,182 @@ pub async fn generate(store: &Store, scale: Scale, seed: u64) -> Result<Generate
     insert(store, answers.into_iter().map(IntoActiveModel::into_active_model).collect(), 1000).await?;
     Ok(generated)
 }
+
+/// How big the week of an enrolment rush is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RushScale {
+    /// Organisations, all taking part.
+    pub organisations: usize,
+    /// People, each with a bearer token.
+    pub people: usize,
+    /// Sessions of 20–30 seats (three per workshop), in four time slots a day over five days.
+    pub sessions: usize,
+}
+
+impl RushScale {
+    /// The rush of the benchmark: 50 municipalities, 20,000 people, 600 sessions.
+    pub const BENCH: RushScale = RushScale { organisations: 50, people: 20_000, sessions: 600 };
+}
+
+/// A published week whose enrolment is open and empty, ready for a rush.
+#[derive(Debug, Clone)]
+pub struct RushWeek {
+    /// The week.
+    pub event_id: Uuid,
+    /// Sessions with their capacity, most popular first (the rush picks low indexes most).
+    pub sessions: Vec<(Uuid, i32)>,
+    /// People with their bearer token.
+    pub people: Vec<(Uuid, String)>,
+    /// An admin's token (to read participant lists afterwards).
+    pub admin_token: String,
+}
+
+/// Generate a rush week into an empty database: open for enrolment from an hour ago, held a
+/// month from `now`, at most three sessions per person, no enrolments yet. Deterministic for a
+/// seed except the tokens, which are random secrets.
+pub async fn generate_rush(store: &Store, scale: RushScale, seed: u64, now: chrono::DateTime<Utc>) -> Result<RushWeek> {
+    use crate::entities::api_token;
+    let mut rng = StdRng::seed_from_u64(seed);
+    let orgs: Vec<organisation::Model> = (0..scale.organisations)
+        .map(|i| organisation::Model { id: Uuid::now_v7(), name: format!("Gemeente {:02}", i + 1), created_at: now })
+        .collect();
+    let mut people = Vec::with_capacity(scale.people);
+    let mut tokens = Vec::with_capacity(scale.people + 1);
+    let mut out_people = Vec::with_capacity(scale.people);
+    let mut token_for = |person_id: Uuid, rng: &mut StdRng| {
+        let bytes: [u8; 32] = rng.random();
+        let token = format!("lw_{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>());
+        tokens.push(api_token::Model {
+            id: Uuid::now_v7(),
+            person_id,
+            token_hash: crate::people::hash_token(&token),
+            created_at: now,
+            revoked_at: None,
+        });
+        token
+    };
+    for i in 0..scale.people {
+        let org = &orgs[i % orgs.len()];
+        let id = Uuid::now_v7();
+        people.push(person::Model {
+            id,
+            email: format!("p{i}@rush.bench"),
+            name: format!("Medewerker {}", i + 1),
+            organisation_id: org.id,
+            org_unit_id: None,
+            manager_id: None,
+            language: "nl".into(),
+            created_at: now,
+        });
+        let token = token_for(id, &mut rng);
+        out_people.push((id, token));
+    }
+    let admin = Uuid::now_v7();
+    people.push(person::Model {
+        id: admin,
+        email: "beheer@rush.bench".into(),
+        name: "Beheerder".into(),
+        organisation_id: orgs[0].id,
+        org_unit_id: None,
+        manager_id: None,
+        language: "nl".into(),
+        created_at: now,
+    });
+    let admin_token = token_for(admin, &mut rng);
+    let roles = vec![person_role::Model { person_id: admin, role: "admin".into(), created_at: now }];
+
+    let event_id = Uuid::now_v7();
+    let first_day = (now + Duration::days(30)).with_timezone(&chrono_tz::Europe::Amsterdam).date_naive();
+    let ev = event::Model {
+        id: event_id,
+        name: "Leerweek (enrolment rush)".into(),
+        starts_on: first_day,
+        ends_on: first_day + Duration::days(4),
+        time_zone: "Europe/Amsterdam".into(),
+        enrolment_opens_at: now - Duration::hours(1),
+        enrolment_closes_at: now + Duration::days(20),
+        cancellation_deadline_hours: 24,
+        max_enrolments_per_person: Some(3),
+        status: "published".into(),
+        reminder_hours_before: 24,
+        no_show_policy: "automatic".into(),
+        created_at: now,
+        updated_at: now,
+    };
+    let slots = [(9, 0), (11, 0), (13, 30), (15, 30)];
+    let mut workshops = Vec::new();
+    let mut sessions: Vec<session::Model> = Vec::new();
+    for w in 0..scale.sessions.div_ceil(3) {
+        let host = &orgs[w % orgs.len()];
+        let theme = THEMES[w % THEMES.len()];
+        let id = Uuid::now_v7();
+        workshops.push(workshop::Model {
+            id,
+            event_id,
+            title: format!("Workshop {} ({theme})", w + 1),
+            description: "Gegenereerd voor de benchmark.".into(),
+            theme: theme.into(),
+            trainer: None,
+            host_organisation_id: host.id,
+            language: "nl".into(),
+            format: "on_site".into(),
+            audience: "all".into(),
+            status: "scheduled".into(),
+            created_at: now,
+            updated_at: now,
+        });
+        for _ in 0..3 {
+            if sessions.len() == scale.sessions {
+                break;
+            }
+            let day = first_day + Duration::days(rng.random_range(0..5));
+            let (h, m) = slots[rng.random_range(0..slots.len())];
+            let local = day.and_hms_opt(h, m, 0).unwrap_or_default();
+            let start = chrono_tz::Europe::Amsterdam
+                .from_local_datetime(&local)
+                .earliest()
+                .map(|t| t.with_timezone(&Utc))
+                .unwrap_or_default();
+            sessions.push(session::Model {
+                id: Uuid::now_v7(),
+                workshop_id: id,
+                event_id,
+                starts_at: start,
+                ends_at: start + Duration::minutes(120),
+                venue: Some(format!("{} stadhuis", host.name)),
+                room: None,
+                address: None,
+                online_url: None,
+                capacity: rng.random_range(20..=30),
+                confirmed_count: 0,
+                waitlist_count: 0,
+                waitlist_next: 1,
+                status: "scheduled".into(),
+                sequence: 0,
+                created_at: now,
+                updated_at: now,
+                trainer_id: None,
+                attendance_closed_at: None,
+            });
+        }
+    }
+    let week = RushWeek {
+        event_id,
+        sessions: sessions.iter().map(|s| (s.id, s.capacity)).collect(),
+        people: out_people,
+        admin_token,
+    };
+    let links: Vec<event_organisation::ActiveModel> = orgs
+        .iter()
+        .map(|o| event_organisation::Model { event_id, organisation_id: o.id }.into_active_model())
+        .collect();
+    insert(store, orgs.into_iter().map(IntoActiveModel::into_active_model).collect(), 500).await?;
+    insert(store, people.into_iter().map(IntoActiveModel::into_active_model).collect(), 1000).await?;
+    insert(store, roles.into_iter().map(IntoActiveModel::into_active_model).collect(), 10).await?;
+    insert(store, tokens.into_iter().map(IntoActiveModel::into_active_model).collect(), 1000).await?;
+    insert(store, vec![ev.into_active_model()], 1).await?;
+    insert(store, links, 1000).await?;
+    insert(store, workshops.into_iter().map(IntoActiveModel::into_active_model).collect(), 500).await?;
+    insert(store, sessions.into_iter().map(IntoActiveModel::into_active_model).collect(), 500).await?;
+    Ok(week)
+}

@@ -176,7 +176,8 @@ impl Store {
         self.db.close().await.map_err(StoreError::from)
     }
 
-    pub(crate) fn is_postgres(&self) -> bool {
+    /// Whether this store runs on PostgreSQL (else SQLite).
+    pub fn is_postgres(&self) -> bool {
         self.backend == Backend::Postgres
     }
 }
