@@ -107,6 +107,15 @@ enum BenchCommand {
         #[arg(long, default_value_t = 20_000)]
         people: usize,
     },
+    /// Start-up time of `leerweek serve` on a SQLite file holding a generated week.
+    Startup {
+        /// `tenth` or `national`.
+        #[arg(long, default_value = "national")]
+        scale: String,
+        /// Starts timed; the median counts.
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+    },
     /// Generate a week into the (empty) database, to look around by hand.
     Generate {
         /// `tenth` or `national`.
@@ -201,6 +210,18 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 scale: leerweek_store::fixtures::RushScale { people, ..leerweek_store::fixtures::RushScale::BENCH },
             };
             if leerweek::bench_rush::run(&plan).await? { Ok(ExitCode::SUCCESS) } else { Ok(ExitCode::from(1)) }
+        }
+        Command::Bench { command: BenchCommand::Startup { scale, runs } } => {
+            let scale = match scale.as_str() {
+                "national" => leerweek_store::fixtures::Scale::NATIONAL,
+                "tenth" => leerweek_store::fixtures::Scale::tenth(),
+                other => bail!("unknown scale {other:?}: national or tenth"),
+            };
+            if leerweek::bench_rush::startup(scale, runs.max(1)).await? {
+                Ok(ExitCode::SUCCESS)
+            } else {
+                Ok(ExitCode::from(1))
+            }
         }
         Command::Bench { command: BenchCommand::Generate { scale } } => {
             let store = startup::connect(&settings).await?;
