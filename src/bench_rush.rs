@@ -451,7 +451,6 @@ fn print(f: &RushFigure) {
 /// Run the plan and print the figures. Returns false when a run lost or overbooked anything (the
 /// speed targets are reported, not enforced: the machine is shared).
 pub async fn run(plan: &RushPlan) -> anyhow::Result<bool> {
-    leerweek_api::sso::install_crypto_provider();
     let mut backends: Vec<&'static str> = vec![];
     if !plan.no_sqlite {
         backends.push("sqlite");

@@ -98,6 +98,42 @@ const THEMES: [&str; 8] = [
     "digitaal",
 ];
 
+/// A generated workshop: number `w` of the week, on `theme`, hosted by `host`.
+fn bench_workshop(
+    id: Uuid,
+    event_id: Uuid,
+    w: usize,
+    theme: &str,
+    host: Uuid,
+    now: chrono::DateTime<Utc>,
+) -> workshop::Model {
+    workshop::Model {
+        id,
+        event_id,
+        title: format!("Workshop {} ({theme})", w + 1),
+        description: "Gegenereerd voor de benchmark.".into(),
+        theme: theme.into(),
+        trainer: None,
+        host_organisation_id: host,
+        language: "nl".into(),
+        format: "on_site".into(),
+        audience: "all".into(),
+        status: "scheduled".into(),
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+/// `hh:mm` Amsterdam time on `day` as an instant (office hours in November: no DST gap).
+fn amsterdam(day: NaiveDate, h: u32, m: u32) -> chrono::DateTime<Utc> {
+    let local = day.and_hms_opt(h, m, 0).unwrap_or_default();
+    chrono_tz::Europe::Amsterdam
+        .from_local_datetime(&local)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_default()
+}
+
 /// Generate a closed week of the given scale into an empty database; deterministic for a seed.
 pub async fn generate(store: &Store, scale: Scale, seed: u64) -> Result<Generated> {
     let mut rng = StdRng::seed_from_u64(seed);
@@ -189,33 +225,14 @@ pub async fn generate(store: &Store, scale: Scale, seed: u64) -> Result<Generate
         let host = &orgs[(rng.random::<f64>().powi(3) * orgs.len() as f64) as usize % orgs.len()];
         let theme = THEMES[w % THEMES.len()];
         let id = Uuid::now_v7();
-        workshops.push(workshop::Model {
-            id,
-            event_id,
-            title: format!("Workshop {} ({theme})", w + 1),
-            description: "Gegenereerd voor de benchmark.".into(),
-            theme: theme.into(),
-            trainer: None,
-            host_organisation_id: host.id,
-            language: "nl".into(),
-            format: "on_site".into(),
-            audience: "all".into(),
-            status: "scheduled".into(),
-            created_at: now,
-            updated_at: now,
-        });
+        workshops.push(bench_workshop(id, event_id, w, theme, host.id, now));
         for _ in 0..3 {
             if sessions.len() == scale.sessions {
                 break;
             }
             let day = first_day + Duration::days(rng.random_range(0..5));
             // Local office hours in November: no DST gap, every hour exists once.
-            let local = day.and_hms_opt(rng.random_range(9..16), 0, 0).unwrap_or_default();
-            let start = chrono_tz::Europe::Amsterdam
-                .from_local_datetime(&local)
-                .earliest()
-                .map(|t| t.with_timezone(&Utc))
-                .unwrap_or_default();
+            let start = amsterdam(day, rng.random_range(9..16), 0);
             let minutes = [90, 120, 120, 180][rng.random_range(0..4)];
             // Seats for about 85% of the enrolments; the rest wait.
             let capacity = (scale.enrolments as f64 * 0.85 / scale.sessions as f64 * rng.random_range(0.6..1.4)) as i32;
@@ -473,33 +490,14 @@ pub async fn generate_rush(store: &Store, scale: RushScale, seed: u64, now: chro
         let host = &orgs[w % orgs.len()];
         let theme = THEMES[w % THEMES.len()];
         let id = Uuid::now_v7();
-        workshops.push(workshop::Model {
-            id,
-            event_id,
-            title: format!("Workshop {} ({theme})", w + 1),
-            description: "Gegenereerd voor de benchmark.".into(),
-            theme: theme.into(),
-            trainer: None,
-            host_organisation_id: host.id,
-            language: "nl".into(),
-            format: "on_site".into(),
-            audience: "all".into(),
-            status: "scheduled".into(),
-            created_at: now,
-            updated_at: now,
-        });
+        workshops.push(bench_workshop(id, event_id, w, theme, host.id, now));
         for _ in 0..3 {
             if sessions.len() == scale.sessions {
                 break;
             }
             let day = first_day + Duration::days(rng.random_range(0..5));
             let (h, m) = slots[rng.random_range(0..slots.len())];
-            let local = day.and_hms_opt(h, m, 0).unwrap_or_default();
-            let start = chrono_tz::Europe::Amsterdam
-                .from_local_datetime(&local)
-                .earliest()
-                .map(|t| t.with_timezone(&Utc))
-                .unwrap_or_default();
+            let start = amsterdam(day, h, m);
             sessions.push(session::Model {
                 id: Uuid::now_v7(),
                 workshop_id: id,

@@ -10,7 +10,8 @@ import { usePageTitle } from "../components/Layout";
 import { MyStatusBadge, SeatBadge } from "../components/SeatBadge";
 import { Loading, ProblemAlert, Success } from "../components/States";
 import { dateTime, hoursBefore, longDate, timeRange } from "../format";
-import { bySession, useAgenda, useProgramme } from "../hooks/programme";
+import { useOrganisations } from "../hooks/organisations";
+import { bySession, useAgenda } from "../hooks/programme";
 
 export function SessionPage() {
   const { id = "" } = useParams();
@@ -32,9 +33,9 @@ export function SessionPage() {
     queryFn: () => unwrap(api.GET("/api/v1/workshops/{id}", { params: { path: { id: session.data!.workshop_id } } })),
     enabled: !!session.data,
   });
-  const programme = useProgramme(eventId);
+  // The host's name from the (small, long-cached) list of organisations, not the whole programme.
+  const organisations = useOrganisations();
   const agenda = useAgenda();
-  const item = programme.data?.sessions.find((s) => s.session_id === id);
   const mine = bySession(agenda.data?.items).get(id);
   const [done, setDone] = useState<string | null>(null);
   const [confirmCancel, setConfirmCancel] = useState(false);
@@ -86,7 +87,8 @@ export function SessionPage() {
   const started = new Date(s.starts_at) <= new Date();
   const cancelled = s.status === "cancelled";
   const place = [s.location.venue, s.location.room, s.location.address].filter(Boolean).join(", ");
-  const waitlist = item?.waitlist_length ?? s.waitlist_count;
+  const waitlist = s.waitlist_count;
+  const host = organisations.data?.find((o) => o.id === s.host_organisation_id)?.name;
 
   return (
     <>
@@ -145,7 +147,7 @@ export function SessionPage() {
       <DataList className="lw-facts">
         <DataListItem>
           <DataListKey>{t("session.host")}</DataListKey>
-          <DataListValue>{item?.host_organisation_name ?? "—"}</DataListValue>
+          <DataListValue>{host ?? "—"}</DataListValue>
         </DataListItem>
         <DataListItem>
           <DataListKey>{t("session.trainer")}</DataListKey>

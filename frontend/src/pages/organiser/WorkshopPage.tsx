@@ -13,17 +13,14 @@ import {
   type EventDto, type SessionForm, type WorkshopDto, type WorkshopForm,
 } from "./forms";
 import { MissingAlert } from "./MissingAlert";
-import { BackLink, Confirm, SaveButton, SelectField, StatusBadge, TextField, useEvent, useOrganisations, useRequired } from "./shared";
+import { BackLink, Confirm, SaveButton, SelectField, StatusBadge, TextField, useEvent, useOrganisations, useRequired, useWorkshop } from "./shared";
 import { WorkshopFields } from "./WorkshopFields";
 
 export default function WorkshopPage() {
   const { id = "" } = useParams();
   const { t } = useTranslation("organiser");
   const location = useLocation();
-  const workshop = useQuery({
-    queryKey: ["workshop", id],
-    queryFn: () => unwrap(api.GET("/api/v1/workshops/{id}", { params: { path: { id } } })),
-  });
+  const workshop = useWorkshop(id);
   const event = useEvent(workshop.data?.event_id);
   const organisations = useOrganisations();
   usePageTitle(workshop.data?.title ?? t("workshop.titleFallback"));

@@ -18,13 +18,7 @@ import { Link } from "react-router";
 import { api, unwrap, type Schemas } from "../../api/client";
 import { focusFirst, missingFields } from "./forms";
 
-export function useOrganisations() {
-  return useQuery({
-    queryKey: ["organisations"],
-    queryFn: () => unwrap(api.GET("/api/v1/organisations")),
-    staleTime: 300_000,
-  });
-}
+export { useOrganisations } from "../../hooks/organisations";
 
 export function useEvent(id: string | undefined) {
   return useQuery({

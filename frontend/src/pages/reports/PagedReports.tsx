@@ -2,7 +2,8 @@
 // The page lives in the address (`?pagina=`); the download holds every row.
 import { Heading2, Paragraph } from "@utrecht/component-library-react";
 import { Table, TableBody, TableCaption, TableCell, TableHeader, TableHeaderCell, TableRow } from "./table";
-import { useEffect } from "react";
+import { useEffect, type ReactNode } from "react";
+import type { UseQueryResult } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router";
 import { Empty, Loading, ProblemAlert } from "../../components/States";
@@ -33,11 +34,32 @@ function useClampPage(total: number | undefined, page: number, setPage: (p: numb
   }, [total, page]);
 }
 
-export function PeopleReport({ event }: { event: Event }) {
+interface PageOf<T> {
+  items: T[];
+  total: number;
+  page: number;
+  per_page: number;
+}
+
+/**
+ * One paged report: heading, downloads, loading/empty/error states, a captioned table of the
+ * page shown, and the pager. `head` are the column headings, `row` renders one row's cells.
+ */
+function PagedReport<T>({
+  event, kind, query, empty, head, row, rowKey,
+}: {
+  event: Event;
+  kind: "people" | "reach";
+  query: UseQueryResult<PageOf<T>>;
+  empty: string;
+  head: ReactNode;
+  row: (item: T) => ReactNode;
+  rowKey: (item: T) => string;
+}) {
   const { t, i18n } = useTranslation("reports");
   const lang = i18n.language;
   const [page, setPage] = usePageParam();
-  const q = usePeople(event.id, page);
+  const q = query;
   useClampPage(q.data?.total, page, setPage);
   const data = q.data;
   // From the answer shown (the previous page stays until the next one is there).
@@ -45,50 +67,30 @@ export function PeopleReport({ event }: { event: Event }) {
 
   return (
     <>
-      <Heading2 id="report-heading">{t("people.heading")}</Heading2>
-      <Paragraph>{t("people.intro")}</Paragraph>
-      <Downloads eventId={event.id} kind="people" />
+      <Heading2 id="report-heading">{t(`${kind}.heading`)}</Heading2>
+      <Paragraph>{t(`${kind}.intro`)}</Paragraph>
+      <Downloads eventId={event.id} kind={kind} />
       {q.isPending ? (
         <Loading />
       ) : q.error && !data ? (
         <ProblemAlert error={q.error} title={t("loadFailed")} />
       ) : !data || data.total === 0 ? (
-        <Empty>{t("noData")}</Empty>
+        <Empty>{empty}</Empty>
       ) : (
         <>
-          <Paragraph className="lw-count">{t("people.count", { count: data.total, n: count(data.total, lang) })}</Paragraph>
+          <Paragraph className="lw-count">{t(`${kind}.count`, { count: data.total, n: count(data.total, lang) })}</Paragraph>
           <ProblemAlert error={q.error} title={t("loadFailed")} />
-          <div className="lw-table-wrap" tabIndex={0} role="region" aria-labelledby="people-caption">
+          <div className="lw-table-wrap" tabIndex={0} role="region" aria-labelledby={`${kind}-caption`}>
             <Table className="lw-table" busy={q.isFetching}>
-              <TableCaption id="people-caption">
-                {t("people.caption")} ({t("paging.page", { page: info!.page, pages: info!.pages })})
+              <TableCaption id={`${kind}-caption`}>
+                {t(`${kind}.caption`)} ({t("paging.page", { page: info!.page, pages: info!.pages })})
               </TableCaption>
               <TableHeader>
-                <TableRow>
-                  <TableHeaderCell scope="col">{t("people.name")}</TableHeaderCell>
-                  <TableHeaderCell scope="col">{t("people.email")}</TableHeaderCell>
-                  <TableHeaderCell scope="col">{t("people.organisation")}</TableHeaderCell>
-                  <TableHeaderCell scope="col">{t("people.unit")}</TableHeaderCell>
-                  <TableHeaderCell scope="col" className="lw-num">{t("people.sessions")}</TableHeaderCell>
-                  <TableHeaderCell scope="col" className="lw-num">{t("people.attended")}</TableHeaderCell>
-                  <TableHeaderCell scope="col" className="lw-num">{t("people.noShows")}</TableHeaderCell>
-                  <TableHeaderCell scope="col" className="lw-num">{t("people.excused")}</TableHeaderCell>
-                  <TableHeaderCell scope="col" className="lw-num">{t("people.hours")}</TableHeaderCell>
-                </TableRow>
+                <TableRow>{head}</TableRow>
               </TableHeader>
               <TableBody>
-                {data.items.map((p) => (
-                  <TableRow key={p.person_id}>
-                    <TableHeaderCell scope="row">{p.name}</TableHeaderCell>
-                    <TableCell>{p.email}</TableCell>
-                    <TableCell>{p.organisation}</TableCell>
-                    <TableCell>{p.org_unit}</TableCell>
-                    <Num>{count(p.sessions, lang)}</Num>
-                    <Num>{count(p.attended, lang)}</Num>
-                    <Num>{count(p.no_shows, lang)}</Num>
-                    <Num>{count(p.excused, lang)}</Num>
-                    <Num>{hours(p.hours, lang)}</Num>
-                  </TableRow>
+                {data.items.map((item) => (
+                  <TableRow key={rowKey(item)}>{row(item)}</TableRow>
                 ))}
               </TableBody>
             </Table>
@@ -100,59 +102,75 @@ export function PeopleReport({ event }: { event: Event }) {
   );
 }
 
-export function ReachReport({ event }: { event: Event }) {
+export function PeopleReport({ event }: { event: Event }) {
   const { t, i18n } = useTranslation("reports");
   const lang = i18n.language;
-  const [page, setPage] = usePageParam();
-  const q = useReach(event.id, page);
-  useClampPage(q.data?.total, page, setPage);
-  const data = q.data;
-  // From the answer shown (the previous page stays until the next one is there).
-  const info = data ? pageInfo(data.total, data.page || page, data.per_page || PER_PAGE) : undefined;
-
+  const [page] = usePageParam();
+  const query = usePeople(event.id, page);
   return (
-    <>
-      <Heading2 id="report-heading">{t("reach.heading")}</Heading2>
-      <Paragraph>{t("reach.intro")}</Paragraph>
-      <Downloads eventId={event.id} kind="reach" />
-      {q.isPending ? (
-        <Loading />
-      ) : q.error && !data ? (
-        <ProblemAlert error={q.error} title={t("loadFailed")} />
-      ) : !data || data.total === 0 ? (
-        <Empty>{t("reach.everyone")}</Empty>
-      ) : (
+    <PagedReport
+      event={event}
+      kind="people"
+      query={query}
+      empty={t("noData")}
+      rowKey={(p) => p.person_id}
+      head={
         <>
-          <Paragraph className="lw-count">{t("reach.count", { count: data.total, n: count(data.total, lang) })}</Paragraph>
-          <ProblemAlert error={q.error} title={t("loadFailed")} />
-          <div className="lw-table-wrap" tabIndex={0} role="region" aria-labelledby="reach-caption">
-            <Table className="lw-table" busy={q.isFetching}>
-              <TableCaption id="reach-caption">
-                {t("reach.caption")} ({t("paging.page", { page: info!.page, pages: info!.pages })})
-              </TableCaption>
-              <TableHeader>
-                <TableRow>
-                  <TableHeaderCell scope="col">{t("reach.name")}</TableHeaderCell>
-                  <TableHeaderCell scope="col">{t("reach.email")}</TableHeaderCell>
-                  <TableHeaderCell scope="col">{t("reach.organisation")}</TableHeaderCell>
-                  <TableHeaderCell scope="col">{t("reach.unit")}</TableHeaderCell>
-                </TableRow>
-              </TableHeader>
-              <TableBody>
-                {data.items.map((p) => (
-                  <TableRow key={p.person_id}>
-                    <TableHeaderCell scope="row">{p.name}</TableHeaderCell>
-                    <TableCell><a href={`mailto:${p.email}`}>{p.email}</a></TableCell>
-                    <TableCell>{p.organisation}</TableCell>
-                    <TableCell>{p.org_unit}</TableCell>
-                  </TableRow>
-                ))}
-              </TableBody>
-            </Table>
-          </div>
-          <Pager info={info!} total={data.total} onPage={setPage} busy={q.isFetching} />
+          <TableHeaderCell scope="col">{t("people.name")}</TableHeaderCell>
+          <TableHeaderCell scope="col">{t("people.email")}</TableHeaderCell>
+          <TableHeaderCell scope="col">{t("people.organisation")}</TableHeaderCell>
+          <TableHeaderCell scope="col">{t("people.unit")}</TableHeaderCell>
+          <TableHeaderCell scope="col" className="lw-num">{t("people.sessions")}</TableHeaderCell>
+          <TableHeaderCell scope="col" className="lw-num">{t("people.attended")}</TableHeaderCell>
+          <TableHeaderCell scope="col" className="lw-num">{t("people.noShows")}</TableHeaderCell>
+          <TableHeaderCell scope="col" className="lw-num">{t("people.excused")}</TableHeaderCell>
+          <TableHeaderCell scope="col" className="lw-num">{t("people.hours")}</TableHeaderCell>
+        </>
+      }
+      row={(p) => (
+        <>
+          <TableHeaderCell scope="row">{p.name}</TableHeaderCell>
+          <TableCell>{p.email}</TableCell>
+          <TableCell>{p.organisation}</TableCell>
+          <TableCell>{p.org_unit}</TableCell>
+          <Num>{count(p.sessions, lang)}</Num>
+          <Num>{count(p.attended, lang)}</Num>
+          <Num>{count(p.no_shows, lang)}</Num>
+          <Num>{count(p.excused, lang)}</Num>
+          <Num>{hours(p.hours, lang)}</Num>
         </>
       )}
-    </>
+    />
+  );
+}
+
+export function ReachReport({ event }: { event: Event }) {
+  const { t } = useTranslation("reports");
+  const [page] = usePageParam();
+  const query = useReach(event.id, page);
+  return (
+    <PagedReport
+      event={event}
+      kind="reach"
+      query={query}
+      empty={t("reach.everyone")}
+      rowKey={(p) => p.person_id}
+      head={
+        <>
+          <TableHeaderCell scope="col">{t("reach.name")}</TableHeaderCell>
+          <TableHeaderCell scope="col">{t("reach.email")}</TableHeaderCell>
+          <TableHeaderCell scope="col">{t("reach.organisation")}</TableHeaderCell>
+          <TableHeaderCell scope="col">{t("reach.unit")}</TableHeaderCell>
+        </>
+      }
+      row={(p) => (
+        <>
+          <TableHeaderCell scope="row">{p.name}</TableHeaderCell>
+          <TableCell><a href={`mailto:${p.email}`}>{p.email}</a></TableCell>
+          <TableCell>{p.organisation}</TableCell>
+          <TableCell>{p.org_unit}</TableCell>
+        </>
+      )}
+    />
   );
 }
