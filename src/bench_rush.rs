@@ -241,6 +241,8 @@ async fn rush_http(base: &str, week: Arc<RushWeek>, clients: usize, budget: Dura
                 let res = client
                     .post(format!("{base}/api/v1/sessions/{session}/enrolments"))
                     .bearer_auth(&week.people[p].1)
+                    // As the web app does: one key per click.
+                    .header("Idempotency-Key", format!("rush-{n}"))
                     .send()
                     .await;
                 let outcome = match res {

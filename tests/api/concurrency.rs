@@ -47,8 +47,13 @@ async fn three_hundred_people_rushing_twenty_seats_fill_them_and_queue_the_rest_
     assert_eq!(app.session_counts(session).await, (20, 280));
     let (c, w) = leerweek_store::enrolments::recount(&app.store, session).await.unwrap();
     assert_eq!((c, w), (20, 280), "the seat counter equals the enrolment rows");
+    // The rush went through group commit: requests that arrived together were decided together.
+    let batches = app.store.enrol_batch_figures();
+    assert_eq!(batches.failed, 0, "no batch failed: {batches:?}");
+    assert!(batches.largest > 1, "simultaneous enrolments share transactions: {batches:?}");
+    assert!(batches.decided + batches.direct >= 300, "every request passed the writer: {batches:?}");
     eprintln!(
-        "concurrency [{:?}]: 300 simultaneous enrolments into capacity 20 → {confirmed} confirmed, {} waitlisted (positions 1..{}), 0 errors, in {:.2} s ({:.0} decisions/s)",
+        "concurrency [{:?}]: 300 simultaneous enrolments into capacity 20 → {confirmed} confirmed, {} waitlisted (positions 1..{}), 0 errors, in {:.2} s ({:.0} decisions/s); {batches:?}",
         app.backend,
         positions.len(),
         positions.len(),

@@ -55,13 +55,46 @@ pub(crate) async fn position_of(c: &impl ConnectionTrait, e: &enrolment::Model) 
     Ok(Some(ahead as u32))
 }
 
-fn fingerprint(session_id: Uuid, person_id: Uuid) -> String {
+pub(crate) fn fingerprint(session_id: Uuid, person_id: Uuid) -> String {
     format!("enrol:{session_id}:{person_id}")
 }
 
 /// Enrol `person_id` (default: the actor) in a session. Enrolling twice returns the existing
 /// active enrolment. With an `idempotency_key`, a repeated request returns the first answer.
+///
+/// People enrolling themselves are decided together with everyone else enrolling at that
+/// moment, in one transaction ([`crate::enrol_batch`]); the rest, and anything a batch leaves
+/// alone, go through [`enrol_one`]. Both apply the same rules and locks.
 pub async fn enrol(
+    store: &Store,
+    actor: &Actor,
+    session_id: Uuid,
+    person_id: Option<Uuid>,
+    idempotency_key: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<EnrolOutcome> {
+    if person_id.is_none_or(|p| p == actor.person_id)
+        && let Some(queue) = store.enrol_queue()
+    {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        let job = crate::enrol_batch::Job {
+            actor: actor.clone(),
+            session_id,
+            key: idempotency_key.map(str::to_owned),
+            now,
+            reply,
+        };
+        if queue.send(job).is_ok()
+            && let Ok(crate::enrol_batch::Answer::Done(outcome)) = answer.await
+        {
+            return outcome;
+        }
+    }
+    enrol_one(store, actor, session_id, person_id, idempotency_key, now).await
+}
+
+/// [`enrol`] on its own, in a transaction of its own.
+pub async fn enrol_one(
     store: &Store,
     actor: &Actor,
     session_id: Uuid,
@@ -717,7 +750,7 @@ pub(crate) fn new_check_in_code() -> String {
 }
 
 /// The check-in code of an enrolment as people read it (`XXXX-XXXX-XXXX`), for mails.
-fn display_code(e: &enrolment::Model) -> Option<String> {
+pub(crate) fn display_code(e: &enrolment::Model) -> Option<String> {
     e.check_in_code
         .as_deref()
         .and_then(|c| leerweek_domain::attendance::CheckInCode::parse(c).ok())

@@ -8,6 +8,7 @@
 
 pub mod attendance;
 pub mod auth;
+pub mod enrol_batch;
 pub mod enrolments;
 pub mod entities;
 pub mod error;
@@ -66,6 +67,9 @@ pub struct Store {
     db: DatabaseConnection,
     backend: Backend,
     write_gate: Arc<tokio::sync::Mutex<()>>,
+    /// The queue of the enrolment writer task ([`enrol_batch`]); `None` in that task's own copy.
+    enrol_queue: Option<tokio::sync::mpsc::UnboundedSender<enrol_batch::Job>>,
+    enrol_stats: Arc<enrol_batch::BatchStats>,
 }
 
 /// A write transaction. On SQLite it also holds the process's write gate until it ends.
@@ -118,7 +122,15 @@ impl Store {
                 .foreign_keys(true)
         });
         let db = Database::connect(opt).await?;
-        Ok(Self { db, backend, write_gate: Arc::new(tokio::sync::Mutex::new(())) })
+        let mut store = Self {
+            db,
+            backend,
+            write_gate: Arc::new(tokio::sync::Mutex::new(())),
+            enrol_queue: None,
+            enrol_stats: Arc::default(),
+        };
+        store.enrol_queue = Some(enrol_batch::spawn(store.clone(), store.enrol_stats.clone()));
+        Ok(store)
     }
 
     /// Bring the schema up to date.
@@ -174,6 +186,16 @@ impl Store {
     /// Close the pool.
     pub async fn close(self) -> Result<()> {
         self.db.close().await.map_err(StoreError::from)
+    }
+
+    /// The enrolment writer's queue, when this store has one.
+    pub(crate) fn enrol_queue(&self) -> Option<&tokio::sync::mpsc::UnboundedSender<enrol_batch::Job>> {
+        self.enrol_queue.as_ref()
+    }
+
+    /// What the enrolment writer has done since start-up.
+    pub fn enrol_batch_figures(&self) -> enrol_batch::BatchFigures {
+        self.enrol_stats.read()
     }
 
     /// Whether this store runs on PostgreSQL (else SQLite).

@@ -146,11 +146,24 @@ pub struct NewMail<'a> {
 
 /// Queue a mail in the caller's transaction.
 pub async fn enqueue(c: &impl ConnectionTrait, mail: NewMail<'_>, now: DateTime<Utc>) -> Result<()> {
-    let session_id =
-        mail.session.and_then(|s| s.get("id")).and_then(|v| v.as_str()).and_then(|v| v.parse::<Uuid>().ok());
+    let sequence = match (mail.calendar, session_of(&mail)) {
+        (Some(_), Some(sid)) => Some(next_sequence(c, mail.person_id, sid).await?),
+        _ => None,
+    };
+    row(&mail, sequence, now).insert(c).await?;
+    Ok(())
+}
+
+/// The session a mail is about, from its snapshot.
+pub(crate) fn session_of(mail: &NewMail<'_>) -> Option<Uuid> {
+    mail.session.and_then(|s| s.get("id")).and_then(|v| v.as_str()).and_then(|v| v.parse::<Uuid>().ok())
+}
+
+/// The outbox row of a mail, with the calendar SEQUENCE already taken (when it has a calendar part).
+pub(crate) fn row(mail: &NewMail<'_>, sequence: Option<i32>, now: DateTime<Utc>) -> outbox::ActiveModel {
+    let session_id = session_of(mail);
     let mut payload = serde_json::json!({ "session": mail.session, "extra": mail.extra });
-    if let (Some(method), Some(sid)) = (mail.calendar, session_id) {
-        let sequence = next_sequence(c, mail.person_id, sid).await?;
+    if let (Some(method), Some(_), Some(sequence)) = (mail.calendar, session_id, sequence) {
         payload["calendar"] = serde_json::json!({ "method": method.as_str(), "sequence": sequence });
     }
     outbox::ActiveModel {
@@ -167,9 +180,6 @@ pub async fn enqueue(c: &impl ConnectionTrait, mail: NewMail<'_>, now: DateTime<
         sent_at: Set(None),
         last_error: Set(None),
     }
-    .insert(c)
-    .await?;
-    Ok(())
 }
 
 /// Rows queued for one enrolment, oldest first (for tests and support).
