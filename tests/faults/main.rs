@@ -17,6 +17,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use support::{Answer, Load, Outcome, PgCluster, Server, Tmpfs, answered, check_invariants, prepare, tally};
 
+/// The last `n` lines of a log.
+fn tail(log: &str, n: usize) -> String {
+    let lines: Vec<&str> = log.lines().collect();
+    lines[lines.len().saturating_sub(n)..].join("\n")
+}
+
 fn sqlite_url(dir: &std::path::Path) -> String {
     format!("sqlite://{}?mode=rwc", dir.join("faults.db").display())
 }
@@ -83,7 +89,7 @@ async fn kill_nine_under_load_loses_no_answered_enrolment_on_postgres() {
     kill_nine_under_load(&pg.url(), "postgres").await;
 }
 
-/// 16 clients enrol; PostgreSQL is stopped (fast shutdown) for four seconds and started again.
+/// 16 clients enrol; PostgreSQL is stopped (fast shutdown) for five seconds and started again.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_postgres_restart_answers_503_fast_and_the_server_recovers_by_itself() {
     let Some(pg) = PgCluster::create() else { return };
@@ -99,7 +105,7 @@ async fn a_postgres_restart_answers_503_fast_and_the_server_recovers_by_itself()
     pg.stop();
     let down = Instant::now();
     println!("[postgres restart] fast shutdown took {:.2} s", (down - stopping).as_secs_f64());
-    tokio::time::sleep(Duration::from_secs(4)).await;
+    tokio::time::sleep(Duration::from_secs(5)).await;
     let starting = Instant::now();
     pg.start();
     let up = Instant::now();
@@ -124,7 +130,7 @@ async fn a_postgres_restart_answers_503_fast_and_the_server_recovers_by_itself()
     assert_eq!(all.bad_unavailable, 0, "503s without Retry-After or problem+json");
     let during: Vec<&Answer> = answers.iter().filter(|a| a.sent >= down && a.done <= starting).collect();
     let outage = tally(during.iter().copied());
-    assert!(outage.unavailable >= 10, "too few requests during the outage to judge: {outage:?}");
+    assert!(outage.unavailable >= 8, "too few requests during the outage to judge: {outage:?}");
     assert_eq!(
         outage.unavailable,
         during.len(),
@@ -204,7 +210,7 @@ async fn a_full_disk_answers_503_keeps_reading_and_recovers_without_corruption_o
         load.until(Duration::from_secs(30), |l| l.enrolled.load(std::sync::atomic::Ordering::Relaxed) >= 50).await;
     let after = load.finish().await;
     let a = tally(&after);
-    assert!(back, "enrolments did not flow again within 30 s of freeing space: {a:?}");
+    assert!(back, "enrolments did not flow again within 30 s of freeing space: {a:?}\n{}", tail(&server.log(), 40));
     assert!(a.other.is_empty() && a.transport.is_empty(), "after freeing space: {:?} {:?}", a.other, a.transport);
     let first_201 = after
         .iter()
@@ -214,12 +220,14 @@ async fn a_full_disk_answers_503_keeps_reading_and_recovers_without_corruption_o
         .expect("a 201");
     println!(
         "[disk full, sqlite] {} MiB ballast filled the tmpfs; then {} created (slack in the WAL), {} answered 503 \
-         (slowest {} ms), reads 200; log: {}; space freed → first 201 after {} ms, then {} created, {} answered 503",
+         (slowest {} ms), reads 200; log: {}; {} connections left inside a failed transaction closed; \
+         space freed → first 201 after {} ms, then {} created, {} answered 503",
         size >> 20,
         f.created,
         f.unavailable,
         f.max_unavailable_latency.as_millis(),
-        cause[0].trim(),
+        cause[0].split_once("database unavailable").map_or(cause[0], |(_, c)| c).trim(),
+        server.log().matches("left inside a failed transaction").count(),
         (first_201 - freed).as_millis(),
         a.created,
         a.unavailable

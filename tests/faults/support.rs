@@ -64,6 +64,7 @@ impl Server {
             .env("LEERWEEK__MAIL__TRANSPORT", "file")
             .env("LEERWEEK__MAIL__FILE_DIR", dir.path().join("mail"))
             .env("RUST_LOG", "warn,leerweek=info")
+            .env("NO_COLOR", "1")
             .env_remove("LEERWEEK_CONFIG")
             .stdout(std::process::Stdio::null())
             .stderr(std::fs::File::create(&log).expect("log file"))
@@ -171,7 +172,7 @@ impl Load {
                     let mut answers = Vec::new();
                     while !stop.load(Ordering::Relaxed) {
                         let n = next.fetch_add(1, Ordering::Relaxed);
-                        if n >= offset + limit {
+                        if n >= offset.saturating_add(limit) {
                             break;
                         }
                         let person = &week.people[n % week.people.len()];

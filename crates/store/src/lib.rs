@@ -117,6 +117,7 @@ impl Store {
                 .busy_timeout(busy)
                 .foreign_keys(true)
         });
+        opt.map_sqlx_sqlite_pool_opts(|pool| pool.after_release(|conn, _| Box::pin(release_sqlite(conn))));
         let db = Database::connect(opt).await?;
         Ok(Self { db, backend, write_gate: Arc::new(tokio::sync::Mutex::new(())) })
     }
@@ -180,6 +181,25 @@ impl Store {
     pub fn is_postgres(&self) -> bool {
         self.backend == Backend::Postgres
     }
+}
+
+/// Whether a SQLite connection may go back to the pool: only when no transaction is left on it.
+///
+/// When a statement fails with SQLITE_FULL or SQLITE_IOERR, SQLite may roll the whole
+/// transaction back by itself; the ROLLBACK that follows then fails ("no transaction is active")
+/// and sqlx still counts the connection as inside a transaction. Its next transaction would
+/// become a SAVEPOINT, a failure there a `ROLLBACK TO` that leaves a transaction open, and every
+/// later "commit" a RELEASE into that transaction, which is never committed: answered
+/// enrolments lost, and the write lock held forever. Such a connection is closed instead.
+async fn release_sqlite(conn: &mut sea_orm::sqlx::SqliteConnection) -> Result<bool, sea_orm::sqlx::Error> {
+    use sea_orm::sqlx::Connection;
+    // The ROLLBACK queued by a dropped transaction runs first.
+    conn.ping().await?;
+    if conn.is_in_transaction() {
+        tracing::warn!("closing a SQLite connection left inside a failed transaction");
+        return Ok(false);
+    }
+    Ok(true)
 }
 
 fn ensure_sqlite_dir(url: &str) -> Result<()> {
