@@ -193,7 +193,10 @@ impl Store {
 /// enrolments lost, and the write lock held forever. Such a connection is closed instead.
 async fn release_sqlite(conn: &mut sea_orm::sqlx::SqliteConnection) -> Result<bool, sea_orm::sqlx::Error> {
     use sea_orm::sqlx::Connection;
-    // The ROLLBACK queued by a dropped transaction runs first.
+    if !conn.is_in_transaction() {
+        return Ok(true);
+    }
+    // A dropped transaction queued its ROLLBACK: let it run, then look again.
     conn.ping().await?;
     if conn.is_in_transaction() {
         tracing::warn!("closing a SQLite connection left inside a failed transaction");
