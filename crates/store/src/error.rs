@@ -2,7 +2,8 @@
 
 use leerweek_domain::enrolment::{CancelError, EnrolError};
 use leerweek_domain::{FieldError, Language};
-use sea_orm::{DbErr, SqlErr};
+use sea_orm::sqlx;
+use sea_orm::{DbErr, RuntimeErr, SqlErr};
 
 /// A state conflict a client can cause and resolve.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -159,23 +160,102 @@ impl From<DbErr> for StoreError {
                 _ => {}
             }
         }
-        match &e {
-            DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => StoreError::Unavailable(e.to_string()),
-            _ => {
-                let text = e.to_string();
-                if text.contains("database is locked")
-                    || text.contains("connection refused")
-                    || text.contains("Connection refused")
-                    || text.contains("pool timed out")
-                    || text.contains("readonly database")
-                    || text.contains("disk is full")
-                    || text.contains("terminating connection")
-                {
-                    StoreError::Unavailable(text)
-                } else {
-                    StoreError::Db(e)
-                }
-            }
+        if is_outage(&e) {
+            return StoreError::Unavailable(e.to_string());
         }
+        StoreError::Db(e)
+    }
+}
+
+/// Whether a database error is a condition of the moment rather than a bug: the server is
+/// unreachable, shutting down or restarting, the connection broke, the pool is exhausted, or the
+/// disk is full or read-only. Such errors are answered 503 with `Retry-After`, never 500.
+pub fn is_outage(e: &DbErr) -> bool {
+    match e {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => return true,
+        DbErr::Exec(RuntimeErr::SqlxError(s)) | DbErr::Query(RuntimeErr::SqlxError(s)) if sqlx_outage(s) => {
+            return true;
+        }
+        _ => {}
+    }
+    // Errors that reach us as text only (e.g. wrapped by sea-orm's transaction helpers).
+    let text = e.to_string();
+    [
+        "database is locked",
+        "connection refused",
+        "Connection refused",
+        "pool timed out",
+        "readonly database",
+        "disk is full",
+        "disk I/O error",
+        "unable to open database file",
+        "terminating connection",
+        "connection closed",
+        "Connection closed",
+        "broken pipe",
+        "Broken pipe",
+        "connection reset",
+        "Connection reset",
+        "unexpected end of file",
+    ]
+    .iter()
+    .any(|needle| text.contains(needle))
+}
+
+fn sqlx_outage(e: &sqlx::Error) -> bool {
+    use sqlx::Error as E;
+    match e {
+        E::Io(_) | E::Tls(_) | E::PoolTimedOut | E::PoolClosed | E::WorkerCrashed | E::BeginFailed => true,
+        E::Database(d) => {
+            if let Some(pg) = d.try_downcast_ref::<sqlx::postgres::PgDatabaseError>() {
+                return pg_outage(pg.code());
+            }
+            if d.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+                return d.code().and_then(|c| c.parse::<i32>().ok()).is_some_and(sqlite_outage);
+            }
+            false
+        }
+        _ => false,
+    }
+}
+
+/// PostgreSQL SQLSTATEs of an outage: connection exceptions (08), insufficient resources such as
+/// a full disk or too many connections (53), operator intervention such as a shutdown or a
+/// restart (57P), system errors (58), and a read-only (standby) server (25006).
+fn pg_outage(sqlstate: &str) -> bool {
+    sqlstate.starts_with("08")
+        || sqlstate.starts_with("53")
+        || sqlstate.starts_with("57P")
+        || sqlstate.starts_with("58")
+        || sqlstate == "25006"
+}
+
+/// SQLite primary result codes of an outage (the extended code's low byte): BUSY (5), LOCKED (6),
+/// READONLY (8), IOERR (10), FULL (13), CANTOPEN (14).
+fn sqlite_outage(extended: i32) -> bool {
+    matches!(extended & 0xff, 5 | 6 | 8 | 10 | 13 | 14)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outage_codes_are_told_apart_from_bugs() {
+        assert!(pg_outage("57P01") && pg_outage("08006") && pg_outage("53100") && pg_outage("25006"));
+        assert!(!pg_outage("23505") && !pg_outage("40001") && !pg_outage("42P01"));
+        // SQLITE_FULL, SQLITE_READONLY_DBMOVED (1032), SQLITE_IOERR_WRITE (778), SQLITE_CANTOPEN
+        assert!(sqlite_outage(13) && sqlite_outage(1032) && sqlite_outage(778) && sqlite_outage(14));
+        // SQLITE_CONSTRAINT_UNIQUE (2067), SQLITE_ERROR
+        assert!(!sqlite_outage(2067) && !sqlite_outage(1));
+    }
+
+    #[test]
+    fn a_refused_connection_is_unavailable_not_internal() {
+        let io = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
+        let e = DbErr::Query(RuntimeErr::SqlxError(std::sync::Arc::new(sqlx::Error::Io(io))));
+        assert!(matches!(StoreError::from(e), StoreError::Unavailable(_)));
+        let e = DbErr::Query(RuntimeErr::SqlxError(std::sync::Arc::new(sqlx::Error::RowNotFound)));
+        assert!(matches!(StoreError::from(e), StoreError::Db(_)));
     }
 }

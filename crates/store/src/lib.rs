@@ -121,6 +121,7 @@ impl Store {
                 .busy_timeout(busy)
                 .foreign_keys(true)
         });
+        opt.map_sqlx_sqlite_pool_opts(|pool| pool.after_release(|conn, _| Box::pin(release_sqlite(conn))));
         let db = Database::connect(opt).await?;
         let mut store = Self {
             db,
@@ -202,6 +203,28 @@ impl Store {
     pub fn is_postgres(&self) -> bool {
         self.backend == Backend::Postgres
     }
+}
+
+/// Whether a SQLite connection may go back to the pool: only when no transaction is left on it.
+///
+/// When a statement fails with SQLITE_FULL or SQLITE_IOERR, SQLite may roll the whole
+/// transaction back by itself; the ROLLBACK that follows then fails ("no transaction is active")
+/// and sqlx still counts the connection as inside a transaction. Its next transaction would
+/// become a SAVEPOINT, a failure there a `ROLLBACK TO` that leaves a transaction open, and every
+/// later "commit" a RELEASE into that transaction, which is never committed: answered
+/// enrolments lost, and the write lock held forever. Such a connection is closed instead.
+async fn release_sqlite(conn: &mut sea_orm::sqlx::SqliteConnection) -> Result<bool, sea_orm::sqlx::Error> {
+    use sea_orm::sqlx::Connection;
+    if !conn.is_in_transaction() {
+        return Ok(true);
+    }
+    // A dropped transaction queued its ROLLBACK: let it run, then look again.
+    conn.ping().await?;
+    if conn.is_in_transaction() {
+        tracing::warn!("closing a SQLite connection left inside a failed transaction");
+        return Ok(false);
+    }
+    Ok(true)
 }
 
 fn ensure_sqlite_dir(url: &str) -> Result<()> {
