@@ -63,19 +63,23 @@ struct SessionSetup {
 
 #[derive(Debug, Clone)]
 enum Op {
+    /// The person enrols, or the admin enrols them.
     Enrol {
         person: usize,
         session: usize,
+        by_organiser: bool,
     },
-    /// The person cancels their enrolment in the session (if they ever had one).
+    /// The person (or the admin) cancels their enrolment in the session (if they ever had one).
     Cancel {
         person: usize,
         session: usize,
+        by_organiser: bool,
     },
     /// Someone who holds an enrolment cancels it: number `pick` (modulo their count) of the
     /// active enrolments in (session, person) order.
     CancelActive {
         pick: usize,
+        by_organiser: bool,
     },
     SetCapacity {
         session: usize,
@@ -96,6 +100,11 @@ struct Case {
     ops: Vec<Op>,
 }
 
+/// One step in five is done by the admin on the person's behalf.
+fn by_organiser() -> impl Strategy<Value = bool> {
+    proptest::bool::weighted(0.2)
+}
+
 fn case(max_steps: usize) -> impl Strategy<Value = Case> {
     let setup = (1u32..=2)
         .prop_flat_map(|capacity| {
@@ -103,9 +112,11 @@ fn case(max_steps: usize) -> impl Strategy<Value = Case> {
         })
         .prop_map(|(capacity, quota)| SessionSetup { capacity, quota });
     let op = prop_oneof![
-        16 => (0..PEOPLE, 0..SESSIONS).prop_map(|(person, session)| Op::Enrol { person, session }),
-        3 => (0..PEOPLE, 0..SESSIONS).prop_map(|(person, session)| Op::Cancel { person, session }),
-        6 => (0..64usize).prop_map(|pick| Op::CancelActive { pick }),
+        16 => (0..PEOPLE, 0..SESSIONS, by_organiser())
+            .prop_map(|(person, session, by_organiser)| Op::Enrol { person, session, by_organiser }),
+        3 => (0..PEOPLE, 0..SESSIONS, by_organiser())
+            .prop_map(|(person, session, by_organiser)| Op::Cancel { person, session, by_organiser }),
+        6 => (0..64usize, by_organiser()).prop_map(|(pick, by_organiser)| Op::CancelActive { pick, by_organiser }),
         4 => (0..SESSIONS, 1u32..=4).prop_map(|(session, capacity)| Op::SetCapacity { session, capacity }),
         1 => (0..SESSIONS).prop_map(|session| Op::CancelSession { session }),
         3 => (1i64..=24).prop_map(|hours| Op::Tick { hours }),
@@ -315,21 +326,22 @@ async fn run_case(w: &World, c: &Case) -> Result<Tally, TestCaseError> {
     for (step, op) in c.ops.iter().enumerate() {
         let now = t0 + Duration::hours(model.clock);
         let op = &match *op {
-            Op::CancelActive { pick } => {
+            Op::CancelActive { pick, by_organiser } => {
                 let mut held: Vec<(usize, usize)> = active.keys().map(|(p, s)| (*s, *p)).collect();
                 held.sort_unstable();
                 match held.get(pick % held.len().max(1)) {
-                    Some((session, person)) => Op::Cancel { person: *person, session: *session },
-                    None => Op::Cancel { person: 0, session: 0 },
+                    Some((session, person)) => Op::Cancel { person: *person, session: *session, by_organiser },
+                    None => Op::Cancel { person: 0, session: 0, by_organiser },
                 }
             }
             ref other => other.clone(),
         };
         let ctx = |what: &str| format!("step {step} ({op:?}): {what}");
         let (got, want) = match *op {
-            Op::Enrol { person, session } => {
+            Op::Enrol { person, session, by_organiser } => {
                 let want = model.enrol(person, session);
                 let (pid, actor) = &w.people[person];
+                let actor = if by_organiser { &w.admin } else { actor };
                 let got = match enrolments::enrol(store, actor, sessions[session], Some(*pid), None, now).await {
                     Ok(o) if !o.created => Outcome::Existing,
                     Ok(o) => {
@@ -350,8 +362,8 @@ async fn run_case(w: &World, c: &Case) -> Result<Tally, TestCaseError> {
                 };
                 (got, want)
             }
-            Op::Cancel { person, session } => {
-                let actor = &w.people[person].1;
+            Op::Cancel { person, session, by_organiser } => {
+                let actor = if by_organiser { &w.admin } else { &w.people[person].1 };
                 if let Some(eid) = active.get(&(person, session)).copied() {
                     let was_seated = model.sessions[session].seated.contains(&person);
                     let s = &mut model.sessions[session];
