@@ -1,8 +1,9 @@
 //! Property test against the real database, on SQLite and on PostgreSQL: random sequences of
-//! enrol, cancel, change-capacity, cancel-session and the clock moving on (which runs the quota
-//! release sweep) drive the real store functions over a small week — four sessions (0 and 1
-//! overlap), six people of two organisations, capacities of 1–2 (changed to 1–4) and an optional quota, so that
-//! waiting lists form. After **every** step the database is read with plain SQL and must hold:
+//! enrol, cancel, change-capacity, cancel-session and the clock moving on (with or without the
+//! server's minute round that hands released quota seats to the waiting list) drive the real
+//! store functions over a small week — four sessions (0 and 1 overlap), six people of two
+//! organisations, capacities of 1–2 (changed to 1–4), an optional quota, an optional limit of
+//! two enrolments per person — so that waiting lists form. After **every** step the database is read with plain SQL and must hold:
 //!
 //! - for each session, confirmed ≤ capacity (the product refuses a capacity below the confirmed
 //!   seats — `Conflict::CapacityBelowConfirmed` — and nobody is ever bumped, so this is strict);
@@ -10,9 +11,12 @@
 //! - waiting rows carry distinct queue numbers (seated and cancelled rows none), the queue read
 //!   in that order is the arrival order, and the store's own position of each is 1..k;
 //! - nobody waits while a seat is free for them: for a scheduled session that has not started,
-//!   no waiting person of organisation `o` has a seat free for `o` at the test's clock, where
-//!   free = capacity − confirmed − the unused seats of other organisations' quotas whose
-//!   release time is still ahead (the clock's move runs `promote_released`, as the server does);
+//!   no waiting person of organisation `o` has a seat free for `o` at time `T`, where
+//!   free = capacity − confirmed − the unused seats of other organisations' quotas whose release
+//!   time is after `T`, and `T` is the last time promotion ran for that session: the server's
+//!   minute round (`promote_released`, the `Tick` step), or an enrolment, a freed seat or a new
+//!   capacity in that session, each of which promotes first. Between a release and the next of
+//!   those (the `Advance` step) a released seat may stand free: that is the product's rule;
 //! - a person holds at most one active enrolment per session, no two overlapping sessions and
 //!   no more than the event's limit;
 //! - a cancelled session has no active enrolment and zero counters;
@@ -88,7 +92,13 @@ enum Op {
     CancelSession {
         session: usize,
     },
+    /// The clock moves on and the server's minute round runs `promote_released`.
     Tick {
+        hours: i64,
+    },
+    /// The clock moves on before the next round: a released quota's seat may stand free until
+    /// the round, or until something touches that session.
+    Advance {
         hours: i64,
     },
 }
@@ -119,7 +129,8 @@ fn case(max_steps: usize) -> impl Strategy<Value = Case> {
         6 => (0..64usize, by_organiser()).prop_map(|(pick, by_organiser)| Op::CancelActive { pick, by_organiser }),
         4 => (0..SESSIONS, 1u32..=4).prop_map(|(session, capacity)| Op::SetCapacity { session, capacity }),
         1 => (0..SESSIONS).prop_map(|session| Op::CancelSession { session }),
-        3 => (1i64..=24).prop_map(|hours| Op::Tick { hours }),
+        2 => (1i64..=24).prop_map(|hours| Op::Tick { hours }),
+        2 => (1i64..=24).prop_map(|hours| Op::Advance { hours }),
     ];
     (
         proptest::collection::vec(setup, SESSIONS),
@@ -159,6 +170,8 @@ struct RefSession {
     quota: Option<(usize, u32, i64)>,
     seated: Vec<usize>,
     queue: Vec<usize>,
+    /// When promotion last ran for this session (hours since the case began).
+    promoted_at: i64,
 }
 
 struct Model {
@@ -184,6 +197,7 @@ impl Model {
                     quota: s.quota,
                     seated: vec![],
                     queue: vec![],
+                    promoted_at: 0,
                 })
                 .collect(),
             mails: vec![],
@@ -209,6 +223,7 @@ impl Model {
         if self.sessions[session].cancelled {
             return moved;
         }
+        self.sessions[session].promoted_at = self.clock;
         while let Some(i) = self.sessions[session].queue.iter().position(|p| self.free(session, org_of(*p)) > 0) {
             let p = self.sessions[session].queue.remove(i);
             self.sessions[session].seated.push(p);
@@ -223,26 +238,36 @@ impl Model {
             .collect()
     }
 
-    fn enrol(&mut self, person: usize, session: usize) -> Outcome {
+    /// The outcome, and who was promoted first (seats a quota's release opened go to those
+    /// already waiting before the newcomer; a refusal rolls that back with the rest).
+    fn enrol(&mut self, person: usize, session: usize) -> (Outcome, Vec<usize>) {
         let held = self.holds(person);
         if held.contains(&session) {
-            return Outcome::Existing;
+            return (Outcome::Existing, vec![]);
         }
-        if self.sessions[session].cancelled {
-            return Outcome::Refused("session-cancelled");
-        }
-        if held.iter().any(|h| OVERLAPPING.contains(&(*h.min(&session), *h.max(&session)))) {
-            return Outcome::Refused("session-overlap");
-        }
-        if self.limit.is_some_and(|l| held.len() as u32 >= l) {
-            return Outcome::Refused("limit-reached");
+        let s = &self.sessions[session];
+        let before = (s.seated.clone(), s.queue.clone(), s.promoted_at);
+        let promoted = self.fill(session);
+        let refusal = if self.sessions[session].cancelled {
+            Some("session-cancelled")
+        } else if held.iter().any(|h| OVERLAPPING.contains(&(*h.min(&session), *h.max(&session)))) {
+            Some("session-overlap")
+        } else if self.limit.is_some_and(|l| held.len() as u32 >= l) {
+            Some("limit-reached")
+        } else {
+            None
+        };
+        if let Some(slug) = refusal {
+            let s = &mut self.sessions[session];
+            (s.seated, s.queue, s.promoted_at) = before;
+            return (Outcome::Refused(slug), vec![]);
         }
         if self.free(session, org_of(person)) > 0 {
             self.sessions[session].seated.push(person);
-            Outcome::Confirmed
+            (Outcome::Confirmed, promoted)
         } else {
             self.sessions[session].queue.push(person);
-            Outcome::Waitlisted(self.sessions[session].queue.len() as u32)
+            (Outcome::Waitlisted(self.sessions[session].queue.len() as u32), promoted)
         }
     }
 }
@@ -339,7 +364,10 @@ async fn run_case(w: &World, c: &Case) -> Result<Tally, TestCaseError> {
         let ctx = |what: &str| format!("step {step} ({op:?}): {what}");
         let (got, want) = match *op {
             Op::Enrol { person, session, by_organiser } => {
-                let want = model.enrol(person, session);
+                let (want, promoted) = model.enrol(person, session);
+                for p in promoted {
+                    model.mails.push(("enrolment_promoted".into(), active[&(p, session)]));
+                }
                 let (pid, actor) = &w.people[person];
                 let actor = if by_organiser { &w.admin } else { actor };
                 let got = match enrolments::enrol(store, actor, sessions[session], Some(*pid), None, now).await {
@@ -429,6 +457,10 @@ async fn run_case(w: &World, c: &Case) -> Result<Tally, TestCaseError> {
                 (Outcome::Done, Outcome::Done)
             }
             Op::CancelActive { .. } => unreachable!("resolved above"),
+            Op::Advance { hours } => {
+                model.clock = (model.clock + hours).min(MAX_CLOCK_HOURS);
+                (Outcome::Done, Outcome::Done)
+            }
             Op::Tick { hours } => {
                 model.clock = (model.clock + hours).min(MAX_CLOCK_HOURS);
                 let now = t0 + Duration::hours(model.clock);
@@ -453,8 +485,7 @@ async fn run_case(w: &World, c: &Case) -> Result<Tally, TestCaseError> {
             (Outcome::Done, Op::CancelSession { .. }) => tally.sessions_cancelled += 1,
             _ => {}
         }
-        let now = t0 + Duration::hours(model.clock);
-        check(w, &model, event, &sessions, &active, &person_of, now).await.map_err(|m| fail(ctx(&m)))?;
+        check(w, &model, event, &sessions, &active, &person_of, t0).await.map_err(|m| fail(ctx(&m)))?;
     }
     tally.promoted = model.mails.iter().filter(|(kind, _)| kind == "enrolment_promoted").count();
     Ok(tally)
@@ -473,7 +504,7 @@ async fn check(
     sessions: &[Uuid],
     active: &HashMap<(usize, usize), Uuid>,
     person_of: &HashMap<Uuid, usize>,
-    now: DateTime<Utc>,
+    t0: DateTime<Utc>,
 ) -> Result<(), String> {
     let db = w.app.store.conn();
     let b = db.get_database_backend();
@@ -608,7 +639,9 @@ async fn check(
                 return Err(format!("session {i}: place {} in the queue is shown as position {position:?}", k + 1));
             }
         }
-        // Nobody waits while a seat is free for them.
+        // Nobody waits while a seat is free for them, as of the last time promotion ran for
+        // this session (the minute round, or an enrolment, a cancelled seat, a new capacity).
+        let now = t0 + Duration::hours(m.promoted_at);
         if r.status == "scheduled" && now < r.starts_at {
             for e in &queue {
                 let org = e.4;
