@@ -9,9 +9,12 @@
 //!   as `store::events::update_session` refuses it, so this holds strictly);
 //! - the seat counter and every quota's use equal a recount of the seated people;
 //! - nobody waits while a seat is free for them: for a scheduled session that has not started,
-//!   no waiting person of organisation `o` has `free_for(o, now) > 0`, where seats reserved for
-//!   another organisation stay reserved until that quota's release time (the clock's move runs
-//!   the release sweep, like `store::enrolments::promote_released`);
+//!   no waiting person of organisation `o` has `free_for(o, T) > 0`, where seats reserved for
+//!   another organisation stay reserved until that quota's release time and `T` is the last time
+//!   promotion ran in that session — the server's minute round (`Tick`, like
+//!   `store::enrolments::promote_released`), or an enrolment, a freed seat or a new capacity
+//!   there. Time may also pass without a round (`Advance`): a released seat then stands free
+//!   until one of those;
 //! - the queue is in arrival order, positions are 1..k;
 //! - a person holds at most one active enrolment per session, no two overlapping sessions, and
 //!   no more active enrolments than the event's limit;
@@ -59,11 +62,30 @@ struct SessionSetup {
 
 #[derive(Debug, Clone)]
 enum Op {
-    Enrol { person: usize, session: usize },
-    Cancel { person: usize, session: usize, by_organiser: bool },
-    SetCapacity { session: usize, capacity: u32 },
-    CancelSession { session: usize },
-    Tick { hours: i64 },
+    Enrol {
+        person: usize,
+        session: usize,
+    },
+    Cancel {
+        person: usize,
+        session: usize,
+        by_organiser: bool,
+    },
+    SetCapacity {
+        session: usize,
+        capacity: u32,
+    },
+    CancelSession {
+        session: usize,
+    },
+    /// Time passes and the server's minute round promotes wherever a released quota opened a seat.
+    Tick {
+        hours: i64,
+    },
+    /// Time passes before the next round.
+    Advance {
+        hours: i64,
+    },
 }
 
 fn setup() -> impl Strategy<Value = SessionSetup> {
@@ -83,6 +105,7 @@ fn op() -> impl Strategy<Value = Op> {
         3 => (0..4usize, 1u32..=6).prop_map(|(session, capacity)| Op::SetCapacity { session, capacity }),
         1 => (0..4usize).prop_map(|session| Op::CancelSession { session }),
         2 => (1i64..=48).prop_map(|hours| Op::Tick { hours }),
+        2 => (1i64..=48).prop_map(|hours| Op::Advance { hours }),
     ]
 }
 
@@ -104,10 +127,13 @@ enum Outcome {
 // ---------------------------------------------------------------------------------------------
 // The system under test: the domain's rules, composed as the store composes them.
 
+#[derive(Clone)]
 struct SimSession {
     facts: SessionFacts,
     seated: Vec<usize>,
     queue: Vec<usize>,
+    /// When promotion last ran for it.
+    promoted_at: DateTime<Utc>,
 }
 
 struct Sim {
@@ -139,6 +165,7 @@ impl Sim {
                     },
                     seated: vec![],
                     queue: vec![],
+                    promoted_at: instant(0),
                 }
             })
             .collect();
@@ -167,6 +194,7 @@ impl Sim {
         if !promotion_open(s.facts.status, s.facts.time.start(), now) {
             return 0;
         }
+        s.promoted_at = now;
         let queue: Vec<Waiting> = s
             .queue
             .iter()
@@ -186,9 +214,10 @@ impl Sim {
         if self.active(person, session) {
             return Outcome::Existing;
         }
-        // The store first lets in whoever a released quota now admits; the clock's sweep has
-        // done that already, so this must find nobody.
-        assert_eq!(self.promote(session), 0, "a seat was free for someone waiting before the enrolment");
+        // The store first lets in whoever a released quota now admits, in the same transaction:
+        // a refusal rolls that back too.
+        let before = self.sessions[session].clone();
+        self.promote(session);
         let active: Vec<ActiveEnrolment> = (0..self.sessions.len())
             .filter(|i| *i != session && self.active(person, *i))
             .map(|i| ActiveEnrolment { session_id: Uuid::from_u128(i as u128), time: self.sessions[i].facts.time })
@@ -214,7 +243,10 @@ impl Sim {
                 s.facts.waitlist_len += 1;
                 Outcome::Waitlisted(position)
             }
-            Err(e) => Outcome::Refused(e.slug()),
+            Err(e) => {
+                *s = before;
+                Outcome::Refused(e.slug())
+            }
         }
     }
 
@@ -279,10 +311,12 @@ impl Sim {
         Outcome::Done
     }
 
-    fn tick(&mut self, hours: i64) -> Outcome {
+    fn tick(&mut self, hours: i64, round: bool) -> Outcome {
         self.now += Duration::hours(hours);
-        for i in 0..self.sessions.len() {
-            self.promote(i);
+        if round {
+            for i in 0..self.sessions.len() {
+                self.promote(i);
+            }
         }
         Outcome::Done
     }
@@ -299,6 +333,7 @@ struct RefSession {
     quota: Option<(usize, u32, i64)>,
     seated: Vec<usize>,
     queue: Vec<usize>,
+    promoted_at: i64,
 }
 
 struct Model {
@@ -320,6 +355,7 @@ impl Model {
                 quota: s.quota,
                 seated: vec![],
                 queue: vec![],
+                promoted_at: 0,
             })
             .collect();
         Model { now: 0, limit, sessions }
@@ -344,6 +380,7 @@ impl Model {
         if self.sessions[session].cancelled || self.now >= self.sessions[session].start {
             return;
         }
+        self.sessions[session].promoted_at = self.now;
         while let Some(i) = self.sessions[session].queue.iter().position(|p| self.free(session, org_of(*p)) > 0) {
             let p = self.sessions[session].queue.remove(i);
             self.sessions[session].seated.push(p);
@@ -362,23 +399,29 @@ impl Model {
             return Outcome::Existing;
         }
         let s = &self.sessions[session];
-        if s.cancelled {
-            return Outcome::Refused("session-cancelled");
-        }
-        if self.now >= s.start {
-            return Outcome::Refused("session-started");
-        }
-        if self.now >= CLOSES {
-            return Outcome::Refused("enrolment-closed");
-        }
-        if held.iter().any(|h| {
+        let before = (s.seated.clone(), s.queue.clone(), s.promoted_at);
+        self.fill(session);
+        let s = &self.sessions[session];
+        let refusal = if s.cancelled {
+            Some("session-cancelled")
+        } else if self.now >= s.start {
+            Some("session-started")
+        } else if self.now >= CLOSES {
+            Some("enrolment-closed")
+        } else if held.iter().any(|h| {
             let o = &self.sessions[*h];
             o.start < s.end && s.start < o.end
         }) {
-            return Outcome::Refused("session-overlap");
-        }
-        if self.limit.is_some_and(|l| held.len() as u32 >= l) {
-            return Outcome::Refused("limit-reached");
+            Some("session-overlap")
+        } else if self.limit.is_some_and(|l| held.len() as u32 >= l) {
+            Some("limit-reached")
+        } else {
+            None
+        };
+        if let Some(slug) = refusal {
+            let s = &mut self.sessions[session];
+            (s.seated, s.queue, s.promoted_at) = before;
+            return Outcome::Refused(slug);
         }
         if self.free(session, org_of(person)) > 0 {
             self.sessions[session].seated.push(person);
@@ -398,8 +441,11 @@ impl Model {
         }
         let s = &mut self.sessions[session];
         s.queue.retain(|p| *p != person);
-        s.seated.retain(|p| *p != person);
-        self.fill(session);
+        if s.seated.contains(&person) {
+            // Only a freed seat sets promotion going.
+            s.seated.retain(|p| *p != person);
+            self.fill(session);
+        }
         Outcome::Done
     }
 
@@ -430,10 +476,12 @@ impl Model {
         Outcome::Done
     }
 
-    fn tick(&mut self, hours: i64) -> Outcome {
+    fn tick(&mut self, hours: i64, round: bool) -> Outcome {
         self.now += hours;
-        for i in 0..self.sessions.len() {
-            self.fill(i);
+        if round {
+            for i in 0..self.sessions.len() {
+                self.fill(i);
+            }
         }
         Outcome::Done
     }
@@ -463,10 +511,12 @@ fn check_invariants(sim: &Sim) -> Result<(), TestCaseError> {
         if s.facts.status == SessionStatus::Cancelled {
             prop_assert!(s.seated.is_empty() && s.queue.is_empty(), "cancelled session {i} has people");
             prop_assert_eq!(seats.confirmed, 0);
+            prop_assert!(s.queue.is_empty());
         } else if sim.now < s.facts.time.start() {
+            // As of the last promotion in this session: a released seat may stand free until then.
             for p in &s.queue {
                 prop_assert_eq!(
-                    seats.free_for(org_id(org_of(*p)), sim.now),
+                    seats.free_for(org_id(org_of(*p)), s.promoted_at),
                     0,
                     "session {}: person {} waits while a seat is free for them",
                     i,
@@ -499,7 +549,7 @@ fn week() -> impl Strategy<Value = (Vec<SessionSetup>, Option<u32>, Vec<Op>)> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 1024, ..ProptestConfig::default() })]
 
     /// Random weeks of enrol / cancel / change-capacity / cancel-session / time passing: the
     /// domain's rules agree with the reference model at every step and keep every invariant.
@@ -517,7 +567,8 @@ proptest! {
                     (sim.set_capacity(session, capacity), model.set_capacity(session, capacity))
                 }
                 Op::CancelSession { session } => (sim.cancel_session(session), model.cancel_session(session)),
-                Op::Tick { hours } => (sim.tick(hours), model.tick(hours)),
+                Op::Tick { hours } => (sim.tick(hours, true), model.tick(hours, true)),
+                Op::Advance { hours } => (sim.tick(hours, false), model.tick(hours, false)),
             };
             prop_assert_eq!(&got, &want, "step {}: {:?}", step, op);
             for (i, (s, m)) in sim.sessions.iter().zip(&model.sessions).enumerate() {
@@ -528,6 +579,7 @@ proptest! {
                 prop_assert_eq!(seated, want_seated, "step {}: seats of session {}", step, i);
                 prop_assert_eq!(&s.queue, &m.queue, "step {}: queue of session {} (arrival order)", step, i);
                 prop_assert_eq!(s.facts.seats.capacity, m.capacity);
+                prop_assert_eq!(s.promoted_at, instant(m.promoted_at), "step {}: last promotion in session {}", step, i);
             }
             check_invariants(&sim)?;
         }
