@@ -3,7 +3,8 @@
 //! server's minute round that hands released quota seats to the waiting list) drive the real
 //! store functions over a small week — four sessions (0 and 1 overlap), six people of two
 //! organisations, capacities of 1–2 (changed to 1–4), an optional quota, an optional limit of
-//! two enrolments per person — so that waiting lists form. After **every** step the database is read with plain SQL and must hold:
+//! two enrolments per person — so that waiting lists form. After **every** step the database is
+//! read with plain SQL and must hold:
 //!
 //! - for each session, confirmed ≤ capacity (the product refuses a capacity below the confirmed
 //!   seats — `Conflict::CapacityBelowConfirmed` — and nobody is ever bumped, so this is strict);
@@ -642,7 +643,7 @@ async fn check(
         // Nobody waits while a seat is free for them, as of the last time promotion ran for
         // this session (the minute round, or an enrolment, a cancelled seat, a new capacity).
         let now = t0 + Duration::hours(m.promoted_at);
-        if r.status == "scheduled" && now < r.starts_at {
+        if r.status == "scheduled" && t0 + Duration::hours(model.clock) < r.starts_at {
             for e in &queue {
                 let org = e.4;
                 let reserved: i64 = quotas
@@ -721,7 +722,7 @@ async fn check(
 /// Run the property on one backend; `None` only when PostgreSQL is skipped on purpose (the
 /// harness says so loudly; with `LEERWEEK_TEST_REQUIRE_POSTGRES=1` or no skip flag it panics).
 fn run_property(backend: Backend) {
-    let cases: u32 = std::env::var("LEERWEEK_PROPERTY_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(32);
+    let cases: u32 = std::env::var("LEERWEEK_PROPERTY_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(40);
     let seed: u64 = std::env::var("LEERWEEK_PROPERTY_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(20261116);
     let max_steps = 40;
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
