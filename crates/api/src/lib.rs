@@ -5,6 +5,7 @@ pub mod export;
 pub mod extract;
 pub mod limit;
 pub mod page;
+pub mod paging;
 pub mod problem;
 pub mod routes;
 pub mod sso;
