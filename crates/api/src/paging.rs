@@ -18,7 +18,10 @@ pub fn check(
     let page = page.unwrap_or(1);
     let per_page = per_page.unwrap_or(default_per_page);
     if !(1..=MAX_PAGE).contains(&page) {
-        return Err(ApiError::InvalidQuery { field: "page".into(), detail: format!("must be between 1 and {MAX_PAGE}") });
+        return Err(ApiError::InvalidQuery {
+            field: "page".into(),
+            detail: format!("must be between 1 and {MAX_PAGE}"),
+        });
     }
     if !(1..=max_per_page).contains(&per_page) {
         return Err(ApiError::InvalidQuery {

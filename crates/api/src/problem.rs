@@ -62,6 +62,8 @@ pub enum ApiError {
     UnsupportedMediaType(&'static str),
     /// Body larger than allowed.
     PayloadTooLarge,
+    /// The body did not arrive in time (a client too slow, or stalling on purpose).
+    BodyTimeout,
     /// A path segment that cannot be an id: nothing is there.
     NotFound(&'static str),
     /// A query parameter that does not parse.
@@ -158,6 +160,16 @@ impl ApiError {
                 let mut p =
                     problem(S::PAYLOAD_TOO_LARGE, "payload-too-large", ("Verzoek te groot", "Payload too large"), lang);
                 p.detail = pick(lang, ("De body is groter dan 1 MiB.", "The body is larger than 1 MiB.")).into();
+                p
+            }
+            ApiError::BodyTimeout => {
+                let mut p =
+                    problem(S::REQUEST_TIMEOUT, "request-timeout", ("Verzoek te traag", "Request body too slow"), lang);
+                p.detail = pick(
+                    lang,
+                    ("De body van het verzoek kwam niet op tijd binnen.", "The request body did not arrive in time."),
+                )
+                .into();
                 p
             }
             ApiError::NotFound(what) => not_found(what, lang),
