@@ -236,6 +236,7 @@ async fn accept_error(e: std::io::Error) {
 /// Raise this process's soft limit of open files to its hard limit, so that many clients can be
 /// connected at once (a soft limit of 1024 is common). Returns `(soft, hard)` as they now are.
 #[cfg(unix)]
+#[allow(clippy::unnecessary_cast)] // rlim_t is u64 on Linux, not everywhere
 pub fn raise_open_files_limit() -> std::io::Result<(u64, u64)> {
     let mut lim = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
     // SAFETY: getrlimit/setrlimit only read and write the struct passed to them.

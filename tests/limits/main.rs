@@ -216,6 +216,7 @@ async fn slow_loris_clients_are_cut_off_while_others_are_served() {
 }
 
 /// Raise this process's open-files limit to at least `want` (the hard limit too, if we may).
+#[allow(clippy::unnecessary_cast)] // rlim_t is u64 on Linux, not everywhere
 fn raise_open_files_limit(want: u64) {
     let mut lim = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
     // SAFETY: getrlimit/setrlimit only read and write the struct passed to them.
