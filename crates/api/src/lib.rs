@@ -19,7 +19,7 @@ use leerweek_store::Store;
 use routes::{attendance, auth, enrolments, events, feedback, mail, people, privacy, reports, sso as single_sign_on};
 use std::time::Duration;
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::timeout::{DeadlineBody, TimeoutLayer};
+use tower_http::timeout::DeadlineBody;
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -180,6 +180,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 /// The whole application: `/api/v1/…`, `/health`, and the frontend.
 pub fn router(store: Store, options: ApiOptions) -> Router {
     let body_read_timeout = options.body_read_timeout;
+    let request_timeout = options.request_timeout;
     let (api, doc) = api();
     let doc = std::sync::Arc::new(doc.to_pretty_json().unwrap_or_default());
     let api = api
@@ -204,7 +205,16 @@ pub fn router(store: Store, options: ApiOptions) -> Router {
         .layer(axum::middleware::map_request(move |req: axum::extract::Request| async move {
             req.map(|body| axum::body::Body::new(DeadlineBody::new(body_read_timeout, body)))
         }))
-        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, options.request_timeout))
+        // Too long: a 503 problem (tower-http's TimeoutLayer would answer with an empty body).
+        .layer(axum::middleware::from_fn(move |req: axum::extract::Request, next: axum::middleware::Next| async move {
+            match tokio::time::timeout(request_timeout, next.run(req)).await {
+                Ok(res) => res,
+                Err(_) => {
+                    tracing::warn!(seconds = request_timeout.as_secs_f64(), "request timed out, answered 503");
+                    problem::ApiError::Timeout.into_response()
+                }
+            }
+        }))
         // Pages set their own CSP; everything else (JSON, problems) may load and frame nothing.
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
