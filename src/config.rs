@@ -63,6 +63,14 @@ pub struct ServerSettings {
     /// Longest a request may take, in seconds.
     #[serde(default = "default_request_timeout_secs")]
     pub request_timeout_secs: u64,
+    /// Seconds a client gets to send a request's headers, counted from when the server starts
+    /// waiting for them: on a new connection and between requests on a kept-alive one, so this
+    /// is also how long an idle connection stays open. Slow-loris clients are cut off by it.
+    #[serde(default = "default_header_read_timeout_secs")]
+    pub header_read_timeout_secs: u64,
+    /// Seconds a client gets to send a whole request body; slower gets 408.
+    #[serde(default = "default_body_read_timeout_secs")]
+    pub body_read_timeout_secs: u64,
 }
 
 fn default_max_body_bytes() -> usize {
@@ -71,6 +79,14 @@ fn default_max_body_bytes() -> usize {
 
 fn default_request_timeout_secs() -> u64 {
     30
+}
+
+fn default_header_read_timeout_secs() -> u64 {
+    15
+}
+
+fn default_body_read_timeout_secs() -> u64 {
+    20
 }
 
 /// Database settings.
@@ -357,6 +373,8 @@ mod tests {
         assert_eq!(s.mail.file_dir, PathBuf::from("data/mail"));
         assert_eq!(s.mail.from, "Leerweek <noreply@leerweek.localhost>");
         assert!(s.log.filter.contains("sqlx::postgres::notice=warn"));
+        assert_eq!((s.server.header_read_timeout_secs, s.server.body_read_timeout_secs), (15, 20));
+        assert!(s.server.body_read_timeout_secs < s.server.request_timeout_secs, "a slow body gets 408, not 503");
     }
 
     #[test]

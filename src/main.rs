@@ -272,7 +272,12 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<ExitCode> {
             }
         }
     }
-    let listener = tokio::net::TcpListener::bind(&settings.server.bind)
+    #[cfg(unix)]
+    match startup::raise_open_files_limit() {
+        Ok((soft, hard)) => tracing::info!(soft, hard, "open files limit"),
+        Err(e) => tracing::warn!(error = %e, "cannot raise the open files limit"),
+    }
+    let listener = startup::listen(&settings.server.bind)
         .await
         .with_context(|| format!("cannot listen on {}", settings.server.bind))?;
     if demo {

@@ -30,6 +30,7 @@ pub fn api_options(settings: &Settings) -> ApiOptions {
     ApiOptions {
         max_body_bytes: settings.server.max_body_bytes,
         request_timeout: Duration::from_secs(settings.server.request_timeout_secs.max(1)),
+        body_read_timeout: Duration::from_secs(settings.server.body_read_timeout_secs.max(1)),
         public_url: settings.mail.public_url.clone(),
         mail_from: settings.mail.from.clone(),
         demo_personas: vec![],
@@ -106,20 +107,151 @@ pub async fn run(
 
     let app = leerweek_api::router(store, leerweek_api::ApiOptions { demo_personas, ..api_options(settings) });
     let signal_tx = stop_tx.clone();
-    let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(async move {
-            shutdown.await;
-            tracing::info!("shutting down: finishing running requests");
-            let _ = signal_tx.send(true);
-        })
-        .await;
+    serve(listener, app, Transport::from_settings(settings), async move {
+        shutdown.await;
+        tracing::info!("shutting down: finishing running requests");
+        let _ = signal_tx.send(true);
+    })
+    .await;
     let _ = stop_tx.send(true);
     for w in workers {
         let _ = w.await;
     }
-    served?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Connections the kernel may hold for us before we accept them (capped by
+/// `net.core.somaxconn`). Larger than tokio's 1024, so that a burst of new connections is not
+/// dropped while the accept loop catches up.
+pub const LISTEN_BACKLOG: u32 = 4096;
+
+/// Listen on `addr` (`host:port`), on its first address that binds.
+pub async fn listen(addr: &str) -> std::io::Result<TcpListener> {
+    let mut last = None;
+    for a in tokio::net::lookup_host(addr).await? {
+        let socket = if a.is_ipv4() { tokio::net::TcpSocket::new_v4()? } else { tokio::net::TcpSocket::new_v6()? };
+        #[cfg(unix)]
+        socket.set_reuseaddr(true)?;
+        match socket.bind(a).and_then(|()| socket.listen(LISTEN_BACKLOG)) {
+            Ok(listener) => return Ok(listener),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("{addr}: no address"))))
+}
+
+/// Limits of the connections themselves, below the router.
+#[derive(Debug, Clone, Copy)]
+pub struct Transport {
+    /// Time a client gets to send a request's headers, counted from when the server starts
+    /// waiting for them (a new connection, or the next request on a kept-alive one).
+    pub header_read_timeout: Duration,
+}
+
+impl Transport {
+    /// From `[server]`.
+    pub fn from_settings(settings: &Settings) -> Self {
+        Self { header_read_timeout: Duration::from_secs(settings.server.header_read_timeout_secs.max(1)) }
+    }
+}
+
+/// Serve HTTP/1.1 on `listener` until `shutdown` resolves; then stop accepting, let running
+/// requests finish, close idle connections, and return when every connection is gone.
+///
+/// Like `axum::serve`, plus a header-read timeout (hyper's, which needs a timer that
+/// `axum::serve` does not give it): a client that sends its headers a byte at a time, or never,
+/// is disconnected after [`Transport::header_read_timeout`]. Request bodies have their own
+/// deadline in the router (408). HTTP/2 and TLS are the reverse proxy's job.
+pub async fn serve(
+    listener: TcpListener,
+    app: axum::Router,
+    transport: Transport,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use tower::ServiceExt as _;
+
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new()).header_read_timeout(transport.header_read_timeout).keep_alive(true);
+    // Connections hold a receiver; each drops it when done. `closed()` resolves when all are gone.
+    let (done_tx, done_rx) = watch::channel(());
+    let (stop_tx, stop_rx) = watch::channel(false);
+    tokio::pin!(shutdown);
+    loop {
+        let (stream, remote) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                Err(e) => {
+                    accept_error(e).await;
+                    continue;
+                }
+            },
+            _ = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let app = app.clone().map_request(move |mut req: axum::http::Request<hyper::body::Incoming>| {
+            req.extensions_mut().insert(axum::extract::ConnectInfo(remote));
+            req.map(axum::body::Body::new)
+        });
+        let conn = http.serve_connection(TokioIo::new(stream), hyper_util::service::TowerToHyperService::new(app));
+        let mut stop_rx = stop_rx.clone();
+        let done_rx = done_rx.clone();
+        tokio::spawn(async move {
+            tokio::pin!(conn);
+            tokio::select! {
+                res = conn.as_mut() => {
+                    if let Err(e) = res {
+                        tracing::debug!(error = %e, %remote, "connection ended with an error");
+                    }
+                }
+                _ = async { stop_rx.wait_for(|stop| *stop).await.map(|_| ()) } => {
+                    conn.as_mut().graceful_shutdown();
+                    if let Err(e) = conn.await {
+                        tracing::debug!(error = %e, %remote, "connection ended with an error");
+                    }
+                }
+            }
+            drop(done_rx);
+        });
+    }
+    drop(listener);
+    let _ = stop_tx.send(true);
+    drop(done_rx);
+    tracing::debug!(connections = done_tx.receiver_count(), "waiting for open connections");
+    done_tx.closed().await;
+}
+
+/// A failed `accept`: a connection that went away before it was accepted is nothing; anything
+/// else (out of file descriptors) is logged, and accepting pauses a moment instead of spinning.
+async fn accept_error(e: std::io::Error) {
+    use std::io::ErrorKind::*;
+    if matches!(e.kind(), ConnectionRefused | ConnectionAborted | ConnectionReset) {
+        return;
+    }
+    tracing::error!(error = %e, "accepting a connection failed");
+    tokio::time::sleep(Duration::from_millis(100)).await;
+}
+
+/// Raise this process's soft limit of open files to its hard limit, so that many clients can be
+/// connected at once (a soft limit of 1024 is common). Returns `(soft, hard)` as they now are.
+#[cfg(unix)]
+#[allow(clippy::unnecessary_cast)] // rlim_t is u64 on Linux, not everywhere
+pub fn raise_open_files_limit() -> std::io::Result<(u64, u64)> {
+    let mut lim = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    // SAFETY: getrlimit/setrlimit only read and write the struct passed to them.
+    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    if lim.rlim_cur < lim.rlim_max {
+        let raised = libc::rlimit { rlim_cur: lim.rlim_max, rlim_max: lim.rlim_max };
+        // SAFETY: as above.
+        if unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &raised) } != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        lim = raised;
+    }
+    Ok((lim.rlim_cur as u64, lim.rlim_max as u64))
 }
 
 /// The background jobs of a server (or of `leerweek worker`): the mail outbox, and the

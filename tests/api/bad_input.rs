@@ -180,3 +180,174 @@ async fn a_csv_with_one_bad_row_imports_nobody(app: &TestApp) {
     let bram = items.iter().find(|p| p["email"] == "b@dv.nl").unwrap();
     assert_eq!(bram["manager_id"], anna["id"]);
 }
+
+on_both_backends!(
+    a_chunked_body_over_the_limit_is_refused_with_413,
+    page_numbers_past_any_list_are_bad_parameters_not_crashes,
+    answers_match_the_schemas_the_api_documents
+);
+
+/// Without a Content-Length the server cannot refuse up front: it counts while reading.
+async fn a_chunked_body_over_the_limit_is_refused_with_413(app: &TestApp) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let addr = app.base.trim_start_matches("http://").to_owned();
+    let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let head = format!(
+        "POST /api/v1/organisations HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {}\r\n\
+         Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n",
+        app.admin
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    // 2 MiB in 64 KiB chunks; the server may stop reading (and close) before the end.
+    let chunk = [format!("{:x}\r\n", 64 * 1024).into_bytes(), vec![b' '; 64 * 1024], b"\r\n".to_vec()].concat();
+    for _ in 0..32 {
+        if stream.write_all(&chunk).await.is_err() {
+            break;
+        }
+    }
+    let _ = stream.write_all(b"0\r\n\r\n").await;
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(10), stream.read_to_end(&mut answer)).await;
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    assert!(answer.to_ascii_lowercase().contains("content-type: application/problem+json"), "{answer}");
+    assert!(answer.contains("\"/errors/payload-too-large\""), "{answer}");
+    let (_, orgs) = app.get(&app.admin, "/api/v1/organisations").await;
+    assert_eq!(orgs.as_array().unwrap().len(), 1, "only the admins' organisation: {orgs}");
+}
+
+/// Schemathesis found it: `(page - 1) * per_page` overflowed for a page near 2^63 and the
+/// server dropped the connection. Every paged list now takes pages 1–1,000,000.
+async fn page_numbers_past_any_list_are_bad_parameters_not_crashes(app: &TestApp) {
+    let org = app.org("Oirschot").await;
+    let ev = app.week(&[org], json!({})).await;
+    let lists = [
+        "/api/v1/admin/outbox?".to_owned(),
+        "/api/v1/admin/audit?".to_owned(),
+        format!("/api/v1/people?organisation_id={org}&"),
+        format!("/api/v1/events/{ev}/reports/people?"),
+        format!("/api/v1/events/{ev}/reports/reach?"),
+    ];
+    for list in &lists {
+        for (query, field) in [
+            ("page=9223372036854775808", "page"),
+            ("page=18446744073709551615&per_page=500", "page"),
+            ("page=1000001", "page"),
+            ("page=0", "page"),
+            ("per_page=0", "per_page"),
+            ("per_page=100000", "per_page"),
+        ] {
+            let res = app.client.get(app.url(&format!("{list}{query}"))).bearer_auth(&app.admin).send().await.unwrap();
+            let problem = expect_problem(res, StatusCode::BAD_REQUEST, "invalid-parameter").await;
+            assert_eq!(problem["field"], field, "{list}{query}: {problem}");
+        }
+        let (status, page) = app.get(&app.admin, &format!("{list}page=1000000&per_page=500")).await;
+        assert_eq!(status, StatusCode::OK, "{list}: {page}");
+        assert_eq!(page["items"].as_array().map(Vec::len), Some(0), "{list}: {page}");
+    }
+}
+
+/// Schemathesis found answers that broke their documented schema: a quota's `used` seats were
+/// left out of the document, and the audit log's before/after may be a plain value (a status).
+async fn answers_match_the_schemas_the_api_documents(app: &TestApp) {
+    let doc = app.client.get(app.url("/api/v1/openapi.json")).send().await.unwrap().json::<Value>().await.unwrap();
+    let org = app.org("Best").await;
+    let ev = app.week(&[org], json!({})).await;
+    let w = app.workshop(ev, org, json!({})).await;
+    let start = local(first_day(), 10);
+    let body = json!({"starts_at": start, "ends_at": start + Duration::hours(2), "capacity": 10,
+        "location": {"venue": "Stadhuis"}, "quotas": [{"organisation_id": org, "seats": 4, "release_at": start - Duration::days(2)}]});
+    let (status, session) = app.post(&app.admin, &format!("/api/v1/workshops/{w}/sessions"), body).await;
+    assert_eq!(status, StatusCode::CREATED, "{session}");
+    assert_eq!(session["quotas"][0]["used"], 0, "{session}");
+    let s = session["id"].as_str().unwrap();
+    for (template, path) in [
+        ("/api/v1/sessions/{id}", format!("/api/v1/sessions/{s}")),
+        ("/api/v1/workshops/{id}/sessions", format!("/api/v1/workshops/{w}/sessions")),
+        ("/api/v1/events/{id}/programme", format!("/api/v1/events/{ev}/programme")),
+        ("/api/v1/admin/audit", "/api/v1/admin/audit?per_page=500".to_owned()),
+    ] {
+        let (status, answer) = app.get(&app.admin, &path).await;
+        assert_eq!(status, StatusCode::OK, "{path}: {answer}");
+        let schema = &doc["paths"][template]["get"]["responses"]["200"]["content"]["application/json"]["schema"];
+        assert!(schema.is_object(), "{template} documents no JSON answer");
+        let mut errors = Vec::new();
+        conforms(&doc, schema, &answer, "$", &mut errors);
+        assert!(errors.is_empty(), "GET {path} does not match its documented schema:\n{}", errors.join("\n"));
+    }
+    let (_, audit) = app.get(&app.admin, "/api/v1/admin/audit?per_page=500").await;
+    assert!(
+        audit["items"].as_array().unwrap().iter().any(|e| e["before"].is_string()),
+        "the publication's status change is in the audit log, with plain before/after values: {audit}"
+    );
+}
+
+/// A small JSON Schema check (what utoipa emits: `$ref`, `type`, `properties`, `required`,
+/// `additionalProperties: false`, `items`, `oneOf`/`anyOf`/`allOf`, `enum`); errors name the place.
+fn conforms(doc: &Value, schema: &Value, v: &Value, at: &str, errors: &mut Vec<String>) {
+    if let Some(r) = schema["$ref"].as_str() {
+        let name = r.trim_start_matches("#/components/schemas/");
+        return conforms(doc, &doc["components"]["schemas"][name], v, at, errors);
+    }
+    for key in ["oneOf", "anyOf"] {
+        if let Some(branches) = schema[key].as_array() {
+            let fits = branches.iter().any(|b| {
+                let mut e = Vec::new();
+                conforms(doc, b, v, at, &mut e);
+                e.is_empty()
+            });
+            if !fits {
+                errors.push(format!("{at}: fits none of {key} {}", schema[key]));
+            }
+        }
+    }
+    for b in schema["allOf"].as_array().into_iter().flatten() {
+        conforms(doc, b, v, at, errors);
+    }
+    if let Some(options) = schema["enum"].as_array()
+        && !options.contains(v)
+    {
+        errors.push(format!("{at}: {v} is not one of {}", schema["enum"]));
+    }
+    let types: Vec<&str> = match &schema["type"] {
+        Value::String(t) => vec![t.as_str()],
+        Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
+        _ => vec![],
+    };
+    let type_fits = |t: &str| match t {
+        "null" => v.is_null(),
+        "boolean" => v.is_boolean(),
+        "integer" => v.is_i64() || v.is_u64(),
+        "number" => v.is_number(),
+        "string" => v.is_string(),
+        "array" => v.is_array(),
+        "object" => v.is_object(),
+        _ => true,
+    };
+    if !types.is_empty() && !types.iter().any(|t| type_fits(t)) {
+        errors.push(format!("{at}: {v} is not of type {}", schema["type"]));
+        return;
+    }
+    if let Some(obj) = v.as_object() {
+        let props = schema["properties"].as_object();
+        for (k, item) in obj {
+            match props.and_then(|p| p.get(k)) {
+                Some(s) => conforms(doc, s, item, &format!("{at}.{k}"), errors),
+                None if schema["additionalProperties"] == Value::Bool(false) => {
+                    errors.push(format!("{at}: `{k}` is not documented"))
+                }
+                None => {}
+            }
+        }
+        for k in schema["required"].as_array().into_iter().flatten().filter_map(Value::as_str) {
+            if !obj.contains_key(k) {
+                errors.push(format!("{at}: required `{k}` is missing"));
+            }
+        }
+    }
+    if let (Some(items), Some(schema_items)) = (v.as_array(), schema.get("items")) {
+        for (i, item) in items.iter().enumerate() {
+            conforms(doc, schema_items, item, &format!("{at}[{i}]"), errors);
+        }
+    }
+}

@@ -34,8 +34,10 @@ pub struct ReportQuery {
     #[param(inline)]
     pub format: Option<Format>,
     /// Page, from 1 (JSON only).
+    #[param(minimum = 1, maximum = 1_000_000)]
     pub page: Option<u64>,
     /// Rows per page, 1–1000 (default 100; JSON only).
+    #[param(minimum = 1, maximum = 1000)]
     pub per_page: Option<u64>,
 }
 
@@ -50,15 +52,7 @@ impl ReportQuery {
         if self.format() != Format::Json {
             return Ok(None);
         }
-        let page = self.page.unwrap_or(1);
-        let per_page = self.per_page.unwrap_or(100);
-        if page == 0 {
-            return Err(ApiError::InvalidQuery { field: "page".into(), detail: "must be at least 1".into() });
-        }
-        if !(1..=1000).contains(&per_page) {
-            return Err(ApiError::InvalidQuery { field: "per_page".into(), detail: "must be 1–1000".into() });
-        }
-        Ok(Some((page, per_page)))
+        crate::paging::check(self.page, self.per_page, 100, 1000).map(Some)
     }
 }
 

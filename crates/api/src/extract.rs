@@ -36,8 +36,21 @@ async fn body_bytes(req: Request, state: &AppState) -> Result<Bytes, ApiError> {
             ApiError::PayloadTooLarge
         }
         other if other.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
+        other if timed_out(&other) => ApiError::BodyTimeout,
         other => ApiError::MalformedJson(other.body_text()),
     })
+}
+
+/// Whether reading the body failed because its deadline (`body_read_timeout`) passed.
+fn timed_out(rejection: &BytesRejection) -> bool {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(rejection);
+    while let Some(e) = cause {
+        if e.is::<tower_http::timeout::TimeoutError>() {
+            return true;
+        }
+        cause = e.source();
+    }
+    false
 }
 
 /// Parse JSON with the path of the failing field.

@@ -5,6 +5,7 @@ pub mod export;
 pub mod extract;
 pub mod limit;
 pub mod page;
+pub mod paging;
 pub mod problem;
 pub mod routes;
 pub mod sso;
@@ -18,7 +19,7 @@ use leerweek_store::Store;
 use routes::{attendance, auth, enrolments, events, feedback, mail, people, privacy, reports, sso as single_sign_on};
 use std::time::Duration;
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::timeout::TimeoutLayer;
+use tower_http::timeout::DeadlineBody;
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -32,6 +33,8 @@ pub struct ApiOptions {
     pub max_body_bytes: usize,
     /// Longest a request may take before it is answered 503.
     pub request_timeout: Duration,
+    /// Longest a request body may take to arrive before it is answered 408.
+    pub body_read_timeout: Duration,
     /// Public address of the app, for links (calendar feed).
     pub public_url: String,
     /// Sender of mails, `Name <address>`: the organizer in calendar entries.
@@ -45,6 +48,7 @@ impl Default for ApiOptions {
         Self {
             max_body_bytes: 1024 * 1024,
             request_timeout: Duration::from_secs(30),
+            body_read_timeout: Duration::from_secs(20),
             public_url: "http://127.0.0.1:8080".into(),
             mail_from: "Leerweek <noreply@leerweek.localhost>".into(),
             demo_personas: vec![],
@@ -175,6 +179,8 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 
 /// The whole application: `/api/v1/…`, `/health`, and the frontend.
 pub fn router(store: Store, options: ApiOptions) -> Router {
+    let body_read_timeout = options.body_read_timeout;
+    let request_timeout = options.request_timeout;
     let (api, doc) = api();
     let doc = std::sync::Arc::new(doc.to_pretty_json().unwrap_or_default());
     let api = api
@@ -195,7 +201,20 @@ pub fn router(store: Store, options: ApiOptions) -> Router {
         .fallback(frontend)
         .layer(axum::middleware::from_fn(problem::localize))
         .layer(DefaultBodyLimit::max(options.max_body_bytes))
-        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, options.request_timeout))
+        // A hard deadline for the whole body (a drip of one byte now and then does not reset it).
+        .layer(axum::middleware::map_request(move |req: axum::extract::Request| async move {
+            req.map(|body| axum::body::Body::new(DeadlineBody::new(body_read_timeout, body)))
+        }))
+        // Too long: a 503 problem (tower-http's TimeoutLayer would answer with an empty body).
+        .layer(axum::middleware::from_fn(move |req: axum::extract::Request, next: axum::middleware::Next| async move {
+            match tokio::time::timeout(request_timeout, next.run(req)).await {
+                Ok(res) => res,
+                Err(_) => {
+                    tracing::warn!(seconds = request_timeout.as_secs_f64(), "request timed out, answered 503");
+                    problem::ApiError::Timeout.into_response()
+                }
+            }
+        }))
         // Pages set their own CSP; everything else (JSON, problems) may load and frame nothing.
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,

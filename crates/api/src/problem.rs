@@ -62,6 +62,10 @@ pub enum ApiError {
     UnsupportedMediaType(&'static str),
     /// Body larger than allowed.
     PayloadTooLarge,
+    /// The body did not arrive in time (a client too slow, or stalling on purpose).
+    BodyTimeout,
+    /// The request took longer than the server allows (`request_timeout`).
+    Timeout,
     /// A path segment that cannot be an id: nothing is there.
     NotFound(&'static str),
     /// A query parameter that does not parse.
@@ -158,6 +162,33 @@ impl ApiError {
                 let mut p =
                     problem(S::PAYLOAD_TOO_LARGE, "payload-too-large", ("Verzoek te groot", "Payload too large"), lang);
                 p.detail = pick(lang, ("De body is groter dan 1 MiB.", "The body is larger than 1 MiB.")).into();
+                p
+            }
+            ApiError::BodyTimeout => {
+                let mut p =
+                    problem(S::REQUEST_TIMEOUT, "request-timeout", ("Verzoek te traag", "Request body too slow"), lang);
+                p.detail = pick(
+                    lang,
+                    ("De body van het verzoek kwam niet op tijd binnen.", "The request body did not arrive in time."),
+                )
+                .into();
+                p
+            }
+            ApiError::Timeout => {
+                let mut p = problem(
+                    S::SERVICE_UNAVAILABLE,
+                    "timeout",
+                    ("Verzoek duurde te lang", "Request took too long"),
+                    lang,
+                );
+                p.detail = pick(
+                    lang,
+                    (
+                        "Het verzoek duurde te lang en is afgebroken. Probeer het zo opnieuw.",
+                        "The request took too long and was stopped. Try again shortly.",
+                    ),
+                )
+                .into();
                 p
             }
             ApiError::NotFound(what) => not_found(what, lang),
@@ -405,7 +436,7 @@ impl IntoResponse for ApiError {
         if matches!(self, ApiError::Unauthenticated) {
             res.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
-        if matches!(self, ApiError::Store(StoreError::Unavailable(_))) {
+        if matches!(self, ApiError::Store(StoreError::Unavailable(_)) | ApiError::Timeout) {
             res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
         }
         if let ApiError::RateLimited(wait) = &self

@@ -269,3 +269,35 @@ async fn the_web_app_is_served_with_client_side_routes_falling_back_to_its_index
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(ct.starts_with("application/problem+json"), "{ct} {body}");
 }
+
+/// A body that never ends, and a request that takes too long: both get a problem, not silence.
+#[tokio::test]
+async fn a_stalled_body_gets_408_and_a_request_over_its_time_503_both_as_problems() {
+    let (_, token, dir) = app().await;
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display());
+    let store = Store::connect(&url, &StoreOptions::default()).await.unwrap();
+    let stalled = || {
+        Request::post("/api/v1/organisations")
+            .header("authorization", format!("Bearer {token}"))
+            .header("content-type", "application/json")
+            .body(Body::from_stream(futures::stream::pending::<Result<axum::body::Bytes, std::io::Error>>()))
+            .unwrap()
+    };
+    let short = std::time::Duration::from_millis(200);
+    let long = std::time::Duration::from_secs(30);
+    for (body_read_timeout, request_timeout, status, slug) in [
+        (short, long, StatusCode::REQUEST_TIMEOUT, "/errors/request-timeout"),
+        (long, short, StatusCode::SERVICE_UNAVAILABLE, "/errors/timeout"),
+    ] {
+        let options = leerweek_api::ApiOptions { body_read_timeout, request_timeout, ..Default::default() };
+        let app = leerweek_api::router(store.clone(), options);
+        let started = std::time::Instant::now();
+        let (got, ct, body) = call(&app, stalled()).await;
+        assert!(started.elapsed() < std::time::Duration::from_secs(5), "answered only after {:?}", started.elapsed());
+        assert_eq!(
+            (got, ct.as_str(), body["type"].as_str()),
+            (status, "application/problem+json", Some(slug)),
+            "{body}"
+        );
+    }
+}

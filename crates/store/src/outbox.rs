@@ -313,7 +313,7 @@ pub async fn list(
     let rows = q
         .order_by_desc(outbox::Column::CreatedAt)
         .order_by_desc(outbox::Column::Id)
-        .offset(page.saturating_sub(1) * per_page)
+        .offset(page.saturating_sub(1).saturating_mul(per_page))
         .limit(per_page)
         .all(store.conn())
         .await?;

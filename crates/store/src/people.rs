@@ -220,7 +220,7 @@ pub async fn list_people(
         .order_by_asc(person::Column::Name)
         .order_by_asc(person::Column::Id);
     let total = q.clone().count(store.conn()).await?;
-    let rows = q.offset(page.saturating_sub(1) * per_page).limit(per_page).all(store.conn()).await?;
+    let rows = q.offset(page.saturating_sub(1).saturating_mul(per_page)).limit(per_page).all(store.conn()).await?;
     Ok((rows, total))
 }
 

@@ -128,7 +128,7 @@ pub async fn audit_log(
     let rows = q
         .order_by_desc(audit::Column::At)
         .order_by_desc(audit::Column::Id)
-        .offset(page.saturating_sub(1) * per_page)
+        .offset(page.saturating_sub(1).saturating_mul(per_page))
         .limit(per_page)
         .all(store.conn())
         .await?;

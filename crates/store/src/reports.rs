@@ -332,7 +332,10 @@ pub async fn people(
             if matches!(scope, Scope::People(_)) {
                 q.scope(scope); // the same people, so the walk by name visits only them
             }
-            let (l, o) = (q.bind(per_page as i64), q.bind((page.saturating_sub(1) * per_page) as i64));
+            let (l, o) = (
+                q.bind(per_page as i64),
+                q.bind(i64::try_from(page.saturating_sub(1).saturating_mul(per_page)).unwrap_or(i64::MAX)),
+            );
             q.push(&format!(" ORDER BY p.name, p.id LIMIT {l} OFFSET {o}"));
             let ids = q.all(store).await?.iter().map(|r| r.try_get::<Uuid>("", "id")).collect::<Result<_, _>>()?;
             Scope::People(ids)
@@ -419,7 +422,10 @@ pub async fn reach(
     from(&mut q);
     q.push(" ORDER BY p.organisation_id, p.org_unit_id, p.name, p.id");
     if let Some((page, per_page)) = page {
-        let (l, o) = (q.bind(per_page as i64), q.bind((page.saturating_sub(1) * per_page) as i64));
+        let (l, o) = (
+            q.bind(per_page as i64),
+            q.bind(i64::try_from(page.saturating_sub(1).saturating_mul(per_page)).unwrap_or(i64::MAX)),
+        );
         q.push(&format!(" LIMIT {l} OFFSET {o}"));
     }
     let rows = q.all(store).await?;

@@ -1011,15 +1011,15 @@ export interface components {
              * @description Who acted (none: the system or the command line).
              */
             actor_id?: string | null;
-            /** @description After (JSON). */
-            after?: Record<string, never> | null;
+            /** @description After: any JSON value. */
+            after?: unknown;
             /**
              * Format: date-time
              * @description When.
              */
             at: string;
-            /** @description Before (JSON). */
-            before?: Record<string, never> | null;
+            /** @description Before: any JSON value (an object, or a plain value such as a status). */
+            before?: unknown;
             /**
              * Format: uuid
              * @description Id.
@@ -1557,7 +1557,7 @@ export interface components {
             /** @description Link (needed online and hybrid). */
             online_url?: string | null;
             /** @description Seats kept per organisation. */
-            quotas?: components["schemas"]["QuotaDto"][] | null;
+            quotas?: components["schemas"]["QuotaInput"][] | null;
             /**
              * Format: date-time
              * @description Start (RFC 3339), on one of the event's days.
@@ -2040,8 +2040,31 @@ export interface components {
              */
             workshop_id: string;
         };
-        /** @description Seats kept for one organisation until `release_at`. */
+        /** @description Seats kept for one organisation until `release_at`, and how many of them are taken. */
         QuotaDto: {
+            /**
+             * Format: uuid
+             * @description The organisation.
+             */
+            organisation_id: string;
+            /**
+             * Format: date-time
+             * @description After this, unused seats are open to all.
+             */
+            release_at: string;
+            /**
+             * Format: int64
+             * @description Seats kept.
+             */
+            seats: number;
+            /**
+             * Format: int64
+             * @description Seats of this organisation's people now confirmed.
+             */
+            used: number;
+        };
+        /** @description Seats to keep for one organisation until `release_at` (a request's part of a quota). */
+        QuotaInput: {
             /**
              * Format: uuid
              * @description The organisation.
@@ -2363,7 +2386,7 @@ export interface components {
             /** @description Link; `null` removes. */
             online_url?: string | null;
             /** @description Quotas (replace all). */
-            quotas?: components["schemas"]["QuotaDto"][] | null;
+            quotas?: components["schemas"]["QuotaInput"][] | null;
             /**
              * Format: date-time
              * @description Start.

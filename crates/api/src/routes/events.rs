@@ -440,9 +440,8 @@ impl LocationDto {
     }
 }
 
-/// Seats kept for one organisation until `release_at`.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
+/// Seats kept for one organisation until `release_at`, and how many of them are taken.
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct QuotaDto {
     /// The organisation.
     pub organisation_id: Uuid,
@@ -450,9 +449,20 @@ pub struct QuotaDto {
     pub seats: i64,
     /// After this, unused seats are open to all.
     pub release_at: DateTime<Utc>,
-    /// Seats of this organisation's people now confirmed (answers only).
-    #[serde(default, skip_deserializing)]
+    /// Seats of this organisation's people now confirmed.
     pub used: i64,
+}
+
+/// Seats to keep for one organisation until `release_at` (a request's part of a quota).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QuotaInput {
+    /// The organisation.
+    pub organisation_id: Uuid,
+    /// Seats kept.
+    pub seats: i64,
+    /// After this, unused seats are open to all.
+    pub release_at: DateTime<Utc>,
 }
 
 /// A session.
@@ -550,12 +560,12 @@ pub struct NewSessionDto {
     /// Link (needed online and hybrid).
     pub online_url: Option<String>,
     /// Seats kept per organisation.
-    pub quotas: Option<Vec<QuotaDto>>,
+    pub quotas: Option<Vec<QuotaInput>>,
     /// The trainer: a person who may check people in and record attendance.
     pub trainer_id: Option<Uuid>,
 }
 
-fn quotas_of(q: Option<Vec<QuotaDto>>) -> Option<Vec<(Uuid, i64, DateTime<Utc>)>> {
+fn quotas_of(q: Option<Vec<QuotaInput>>) -> Option<Vec<(Uuid, i64, DateTime<Utc>)>> {
     q.map(|qs| qs.into_iter().map(|q| (q.organisation_id, q.seats, q.release_at)).collect())
 }
 
@@ -623,7 +633,7 @@ pub struct SessionPatchDto {
     #[schema(value_type = Option<String>)]
     pub online_url: Option<Option<String>>,
     /// Quotas (replace all).
-    pub quotas: Option<Vec<QuotaDto>>,
+    pub quotas: Option<Vec<QuotaInput>>,
     /// The trainer; `null` removes.
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<Uuid>)]

@@ -182,8 +182,10 @@ pub struct OutboxQuery {
     /// `pending`, `sent` or `failed`.
     pub status: Option<String>,
     /// Page, from 1.
+    #[param(minimum = 1, maximum = 1_000_000)]
     pub page: Option<u64>,
     /// Rows per page, 1–500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub per_page: Option<u64>,
 }
 
@@ -219,11 +221,7 @@ pub async fn list_outbox(
             detail: "must be one of pending sent failed".into(),
         });
     }
-    let page = q.page.unwrap_or(1).max(1);
-    let per_page = q.per_page.unwrap_or(50);
-    if !(1..=500).contains(&per_page) {
-        return Err(ApiError::InvalidQuery { field: "per_page".into(), detail: "must be between 1 and 500".into() });
-    }
+    let (page, per_page) = crate::paging::check(q.page, q.per_page, 50, 500)?;
     let (rows, total) = leerweek_store::outbox::list(&s.store, q.status.as_deref(), page, per_page).await?;
     Ok(Json(OutboxPage { items: rows.into_iter().map(Into::into).collect(), total, page, per_page }))
 }

@@ -201,8 +201,10 @@ pub struct PeopleQuery {
     /// Organisation whose people to list.
     pub organisation_id: Uuid,
     /// Page, from 1.
+    #[param(minimum = 1, maximum = 1_000_000)]
     pub page: Option<u64>,
     /// Rows per page, 1–500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub per_page: Option<u64>,
 }
 
@@ -227,11 +229,7 @@ pub async fn list_people(
     Auth(actor): Auth,
     ApiQuery(q): ApiQuery<PeopleQuery>,
 ) -> Result<Json<PeoplePage>, ApiError> {
-    let page = q.page.unwrap_or(1).max(1);
-    let per_page = q.per_page.unwrap_or(50);
-    if !(1..=500).contains(&per_page) {
-        return Err(ApiError::InvalidQuery { field: "per_page".into(), detail: "must be between 1 and 500".into() });
-    }
+    let (page, per_page) = crate::paging::check(q.page, q.per_page, 50, 500)?;
     let (rows, total) = people::list_people(&s.store, &actor, q.organisation_id, page, per_page).await?;
     Ok(Json(PeoplePage { items: rows.into_iter().map(Into::into).collect(), page, per_page, total }))
 }

@@ -38,8 +38,10 @@ pub struct AuditQuery {
     /// Only entries about this thing.
     pub subject_id: Option<Uuid>,
     /// Page, from 1.
+    #[param(minimum = 1, maximum = 1_000_000)]
     pub page: Option<u64>,
     /// Rows per page, 1–500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub per_page: Option<u64>,
 }
 
@@ -56,11 +58,9 @@ pub struct AuditDto {
     pub subject_type: String,
     /// The thing.
     pub subject_id: Uuid,
-    /// Before (JSON).
-    #[schema(value_type = Option<Object>)]
+    /// Before: any JSON value (an object, or a plain value such as a status).
     pub before: Option<serde_json::Value>,
-    /// After (JSON).
-    #[schema(value_type = Option<Object>)]
+    /// After: any JSON value.
     pub after: Option<serde_json::Value>,
     /// When.
     pub at: DateTime<Utc>,
@@ -87,11 +87,7 @@ pub async fn audit_log(
     Auth(actor): Auth,
     ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> Result<Json<AuditPage>, ApiError> {
-    let page = q.page.unwrap_or(1).max(1);
-    let per_page = q.per_page.unwrap_or(50);
-    if !(1..=500).contains(&per_page) {
-        return Err(ApiError::InvalidQuery { field: "per_page".into(), detail: "must be between 1 and 500".into() });
-    }
+    let (page, per_page) = crate::paging::check(q.page, q.per_page, 50, 500)?;
     let (rows, total) = privacy::audit_log(&s.store, &actor, q.subject_id, page, per_page).await?;
     let parse = |t: Option<String>| t.and_then(|t| serde_json::from_str(&t).ok());
     let items = rows
