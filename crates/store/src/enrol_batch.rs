@@ -11,11 +11,11 @@
 //! Anything out of the ordinary goes to the single-request path ([`super::enrolments::enrol`]'s
 //! direct form) instead: enrolling someone else, a replayed idempotency key, an existing
 //! enrolment, a session whose waiting list could move up first, anything not found or not
-//! visible. When a batch fails as a whole (a lost connection, a deadlock), every request in it
-//! is retried on its own on the single-request path, which reports its own error; since that
-//! path finds an enrolment that did commit, a retry never enrols anyone twice.
+//! visible. When the database is unreachable, the batch and everyone queued behind it get the
+//! 503 at once (a retry finds an enrolment that did commit after all, so nobody is enrolled
+//! twice). When a batch fails otherwise (a deadlock, a constraint), every request in it is
+//! retried on its own on the single-request path, which reports its own error.
 
-use crate::Result;
 use crate::Store;
 use crate::enrolments::{EnrolOutcome, new_check_in_code};
 use crate::entities::{
@@ -24,6 +24,7 @@ use crate::entities::{
 };
 use crate::events::{EventView, can_see, policy_of, quota_use, seats_of};
 use crate::outbox::{self, CalendarMethod, MailKind, NewMail};
+use crate::{Result, StoreError};
 use chrono::{DateTime, Utc};
 use leerweek_domain::access::Actor;
 use leerweek_domain::enrolment::{
@@ -92,7 +93,7 @@ pub(crate) struct Job {
 /// What the writer answers.
 pub(crate) enum Answer {
     /// Decided (and committed, when it is an enrolment).
-    Done(Result<EnrolOutcome>),
+    Done(Box<Result<EnrolOutcome>>),
     /// Not for a batch: take the single-request path.
     Direct,
 }
@@ -135,11 +136,21 @@ async fn writer(store: Store, mut rx: mpsc::UnboundedReceiver<Job>, stats: Arc<B
             }
         }
         carry = later;
-        run(&store, batch, &stats).await;
+        if let Some(outage) = run(&store, batch, &stats).await {
+            // The database is unreachable: whoever queued meanwhile would only wait for the same
+            // answer, so they get it now (503 with Retry-After) instead of after another timeout.
+            while let Ok(job) = rx.try_recv() {
+                carry.push(job);
+            }
+            for job in carry.drain(..) {
+                let _ = job.reply.send(Answer::Done(Box::new(Err(StoreError::Unavailable(outage.clone())))));
+            }
+        }
     }
 }
 
-async fn run(store: &Store, jobs: Vec<Job>, stats: &BatchStats) {
+/// Decide a batch and answer it; returns the error text when the database was unavailable.
+async fn run(store: &Store, jobs: Vec<Job>, stats: &BatchStats) -> Option<String> {
     let n = jobs.len();
     match decide_all(store, &jobs).await {
         Ok(answers) => {
@@ -151,6 +162,15 @@ async fn run(store: &Store, jobs: Vec<Job>, stats: &BatchStats) {
             for (job, answer) in jobs.into_iter().zip(answers) {
                 let _ = job.reply.send(answer);
             }
+            None
+        }
+        Err(StoreError::Unavailable(text)) => {
+            stats.failed.fetch_add(1, Ordering::Relaxed);
+            tracing::warn!(error = %text, requests = n, "enrolment batch: database unavailable, answering 503");
+            for job in jobs {
+                let _ = job.reply.send(Answer::Done(Box::new(Err(StoreError::Unavailable(text.clone())))));
+            }
+            Some(text)
         }
         Err(e) => {
             stats.failed.fetch_add(1, Ordering::Relaxed);
@@ -159,6 +179,7 @@ async fn run(store: &Store, jobs: Vec<Job>, stats: &BatchStats) {
             for job in jobs {
                 let _ = job.reply.send(Answer::Direct);
             }
+            None
         }
     }
 }
@@ -316,7 +337,7 @@ async fn decide_all(store: &Store, jobs: &[Job]) -> Result<Vec<Answer>> {
             &sequences,
             &mut w,
         ) {
-            Some(outcome) => Answer::Done(outcome),
+            Some(outcome) => Answer::Done(Box::new(outcome)),
             None => Answer::Direct,
         };
         answers.push(answer);

@@ -87,7 +87,7 @@ pub async fn enrol(
         if queue.send(job).is_ok()
             && let Ok(crate::enrol_batch::Answer::Done(outcome)) = answer.await
         {
-            return outcome;
+            return *outcome;
         }
     }
     enrol_one(store, actor, session_id, person_id, idempotency_key, now).await
