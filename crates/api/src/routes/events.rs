@@ -788,10 +788,10 @@ pub struct ProgrammeDto {
     pub sessions: Vec<ProgrammeItemDto>,
 }
 
-/// The week's programme with live seat counts and filters. Shared among its readers for up to
-/// half a second (see [`crate::programme`]): seat counts are at most that old, changes to the
-/// week made here show at once. Answers `304` to a matching `If-None-Match`; gzipped when
-/// accepted and unfiltered.
+// Shared among its readers for up to half a second (see `crate::programme`): seat counts are at
+// most that old, changes to the week made here show at once. Answers `304` to a matching
+// `If-None-Match` (standard HTTP, so not in the OpenAPI document); gzipped when accepted.
+/// The week's programme with live seat counts and filters.
 #[utoipa::path(get, path = "/api/v1/events/{id}/programme", tag = "events", params(("id" = Uuid, Path, description = "Event id"), ProgrammeQuery),
     responses((status = 200, body = ProgrammeDto), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 pub async fn programme(
