@@ -117,12 +117,12 @@ impl ProgrammeCache {
                 return Ok(new);
             }
         }
-        // Too old or none: wait for the refresh under way, or make one.
-        let waited = Instant::now();
+        // Too old or none: wait for the refresh under way (and take it, when it is young enough),
+        // or make one.
         let _refreshing = slot.refresh.lock().await;
+        let generation = self.generation.load(Ordering::SeqCst);
         if let Some(s) = self.slot(event_id).current
-            && s.generation == generation
-            && s.began >= waited
+            && s.fresh(generation, MAX_AGE)
         {
             return Ok(s);
         }
