@@ -2,7 +2,9 @@
 //! given, PostgreSQL, then time every report for an admin, an organiser of the largest
 //! organisation and a manager. Each figure is printed beside a baseline measured in the same run
 //! on the same database — one plain scan of the week's enrolments — and as their ratio, because
-//! these machines are shared and noisy. Ends with how each report grows from 1/10 to full scale.
+//! these machines are shared and noisy. Also times, through the HTTP stack, the programme (cold
+//! and cached) and the personal agenda (JSON and `.ics`) of the person with the most enrolments.
+//! Ends with how each grows from 1/10 to full scale.
 
 use anyhow::Context;
 use leerweek_domain::Role;
@@ -122,6 +124,19 @@ async fn time_reports(
             add("sessions", median(runs, || async { Ok(reports::sessions(store, actor, event).await?.len()) }).await?);
         }
     }
+    // The pages every employee reads, through the HTTP stack: the programme and the agenda of
+    // the person with the most enrolments.
+    for (page, median, rows) in crate::bench_read::time_pages(store, g.event_id, runs).await? {
+        out.push(Figure {
+            backend,
+            scale: scale.to_owned(),
+            report: page,
+            scope: "employee",
+            median,
+            baseline: base,
+            rows,
+        });
+    }
     Ok(out)
 }
 
@@ -175,12 +190,12 @@ pub async fn run(plan: &Plan) -> anyhow::Result<bool> {
     }
     println!();
     println!(
-        "{:<8} {:<8} {:<16} {:<9} {:>10} {:>12} {:>7} {:>6}",
+        "{:<8} {:<8} {:<18} {:<9} {:>10} {:>12} {:>7} {:>6}",
         "backend", "scale", "report", "scope", "median ms", "baseline ms", "ratio", "rows"
     );
     for f in &all {
         println!(
-            "{:<8} {:<8} {:<16} {:<9} {:>10.1} {:>12.1} {:>7.1} {:>6}",
+            "{:<8} {:<8} {:<18} {:<9} {:>10.1} {:>12.1} {:>7.1} {:>6}",
             f.backend,
             f.scale,
             f.report,
@@ -216,7 +231,7 @@ pub async fn run(plan: &Plan) -> anyhow::Result<bool> {
     }
     let slow: Vec<&Figure> = all.iter().filter(|f| f.median >= Duration::from_secs(1)).collect();
     println!(
-        "\n{} of {} timed reports under 1 s{}",
+        "\n{} of {} timed reports and pages under 1 s{}",
         all.len() - slow.len(),
         all.len(),
         if slow.is_empty() { String::new() } else { format!("; over: {slow:?}") }

@@ -72,13 +72,13 @@ pub struct RushFigure {
 }
 
 impl RushFigure {
-    fn decisions(&self) -> usize {
+    pub(crate) fn decisions(&self) -> usize {
         self.confirmed + self.waitlisted + self.refused
     }
-    fn per_sec(&self) -> f64 {
+    pub(crate) fn per_sec(&self) -> f64 {
         self.decisions() as f64 / self.elapsed.as_secs_f64().max(1e-9)
     }
-    fn pct(&self, p: f64) -> f64 {
+    pub(crate) fn pct(&self, p: f64) -> f64 {
         if self.latencies.is_empty() {
             return 0.0;
         }
@@ -103,7 +103,11 @@ fn workload(week: &RushWeek) -> usize {
     week.people.len() * 3
 }
 
-async fn fresh_database(backend: &'static str, admin_url: Option<&str>, tag: &str) -> anyhow::Result<Database> {
+pub(crate) async fn fresh_database(
+    backend: &'static str,
+    admin_url: Option<&str>,
+    tag: &str,
+) -> anyhow::Result<Database> {
     match backend {
         "sqlite" => {
             let dir = tempfile::tempdir()?;
@@ -123,14 +127,14 @@ async fn fresh_database(backend: &'static str, admin_url: Option<&str>, tag: &st
     }
 }
 
-struct Database {
-    url: String,
+pub(crate) struct Database {
+    pub(crate) url: String,
     _dir: Option<tempfile::TempDir>,
     drop: Option<(String, String)>,
 }
 
 impl Database {
-    async fn remove(self) -> anyhow::Result<()> {
+    pub(crate) async fn remove(self) -> anyhow::Result<()> {
         if let Some((admin_url, name)) = &self.drop {
             let admin = sea_orm::Database::connect(admin_url.as_str()).await?;
             admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await?;
@@ -140,7 +144,7 @@ impl Database {
     }
 }
 
-async fn prepare(url: &str, scale: RushScale) -> anyhow::Result<(Store, RushWeek)> {
+pub(crate) async fn prepare(url: &str, scale: RushScale) -> anyhow::Result<(Store, RushWeek)> {
     let store = Store::connect(url, &StoreOptions { max_connections: 8, ..Default::default() }).await?;
     store.migrate().await?;
     let week = fixtures::generate_rush(&store, scale, 2027, chrono::Utc::now()).await?;
@@ -156,18 +160,18 @@ async fn prepare(url: &str, scale: RushScale) -> anyhow::Result<(Store, RushWeek
 }
 
 /// A free port on loopback.
-fn free_port() -> anyhow::Result<u16> {
+pub(crate) fn free_port() -> anyhow::Result<u16> {
     Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
-struct Server {
+pub(crate) struct Server {
     child: tokio::process::Child,
-    base: String,
+    pub(crate) base: String,
     _mail: tempfile::TempDir,
 }
 
 impl Server {
-    async fn start(url: &str) -> anyhow::Result<Server> {
+    pub(crate) async fn start(url: &str) -> anyhow::Result<Server> {
         leerweek_api::sso::install_crypto_provider();
         let port = free_port()?;
         let mail = tempfile::tempdir()?;
@@ -194,7 +198,7 @@ impl Server {
     }
 
     /// Peak resident set size (VmHWM) in MiB.
-    fn peak_rss_mib(&self) -> f64 {
+    pub(crate) fn peak_rss_mib(&self) -> f64 {
         let Some(pid) = self.child.id() else { return 0.0 };
         std::fs::read_to_string(format!("/proc/{pid}/status"))
             .ok()
@@ -207,7 +211,7 @@ impl Server {
             .unwrap_or(0.0)
     }
 
-    async fn stop(mut self) {
+    pub(crate) async fn stop(mut self) {
         if let Some(pid) = self.child.id() {
             let _ = std::process::Command::new("kill").args(["-TERM", &pid.to_string()]).status();
         }
@@ -216,7 +220,7 @@ impl Server {
 }
 
 /// The rush over HTTP against a running server.
-async fn rush_http(base: &str, week: Arc<RushWeek>, clients: usize, budget: Duration) -> RushFigure {
+pub(crate) async fn rush_http(base: &str, week: Arc<RushWeek>, clients: usize, budget: Duration) -> RushFigure {
     let client = reqwest::Client::builder().pool_max_idle_per_host(clients).build().unwrap_or_default();
     let next = Arc::new(AtomicUsize::new(0));
     let stop = Arc::new(AtomicBool::new(false));
@@ -292,7 +296,7 @@ async fn rush_http(base: &str, week: Arc<RushWeek>, clients: usize, budget: Dura
 }
 
 /// Overbooked sessions, sessions whose counters disagree with the rows, and the share filled.
-async fn check(store: &Store, week: &RushWeek) -> anyhow::Result<(usize, usize, f64)> {
+pub(crate) async fn check(store: &Store, week: &RushWeek) -> anyhow::Result<(usize, usize, f64)> {
     let (mut over, mut wrong, mut taken, mut seats) = (0, 0, 0i64, 0i64);
     for (id, capacity) in &week.sessions {
         let (confirmed, waiting) = leerweek_store::enrolments::recount(store, *id).await?;

@@ -2,6 +2,7 @@
 //! `src/main.rs` and the end-to-end tests.
 
 pub mod bench;
+pub mod bench_read;
 pub mod bench_rush;
 pub mod config;
 pub mod demo;

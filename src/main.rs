@@ -107,6 +107,22 @@ enum BenchCommand {
         #[arg(long, default_value_t = 20_000)]
         people: usize,
     },
+    /// Reading the programme (600 sessions, live seat counts) over HTTP, alone and during an
+    /// enrolment rush, with a check that seat counts are never staler than 1 s.
+    Programme {
+        /// Concurrent readers (and as many enrolling clients during the rush).
+        #[arg(long, default_value_t = 64)]
+        clients: usize,
+        /// PostgreSQL URL of a role that may create databases (also run there).
+        #[arg(long, env = "LEERWEEK_BENCH_POSTGRES_URL", hide_env_values = true)]
+        postgres: Option<String>,
+        /// Only PostgreSQL.
+        #[arg(long)]
+        no_sqlite: bool,
+        /// Length of each phase, in seconds.
+        #[arg(long, default_value_t = 10)]
+        secs: u64,
+    },
     /// Start-up time of `leerweek serve` on a SQLite file holding a generated week.
     Startup {
         /// `tenth` or `national`.
@@ -210,6 +226,16 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 scale: leerweek_store::fixtures::RushScale { people, ..leerweek_store::fixtures::RushScale::BENCH },
             };
             if leerweek::bench_rush::run(&plan).await? { Ok(ExitCode::SUCCESS) } else { Ok(ExitCode::from(1)) }
+        }
+        Command::Bench { command: BenchCommand::Programme { clients, postgres, no_sqlite, secs } } => {
+            let plan = leerweek::bench_read::ProgrammePlan {
+                clients: clients.max(1),
+                postgres,
+                no_sqlite,
+                secs: secs.max(1),
+                scale: leerweek_store::fixtures::RushScale::BENCH,
+            };
+            if leerweek::bench_read::run(&plan).await? { Ok(ExitCode::SUCCESS) } else { Ok(ExitCode::from(1)) }
         }
         Command::Bench { command: BenchCommand::Startup { scale, runs } } => {
             let scale = match scale.as_str() {

@@ -10,6 +10,7 @@ mod concurrency;
 mod mail;
 mod matrix;
 mod privacy;
+mod programme;
 mod properties;
 mod reports;
 mod rules;

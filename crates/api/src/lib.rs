@@ -7,6 +7,7 @@ pub mod limit;
 pub mod page;
 pub mod paging;
 pub mod problem;
+pub mod programme;
 pub mod routes;
 pub mod sso;
 
@@ -71,6 +72,8 @@ pub struct AppState {
     pub demo_personas: std::sync::Arc<Vec<(String, String, String)>>,
     /// The OpenID Connect client of the organisations' sign-in providers.
     pub sso: std::sync::Arc<sso::Sso>,
+    /// The programmes, shared among their readers for a moment.
+    pub programme: std::sync::Arc<programme::ProgrammeCache>,
 }
 
 /// Rate limits of sign-in requests: per address and per client IP.
@@ -238,6 +241,7 @@ pub fn router(store: Store, options: ApiOptions) -> Router {
             limits: Default::default(),
             demo_personas: std::sync::Arc::new(options.demo_personas.clone()),
             sso: std::sync::Arc::new(sso::Sso::new()),
+            programme: Default::default(),
         })
 }
 

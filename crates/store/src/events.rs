@@ -1038,17 +1038,77 @@ pub struct ProgrammeItem {
     pub seats_left: u32,
 }
 
-/// The programme of an event: scheduled sessions of scheduled workshops, by start time, with
-/// live seat counts. Cancelled ones are left out.
-pub async fn programme(
-    store: &Store,
-    actor: &Actor,
-    event_id: Uuid,
-    f: &ProgrammeFilter,
-    now: DateTime<Utc>,
-) -> Result<(EventView, Vec<ProgrammeItem>)> {
-    let e = get_event(store, actor, event_id).await?;
-    let tz = e.time_zone();
+/// What the programme of an event shows every viewer, before filters and before the viewer's
+/// own seats: the event, and its scheduled sessions of scheduled workshops by start time with
+/// their seat counters and quotas. The API shares one read among many viewers for a moment;
+/// nothing that decides an enrolment reads it.
+#[derive(Debug, Clone)]
+pub struct ProgrammeData {
+    /// The event (whoever may see it).
+    pub event: EventView,
+    /// Its sessions, by start time.
+    pub entries: Vec<ProgrammeEntry>,
+}
+
+/// One session of [`ProgrammeData`].
+#[derive(Debug, Clone)]
+pub struct ProgrammeEntry {
+    /// The session, with its counters.
+    pub session: session::Model,
+    /// Its workshop.
+    pub workshop: workshop::Model,
+    /// Its quotas and their use (empty for most sessions).
+    pub quotas: Vec<QuotaUse>,
+}
+
+impl ProgrammeEntry {
+    /// Seats a person of `organisation` could take at `now`.
+    pub fn seats_left(&self, organisation: Uuid, now: DateTime<Utc>) -> u32 {
+        if self.quotas.is_empty() {
+            (self.session.capacity - self.session.confirmed_count).max(0) as u32
+        } else {
+            seats_of(&self.session, self.quotas.clone()).free_for(organisation, now)
+        }
+    }
+}
+
+impl ProgrammeFilter {
+    /// Whether the entry passes every filter but `available` (which depends on the viewer).
+    pub fn matches(&self, e: &ProgrammeEntry, tz: Tz) -> bool {
+        let (s, w) = (&e.session, &e.workshop);
+        if self.day.is_some_and(|d| s.starts_at.with_timezone(&tz).date_naive() != d)
+            || self.theme.as_ref().is_some_and(|t| w.theme != t.trim().to_lowercase())
+            || self.organisation_id.is_some_and(|o| w.host_organisation_id != o)
+            || self.format.is_some_and(|fm| w.format != fm.as_str())
+        {
+            return false;
+        }
+        match &self.q {
+            Some(q) => {
+                let q = q.to_lowercase();
+                [w.title.as_str(), w.description.as_str(), w.theme.as_str(), w.trainer.as_deref().unwrap_or("")]
+                    .iter()
+                    .any(|h| h.to_lowercase().contains(q.as_str()))
+            }
+            None => true,
+        }
+    }
+
+    /// Whether no filter is set.
+    pub fn is_empty(&self) -> bool {
+        self.day.is_none()
+            && self.theme.is_none()
+            && self.organisation_id.is_none()
+            && self.format.is_none()
+            && self.q.is_none()
+            && !self.available
+    }
+}
+
+/// Read [`ProgrammeData`] of an event, for any viewer (`None`: no such event). The caller checks
+/// who may see it ([`can_see`]).
+pub async fn programme_data(store: &Store, event_id: Uuid) -> Result<Option<ProgrammeData>> {
+    let Some(event) = load_event(store.conn(), event_id).await? else { return Ok(None) };
     let workshops: HashMap<Uuid, workshop::Model> = workshop::Entity::find()
         .filter(workshop::Column::EventId.eq(event_id))
         .filter(workshop::Column::Status.eq("scheduled"))
@@ -1067,40 +1127,54 @@ pub async fn programme(
     let quota_sessions: Vec<Uuid> = session_quota::Entity::find()
         .select_only()
         .column(session_quota::Column::SessionId)
-        .filter(session_quota::Column::SessionId.is_in(sessions.iter().map(|s| s.id)))
+        .filter(
+            session_quota::Column::SessionId.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(session::Column::Id)
+                    .from(session::Entity)
+                    .and_where(session::Column::EventId.eq(event_id))
+                    .to_owned(),
+            ),
+        )
         .distinct()
         .into_tuple()
         .all(store.conn())
         .await?;
-    let q = f.q.as_ref().map(|q| q.to_lowercase());
-    let theme = f.theme.as_ref().map(|t| t.trim().to_lowercase());
-    let mut out = Vec::new();
+    let mut entries = Vec::with_capacity(sessions.len());
     for s in sessions {
         let Some(w) = workshops.get(&s.workshop_id) else { continue };
-        if f.day.is_some_and(|d| s.starts_at.with_timezone(&tz).date_naive() != d)
-            || theme.as_ref().is_some_and(|t| &w.theme != t)
-            || f.organisation_id.is_some_and(|o| w.host_organisation_id != o)
-            || f.format.is_some_and(|fm| w.format != fm.as_str())
-        {
-            continue;
-        }
-        if let Some(q) = &q {
-            let hay = [w.title.as_str(), w.description.as_str(), w.theme.as_str(), w.trainer.as_deref().unwrap_or("")];
-            if !hay.iter().any(|h| h.to_lowercase().contains(q.as_str())) {
-                continue;
-            }
-        }
-        let seats_left = if quota_sessions.contains(&s.id) {
-            seats_of(&s, quota_use(store.conn(), s.id).await?).free_for(actor.organisation_id, now)
-        } else {
-            (s.capacity - s.confirmed_count).max(0) as u32
-        };
-        if f.available && seats_left == 0 {
-            continue;
-        }
-        out.push(ProgrammeItem { session: s, workshop: w.clone(), seats_left });
+        let quotas = if quota_sessions.contains(&s.id) { quota_use(store.conn(), s.id).await? } else { vec![] };
+        entries.push(ProgrammeEntry { session: s, workshop: w.clone(), quotas });
     }
-    Ok((e, out))
+    Ok(Some(ProgrammeData { event, entries }))
+}
+
+/// The programme of an event as the actor sees it: scheduled sessions of scheduled workshops, by
+/// start time, with live seat counts, filtered. Cancelled ones are left out.
+pub async fn programme(
+    store: &Store,
+    actor: &Actor,
+    event_id: Uuid,
+    f: &ProgrammeFilter,
+    now: DateTime<Utc>,
+) -> Result<(EventView, Vec<ProgrammeItem>)> {
+    let data = match programme_data(store, event_id).await? {
+        Some(d) if can_see(actor, &d.event) => d,
+        _ => return Err(StoreError::NotFound("event")),
+    };
+    let tz = data.event.time_zone();
+    let items = data
+        .entries
+        .into_iter()
+        .filter(|e| f.matches(e, tz))
+        .map(|e| ProgrammeItem {
+            seats_left: e.seats_left(actor.organisation_id, now),
+            session: e.session,
+            workshop: e.workshop,
+        })
+        .filter(|i| !f.available || i.seats_left > 0)
+        .collect();
+    Ok((data.event, items))
 }
 
 /// Distinct themes used in an event, for filters.

@@ -205,7 +205,9 @@ pub async fn update_event(
         })?,
         no_show_policy: opt("no_show_policy", b.no_show_policy, |p| NoShowPolicy::parse(&p))?,
     };
-    Ok(Json(events::update_event(&s.store, &actor, id, p, now()).await?.into()))
+    let v = events::update_event(&s.store, &actor, id, p, now()).await?;
+    s.programme.invalidate();
+    Ok(Json(v.into()))
 }
 
 async fn transition(
@@ -214,7 +216,9 @@ async fn transition(
     id: Uuid,
     to: EventStatus,
 ) -> Result<Json<EventDto>, ApiError> {
-    Ok(Json(events::set_event_status(&s.store, actor, id, to, now()).await?.into()))
+    let v = events::set_event_status(&s.store, actor, id, to, now()).await?;
+    s.programme.invalidate();
+    Ok(Json(v.into()))
 }
 
 /// Publish an event: the programme becomes visible and enrolment follows the window.
@@ -340,6 +344,7 @@ pub async fn create_workshop(
         audience_organisation_ids: b.audience_organisation_ids.unwrap_or_default(),
     };
     let v = events::create_workshop(&s.store, &actor, event_id, w, now()).await?;
+    s.programme.invalidate();
     Ok((StatusCode::CREATED, Json(v.into())))
 }
 
@@ -404,7 +409,9 @@ pub async fn update_workshop(
         format: opt("format", b.format, |f| WorkshopFormat::parse(&f))?,
         audience,
     };
-    Ok(Json(events::update_workshop(&s.store, &actor, id, p, now()).await?.into()))
+    let v = events::update_workshop(&s.store, &actor, id, p, now()).await?;
+    s.programme.invalidate();
+    Ok(Json(v.into()))
 }
 
 /// Cancel a workshop and all its sessions; everyone enrolled is told.
@@ -415,7 +422,9 @@ pub async fn cancel_workshop(
     Auth(actor): Auth,
     Id(id): Id,
 ) -> Result<Json<WorkshopDto>, ApiError> {
-    Ok(Json(events::cancel_workshop(&s.store, &actor, id, now()).await?.into()))
+    let v = events::cancel_workshop(&s.store, &actor, id, now()).await?;
+    s.programme.invalidate();
+    Ok(Json(v.into()))
 }
 
 /// Where a session takes place.
@@ -587,6 +596,7 @@ pub async fn create_session(
         trainer_id: b.trainer_id,
     };
     let v = events::create_session(&s.store, &actor, workshop_id, n, now()).await?;
+    s.programme.invalidate();
     Ok((StatusCode::CREATED, Json(v.into())))
 }
 
@@ -664,7 +674,9 @@ pub async fn update_session(
         quotas: quotas_of(b.quotas),
         trainer_id: b.trainer_id,
     };
-    Ok(Json(events::update_session(&s.store, &actor, id, p, now()).await?.into()))
+    let v = events::update_session(&s.store, &actor, id, p, now()).await?;
+    s.programme.invalidate();
+    Ok(Json(v.into()))
 }
 
 /// Cancel a session; everyone enrolled is told.
@@ -675,7 +687,9 @@ pub async fn cancel_session(
     Auth(actor): Auth,
     Id(id): Id,
 ) -> Result<Json<SessionDto>, ApiError> {
-    Ok(Json(events::cancel_session(&s.store, &actor, id, now()).await?.into()))
+    let v = events::cancel_session(&s.store, &actor, id, now()).await?;
+    s.programme.invalidate();
+    Ok(Json(v.into()))
 }
 
 /// A message to a session's participants.
@@ -784,6 +798,9 @@ pub struct ProgrammeDto {
     pub sessions: Vec<ProgrammeItemDto>,
 }
 
+// Shared among its readers for up to half a second (see `crate::programme`): seat counts are at
+// most that old, changes to the week made here show at once. Answers `304` to a matching
+// `If-None-Match` (standard HTTP, so not in the OpenAPI document); gzipped when accepted.
 /// The week's programme with live seat counts and filters.
 #[utoipa::path(get, path = "/api/v1/events/{id}/programme", tag = "events", params(("id" = Uuid, Path, description = "Event id"), ProgrammeQuery),
     responses((status = 200, body = ProgrammeDto), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
@@ -791,8 +808,9 @@ pub async fn programme(
     State(s): State<AppState>,
     Auth(actor): Auth,
     Id(id): Id,
+    headers: axum::http::HeaderMap,
     ApiQuery(q): ApiQuery<ProgrammeQuery>,
-) -> Result<Json<ProgrammeDto>, ApiError> {
+) -> Result<axum::response::Response, ApiError> {
     let format = match q.format {
         Some(f) => Some(
             WorkshopFormat::parse(&f)
@@ -811,33 +829,38 @@ pub async fn programme(
         q: q.q.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()),
         available: q.available.unwrap_or(false),
     };
-    let (event, items) = events::programme(&s.store, &actor, id, &f, now()).await?;
-    let names: std::collections::HashMap<Uuid, String> =
-        leerweek_store::people::list_organisations(&s.store).await?.into_iter().map(|o| (o.id, o.name)).collect();
-    let sessions = items
-        .into_iter()
-        .map(|i| ProgrammeItemDto {
-            location: location_of(&i.session),
-            session_id: i.session.id,
-            workshop_id: i.workshop.id,
-            host_organisation_name: names.get(&i.workshop.host_organisation_id).cloned().unwrap_or_default(),
-            title: i.workshop.title,
-            description: i.workshop.description,
-            theme: i.workshop.theme,
-            format: i.workshop.format,
-            language: i.workshop.language,
-            trainer: i.workshop.trainer,
-            host_organisation_id: i.workshop.host_organisation_id,
-            starts_at: i.session.starts_at,
-            ends_at: i.session.ends_at,
-            online_url: i.session.online_url,
-            capacity: i.session.capacity,
-            confirmed_count: i.session.confirmed_count,
-            seats_left: i.seats_left,
-            waitlist_length: i.session.waitlist_count,
-        })
-        .collect();
-    Ok(Json(ProgrammeDto { event: event.into(), sessions }))
+    s.programme.respond(&s.store, &actor, id, &f, &headers, now()).await
+}
+
+impl ProgrammeItemDto {
+    /// One entry of the programme with the viewer's seats.
+    pub(crate) fn of(
+        e: &leerweek_store::events::ProgrammeEntry,
+        seats_left: u32,
+        names: &std::collections::HashMap<Uuid, String>,
+    ) -> Self {
+        let (s, w) = (&e.session, &e.workshop);
+        ProgrammeItemDto {
+            location: location_of(s),
+            session_id: s.id,
+            workshop_id: w.id,
+            host_organisation_name: names.get(&w.host_organisation_id).cloned().unwrap_or_default(),
+            title: w.title.clone(),
+            description: w.description.clone(),
+            theme: w.theme.clone(),
+            format: w.format.clone(),
+            language: w.language.clone(),
+            trainer: w.trainer.clone(),
+            host_organisation_id: w.host_organisation_id,
+            starts_at: s.starts_at,
+            ends_at: s.ends_at,
+            online_url: s.online_url.clone(),
+            capacity: s.capacity,
+            confirmed_count: s.confirmed_count,
+            seats_left,
+            waitlist_length: s.waitlist_count,
+        }
+    }
 }
 
 /// Themes used in an event.
