@@ -70,6 +70,46 @@ pub struct Store {
     /// The queue of the enrolment writer task ([`enrol_batch`]); `None` in that task's own copy.
     enrol_queue: Option<tokio::sync::mpsc::UnboundedSender<enrol_batch::Job>>,
     enrol_stats: Arc<enrol_batch::BatchStats>,
+    sign_ins: Arc<SignInCache>,
+}
+
+/// Bearer tokens recently checked, so a rush of requests does not ask the database who each
+/// one is. An entry lives [`SignInCache::TTL`]; every change to people, roles or tokens made
+/// through this process empties the cache at once, so the TTL only bounds how long another
+/// server process may take to notice such a change.
+#[derive(Default)]
+pub(crate) struct SignInCache {
+    map: std::sync::RwLock<std::collections::HashMap<String, (leerweek_domain::access::Actor, std::time::Instant)>>,
+}
+
+impl SignInCache {
+    /// How long a checked token is believed.
+    pub(crate) const TTL: Duration = Duration::from_secs(5);
+    const MAX: usize = 100_000;
+
+    pub(crate) fn get(&self, token_hash: &str) -> Option<leerweek_domain::access::Actor> {
+        let map = self.map.read().ok()?;
+        let (actor, at) = map.get(token_hash)?;
+        (at.elapsed() < Self::TTL).then(|| actor.clone())
+    }
+
+    pub(crate) fn put(&self, token_hash: String, actor: leerweek_domain::access::Actor) {
+        if let Ok(mut map) = self.map.write() {
+            if map.len() >= Self::MAX {
+                map.retain(|_, (_, at)| at.elapsed() < Self::TTL);
+                if map.len() >= Self::MAX {
+                    map.clear();
+                }
+            }
+            map.insert(token_hash, (actor, std::time::Instant::now()));
+        }
+    }
+
+    pub(crate) fn clear(&self) {
+        if let Ok(mut map) = self.map.write() {
+            map.clear();
+        }
+    }
 }
 
 /// A write transaction. On SQLite it also holds the process's write gate until it ends.
@@ -129,6 +169,7 @@ impl Store {
             write_gate: Arc::new(tokio::sync::Mutex::new(())),
             enrol_queue: None,
             enrol_stats: Arc::default(),
+            sign_ins: Arc::default(),
         };
         store.enrol_queue = Some(enrol_batch::spawn(store.clone(), store.enrol_stats.clone()));
         Ok(store)
@@ -192,6 +233,11 @@ impl Store {
     /// The enrolment writer's queue, when this store has one.
     pub(crate) fn enrol_queue(&self) -> Option<&tokio::sync::mpsc::UnboundedSender<enrol_batch::Job>> {
         self.enrol_queue.as_ref()
+    }
+
+    /// Checked bearer tokens.
+    pub(crate) fn sign_ins(&self) -> &SignInCache {
+        &self.sign_ins
     }
 
     /// What the enrolment writer has done since start-up.

@@ -258,6 +258,7 @@ pub async fn grant_role(
     .await?;
     let roles = roles_of(&*txn, person_id).await?;
     txn.commit().await?;
+    store.sign_ins().clear();
     Ok(roles)
 }
 
@@ -325,6 +326,10 @@ pub async fn authenticate(store: &Store, token: &str) -> Result<Option<Actor>> {
     if !token.starts_with("lw_") || token.len() > 100 {
         return Ok(None);
     }
+    let hash = hash_token(token);
+    if let Some(actor) = store.sign_ins().get(&hash) {
+        return Ok(Some(actor));
+    }
     // One statement: every request of a rush starts here.
     use sea_orm::sea_query::{Alias, JoinType, Query};
     let q = Query::select()
@@ -343,7 +348,7 @@ pub async fn authenticate(store: &Store, token: &str) -> Result<Option<Actor>> {
             Expr::col((person_role::Entity, person_role::Column::PersonId))
                 .equals((person::Entity, person::Column::Id)),
         )
-        .and_where(Expr::col((api_token::Entity, api_token::Column::TokenHash)).eq(hash_token(token)))
+        .and_where(Expr::col((api_token::Entity, api_token::Column::TokenHash)).eq(hash.clone()))
         .and_where(Expr::col((api_token::Entity, api_token::Column::RevokedAt)).is_null())
         .to_owned();
     let c = store.conn();
@@ -360,7 +365,9 @@ pub async fn authenticate(store: &Store, token: &str) -> Result<Option<Actor>> {
             roles.push(role);
         }
     }
-    Ok(Some(Actor { person_id, organisation_id, roles }))
+    let actor = Actor { person_id, organisation_id, roles };
+    store.sign_ins().put(hash, actor.clone());
+    Ok(Some(actor))
 }
 
 /// Create (or find) an admin by e-mail and give them a fresh token: `leerweek admin create`.
@@ -397,6 +404,7 @@ pub async fn create_admin(
     let token = insert_token(&*txn, person.id, now).await?;
     audit::record(&*txn, None, "admin.create", ("person", person.id), None::<&()>, Some(&person), now).await?;
     txn.commit().await?;
+    store.sign_ins().clear();
     Ok((person, token))
 }
 
@@ -625,6 +633,7 @@ pub async fn import_people(
     )
     .await?;
     txn.commit().await?;
+    store.sign_ins().clear();
     Ok(ImportReport { imported: true, created, updated, invalid: 0, rows: reports })
 }
 

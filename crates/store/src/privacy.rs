@@ -106,6 +106,7 @@ pub async fn erase(store: &Store, actor: &Actor, person_id: Uuid, now: DateTime<
     .await?;
     let erased = person::Entity::find_by_id(person_id).one(&*txn).await?.ok_or(StoreError::NotFound("person"))?;
     txn.commit().await?;
+    store.sign_ins().clear();
     Ok(erased)
 }
 
@@ -195,6 +196,7 @@ pub async fn anonymise_archived(store: &Store, archived_before: DateTime<Utc>, n
             total += 1;
         }
         txn.commit().await?;
+        store.sign_ins().clear();
     }
     Ok(total)
 }
