@@ -17,13 +17,13 @@
 //! retried on its own on the single-request path, which reports its own error.
 
 use crate::Store;
-use crate::enrolments::{EnrolOutcome, new_check_in_code};
+use crate::enrolments::{EnrolOutcome, enrolment_mail, new_enrolment};
 use crate::entities::{
     calendar_sequence, enrolment, event, event_organisation, idempotency_key, person, session, session_quota, workshop,
     workshop_audience,
 };
 use crate::events::{EventView, can_see, policy_of, quota_use, seats_of};
-use crate::outbox::{self, CalendarMethod, MailKind, NewMail};
+use crate::outbox;
 use crate::{Result, StoreError};
 use chrono::{DateTime, Utc};
 use leerweek_domain::access::Actor;
@@ -484,29 +484,7 @@ fn one(
         Decision::Waitlist { position } => (EnrolmentStatus::Waitlisted, Some(s.waitlist_next), Some(position)),
     };
     let confirmed = status == EnrolmentStatus::Confirmed;
-    let e = enrolment::Model {
-        id: Uuid::now_v7(),
-        session_id: s.id,
-        person_id: p.id,
-        event_id: ev.event.id,
-        status: status.as_str().to_owned(),
-        waitlist_seq: seq,
-        created_at: job.now,
-        confirmed_at: confirmed.then_some(job.now),
-        cancelled_at: None,
-        cancelled_by: None,
-        attendance: None,
-        reminder_queued_at: None,
-        check_in_code: Some(new_check_in_code()),
-        attendance_marked_at: None,
-        attendance_marked_by: None,
-        checked_in_at: None,
-        feedback_token_hash: None,
-        feedback_requested_at: None,
-        organisation_id: Some(p.organisation_id),
-        org_unit_id: p.org_unit_id,
-        credited_minutes: None,
-    };
+    let e = new_enrolment(s.id, p, ev.event.id, status, seq, job.now);
     let snapshot = outbox::snapshot_of(s, Some(ws), Some(&ev.event));
     if confirmed {
         seat.take(p.organisation_id);
@@ -542,14 +520,7 @@ fn one(
     } else {
         None
     };
-    let mail = NewMail {
-        kind: if confirmed { MailKind::EnrolmentConfirmed } else { MailKind::EnrolmentWaitlisted },
-        person_id: p.id,
-        enrolment_id: Some(e.id),
-        session: Some(&snapshot),
-        calendar: confirmed.then_some(CalendarMethod::Request),
-        extra: serde_json::json!({"waitlist_position": position, "check_in_code": confirmed.then(|| crate::enrolments::display_code(&e)).flatten()}),
-    };
+    let mail = enrolment_mail(&e, position, &snapshot);
     w.outbox.push(outbox::row(&mail, sequence, job.now));
     if let Some(key) = &job.key {
         let body = serde_json::json!({"enrolment_id": e.id, "status": e.status, "waitlist_position": position});

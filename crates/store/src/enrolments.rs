@@ -15,8 +15,8 @@ use leerweek_domain::session::TimeRange;
 use leerweek_domain::{AudienceKind, EnrolmentStatus, SessionStatus};
 use sea_orm::sea_query::{Expr, ExprTrait, LockType};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -41,6 +41,57 @@ async fn lock_person(c: &impl ConnectionTrait, store: &Store, id: Uuid) -> Resul
     let q = person::Entity::find_by_id(id);
     let q = if store.is_postgres() { q.lock(LockType::NoKeyUpdate) } else { q };
     Ok(q.one(c).await?)
+}
+
+/// A new enrolment row, as both enrolment paths (one by one, and [`crate::enrol_batch`]) write it.
+pub(crate) fn new_enrolment(
+    session_id: Uuid,
+    person: &person::Model,
+    event_id: Uuid,
+    status: EnrolmentStatus,
+    waitlist_seq: Option<i64>,
+    now: DateTime<Utc>,
+) -> enrolment::Model {
+    enrolment::Model {
+        id: Uuid::now_v7(),
+        session_id,
+        person_id: person.id,
+        event_id,
+        status: status.as_str().to_owned(),
+        waitlist_seq,
+        created_at: now,
+        confirmed_at: (status == EnrolmentStatus::Confirmed).then_some(now),
+        cancelled_at: None,
+        cancelled_by: None,
+        attendance: None,
+        reminder_queued_at: None,
+        check_in_code: Some(new_check_in_code()),
+        attendance_marked_at: None,
+        attendance_marked_by: None,
+        checked_in_at: None,
+        feedback_token_hash: None,
+        feedback_requested_at: None,
+        organisation_id: Some(person.organisation_id),
+        org_unit_id: person.org_unit_id,
+        credited_minutes: None,
+    }
+}
+
+/// The mail that confirms a new enrolment: a seat (with the calendar invite) or a waiting-list place.
+pub(crate) fn enrolment_mail<'a>(
+    e: &enrolment::Model,
+    waitlist_position: Option<u32>,
+    snapshot: &'a serde_json::Value,
+) -> NewMail<'a> {
+    let confirmed = e.status == EnrolmentStatus::Confirmed.as_str();
+    NewMail {
+        kind: if confirmed { MailKind::EnrolmentConfirmed } else { MailKind::EnrolmentWaitlisted },
+        person_id: e.person_id,
+        enrolment_id: Some(e.id),
+        session: Some(snapshot),
+        calendar: confirmed.then_some(CalendarMethod::Request),
+        extra: serde_json::json!({"waitlist_position": waitlist_position, "check_in_code": confirmed.then(|| display_code(e)).flatten()}),
+    }
 }
 
 /// Place of a waitlisted enrolment in its session's queue (1 = next).
@@ -207,31 +258,11 @@ pub async fn enrol_one(
         Decision::Confirm => (EnrolmentStatus::Confirmed, None, None),
         Decision::Waitlist { position } => (EnrolmentStatus::Waitlisted, Some(session.waitlist_next), Some(position)),
     };
-    let e = enrolment::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        session_id: Set(session_id),
-        person_id: Set(person.id),
-        event_id: Set(event.event.id),
-        status: Set(status.as_str().to_owned()),
-        waitlist_seq: Set(seq),
-        created_at: Set(now),
-        confirmed_at: Set((status == EnrolmentStatus::Confirmed).then_some(now)),
-        cancelled_at: Set(None),
-        cancelled_by: Set(None),
-        attendance: Set(None),
-        reminder_queued_at: Set(None),
-        check_in_code: Set(Some(new_check_in_code())),
-        attendance_marked_at: Set(None),
-        attendance_marked_by: Set(None),
-        checked_in_at: Set(None),
-        feedback_token_hash: Set(None),
-        feedback_requested_at: Set(None),
-        organisation_id: Set(Some(person.organisation_id)),
-        org_unit_id: Set(person.org_unit_id),
-        credited_minutes: Set(None),
-    }
-    .insert(&*txn)
-    .await?;
+    let e = new_enrolment(session_id, &person, event.event.id, status, seq, now)
+        .into_active_model()
+        .reset_all()
+        .insert(&*txn)
+        .await?;
     let counter = session::Entity::update_many().filter(session::Column::Id.eq(session_id));
     let counter = match status {
         EnrolmentStatus::Confirmed => {
@@ -242,22 +273,9 @@ pub async fn enrol_one(
             .col_expr(session::Column::WaitlistNext, Expr::col(session::Column::WaitlistNext).add(1)),
     };
     counter.exec(&*txn).await?;
-    let confirmed = status == EnrolmentStatus::Confirmed;
     // The workshop and event are in hand already: no second read on the enrolment path.
     let snapshot = outbox::snapshot_of(&session, Some(&w), Some(&event.event));
-    outbox::enqueue(
-        &*txn,
-        NewMail {
-            kind: if confirmed { MailKind::EnrolmentConfirmed } else { MailKind::EnrolmentWaitlisted },
-            person_id: person.id,
-            enrolment_id: Some(e.id),
-            session: Some(&snapshot),
-            calendar: confirmed.then_some(CalendarMethod::Request),
-            extra: serde_json::json!({"waitlist_position": position, "check_in_code": confirmed.then(|| display_code(&e)).flatten()}),
-        },
-        now,
-    )
-    .await?;
+    outbox::enqueue(&*txn, enrolment_mail(&e, position, &snapshot), now).await?;
     if person.id != actor.person_id {
         audit::record(
             &*txn,
