@@ -410,13 +410,7 @@ async fn on_backend(backend: &'static str, plan: &ProgrammePlan) -> anyhow::Resu
 /// overbooked or miscounted, or the programme was ever staler than 1 s; the speed targets are
 /// reported (met / NOT MET), not enforced, because the machine is shared.
 pub async fn run(plan: &ProgrammePlan) -> anyhow::Result<bool> {
-    let mut backends: Vec<&'static str> = vec![];
-    if !plan.no_sqlite {
-        backends.push("sqlite");
-    }
-    if plan.postgres.is_some() {
-        backends.push("postgres");
-    }
+    let backends = crate::bench_rush::backends(plan.no_sqlite, plan.postgres.as_deref());
     println!(
         "programme reads: {} sessions, {} people; N = {} readers (and {} enrolling clients in the rush phase), {} s per phase",
         plan.scale.sessions, plan.scale.people, plan.clients, plan.clients, plan.secs

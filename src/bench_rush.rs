@@ -454,16 +454,22 @@ fn print(f: &RushFigure) {
     }
 }
 
+/// The backends a bench plan asks for: SQLite unless left out, PostgreSQL when given a URL.
+pub(crate) fn backends(no_sqlite: bool, postgres: Option<&str>) -> Vec<&'static str> {
+    let mut backends = vec![];
+    if !no_sqlite {
+        backends.push("sqlite");
+    }
+    if postgres.is_some() {
+        backends.push("postgres");
+    }
+    backends
+}
+
 /// Run the plan and print the figures. Returns false when a run lost or overbooked anything (the
 /// speed targets are reported, not enforced: the machine is shared).
 pub async fn run(plan: &RushPlan) -> anyhow::Result<bool> {
-    let mut backends: Vec<&'static str> = vec![];
-    if !plan.no_sqlite {
-        backends.push("sqlite");
-    }
-    if plan.postgres.is_some() {
-        backends.push("postgres");
-    }
+    let backends = backends(plan.no_sqlite, plan.postgres.as_deref());
     println!(
         "enrolment rush: {} organisations, {} people, {} sessions of 20–30 seats; at most {} requests or {} s per run",
         plan.scale.organisations,
