@@ -4,7 +4,9 @@
 //! - a PostgreSQL restart in the middle of the load: requests during the outage are answered 503
 //!   with `Retry-After` within [`support::OUTAGE_ANSWER_BOUND`], and the server recovers by itself;
 //! - a full disk under SQLite (a small tmpfs filled to the last byte): writes answered 503,
-//!   reads still served, a log line naming the cause, no corruption, recovery once space is back.
+//!   reads still served, a log line naming the cause, no corruption, recovery once space is back;
+//! - a read-only database file under SQLite (the immutable flag on the database and its log, set
+//!   while the server runs): the same promises, recovery once the file is writable again.
 //!
 //! After each fault the invariants of [`support::check_invariants`] are checked in SQL.
 //! PostgreSQL scenarios run on a throw-away cluster of their own (initdb), never the shared one.
@@ -15,7 +17,7 @@ mod support;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use support::{Answer, Load, Outcome, PgCluster, Server, Tmpfs, answered, check_invariants, prepare, tally};
+use support::{Answer, Load, Outcome, PgCluster, ReadOnly, Server, Tmpfs, answered, check_invariants, prepare, tally};
 
 /// The last `n` lines of a log.
 fn tail(log: &str, n: usize) -> String {
@@ -235,6 +237,78 @@ async fn a_full_disk_answers_503_keeps_reading_and_recovers_without_corruption_o
     server.stop().await;
     let mut told = answered(&warm);
     told.extend(answered(&full));
+    told.extend(answered(&after));
+    check_invariants(&url, &told).await;
+}
+
+/// The database file and its write-ahead log become read-only while 8 clients enrol (what an
+/// operator's `chattr`, a restored backup's permissions or a filesystem gone read-only look like
+/// to SQLite): every write is answered 503 quickly, reads go on, the log names the cause; once
+/// the files are writable again, enrolments flow without a restart and nothing is corrupt.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_read_only_database_answers_503_keeps_reading_and_recovers_without_corruption_on_sqlite() {
+    let dir = tempfile::Builder::new().prefix("lw-faults-ro-").tempdir().expect("temp dir");
+    let url = sqlite_url(dir.path());
+    let db = dir.path().join("faults.db");
+    let week = Arc::new(prepare(&url).await);
+    let server = Server::start(&url).await;
+    let warm = Load::start(&server.base, &week, 8, 0, 200).complete().await;
+    let w = tally(&warm);
+    assert!(w.other.is_empty() && w.transport.is_empty() && w.unavailable == 0, "before: {w:?}");
+
+    let wal = dir.path().join("faults.db-wal");
+    let read_only = ReadOnly::set(&[db.clone(), wal]);
+    let load = Load::start(&server.base, &week, 8, 10_000, usize::MAX);
+    let refused =
+        load.until(Duration::from_secs(30), |l| l.unavailable.load(std::sync::atomic::Ordering::Relaxed) >= 40).await;
+    let ro = load.finish().await;
+    let r = tally(&ro);
+    assert!(refused, "the read-only database was not noticed: {r:?}\n{}", tail(&server.log(), 40));
+    assert!(r.other.is_empty() && r.transport.is_empty(), "read-only: {:?} {:?}", r.other, r.transport);
+    assert_eq!(r.created, 0, "enrolments were answered 201 while the database could not be written");
+    assert_eq!(r.bad_unavailable, 0, "503s without Retry-After or problem+json");
+    assert!(r.max_unavailable_latency <= support::OUTAGE_ANSWER_BOUND, "a 503 took {:?}", r.max_unavailable_latency);
+
+    let client = reqwest::Client::new();
+    let (person, token) = &week.people[0];
+    for path in
+        ["/api/v1/me/enrolments".to_owned(), format!("/api/v1/sessions/{}", week.sessions[0].0), "/health".into()]
+    {
+        let r = client.get(format!("{}{path}", server.base)).bearer_auth(token).send().await.expect("read");
+        assert_eq!(r.status(), 200, "GET {path} as {person}, read-only: {}", r.text().await.unwrap_or_default());
+    }
+    let log = server.log();
+    let cause: Vec<&str> = log.lines().filter(|l| l.contains("database unavailable")).take(1).collect();
+    assert!(!cause.is_empty(), "no log line naming the cause:\n{}", tail(&log, 40));
+
+    read_only.clear();
+    let writable = Instant::now();
+    let load = Load::start(&server.base, &week, 8, 20_000, usize::MAX);
+    let back =
+        load.until(Duration::from_secs(30), |l| l.enrolled.load(std::sync::atomic::Ordering::Relaxed) >= 50).await;
+    let after = load.finish().await;
+    let a = tally(&after);
+    assert!(back, "enrolments did not flow again within 30 s: {a:?}\n{}", tail(&server.log(), 40));
+    assert!(a.other.is_empty() && a.transport.is_empty(), "writable again: {:?} {:?}", a.other, a.transport);
+    let first_201 = after
+        .iter()
+        .filter(|x| matches!(x.outcome, Outcome::Enrolled { created: true, .. }))
+        .map(|x| x.done)
+        .min()
+        .expect("a 201");
+    println!(
+        "[read-only database, sqlite] immutable flag on the database and its log: {} answered 503 (slowest {} ms), \
+         none 201, reads 200; log: {}; writable again → first 201 after {} ms, then {} created, {} answered 503",
+        r.unavailable,
+        r.max_unavailable_latency.as_millis(),
+        cause[0].split_once("error=").map_or(cause[0], |(_, c)| c).trim(),
+        (first_201 - writable).as_millis(),
+        a.created,
+        a.unavailable
+    );
+    server.stop().await;
+    let mut told = answered(&warm);
+    told.extend(answered(&ro));
     told.extend(answered(&after));
     check_invariants(&url, &told).await;
 }

@@ -621,3 +621,42 @@ impl Drop for Tmpfs {
         let _ = Command::new("umount").arg("-l").arg(self.dir.path()).status();
     }
 }
+
+/// Files made read-only for everyone, root included (`chattr +i`: the immutable flag, which
+/// also refuses writes through descriptors that are already open), until dropped.
+pub struct ReadOnly {
+    files: Vec<PathBuf>,
+}
+
+impl ReadOnly {
+    /// Flag every file of `files` that exists; panics (naming the cause) when the flag cannot be set.
+    pub fn set(files: &[PathBuf]) -> ReadOnly {
+        let files: Vec<PathBuf> = files.iter().filter(|f| f.exists()).cloned().collect();
+        assert!(!files.is_empty(), "no database file to make read-only");
+        let guard = ReadOnly { files };
+        for f in &guard.files {
+            match Command::new("chattr").arg("+i").arg(f).output() {
+                Ok(o) if o.status.success() => {}
+                Ok(o) => panic!(
+                    "the read-only fault test sets the immutable flag with chattr and needs root and a \
+                     filesystem that has the flag (ext4, tmpfs): {}: {}",
+                    f.display(),
+                    String::from_utf8_lossy(&o.stderr).trim()
+                ),
+                Err(e) => panic!("the read-only fault test needs `chattr` (e2fsprogs) and root: {e}"),
+            }
+        }
+        guard
+    }
+
+    /// Make the files writable again.
+    pub fn clear(self) {}
+}
+
+impl Drop for ReadOnly {
+    fn drop(&mut self) {
+        for f in &self.files {
+            let _ = Command::new("chattr").arg("-i").arg(f).status();
+        }
+    }
+}

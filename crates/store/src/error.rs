@@ -161,7 +161,11 @@ impl From<DbErr> for StoreError {
             }
         }
         if is_outage(&e) {
-            return StoreError::Unavailable(e.to_string());
+            let text = e.to_string();
+            if text.contains("readonly database") {
+                crate::read_only_seen();
+            }
+            return StoreError::Unavailable(text);
         }
         StoreError::Db(e)
     }

@@ -172,7 +172,9 @@ impl Store {
                     // backstop should that task ever fall behind.
                     .pragma("wal_autocheckpoint", WAL_BACKSTOP_PAGES.to_string())
             });
-            opt.map_sqlx_sqlite_pool_opts(|pool| pool.after_release(|conn, _| Box::pin(release_sqlite(conn))));
+            opt.map_sqlx_sqlite_pool_opts(|pool| {
+                pool.after_release(|conn, meta| Box::pin(release_sqlite(conn, meta.age)))
+            });
             opt
         };
         let db = Database::connect(pool(options.max_connections)).await?;
@@ -311,8 +313,21 @@ async fn checkpoints(db: DatabaseConnection, alive: std::sync::Weak<enrol_batch:
 /// become a SAVEPOINT, a failure there a `ROLLBACK TO` that leaves a transaction open, and every
 /// later "commit" a RELEASE into that transaction, which is never committed: answered
 /// enrolments lost, and the write lock held forever. Such a connection is closed instead.
-async fn release_sqlite(conn: &mut sea_orm::sqlx::SqliteConnection) -> Result<bool, sea_orm::sqlx::Error> {
+///
+/// A connection opened before SQLite last answered "attempt to write a readonly database" is
+/// closed too: once a write to the database or its log failed (the file was made read-only, the
+/// filesystem went read-only), SQLite reopens the log read-only and that connection would refuse
+/// every write for the rest of its life, even after the file is writable again. A new connection
+/// opens the files afresh.
+async fn release_sqlite(
+    conn: &mut sea_orm::sqlx::SqliteConnection,
+    age: Duration,
+) -> Result<bool, sea_orm::sqlx::Error> {
     use sea_orm::sqlx::Connection;
+    if read_only_since().is_some_and(|since| age > since) {
+        tracing::info!("closing a SQLite connection opened before the database refused a write as read-only");
+        return Ok(false);
+    }
     if !conn.is_in_transaction() {
         return Ok(true);
     }
@@ -323,6 +338,25 @@ async fn release_sqlite(conn: &mut sea_orm::sqlx::SqliteConnection) -> Result<bo
         return Ok(false);
     }
     Ok(true)
+}
+
+/// When SQLite last refused a write as read-only: nanoseconds after [`CLOCK_START`], plus one
+/// (0: never). Process-wide, as the pool's release hook cannot reach a store.
+static READ_ONLY_SEEN: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+static CLOCK_START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
+/// Note that SQLite just refused a write as read-only (see [`release_sqlite`]).
+pub(crate) fn read_only_seen() {
+    let start = *CLOCK_START.get_or_init(std::time::Instant::now);
+    let nanos = u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX - 1);
+    READ_ONLY_SEEN.store(nanos + 1, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// How long ago SQLite last refused a write as read-only, if it ever did.
+fn read_only_since() -> Option<Duration> {
+    let seen = READ_ONLY_SEEN.load(std::sync::atomic::Ordering::Relaxed).checked_sub(1)?;
+    let start = CLOCK_START.get()?;
+    Some(start.elapsed().saturating_sub(Duration::from_nanos(seen)))
 }
 
 /// The file a `sqlite:` URL names; `None` for an in-memory database.
