@@ -33,10 +33,14 @@ use leerweek_domain::enrolment::{
 use leerweek_domain::session::{Seats, TimeRange};
 use leerweek_domain::{AudienceKind, EnrolmentStatus, SessionStatus};
 use sea_orm::sea_query::{CaseStatement, Expr, LockType};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
+    QueryTrait, Set, Statement,
+};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
@@ -190,7 +194,7 @@ struct Writes {
     enrolments: Vec<enrolment::ActiveModel>,
     outbox: Vec<crate::entities::outbox::ActiveModel>,
     new_sequences: Vec<calendar_sequence::ActiveModel>,
-    raised_sequences: Vec<calendar_sequence::ActiveModel>,
+    raised_sequences: Vec<(Uuid, Uuid, i32)>,
     keys: Vec<idempotency_key::ActiveModel>,
     touched: Vec<Uuid>,
 }
@@ -201,123 +205,255 @@ fn sorted(ids: impl IntoIterator<Item = Uuid>) -> Vec<Uuid> {
     v
 }
 
+/// What a batch reads before deciding, each kind of row tagged so that SQLite can fetch them
+/// all with one multi-statement query.
+#[derive(Default)]
+struct Loaded {
+    people: HashMap<Uuid, person::Model>,
+    replayed: HashSet<(Uuid, String)>,
+    sessions: HashMap<Uuid, session::Model>,
+    events: HashMap<Uuid, EventView>,
+    workshops: HashMap<Uuid, workshop::Model>,
+    listed: HashMap<Uuid, Vec<Uuid>>,
+    mine: Vec<enrolment::Model>,
+    times: HashMap<Uuid, (DateTime<Utc>, DateTime<Utc>)>,
+    with_quota: HashSet<Uuid>,
+    sequences: HashMap<(Uuid, Uuid), i32>,
+}
+
+/// The kinds of rows [`load`] reads, in the order it reads them.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Person,
+    Key,
+    Session,
+    Event,
+    EventOrganisation,
+    Workshop,
+    Audience,
+    Enrolment,
+    Elsewhere,
+    Quota,
+    Sequence,
+}
+
+const KINDS: [Kind; 11] = [
+    Kind::Person,
+    Kind::Key,
+    Kind::Session,
+    Kind::Event,
+    Kind::EventOrganisation,
+    Kind::Workshop,
+    Kind::Audience,
+    Kind::Enrolment,
+    Kind::Elsewhere,
+    Kind::Quota,
+    Kind::Sequence,
+];
+
+/// The column that tags each row with its [`Kind`] (its index in [`KINDS`]).
+const KIND_COLUMN: &str = "lw_kind";
+
+/// Read everything a batch needs. Every statement depends only on the requests (later ones use
+/// subqueries instead of earlier results), so SQLite runs them as **one** multi-statement query:
+/// each statement sent to SQLite's connection thread is a round trip between two threads, and
+/// under a rush those round trips, not SQLite's work, were most of a batch's time. PostgreSQL
+/// runs them one by one, locking the people first and then the sessions, each in id order: the
+/// single-request path's lock order.
+async fn load(
+    c: &impl ConnectionTrait,
+    pg: bool,
+    person_ids: &[Uuid],
+    session_ids: &[Uuid],
+    keyed: &[(Uuid, &str)],
+) -> Result<Loaded> {
+    use sea_orm::sea_query::{Alias, Query, SelectStatement};
+    let sessions_of = || session::Entity::find().filter(session::Column::Id.is_in(session_ids.iter().copied()));
+    let column_of = |col: session::Column| -> SelectStatement {
+        Query::select()
+            .column(col)
+            .from(session::Entity)
+            .and_where(session::Column::Id.is_in(session_ids.iter().copied()))
+            .to_owned()
+    };
+    let active = enrolment::Entity::find()
+        .filter(enrolment::Column::PersonId.is_in(person_ids.iter().copied()))
+        .filter(enrolment::Column::EventId.in_subquery(column_of(session::Column::EventId)))
+        .filter(enrolment::Column::Status.ne("cancelled"));
+    let mut people = person::Entity::find()
+        .filter(person::Column::Id.is_in(person_ids.iter().copied()))
+        .order_by_asc(person::Column::Id)
+        .into_query();
+    let mut sessions = sessions_of().order_by_asc(session::Column::Id).into_query();
+    if pg {
+        people.lock(LockType::NoKeyUpdate);
+        sessions.lock(LockType::NoKeyUpdate);
+    }
+    let statements: [Option<SelectStatement>; 11] = [
+        Some(people),
+        (!keyed.is_empty()).then(|| {
+            idempotency_key::Entity::find()
+                .filter(idempotency_key::Column::ActorId.is_in(keyed.iter().map(|(a, _)| *a)))
+                .filter(idempotency_key::Column::Key.is_in(keyed.iter().map(|(_, k)| k.to_string())))
+                .into_query()
+        }),
+        Some(sessions),
+        Some(
+            event::Entity::find()
+                .filter(event::Column::Id.in_subquery(column_of(session::Column::EventId)))
+                .into_query(),
+        ),
+        Some(
+            event_organisation::Entity::find()
+                .filter(event_organisation::Column::EventId.in_subquery(column_of(session::Column::EventId)))
+                .into_query(),
+        ),
+        Some(
+            workshop::Entity::find()
+                .filter(workshop::Column::Id.in_subquery(column_of(session::Column::WorkshopId)))
+                .into_query(),
+        ),
+        Some(
+            workshop_audience::Entity::find()
+                .filter(workshop_audience::Column::WorkshopId.in_subquery(column_of(session::Column::WorkshopId)))
+                .into_query(),
+        ),
+        Some(active.clone().into_query()),
+        // The times of the other sessions those enrolments are in.
+        Some(
+            session::Entity::find()
+                .filter(
+                    session::Column::Id
+                        .in_subquery(active.select_only().column(enrolment::Column::SessionId).into_query()),
+                )
+                .into_query(),
+        ),
+        Some(
+            session_quota::Entity::find()
+                .filter(session_quota::Column::SessionId.is_in(session_ids.iter().copied()))
+                .into_query(),
+        ),
+        Some(
+            calendar_sequence::Entity::find()
+                .filter(calendar_sequence::Column::PersonId.is_in(person_ids.iter().copied()))
+                .filter(calendar_sequence::Column::SessionId.is_in(session_ids.iter().copied()))
+                .into_query(),
+        ),
+    ];
+    let backend = c.get_database_backend();
+    let mut built = Vec::new();
+    for (i, q) in statements.into_iter().enumerate() {
+        if let Some(mut q) = q {
+            // A literal, not a parameter: PostgreSQL would type a parameter here as text.
+            q.expr_as(Expr::cust(i.to_string()), Alias::new(KIND_COLUMN));
+            built.push(backend.build(&q));
+        }
+    }
+    let rows = if pg {
+        let mut rows = Vec::new();
+        for st in built {
+            rows.extend(c.query_all_raw(st).await?);
+        }
+        rows
+    } else {
+        c.query_all_raw(joined(backend, built)).await?
+    };
+
+    let mut l = Loaded::default();
+    let mut event_rows = Vec::new();
+    let mut links = Vec::new();
+    let mut audiences = Vec::new();
+    let mut elsewhere = Vec::new();
+    for row in rows {
+        let i: i32 = row.try_get("", KIND_COLUMN)?;
+        match KINDS.get(i as usize) {
+            Some(Kind::Person) => {
+                let p = person::Model::from_query_result(&row, "")?;
+                l.people.insert(p.id, p);
+            }
+            Some(Kind::Key) => {
+                let k = idempotency_key::Model::from_query_result(&row, "")?;
+                l.replayed.insert((k.actor_id, k.key));
+            }
+            Some(Kind::Session) => {
+                let s = session::Model::from_query_result(&row, "")?;
+                l.sessions.insert(s.id, s);
+            }
+            Some(Kind::Event) => event_rows.push(event::Model::from_query_result(&row, "")?),
+            Some(Kind::EventOrganisation) => links.push(event_organisation::Model::from_query_result(&row, "")?),
+            Some(Kind::Workshop) => {
+                let w = workshop::Model::from_query_result(&row, "")?;
+                l.workshops.insert(w.id, w);
+            }
+            Some(Kind::Audience) => audiences.push(workshop_audience::Model::from_query_result(&row, "")?),
+            Some(Kind::Enrolment) => l.mine.push(enrolment::Model::from_query_result(&row, "")?),
+            Some(Kind::Elsewhere) => elsewhere.push(session::Model::from_query_result(&row, "")?),
+            Some(Kind::Quota) => {
+                l.with_quota.insert(session_quota::Model::from_query_result(&row, "")?.session_id);
+            }
+            Some(Kind::Sequence) => {
+                let r = calendar_sequence::Model::from_query_result(&row, "")?;
+                l.sequences.insert((r.person_id, r.session_id), r.sequence);
+            }
+            None => {}
+        }
+    }
+    l.events = event_rows.into_iter().map(|e| (e.id, EventView { event: e, organisation_ids: vec![] })).collect();
+    for link in links {
+        if let Some(e) = l.events.get_mut(&link.event_id) {
+            e.organisation_ids.push(link.organisation_id);
+        }
+    }
+    for a in audiences {
+        if l.workshops.get(&a.workshop_id).is_some_and(|w| w.audience == AudienceKind::Listed.as_str()) {
+            l.listed.entry(a.workshop_id).or_default().push(a.organisation_id);
+        }
+    }
+    for s in elsewhere.iter().chain(l.sessions.values()) {
+        l.times.insert(s.id, (s.starts_at, s.ends_at));
+    }
+    Ok(l)
+}
+
+/// Statements joined into one multi-statement query (SQLite binds each statement's parameters
+/// from the shared list in order).
+fn joined(backend: sea_orm::DbBackend, statements: Vec<Statement>) -> Statement {
+    let mut sql = String::new();
+    let mut values = Vec::new();
+    for st in statements {
+        if !sql.is_empty() {
+            sql.push_str(";\n");
+        }
+        sql.push_str(&st.sql);
+        if let Some(v) = st.values {
+            values.extend(v.0);
+        }
+    }
+    Statement::from_sql_and_values(backend, sql, values)
+}
+
 async fn decide_all(store: &Store, jobs: &[Job]) -> Result<Vec<Answer>> {
+    let mut clock = Phases::start();
     let txn = store.write().await?;
+    clock.lap("writer");
     let c = &*txn;
     let pg = store.is_postgres();
 
-    // People first, then sessions, each in id order: the single-request path's lock order.
     let person_ids = sorted(jobs.iter().map(|j| j.actor.person_id));
-    let q =
-        person::Entity::find().filter(person::Column::Id.is_in(person_ids.clone())).order_by_asc(person::Column::Id);
-    let q = if pg { q.lock(LockType::NoKeyUpdate) } else { q };
-    let people: HashMap<Uuid, person::Model> = q.all(c).await?.into_iter().map(|p| (p.id, p)).collect();
-
-    let keyed: Vec<(Uuid, &str)> = jobs.iter().filter_map(|j| Some((j.actor.person_id, j.key.as_deref()?))).collect();
-    let replayed: HashSet<(Uuid, String)> = if keyed.is_empty() {
-        HashSet::new()
-    } else {
-        idempotency_key::Entity::find()
-            .filter(idempotency_key::Column::ActorId.is_in(keyed.iter().map(|(a, _)| *a)))
-            .filter(idempotency_key::Column::Key.is_in(keyed.iter().map(|(_, k)| k.to_string())))
-            .all(c)
-            .await?
-            .into_iter()
-            .map(|k| (k.actor_id, k.key))
-            .collect()
-    };
-
     let session_ids = sorted(jobs.iter().map(|j| j.session_id));
-    let q = session::Entity::find()
-        .filter(session::Column::Id.is_in(session_ids.clone()))
-        .order_by_asc(session::Column::Id);
-    let q = if pg { q.lock(LockType::NoKeyUpdate) } else { q };
-    let mut sessions: HashMap<Uuid, session::Model> = q.all(c).await?.into_iter().map(|s| (s.id, s)).collect();
-
-    let event_ids = sorted(sessions.values().map(|s| s.event_id));
-    let mut events: HashMap<Uuid, EventView> = event::Entity::find()
-        .filter(event::Column::Id.is_in(event_ids.clone()))
-        .all(c)
-        .await?
-        .into_iter()
-        .map(|e| (e.id, EventView { event: e, organisation_ids: vec![] }))
-        .collect();
-    for row in event_organisation::Entity::find()
-        .filter(event_organisation::Column::EventId.is_in(event_ids.clone()))
-        .all(c)
-        .await?
-    {
-        if let Some(e) = events.get_mut(&row.event_id) {
-            e.organisation_ids.push(row.organisation_id);
-        }
-    }
-
-    let workshops: HashMap<Uuid, workshop::Model> = workshop::Entity::find()
-        .filter(workshop::Column::Id.is_in(sorted(sessions.values().map(|s| s.workshop_id))))
-        .all(c)
-        .await?
-        .into_iter()
-        .map(|w| (w.id, w))
-        .collect();
-    let listed_ids: Vec<Uuid> =
-        workshops.values().filter(|w| w.audience == AudienceKind::Listed.as_str()).map(|w| w.id).collect();
-    let mut listed: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
-    if !listed_ids.is_empty() {
-        for a in workshop_audience::Entity::find()
-            .filter(workshop_audience::Column::WorkshopId.is_in(listed_ids))
-            .all(c)
-            .await?
-        {
-            listed.entry(a.workshop_id).or_default().push(a.organisation_id);
-        }
-    }
-
-    // Everyone's active enrolments in these weeks, with the times of their sessions.
-    let mine = enrolment::Entity::find()
-        .filter(enrolment::Column::PersonId.is_in(person_ids.clone()))
-        .filter(enrolment::Column::EventId.is_in(event_ids))
-        .filter(enrolment::Column::Status.ne("cancelled"))
-        .all(c)
-        .await?;
-    let elsewhere = sorted(mine.iter().map(|e| e.session_id).filter(|id| !sessions.contains_key(id)));
-    let mut times: HashMap<Uuid, (DateTime<Utc>, DateTime<Utc>)> = HashMap::new();
-    if !elsewhere.is_empty() {
-        for s in session::Entity::find().filter(session::Column::Id.is_in(elsewhere)).all(c).await? {
-            times.insert(s.id, (s.starts_at, s.ends_at));
-        }
-    }
+    let keyed: Vec<(Uuid, &str)> = jobs.iter().filter_map(|j| Some((j.actor.person_id, j.key.as_deref()?))).collect();
+    let Loaded { people, replayed, mut sessions, events, workshops, listed, mine, times, with_quota, sequences } =
+        load(c, pg, &person_ids, &session_ids, &keyed).await?;
+    clock.lap("load");
     let mut active_of: HashMap<Uuid, Vec<&enrolment::Model>> = HashMap::new();
     for e in &mine {
         active_of.entry(e.person_id).or_default().push(e);
     }
-
     // Seats with their quotas (few sessions have quotas; those are counted one by one).
-    let with_quota: HashSet<Uuid> = session_quota::Entity::find()
-        .select_only()
-        .column(session_quota::Column::SessionId)
-        .filter(session_quota::Column::SessionId.is_in(session_ids.clone()))
-        .into_tuple::<Uuid>()
-        .all(c)
-        .await?
-        .into_iter()
-        .collect();
     let mut seats: HashMap<Uuid, Seats> = HashMap::new();
     for s in sessions.values() {
         let quotas = if with_quota.contains(&s.id) { quota_use(c, s.id).await? } else { vec![] };
         seats.insert(s.id, seats_of(s, quotas));
-    }
-
-    let sequences: HashMap<(Uuid, Uuid), i32> = calendar_sequence::Entity::find()
-        .filter(calendar_sequence::Column::PersonId.is_in(person_ids))
-        .filter(calendar_sequence::Column::SessionId.is_in(session_ids))
-        .all(c)
-        .await?
-        .into_iter()
-        .map(|r| ((r.person_id, r.session_id), r.sequence))
-        .collect();
-
-    for s in sessions.values() {
-        times.insert(s.id, (s.starts_at, s.ends_at));
     }
 
     let mut w = Writes::default();
@@ -343,14 +479,17 @@ async fn decide_all(store: &Store, jobs: &[Job]) -> Result<Vec<Answer>> {
         answers.push(answer);
     }
 
-    // Multi-row inserts go in pieces of at most ~6 KB of parameters. Measured on PostgreSQL
+    let backend = c.get_database_backend();
+    let mut writes: Vec<Statement> = Vec::new();
+    // On PostgreSQL, multi-row inserts go in pieces of at most ~6 KB of parameters. Measured
     // over TCP: an insert of 28-33 outbox rows (~24 KB) took 42-45 ms every time, one of 3-8
     // rows 0.3-0.5 ms, and PostgreSQL itself logged no statement over 20 ms. That is the
     // delayed-ACK stall of a message written in parts without TCP_NODELAY (sqlx writes through
     // an 8 KiB buffer and sets no TCP_NODELAY). Small pieces raised the rush on PostgreSQL
-    // from about 680 to about 1,600 decisions per second.
-    for part in pieces(w.enrolments, |_| 300) {
-        enrolment::Entity::insert_many(part).exec_without_returning(c).await?;
+    // from about 680 to about 1,600 decisions per second. SQLite has no socket: one piece.
+    let limit = if pg { PIECE_BYTES } else { usize::MAX };
+    for part in pieces(w.enrolments, |_| 300, limit) {
+        writes.push(enrolment::Entity::insert_many(part).build(backend));
     }
     if !w.touched.is_empty() {
         // One statement sets every touched session's counters to the values decided above
@@ -365,44 +504,112 @@ async fn decide_all(store: &Store, jobs: &[Job]) -> Result<Vec<Answer>> {
             let e: Expr = cs.finally(Expr::col(col)).into();
             e
         };
-        session::Entity::update_many()
-            .col_expr(
-                session::Column::ConfirmedCount,
-                case(|s| s.confirmed_count.into(), session::Column::ConfirmedCount),
-            )
-            .col_expr(session::Column::WaitlistCount, case(|s| s.waitlist_count.into(), session::Column::WaitlistCount))
-            .col_expr(session::Column::WaitlistNext, case(|s| s.waitlist_next.into(), session::Column::WaitlistNext))
-            .filter(session::Column::Id.is_in(w.touched.clone()))
-            .exec(c)
-            .await?;
+        writes.push(
+            session::Entity::update_many()
+                .col_expr(
+                    session::Column::ConfirmedCount,
+                    case(|s| s.confirmed_count.into(), session::Column::ConfirmedCount),
+                )
+                .col_expr(
+                    session::Column::WaitlistCount,
+                    case(|s| s.waitlist_count.into(), session::Column::WaitlistCount),
+                )
+                .col_expr(
+                    session::Column::WaitlistNext,
+                    case(|s| s.waitlist_next.into(), session::Column::WaitlistNext),
+                )
+                .filter(session::Column::Id.is_in(w.touched.clone()))
+                .build(backend),
+        );
     }
-    for part in pieces(w.outbox, |row| match &row.payload {
+    let payload_size = |row: &crate::entities::outbox::ActiveModel| match &row.payload {
         sea_orm::ActiveValue::Set(p) | sea_orm::ActiveValue::Unchanged(p) => p.len() + 200,
         sea_orm::ActiveValue::NotSet => 200,
-    }) {
-        crate::entities::outbox::Entity::insert_many(part).exec_without_returning(c).await?;
+    };
+    for part in pieces(w.outbox, payload_size, limit) {
+        writes.push(crate::entities::outbox::Entity::insert_many(part).build(backend));
     }
     if !w.new_sequences.is_empty() {
-        calendar_sequence::Entity::insert_many(w.new_sequences).exec_without_returning(c).await?;
+        writes.push(calendar_sequence::Entity::insert_many(w.new_sequences).build(backend));
     }
-    for raised in w.raised_sequences {
-        raised.update(c).await?;
+    for (person_id, session_id, sequence) in w.raised_sequences {
+        writes.push(
+            calendar_sequence::Entity::update_many()
+                .col_expr(calendar_sequence::Column::Sequence, Expr::val(sequence))
+                .filter(calendar_sequence::Column::PersonId.eq(person_id))
+                .filter(calendar_sequence::Column::SessionId.eq(session_id))
+                .build(backend),
+        );
     }
-    for part in pieces(w.keys, |_| 300) {
-        idempotency_key::Entity::insert_many(part).exec_without_returning(c).await?;
+    for part in pieces(w.keys, |_| 300, limit) {
+        writes.push(idempotency_key::Entity::insert_many(part).build(backend));
     }
+    clock.lap("decide");
+    // As with the reads: SQLite takes every write in one round trip.
+    if pg {
+        for st in writes {
+            c.execute_raw(st).await?;
+        }
+    } else if !writes.is_empty() {
+        c.execute_raw(joined(backend, writes)).await?;
+    }
+    clock.lap("write");
     txn.commit().await?;
+    clock.lap("commit");
+    clock.report(jobs.len());
     Ok(answers)
 }
 
-/// Split rows into consecutive pieces of at most [`PIECE_BYTES`] by the estimate `size`.
-fn pieces<T>(rows: Vec<T>, size: impl Fn(&T) -> usize) -> Vec<Vec<T>> {
+/// Where a batch spent its time, for the log when it was slow.
+struct Phases {
+    started: Instant,
+    last: Instant,
+    laps: Vec<(&'static str, Duration)>,
+}
+
+impl Phases {
+    /// A batch slower than this is logged (debug) with its phases; ten times this, a warning.
+    const SLOW: Duration = Duration::from_millis(50);
+
+    fn start() -> Self {
+        let now = Instant::now();
+        Self { started: now, last: now, laps: Vec::with_capacity(5) }
+    }
+
+    fn lap(&mut self, phase: &'static str) {
+        let now = Instant::now();
+        self.laps.push((phase, now - self.last));
+        self.last = now;
+    }
+
+    fn report(&self, requests: usize) {
+        let total = self.started.elapsed();
+        if total < Self::SLOW {
+            return;
+        }
+        let phases = self
+            .laps
+            .iter()
+            .map(|(p, d)| format!("{p} {:.1}", d.as_secs_f64() * 1000.0))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let ms = total.as_secs_f64() * 1000.0;
+        if total >= Self::SLOW * 10 {
+            tracing::warn!(requests, ms, phases, "slow enrolment batch (milliseconds per phase)");
+        } else {
+            tracing::debug!(requests, ms, phases, "slow enrolment batch (milliseconds per phase)");
+        }
+    }
+}
+
+/// Split rows into consecutive pieces of at most `limit` bytes by the estimate `size`.
+fn pieces<T>(rows: Vec<T>, size: impl Fn(&T) -> usize, limit: usize) -> Vec<Vec<T>> {
     let mut out: Vec<Vec<T>> = Vec::new();
     let mut bytes = 0;
     for row in rows {
         let n = size(&row);
         match out.last_mut() {
-            Some(last) if bytes + n <= PIECE_BYTES => last.push(row),
+            Some(last) if bytes + n <= limit => last.push(row),
             _ => {
                 out.push(vec![row]);
                 bytes = 0;
@@ -413,7 +620,7 @@ fn pieces<T>(rows: Vec<T>, size: impl Fn(&T) -> usize) -> Vec<Vec<T>> {
     out
 }
 
-/// Most parameter bytes in one multi-row insert.
+/// Most parameter bytes in one multi-row insert on PostgreSQL.
 const PIECE_BYTES: usize = 6 * 1024;
 
 /// Decide one request against the batch's state and queue its writes; `None`: not for a batch.
@@ -500,11 +707,7 @@ fn one(
         let next = match sequences.get(&(p.id, s.id)) {
             Some(n) => {
                 let next = n + 1;
-                w.raised_sequences.push(calendar_sequence::ActiveModel {
-                    person_id: Set(p.id),
-                    session_id: Set(s.id),
-                    sequence: Set(next),
-                });
+                w.raised_sequences.push((p.id, s.id, next));
                 next
             }
             None => {
