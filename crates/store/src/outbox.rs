@@ -5,6 +5,7 @@ use crate::Result;
 use crate::entities::outbox;
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
 /// What a queued mail is about.
@@ -242,37 +243,70 @@ pub async fn claim_due(
         .await?;
     txn.commit().await?;
     let ids: Vec<Uuid> = rows.iter().filter_map(|r| r.try_get::<Uuid>("", "id").ok()).collect();
-    let mut out = Vec::with_capacity(ids.len());
     let claimed = outbox::Entity::find()
         .filter(outbox::Column::Id.is_in(ids))
         .order_by_asc(outbox::Column::CreatedAt)
         .all(store.conn())
         .await?;
+    // Set reads, not three lookups per row: the worker runs beside an enrolment rush.
+    let person_ids: HashSet<Uuid> = claimed.iter().map(|r| r.person_id).collect();
+    let people: HashMap<Uuid, person::Model> = person::Entity::find()
+        .filter(person::Column::Id.is_in(person_ids))
+        .all(store.conn())
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let session_ids: HashSet<Uuid> = claimed.iter().filter_map(|r| r.session_id).collect();
+    let sessions: HashMap<Uuid, session::Model> = if session_ids.is_empty() {
+        HashMap::new()
+    } else {
+        session::Entity::find()
+            .filter(session::Column::Id.is_in(session_ids))
+            .all(store.conn())
+            .await?
+            .into_iter()
+            .map(|s| (s.id, s))
+            .collect()
+    };
+    let workshop_ids: HashSet<Uuid> = sessions.values().map(|s| s.workshop_id).collect();
+    let workshops: HashMap<Uuid, workshop::Model> = if workshop_ids.is_empty() {
+        HashMap::new()
+    } else {
+        workshop::Entity::find()
+            .filter(workshop::Column::Id.is_in(workshop_ids))
+            .all(store.conn())
+            .await?
+            .into_iter()
+            .map(|w| (w.id, w))
+            .collect()
+    };
+    let mut out = Vec::with_capacity(claimed.len());
     for row in claimed {
-        let Some(person) = person::Entity::find_by_id(row.person_id).one(store.conn()).await? else { continue };
-        let session = match row.session_id {
-            Some(id) => session::Entity::find_by_id(id).one(store.conn()).await?,
-            None => None,
-        };
-        let workshop = match &session {
-            Some(s) => workshop::Entity::find_by_id(s.workshop_id).one(store.conn()).await?,
-            None => None,
-        };
+        let Some(person) = people.get(&row.person_id).cloned() else { continue };
+        let session = row.session_id.and_then(|id| sessions.get(&id).cloned());
+        let workshop = session.as_ref().and_then(|s| workshops.get(&s.workshop_id).cloned());
         out.push(DueMail { row, person, session, workshop });
     }
     Ok(out)
 }
 
-/// Mark a row sent.
-pub async fn mark_sent(store: &crate::Store, id: Uuid, now: DateTime<Utc>) -> Result<()> {
+/// Mark rows sent, in one write: the worker marks a whole round at once, so mail does not
+/// take the write lock once per message while enrolments wait for it.
+pub async fn mark_sent(store: &crate::Store, ids: &[Uuid], now: DateTime<Utc>) -> Result<()> {
     use sea_orm::sea_query::Expr;
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let txn = store.write().await?;
     outbox::Entity::update_many()
         .col_expr(outbox::Column::Status, Expr::value("sent"))
         .col_expr(outbox::Column::SentAt, Expr::value(now))
         .col_expr(outbox::Column::LastError, Expr::value(Option::<String>::None))
-        .filter(outbox::Column::Id.eq(id))
-        .exec(store.conn())
+        .filter(outbox::Column::Id.is_in(ids.iter().copied()))
+        .exec(&*txn)
         .await?;
+    txn.commit().await?;
     Ok(())
 }
 
@@ -287,13 +321,15 @@ pub async fn mark_attempt_failed(
 ) -> Result<()> {
     use sea_orm::sea_query::Expr;
     let status = if row.attempts >= max_attempts { "failed" } else { "pending" };
+    let txn = store.write().await?;
     outbox::Entity::update_many()
         .col_expr(outbox::Column::Status, Expr::value(status))
         .col_expr(outbox::Column::NextAttemptAt, Expr::value(next_attempt_at))
         .col_expr(outbox::Column::LastError, Expr::value(error.chars().take(1000).collect::<String>()))
         .filter(outbox::Column::Id.eq(row.id))
-        .exec(store.conn())
+        .exec(&*txn)
         .await?;
+    txn.commit().await?;
     Ok(())
 }
 
