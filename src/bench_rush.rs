@@ -65,6 +65,10 @@ pub struct RushFigure {
     pub filled: f64,
     /// Peak resident memory of the server, in MiB.
     pub peak_rss_mib: f64,
+    /// CPU time the server used during the rush.
+    pub server_cpu: Duration,
+    /// Mails the server delivered (over SMTP) before the rush ended.
+    pub mails: usize,
     /// Baseline decisions per second.
     pub baseline_per_sec: f64,
     /// The first few errors, for the log.
@@ -167,21 +171,117 @@ pub(crate) fn free_port() -> anyhow::Result<u16> {
 pub(crate) struct Server {
     child: tokio::process::Child,
     pub(crate) base: String,
-    _mail: tempfile::TempDir,
+    pub(crate) mail: MailSink,
+}
+
+/// Where the server under test sends its mail: a minimal SMTP server in the bench process that
+/// accepts every message and counts it. The server talks SMTP to it as it would to a relay in
+/// production. (A file transport on this machine's disk measured the file system instead: ext4
+/// spent a fifth of the server's CPU finding free inodes for the message files.)
+pub(crate) struct MailSink {
+    pub(crate) port: u16,
+    received: Arc<AtomicUsize>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl MailSink {
+    pub(crate) async fn start() -> anyhow::Result<MailSink> {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let port = listener.local_addr()?.port();
+        let received = Arc::new(AtomicUsize::new(0));
+        let counter = received.clone();
+        let task = tokio::spawn(async move {
+            while let Ok((conn, _)) = listener.accept().await {
+                tokio::spawn(smtp_session(conn, counter.clone()));
+            }
+        });
+        Ok(MailSink { port, received, task })
+    }
+
+    /// Messages accepted so far.
+    pub(crate) fn received(&self) -> usize {
+        self.received.load(Ordering::Relaxed)
+    }
+}
+
+impl Drop for MailSink {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// One SMTP conversation: every command is accepted, every message counted and dropped.
+async fn smtp_session(conn: tokio::net::TcpStream, received: Arc<AtomicUsize>) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let (read, mut write) = conn.into_split();
+    let mut read = BufReader::new(read);
+    let mut line = Vec::new();
+    let mut in_data = false;
+    if write.write_all(b"220 bench sink\r\n").await.is_err() {
+        return;
+    }
+    loop {
+        line.clear();
+        match read.read_until(b'\n', &mut line).await {
+            Ok(0) | Err(_) => return,
+            Ok(_) => {}
+        }
+        let reply: &[u8] = if in_data {
+            if line != b".\r\n" {
+                continue;
+            }
+            in_data = false;
+            received.fetch_add(1, Ordering::Relaxed);
+            b"250 queued\r\n"
+        } else {
+            let verb = line.get(..4).map(|v| v.to_ascii_uppercase()).unwrap_or_default();
+            match verb.as_slice() {
+                b"EHLO" | b"HELO" => b"250 bench sink\r\n",
+                b"DATA" => {
+                    in_data = true;
+                    b"354 go ahead\r\n"
+                }
+                b"QUIT" => {
+                    let _ = write.write_all(b"221 bye\r\n").await;
+                    return;
+                }
+                _ => b"250 ok\r\n",
+            }
+        };
+        if write.write_all(reply).await.is_err() {
+            return;
+        }
+    }
+}
+
+/// CPU time (user + system) a process has used so far, from `/proc/PID/stat`.
+fn cpu_time(pid: u32) -> Option<Duration> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The fields after the command name (which is in parentheses and may hold spaces).
+    let rest = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    // SAFETY: sysconf has no preconditions.
+    let per_sec = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64;
+    Some(Duration::from_millis(ticks * 1000 / per_sec))
 }
 
 impl Server {
     pub(crate) async fn start(url: &str) -> anyhow::Result<Server> {
         leerweek_api::sso::install_crypto_provider();
         let port = free_port()?;
-        let mail = tempfile::tempdir()?;
+        let mail = MailSink::start().await?;
         let exe = std::env::current_exe()?;
         let child = tokio::process::Command::new(exe)
             .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
             .env("LEERWEEK__DATABASE__URL", url)
-            .env("LEERWEEK__MAIL__TRANSPORT", "file")
-            .env("LEERWEEK__MAIL__FILE_DIR", mail.path())
-            .env("RUST_LOG", "warn")
+            .env("LEERWEEK__MAIL__TRANSPORT", "smtp")
+            .env("LEERWEEK__MAIL__SMTP_HOST", "127.0.0.1")
+            .env("LEERWEEK__MAIL__SMTP_PORT", mail.port.to_string())
+            .env("LEERWEEK__MAIL__SMTP_TLS", "none")
+            // The server's own log filter: warnings, unless LEERWEEK_BENCH_SERVER_LOG says otherwise
+            // (`leerweek_store=debug` shows every slow enrolment batch with its phases).
+            .env("RUST_LOG", std::env::var("LEERWEEK_BENCH_SERVER_LOG").unwrap_or_else(|_| "warn".into()))
             .stdout(std::process::Stdio::null())
             .kill_on_drop(true)
             .spawn()?;
@@ -190,11 +290,16 @@ impl Server {
         let started = Instant::now();
         while started.elapsed() < Duration::from_secs(15) {
             if client.get(format!("{base}/health")).send().await.is_ok_and(|r| r.status().is_success()) {
-                return Ok(Server { child, base, _mail: mail });
+                return Ok(Server { child, base, mail });
             }
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
         bail!("the server did not answer /health within 15 s")
+    }
+
+    /// CPU time the server has used so far.
+    pub(crate) fn cpu_time(&self) -> Duration {
+        self.child.id().and_then(cpu_time).unwrap_or_default()
     }
 
     /// Peak resident set size (VmHWM) in MiB.
@@ -409,9 +514,12 @@ async fn one_run(backend: &'static str, plan: &RushPlan, clients: usize) -> anyh
     let (store, week) = prepare(&db.url, plan.scale).await?;
     let week = Arc::new(week);
     let server = Server::start(&db.url).await?;
+    let cpu_before = server.cpu_time();
     let mut f = rush_http(&server.base, week.clone(), clients, plan.budget).await;
     f.backend = backend;
     f.peak_rss_mib = server.peak_rss_mib();
+    f.server_cpu = server.cpu_time().saturating_sub(cpu_before);
+    f.mails = server.mail.received();
     server.stop().await;
     let (over, wrong, filled) = check(&store, &week).await?;
     (f.overbooked, f.miscounted, f.filled) = (over, wrong, filled);
@@ -448,6 +556,13 @@ fn print(f: &RushFigure) {
         f.peak_rss_mib,
         f.baseline_per_sec,
         f.per_sec() / f.baseline_per_sec.max(1e-9),
+    );
+    println!(
+        "{:<8}         server CPU {:.2} ms a decision; {} of {} confirmation mails delivered by the end of the rush",
+        "",
+        f.server_cpu.as_secs_f64() * 1000.0 / f.decisions().max(1) as f64,
+        f.mails,
+        f.decisions() - f.refused,
     );
     for e in &f.error_samples {
         println!("         error: {e}");
