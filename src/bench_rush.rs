@@ -69,6 +69,8 @@ pub struct RushFigure {
     pub server_cpu: Duration,
     /// Mails the server delivered (over SMTP) before the rush ended.
     pub mails: usize,
+    /// Mails delivered in the [`MAIL_DRAIN`] after the rush, and how long that took.
+    pub drained: (usize, Duration),
     /// Baseline decisions per second.
     pub baseline_per_sec: f64,
     /// The first few errors, for the log.
@@ -252,6 +254,19 @@ async fn smtp_session(conn: tokio::net::TcpStream, received: Arc<AtomicUsize>) {
             return;
         }
     }
+}
+
+/// How long the bench waits after a rush for the confirmations still queued.
+const MAIL_DRAIN: Duration = Duration::from_secs(20);
+
+/// Wait until `expected` mails have arrived or [`MAIL_DRAIN`] has passed; returns how many arrived
+/// meanwhile and how long it took: the mail worker's pace once the clicking stops.
+async fn drain(server: &Server, expected: usize) -> (usize, Duration) {
+    let (before, started) = (server.mail.received(), Instant::now());
+    while server.mail.received() < expected && started.elapsed() < MAIL_DRAIN {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    (server.mail.received() - before, started.elapsed())
 }
 
 /// CPU time (user + system) a process has used so far, from `/proc/PID/stat`.
@@ -520,6 +535,7 @@ async fn one_run(backend: &'static str, plan: &RushPlan, clients: usize) -> anyh
     f.peak_rss_mib = server.peak_rss_mib();
     f.server_cpu = server.cpu_time().saturating_sub(cpu_before);
     f.mails = server.mail.received();
+    f.drained = drain(&server, f.decisions() - f.refused).await;
     server.stop().await;
     let (over, wrong, filled) = check(&store, &week).await?;
     (f.overbooked, f.miscounted, f.filled) = (over, wrong, filled);
@@ -558,11 +574,15 @@ fn print(f: &RushFigure) {
         f.per_sec() / f.baseline_per_sec.max(1e-9),
     );
     println!(
-        "{:<8}         server CPU {:.2} ms a decision; {} of {} confirmation mails delivered by the end of the rush",
+        "{:<8}         server CPU {:.2} ms a decision; {} of {} confirmation mails delivered by the end of the rush, \
+         {} more in the {:.1} s after it ({:.0}/s)",
         "",
         f.server_cpu.as_secs_f64() * 1000.0 / f.decisions().max(1) as f64,
         f.mails,
         f.decisions() - f.refused,
+        f.drained.0,
+        f.drained.1.as_secs_f64(),
+        f.drained.0 as f64 / f.drained.1.as_secs_f64().max(1e-9),
     );
     for e in &f.error_samples {
         println!("         error: {e}");

@@ -411,6 +411,9 @@ fn lower_priority() {
     }
 }
 
+/// People whose mails a round hands to the transport at the same time.
+const SENDS_AT_ONCE: usize = 8;
+
 /// One round: claim due rows, send each, mark it. Returns how many were sent.
 pub async fn run_once(store: &Store, cfg: &MailerConfig, now: DateTime<Utc>) -> Result<usize, MailError> {
     let renderer = Arc::new(Renderer::new());
@@ -451,14 +454,41 @@ async fn round(
         Some(b) => b.run(work).await?,
         None => tokio::task::spawn_blocking(work).await.map_err(|e| MailError::Message(e.to_string()))?,
     };
-    let mut sent = Vec::with_capacity(prepared.len());
-    let mut failure = None;
+    // Several people at a time: each SMTP conversation is mostly waiting (round trips, and a
+    // stall of about 40 ms per message where the transport writes the body and its end in two
+    // packets), so one after the other the worker managed 22 mails a second on an idle machine.
+    // One person's mails go one after the other, in the order they were queued, so an inbox
+    // never shows "cancelled" before "enrolled".
+    use futures::StreamExt;
+    let mut per_person: Vec<Prepared> = Vec::new();
+    let mut slot: std::collections::HashMap<uuid::Uuid, usize> = std::collections::HashMap::new();
     for (m, out) in prepared {
-        let result = match out {
-            Ok(None) => Ok(()),
-            Ok(Some(out)) => sender.send(&out, m.row.id).await,
-            Err(e) => Err(e),
-        };
+        let i = *slot.entry(m.person.id).or_insert_with(|| {
+            per_person.push(Vec::new());
+            per_person.len() - 1
+        });
+        per_person[i].push((m, out));
+    }
+    let delivered: Vec<(DueMail, Result<(), MailError>)> = futures::stream::iter(per_person)
+        .map(|mails| async move {
+            let mut results = Vec::with_capacity(mails.len());
+            for (m, out) in mails {
+                let result = match out {
+                    Ok(None) => Ok(()),
+                    Ok(Some(out)) => sender.send(&out, m.row.id).await,
+                    Err(e) => Err(e),
+                };
+                results.push((m, result));
+            }
+            results
+        })
+        .buffer_unordered(SENDS_AT_ONCE)
+        .flat_map(futures::stream::iter)
+        .collect()
+        .await;
+    let mut sent = Vec::with_capacity(delivered.len());
+    let mut failure = None;
+    for (m, result) in delivered {
         match result {
             Ok(()) => sent.push(m.row.id),
             Err(e) => {
