@@ -29,6 +29,41 @@ fn sqlite_url(dir: &std::path::Path) -> String {
     format!("sqlite://{}?mode=rwc", dir.join("faults.db").display())
 }
 
+/// Reads need no writes: an employee's agenda, a session and `/health` answer 200 during `fault`.
+async fn reads_still_served(server: &Server, week: &leerweek_store::fixtures::RushWeek, fault: &str) {
+    let client = reqwest::Client::new();
+    let (person, token) = &week.people[0];
+    for path in
+        ["/api/v1/me/enrolments".to_owned(), format!("/api/v1/sessions/{}", week.sessions[0].0), "/health".into()]
+    {
+        let r = client.get(format!("{}{path}", server.base)).bearer_auth(token).send().await.expect("read");
+        assert_eq!(r.status(), 200, "GET {path} as {person} {fault}: {}", r.text().await.unwrap_or_default());
+    }
+}
+
+/// Once the fault is gone, 8 clients enrol until 50 are in (at most 30 s); returns the answers and
+/// how long after `since` the first 201 came.
+async fn enrolments_flow_again(
+    server: &Server,
+    week: &Arc<leerweek_store::fixtures::RushWeek>,
+    since: Instant,
+) -> (Vec<Answer>, Duration) {
+    let load = Load::start(&server.base, week, 8, 20_000, usize::MAX);
+    let back =
+        load.until(Duration::from_secs(30), |l| l.enrolled.load(std::sync::atomic::Ordering::Relaxed) >= 50).await;
+    let after = load.finish().await;
+    let a = tally(&after);
+    assert!(back, "enrolments did not flow again within 30 s: {a:?}\n{}", tail(&server.log(), 40));
+    assert!(a.other.is_empty() && a.transport.is_empty(), "after the fault: {:?} {:?}", a.other, a.transport);
+    let first_201 = after
+        .iter()
+        .filter(|x| matches!(x.outcome, Outcome::Enrolled { created: true, .. }))
+        .map(|x| x.done)
+        .min()
+        .expect("a 201");
+    (after, first_201 - since)
+}
+
 /// 64 clients enrol; the server is killed with SIGKILL once 300 enrolments were answered;
 /// it is started again on the same database and enrolments flow again.
 async fn kill_nine_under_load(url: &str, backend: &str) {
@@ -192,34 +227,15 @@ async fn a_full_disk_answers_503_keeps_reading_and_recovers_without_corruption_o
     assert!(f.max_unavailable_latency <= support::OUTAGE_ANSWER_BOUND, "a 503 took {:?}", f.max_unavailable_latency);
 
     // Reads need no space.
-    let client = reqwest::Client::new();
-    let (person, token) = &week.people[0];
-    for path in
-        ["/api/v1/me/enrolments".to_owned(), format!("/api/v1/sessions/{}", week.sessions[0].0), "/health".into()]
-    {
-        let r = client.get(format!("{}{path}", server.base)).bearer_auth(token).send().await.expect("read");
-        assert_eq!(r.status(), 200, "GET {path} as {person} on a full disk: {}", r.text().await.unwrap_or_default());
-    }
+    reads_still_served(&server, &week, "on a full disk").await;
     let log = server.log();
     let cause: Vec<&str> =
         log.lines().filter(|l| l.contains("database unavailable") && l.contains("full")).take(1).collect();
     assert!(!cause.is_empty(), "no log line naming the full disk:\n{log}");
 
     std::fs::remove_file(&ballast).expect("remove the ballast");
-    let freed = Instant::now();
-    let load = Load::start(&server.base, &week, 8, 20_000, usize::MAX);
-    let back =
-        load.until(Duration::from_secs(30), |l| l.enrolled.load(std::sync::atomic::Ordering::Relaxed) >= 50).await;
-    let after = load.finish().await;
+    let (after, first_201) = enrolments_flow_again(&server, &week, Instant::now()).await;
     let a = tally(&after);
-    assert!(back, "enrolments did not flow again within 30 s of freeing space: {a:?}\n{}", tail(&server.log(), 40));
-    assert!(a.other.is_empty() && a.transport.is_empty(), "after freeing space: {:?} {:?}", a.other, a.transport);
-    let first_201 = after
-        .iter()
-        .filter(|x| matches!(x.outcome, Outcome::Enrolled { created: true, .. }))
-        .map(|x| x.done)
-        .min()
-        .expect("a 201");
     println!(
         "[disk full, sqlite] {} MiB ballast filled the tmpfs; then {} created (slack in the WAL), {} answered 503 \
          (slowest {} ms), reads 200; log: {}; {} connections left inside a failed transaction closed; \
@@ -230,7 +246,7 @@ async fn a_full_disk_answers_503_keeps_reading_and_recovers_without_corruption_o
         f.max_unavailable_latency.as_millis(),
         cause[0].split_once("error=").map_or(cause[0], |(_, c)| c).trim(),
         server.log().matches("left inside a failed transaction").count(),
-        (first_201 - freed).as_millis(),
+        first_201.as_millis(),
         a.created,
         a.unavailable
     );
@@ -269,40 +285,21 @@ async fn a_read_only_database_answers_503_keeps_reading_and_recovers_without_cor
     assert_eq!(r.bad_unavailable, 0, "503s without Retry-After or problem+json");
     assert!(r.max_unavailable_latency <= support::OUTAGE_ANSWER_BOUND, "a 503 took {:?}", r.max_unavailable_latency);
 
-    let client = reqwest::Client::new();
-    let (person, token) = &week.people[0];
-    for path in
-        ["/api/v1/me/enrolments".to_owned(), format!("/api/v1/sessions/{}", week.sessions[0].0), "/health".into()]
-    {
-        let r = client.get(format!("{}{path}", server.base)).bearer_auth(token).send().await.expect("read");
-        assert_eq!(r.status(), 200, "GET {path} as {person}, read-only: {}", r.text().await.unwrap_or_default());
-    }
+    reads_still_served(&server, &week, "read-only").await;
     let log = server.log();
     let cause: Vec<&str> = log.lines().filter(|l| l.contains("database unavailable")).take(1).collect();
     assert!(!cause.is_empty(), "no log line naming the cause:\n{}", tail(&log, 40));
 
     read_only.clear();
-    let writable = Instant::now();
-    let load = Load::start(&server.base, &week, 8, 20_000, usize::MAX);
-    let back =
-        load.until(Duration::from_secs(30), |l| l.enrolled.load(std::sync::atomic::Ordering::Relaxed) >= 50).await;
-    let after = load.finish().await;
+    let (after, first_201) = enrolments_flow_again(&server, &week, Instant::now()).await;
     let a = tally(&after);
-    assert!(back, "enrolments did not flow again within 30 s: {a:?}\n{}", tail(&server.log(), 40));
-    assert!(a.other.is_empty() && a.transport.is_empty(), "writable again: {:?} {:?}", a.other, a.transport);
-    let first_201 = after
-        .iter()
-        .filter(|x| matches!(x.outcome, Outcome::Enrolled { created: true, .. }))
-        .map(|x| x.done)
-        .min()
-        .expect("a 201");
     println!(
         "[read-only database, sqlite] immutable flag on the database and its log: {} answered 503 (slowest {} ms), \
          none 201, reads 200; log: {}; writable again → first 201 after {} ms, then {} created, {} answered 503",
         r.unavailable,
         r.max_unavailable_latency.as_millis(),
         cause[0].split_once("error=").map_or(cause[0], |(_, c)| c).trim(),
-        (first_201 - writable).as_millis(),
+        first_201.as_millis(),
         a.created,
         a.unavailable
     );

@@ -249,38 +249,14 @@ pub async fn claim_due(
         .all(store.conn())
         .await?;
     // Set reads, not three lookups per row: the worker runs beside an enrolment rush.
-    let person_ids: HashSet<Uuid> = claimed.iter().map(|r| r.person_id).collect();
-    let people: HashMap<Uuid, person::Model> = person::Entity::find()
-        .filter(person::Column::Id.is_in(person_ids))
-        .all(store.conn())
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect();
-    let session_ids: HashSet<Uuid> = claimed.iter().filter_map(|r| r.session_id).collect();
-    let sessions: HashMap<Uuid, session::Model> = if session_ids.is_empty() {
-        HashMap::new()
-    } else {
-        session::Entity::find()
-            .filter(session::Column::Id.is_in(session_ids))
-            .all(store.conn())
-            .await?
-            .into_iter()
-            .map(|s| (s.id, s))
-            .collect()
-    };
-    let workshop_ids: HashSet<Uuid> = sessions.values().map(|s| s.workshop_id).collect();
-    let workshops: HashMap<Uuid, workshop::Model> = if workshop_ids.is_empty() {
-        HashMap::new()
-    } else {
-        workshop::Entity::find()
-            .filter(workshop::Column::Id.is_in(workshop_ids))
-            .all(store.conn())
-            .await?
-            .into_iter()
-            .map(|w| (w.id, w))
-            .collect()
-    };
+    let people =
+        by_id::<person::Entity>(store, person::Column::Id, claimed.iter().map(|r| r.person_id), |p| p.id).await?;
+    let sessions =
+        by_id::<session::Entity>(store, session::Column::Id, claimed.iter().filter_map(|r| r.session_id), |s| s.id)
+            .await?;
+    let workshops =
+        by_id::<workshop::Entity>(store, workshop::Column::Id, sessions.values().map(|s| s.workshop_id), |w| w.id)
+            .await?;
     let mut out = Vec::with_capacity(claimed.len());
     for row in claimed {
         let Some(person) = people.get(&row.person_id).cloned() else { continue };
@@ -367,4 +343,18 @@ pub async fn retry(store: &crate::Store, id: Uuid, now: DateTime<Utc>) -> Result
     am.attempts = Set(0);
     am.next_attempt_at = Set(now);
     Ok(am.update(store.conn()).await?)
+}
+
+/// The rows of `E` whose `column` is one of `ids`, by their id (`key`); one query, none for no ids.
+async fn by_id<E: EntityTrait>(
+    store: &crate::Store,
+    column: E::Column,
+    ids: impl IntoIterator<Item = Uuid>,
+    key: impl Fn(&E::Model) -> Uuid,
+) -> Result<HashMap<Uuid, E::Model>> {
+    let ids: HashSet<Uuid> = ids.into_iter().collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(E::find().filter(column.is_in(ids)).all(store.conn()).await?.into_iter().map(|m| (key(&m), m)).collect())
 }
