@@ -336,7 +336,7 @@ pub struct ProgrammeFigure {
 
 async fn on_backend(backend: &'static str, plan: &ProgrammePlan) -> anyhow::Result<ProgrammeFigure> {
     let db = bench_rush::fresh_database(backend, plan.postgres.as_deref(), "read").await?;
-    let (store, week) = bench_rush::prepare(&db.url, plan.scale).await?;
+    let (store, week) = bench_rush::prepare(&db.url, plan.scale, true).await?;
     let week = Arc::new(week);
     let server = Server::start(&db.url).await?;
     let url = format!("{}/api/v1/events/{}/programme", server.base, week.event_id);

@@ -150,8 +150,11 @@ impl Database {
     }
 }
 
-pub(crate) async fn prepare(url: &str, scale: RushScale) -> anyhow::Result<(Store, RushWeek)> {
-    let store = Store::connect(url, &StoreOptions { max_connections: 8, ..Default::default() }).await?;
+/// With `beside_server`, the store stays open beside a server process, to check the outcome, and
+/// leaves the checkpoints to the server.
+pub(crate) async fn prepare(url: &str, scale: RushScale, beside_server: bool) -> anyhow::Result<(Store, RushWeek)> {
+    let options = StoreOptions { max_connections: 8, background_checkpoints: !beside_server, ..Default::default() };
+    let store = Store::connect(url, &options).await?;
     store.migrate().await?;
     let week = fixtures::generate_rush(&store, scale, 2027, chrono::Utc::now()).await?;
     // Fresh statistics of our tables (a plain ANALYZE on PostgreSQL also visits the catalogues,
@@ -526,7 +529,7 @@ async fn one_transaction(store: &Store, event: Uuid, person: Uuid, session: Uuid
 async fn one_run(backend: &'static str, plan: &RushPlan, clients: usize) -> anyhow::Result<RushFigure> {
     // The rush over HTTP, on a fresh week.
     let db = fresh_database(backend, plan.postgres.as_deref(), &format!("{clients}")).await?;
-    let (store, week) = prepare(&db.url, plan.scale).await?;
+    let (store, week) = prepare(&db.url, plan.scale, true).await?;
     let week = Arc::new(week);
     let server = Server::start(&db.url).await?;
     let cpu_before = server.cpu_time();
@@ -544,7 +547,7 @@ async fn one_run(backend: &'static str, plan: &RushPlan, clients: usize) -> anyh
 
     // The baseline, on another fresh copy of the week.
     let db = fresh_database(backend, plan.postgres.as_deref(), &format!("{clients}b")).await?;
-    let (store, week) = prepare(&db.url, plan.scale).await?;
+    let (store, week) = prepare(&db.url, plan.scale, false).await?;
     let writers = if backend == "sqlite" { 1 } else { clients };
     f.baseline_per_sec = baseline(&store, &week, writers, plan.budget).await?;
     store.close().await?;

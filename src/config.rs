@@ -116,6 +116,7 @@ impl DatabaseSettings {
         leerweek_store::StoreOptions {
             max_connections: self.max_connections.max(1),
             acquire_timeout: Duration::from_secs(self.acquire_timeout_secs.max(1)),
+            background_checkpoints: true,
         }
     }
 }

@@ -53,11 +53,16 @@ pub struct StoreOptions {
     pub max_connections: u32,
     /// How long to wait for a pooled connection (and, on SQLite, for a lock held by another process).
     pub acquire_timeout: Duration,
+    /// SQLite: copy the write-ahead log back into the database file in the background (see
+    /// `checkpoints`). Off for a process that only looks at a database another process serves:
+    /// the server checkpoints, and a second process's checkpoints, which cannot see the
+    /// server's write gate, made the server's writer wait up to 440 ms.
+    pub background_checkpoints: bool,
 }
 
 impl Default for StoreOptions {
     fn default() -> Self {
-        Self { max_connections: 16, acquire_timeout: Duration::from_secs(10) }
+        Self { max_connections: 16, acquire_timeout: Duration::from_secs(10), background_checkpoints: true }
     }
 }
 
@@ -122,7 +127,26 @@ impl SignInCache {
 /// A write transaction. On SQLite it also holds the process's write gate until it ends.
 pub struct WriteTxn {
     txn: DatabaseTransaction,
-    _gate: Option<tokio::sync::OwnedMutexGuard<()>>,
+    _gate: Option<HeldGate>,
+}
+
+/// The SQLite write gate while a transaction holds it. Everyone else who writes waits meanwhile,
+/// so a transaction that holds it long is logged, with where it began.
+struct HeldGate {
+    _guard: tokio::sync::OwnedMutexGuard<()>,
+    since: std::time::Instant,
+    at: &'static std::panic::Location<'static>,
+}
+
+impl Drop for HeldGate {
+    fn drop(&mut self) {
+        let held = self.since.elapsed();
+        if held >= Duration::from_millis(250) {
+            tracing::warn!(held_ms = held.as_millis() as u64, at = %self.at, "a write transaction held the SQLite writer long; other writes waited");
+        } else if held >= Duration::from_millis(50) {
+            tracing::debug!(held_ms = held.as_millis() as u64, at = %self.at, "slow write transaction");
+        }
+    }
 }
 
 impl std::ops::Deref for WriteTxn {
@@ -168,6 +192,10 @@ impl Store {
                     .synchronous(SqliteSynchronous::Normal)
                     .busy_timeout(busy)
                     .foreign_keys(true)
+                    // Statement journals and sort files in memory: a multi-row statement inside
+                    // a transaction keeps a journal to undo itself; on disk, that was 20,000
+                    // small writes a second to a temporary file during the rush.
+                    .pragma("temp_store", "memory")
                     // Checkpoints run in the background (see `checkpoints`); this is only the
                     // backstop should that task ever fall behind.
                     .pragma("wal_autocheckpoint", WAL_BACKSTOP_PAGES.to_string())
@@ -191,8 +219,8 @@ impl Store {
             store.writer = Database::connect(pool(1)).await?;
         }
         store.enrol_queue = Some(enrol_batch::spawn(store.clone(), store.enrol_stats.clone()));
-        if backend == Backend::Sqlite {
-            tokio::spawn(checkpoints(store.db.clone(), Arc::downgrade(&store.enrol_stats)));
+        if backend == Backend::Sqlite && options.background_checkpoints {
+            tokio::spawn(checkpoints(store.db.clone(), store.write_gate.clone(), Arc::downgrade(&store.enrol_stats)));
         }
         Ok(store)
     }
@@ -220,29 +248,38 @@ impl Store {
     }
 
     /// Start a write transaction that holds the write lock from its first statement.
-    pub async fn write(&self) -> Result<WriteTxn> {
-        match self.backend {
-            Backend::Postgres => Ok(WriteTxn { txn: self.db.begin().await?, _gate: None }),
-            Backend::Sqlite => {
-                let gate = self.write_gate.clone().lock_owned().await;
-                let txn = self
-                    .writer
-                    .begin_with_options(TransactionOptions {
-                        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-                        ..Default::default()
-                    })
-                    .await?;
-                Ok(WriteTxn { txn, _gate: Some(gate) })
+    #[track_caller]
+    pub fn write(&self) -> impl std::future::Future<Output = Result<WriteTxn>> + Send + '_ {
+        let at = std::panic::Location::caller();
+        async move {
+            match self.backend {
+                Backend::Postgres => Ok(WriteTxn { txn: self.db.begin().await?, _gate: None }),
+                Backend::Sqlite => {
+                    let guard = self.write_gate.clone().lock_owned().await;
+                    let gate = HeldGate { _guard: guard, since: std::time::Instant::now(), at };
+                    let txn = self
+                        .writer
+                        .begin_with_options(TransactionOptions {
+                            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                            ..Default::default()
+                        })
+                        .await?;
+                    Ok(WriteTxn { txn, _gate: Some(gate) })
+                }
             }
         }
     }
 
     /// Refresh the query planner's statistics where they are stale: SQLite's `PRAGMA optimize`
     /// over every table (PostgreSQL's autovacuum does this by itself). Cheap when nothing changed.
+    /// It writes the statistics, so on SQLite it takes its turn behind the write gate on the
+    /// writer connection: run beside the writer, it held SQLite's write lock for 330 ms while the
+    /// enrolment writer waited in `BEGIN IMMEDIATE`.
     pub async fn optimize(&self) -> Result<()> {
         if self.backend == Backend::Sqlite {
             use sea_orm::ConnectionTrait;
-            self.db.execute_unprepared("PRAGMA optimize=0x10002").await?;
+            let _gate = self.write_gate.clone().lock_owned().await;
+            self.writer.execute_unprepared("PRAGMA optimize=0x10002").await?;
         }
         Ok(())
     }
@@ -277,18 +314,34 @@ impl Store {
 }
 
 /// WAL pages after which a committing connection checkpoints by itself: a backstop only.
-const WAL_BACKSTOP_PAGES: u32 = 16_384;
+const WAL_BACKSTOP_PAGES: u32 = 32_768;
 
 /// How often the background task copies the WAL back into the database file.
 const CHECKPOINT_INTERVAL: Duration = Duration::from_millis(1000);
 
+/// Log frames committed during a checkpoint round small enough to be copied with the writer held
+/// off (see [`checkpoints`]): a few hundred frames take a millisecond or two.
+const GATED_FRAMES: i64 = 256;
+
 /// Copy committed pages from SQLite's write-ahead log into the database file, every
-/// [`CHECKPOINT_INTERVAL`], on a pooled connection (a passive checkpoint: it never waits for the
-/// writer, nor the writer for it). Left to SQLite, the commit that crosses 1,000 WAL pages does
-/// the checkpoint itself: measured during the rush, one commit in ten took 25-30 ms instead of
-/// 1-2 ms, and everyone in that batch waited for it. Ends once the store is dropped (`alive`).
-async fn checkpoints(db: DatabaseConnection, alive: std::sync::Weak<enrol_batch::BatchStats>) {
-    use sea_orm::ConnectionTrait;
+/// [`CHECKPOINT_INTERVAL`], on a pooled connection, so that no commit has to. Left to SQLite,
+/// the commit that crosses the autocheckpoint limit does the checkpoint itself, with two disk
+/// syncs, and everyone in its batch waits for it.
+///
+/// A passive checkpoint never waits for the writer, but under a steady stream of commits it never
+/// copies the whole log: what was committed while it ran is left over, so the log cannot start
+/// again from the top. It grows until the backstop makes a commit checkpoint after all, and the
+/// commit that finally restarts it syncs a log full of unsynced frames (measured during the
+/// rush: one commit a second took 35–115 ms instead of 1–3). So each round copies without
+/// holding anyone up, again while much was committed meanwhile (each round is shorter than the
+/// one before), and then copies the last few frames with the write gate held: the log is then
+/// wholly copied and synced, and the next write transaction restarts it at the cost of one
+/// small write. Ends once the store is dropped (`alive`).
+async fn checkpoints(
+    db: DatabaseConnection,
+    gate: Arc<tokio::sync::Mutex<()>>,
+    alive: std::sync::Weak<enrol_batch::BatchStats>,
+) {
     let mut tick = tokio::time::interval(CHECKPOINT_INTERVAL);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -296,11 +349,79 @@ async fn checkpoints(db: DatabaseConnection, alive: std::sync::Weak<enrol_batch:
         if alive.strong_count() == 0 {
             return;
         }
-        if let Err(e) = db.execute_unprepared("PRAGMA wal_checkpoint(PASSIVE)").await {
-            if matches!(e, sea_orm::DbErr::ConnectionAcquire(sea_orm::ConnAcquireErr::ConnectionClosed)) {
+        let started = std::time::Instant::now();
+        let mut previous: Option<i64> = None;
+        let mut rounds = 0;
+        loop {
+            let log = match checkpoint(&db).await {
+                Ok(log) => log,
+                Err(CheckpointError::Closed) => return,
+                Err(CheckpointError::Failed) => break,
+            };
+            rounds += 1;
+            // Frames committed since the previous round looked (all of them after a restart).
+            let fresh = match previous {
+                Some(p) if log >= p => log - p,
+                _ => log,
+            };
+            previous = Some(log);
+            if log == 0 || (fresh > GATED_FRAMES && rounds < 4) {
+                if log == 0 {
+                    break;
+                }
+                continue;
+            }
+            let unguarded = started.elapsed();
+            let _writers_wait = gate.lock().await;
+            let held = std::time::Instant::now();
+            if let Err(CheckpointError::Closed) = checkpoint_mode(&db, "RESTART").await {
                 return;
             }
+            tracing::debug!(
+                rounds,
+                log,
+                unguarded_ms = unguarded.as_secs_f64() * 1e3,
+                gated_ms = held.elapsed().as_secs_f64() * 1e3,
+                "checkpoint"
+            );
+            break;
+        }
+    }
+}
+
+enum CheckpointError {
+    /// The pool is closed: the store is shutting down.
+    Closed,
+    /// Any other failure; the next round tries again.
+    Failed,
+}
+
+/// One passive checkpoint; returns the frames the log held when it began (0 when the log is
+/// empty or the database is not in WAL mode).
+async fn checkpoint(db: &DatabaseConnection) -> std::result::Result<i64, CheckpointError> {
+    checkpoint_mode(db, "PASSIVE").await
+}
+
+/// A checkpoint in the given mode: `PASSIVE` copies what it can without waiting for anyone;
+/// `RESTART` (only with the write gate held) copies everything and then waits for the readers
+/// still reading from the log, so the next write transaction starts the log from the top.
+async fn checkpoint_mode(db: &DatabaseConnection, mode: &str) -> std::result::Result<i64, CheckpointError> {
+    use sea_orm::ConnectionTrait;
+    let stmt =
+        sea_orm::Statement::from_string(sea_orm::DatabaseBackend::Sqlite, format!("PRAGMA wal_checkpoint({mode})"));
+    match db.query_one_raw(stmt).await {
+        Ok(Some(row)) => {
+            // Columns: busy, log (frames in the log), checkpointed (frames copied); -1 when
+            // the database is not in WAL mode.
+            Ok(row.try_get::<i64>("", "log").unwrap_or(0).max(0))
+        }
+        Ok(None) => Ok(0),
+        Err(sea_orm::DbErr::ConnectionAcquire(sea_orm::ConnAcquireErr::ConnectionClosed)) => {
+            Err(CheckpointError::Closed)
+        }
+        Err(e) => {
             tracing::debug!(error = %e, "background checkpoint did not run; the next one will try again");
+            Err(CheckpointError::Failed)
         }
     }
 }
