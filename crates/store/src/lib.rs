@@ -70,12 +70,13 @@ impl Default for StoreOptions {
 #[derive(Clone)]
 pub struct Store {
     db: DatabaseConnection,
-    /// Where write transactions run. On SQLite one connection of its own, which every write
+    /// Where write transactions run. On PostgreSQL the same pool as reads, except in the
+    /// enrolment writer's copy (see `enrol_batch::spawn`). On SQLite one connection of its own, which every write
     /// transaction of the process uses in turn (SQLite lets one connection write at a time
     /// anyway): a connection's page cache survives its own commits but is thrown away whenever
     /// another connection wrote, so writes that took whichever pooled connection came next
     /// read most pages cold. It took the enrolment rush from about 1,450 to about 1,900
-    /// decisions per second. On PostgreSQL the same pool as reads.
+    /// decisions per second.
     writer: DatabaseConnection,
     backend: Backend,
     write_gate: Arc<tokio::sync::Mutex<()>>,
@@ -218,7 +219,10 @@ impl Store {
         if backend == Backend::Sqlite {
             store.writer = Database::connect(pool(1)).await?;
         }
-        store.enrol_queue = Some(enrol_batch::spawn(store.clone(), store.enrol_stats.clone()));
+        // On PostgreSQL the enrolment writer gets connections of its own, opened on its own thread
+        // (see `enrol_batch::spawn`); SQLite's writer connection already serves any thread.
+        let own_writer = (backend == Backend::Postgres).then(|| pool(2));
+        store.enrol_queue = Some(enrol_batch::spawn(store.clone(), store.enrol_stats.clone(), own_writer));
         if backend == Backend::Sqlite && options.background_checkpoints {
             tokio::spawn(checkpoints(store.db.clone(), store.write_gate.clone(), Arc::downgrade(&store.enrol_stats)));
         }
@@ -253,7 +257,7 @@ impl Store {
         let at = std::panic::Location::caller();
         async move {
             match self.backend {
-                Backend::Postgres => Ok(WriteTxn { txn: self.db.begin().await?, _gate: None }),
+                Backend::Postgres => Ok(WriteTxn { txn: self.writer.begin().await?, _gate: None }),
                 Backend::Sqlite => {
                     let guard = self.write_gate.clone().lock_owned().await;
                     let gate = HeldGate { _guard: guard, since: std::time::Instant::now(), at };
@@ -290,6 +294,12 @@ impl Store {
             self.writer.close().await?;
         }
         self.db.close().await.map_err(StoreError::from)
+    }
+
+    /// This store with write transactions on `writer` (the enrolment writer's own connections).
+    pub(crate) fn with_writer(mut self, writer: DatabaseConnection) -> Self {
+        self.writer = writer;
+        self
     }
 
     /// The enrolment writer's queue, when this store has one.
