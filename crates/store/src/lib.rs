@@ -180,14 +180,13 @@ impl Store {
         if backend == Backend::Sqlite {
             ensure_sqlite_dir(url)?;
         }
-        let pool = |max: u32| {
+        let pool_waiting = |max: u32, busy: Duration| {
             let mut opt = ConnectOptions::new(url.to_owned());
             opt.max_connections(max)
                 .min_connections(1)
                 .acquire_timeout(options.acquire_timeout)
                 .connect_timeout(options.acquire_timeout)
                 .sqlx_logging(false);
-            let busy = options.acquire_timeout;
             opt.map_sqlx_sqlite_opts(move |o| {
                 o.journal_mode(SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Normal)
@@ -206,6 +205,7 @@ impl Store {
             });
             opt
         };
+        let pool = |max: u32| pool_waiting(max, options.acquire_timeout);
         let db = Database::connect(pool(options.max_connections)).await?;
         let mut store = Self {
             writer: db.clone(),
@@ -224,7 +224,9 @@ impl Store {
         let own_writer = (backend == Backend::Postgres).then(|| pool(2));
         store.enrol_queue = Some(enrol_batch::spawn(store.clone(), store.enrol_stats.clone(), own_writer));
         if backend == Backend::Sqlite && options.background_checkpoints {
-            tokio::spawn(checkpoints(store.db.clone(), store.write_gate.clone(), Arc::downgrade(&store.enrol_stats)));
+            // A connection of its own that waits for a lock at most CHECKPOINT_PATIENCE.
+            let checkpointer = Database::connect(pool_waiting(1, CHECKPOINT_PATIENCE)).await?;
+            tokio::spawn(checkpoints(checkpointer, store.write_gate.clone(), Arc::downgrade(&store.enrol_stats)));
         }
         Ok(store)
     }
@@ -329,12 +331,18 @@ const WAL_BACKSTOP_PAGES: u32 = 32_768;
 /// How often the background task copies the WAL back into the database file.
 const CHECKPOINT_INTERVAL: Duration = Duration::from_millis(1000);
 
+/// How long the checkpoint that restarts the log waits for readers still reading from it (a
+/// long report, an export) before it gives up until the next round. It holds SQLite's write lock
+/// and the write gate meanwhile, so every writer waits as long: with the pool's busy timeout
+/// (10 s) one long read held up every enrolment for its whole length.
+const CHECKPOINT_PATIENCE: Duration = Duration::from_millis(20);
+
 /// Log frames committed during a checkpoint round small enough to be copied with the writer held
 /// off (see [`checkpoints`]): a few hundred frames take a millisecond or two.
 const GATED_FRAMES: i64 = 256;
 
 /// Copy committed pages from SQLite's write-ahead log into the database file, every
-/// [`CHECKPOINT_INTERVAL`], on a pooled connection, so that no commit has to. Left to SQLite,
+/// [`CHECKPOINT_INTERVAL`], on a connection of its own, so that no commit has to. Left to SQLite,
 /// the commit that crosses the autocheckpoint limit does the checkpoint itself, with two disk
 /// syncs, and everyone in its batch waits for it.
 ///
@@ -346,7 +354,8 @@ const GATED_FRAMES: i64 = 256;
 /// holding anyone up, again while much was committed meanwhile (each round is shorter than the
 /// one before), and then copies the last few frames with the write gate held: the log is then
 /// wholly copied and synced, and the next write transaction restarts it at the cost of one
-/// small write. Ends once the store is dropped (`alive`).
+/// small write. Readers still reading from the log are waited for at most
+/// [`CHECKPOINT_PATIENCE`]. Ends once the store is dropped (`alive`).
 async fn checkpoints(
     db: DatabaseConnection,
     gate: Arc<tokio::sync::Mutex<()>>,
@@ -526,5 +535,52 @@ mod tests {
         let options: Vec<String> = rows.iter().map(|r| r.try_get_by_index::<String>(0).expect("an option")).collect();
         assert!(options.iter().any(|o| o.starts_with("THREADSAFE")), "not the compile options: {options:?}");
         assert!(!options.iter().any(|o| o.contains("STAT4")), "SQLite was built with STAT4: {options:?}");
+    }
+
+    /// A reader that keeps a snapshot open (a long report, an export) must not hold up writes: the
+    /// background checkpoint that restarts the log holds the write lock while it waits for such
+    /// readers, so it may wait only briefly. With the pool's busy timeout it waited 10 s.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_long_read_does_not_hold_up_writes() {
+        use crate::{Store, StoreOptions};
+        use sea_orm::TransactionTrait;
+        use std::time::{Duration, Instant};
+        let dir = std::env::temp_dir().join(format!("leerweek-long-read-{}", uuid::Uuid::now_v7()));
+        std::fs::create_dir_all(&dir).expect("a temporary folder");
+        let url = format!("sqlite://{}?mode=rwc", dir.join("t.db").display());
+        let store = Store::connect(&url, &StoreOptions::default()).await.expect("connect");
+        let sql = |s: &str| Statement::from_string(sea_orm::DatabaseBackend::Sqlite, s.to_owned());
+        let write = |n: i64| {
+            let store = store.clone();
+            async move {
+                let txn = store.write().await.expect("a write transaction");
+                txn.execute_raw(sql(&format!("INSERT INTO t (n, pad) VALUES ({n}, zeroblob(3000))")))
+                    .await
+                    .expect("insert");
+                txn.commit().await.expect("commit");
+            }
+        };
+        store.conn().execute_raw(sql("CREATE TABLE t (n INTEGER, pad BLOB)")).await.expect("a table");
+        write(0).await;
+        // The reader: its own connection, a snapshot taken while the log holds frames.
+        let reader = Database::connect(url.as_str()).await.expect("the reader's connection");
+        let snapshot = reader.begin().await.expect("a read transaction");
+        snapshot.query_one_raw(sql("SELECT COUNT(*) FROM t")).await.expect("read");
+        // Writes for several checkpoint rounds, each timed.
+        let started = Instant::now();
+        let (mut slowest, mut n) = (Duration::ZERO, 1);
+        while started.elapsed() < Duration::from_millis(3500) {
+            let t = Instant::now();
+            write(n).await;
+            slowest = slowest.max(t.elapsed());
+            n += 1;
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        snapshot.rollback().await.expect("end the read");
+        assert!(n > 20, "only {n} writes in 3.5 s");
+        assert!(slowest < Duration::from_millis(500), "a write waited {slowest:?} behind a reader");
+        let _ = reader.close().await;
+        let _ = store.close().await;
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }
