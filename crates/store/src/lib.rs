@@ -384,10 +384,10 @@ async fn checkpoints(
                 _ => log,
             };
             previous = Some(log);
-            if log == 0 || (fresh > GATED_FRAMES && rounds < 4) {
-                if log == 0 {
-                    break;
-                }
+            if log == 0 {
+                break;
+            }
+            if fresh > GATED_FRAMES && rounds < 4 {
                 continue;
             }
             let unguarded = started.elapsed();
