@@ -523,10 +523,11 @@ fn ensure_sqlite_dir(url: &str) -> Result<()> {
 mod tests {
     use sea_orm::{ConnectionTrait, Database, Statement};
 
-    /// `.cargo/config.toml` builds the bundled SQLite without STAT4 (see the reason there); a
-    /// build that lost that setting would quietly re-prepare statements during the rush again.
+    /// `.cargo/config.toml` builds the bundled SQLite without STAT4 and without memory
+    /// statistics (see the reasons there); a build that lost those settings would quietly
+    /// re-prepare statements, or count every allocation under a mutex, during the rush again.
     #[tokio::test]
-    async fn stat4_is_off() {
+    async fn stat4_and_memory_statistics_are_off() {
         let db = Database::connect("sqlite::memory:").await.expect("in-memory SQLite");
         let rows = db
             .query_all_raw(Statement::from_string(db.get_database_backend(), "PRAGMA compile_options"))
@@ -535,6 +536,10 @@ mod tests {
         let options: Vec<String> = rows.iter().map(|r| r.try_get_by_index::<String>(0).expect("an option")).collect();
         assert!(options.iter().any(|o| o.starts_with("THREADSAFE")), "not the compile options: {options:?}");
         assert!(!options.iter().any(|o| o.contains("STAT4")), "SQLite was built with STAT4: {options:?}");
+        assert!(
+            options.iter().any(|o| o == "DEFAULT_MEMSTATUS=0"),
+            "SQLite counts its memory use (DEFAULT_MEMSTATUS): {options:?}"
+        );
     }
 
     /// A reader that keeps a snapshot open (a long report, an export) must not hold up writes: the
