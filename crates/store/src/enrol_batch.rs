@@ -242,6 +242,18 @@ struct Writes {
     touched: Vec<Uuid>,
 }
 
+/// `v` lengthened to `to` entries by repeating its last one (an empty `v` stays empty; a shorter
+/// `to` changes nothing). A query's text then depends only on `to`, not on how many distinct
+/// entries there are: each new text is prepared anew (sqlx keeps the last 100 prepared), and with
+/// the batch's lists of every length from 1 to 128 the reads were prepared again in nearly every
+/// batch. Repeated entries change no `IN (…)` or `OR` result.
+fn padded<T: Clone>(mut v: Vec<T>, to: usize) -> Vec<T> {
+    if let Some(last) = v.last().cloned() {
+        v.resize(to.max(v.len()), last);
+    }
+    v
+}
+
 fn sorted(ids: impl IntoIterator<Item = Uuid>) -> Vec<Uuid> {
     let mut v: Vec<Uuid> = ids.into_iter().collect::<HashSet<_>>().into_iter().collect();
     v.sort();
@@ -485,10 +497,17 @@ async fn decide_all(store: &Store, jobs: &[Job]) -> Result<Vec<Answer>> {
     let c = &*txn;
     let pg = store.is_postgres();
 
-    let person_ids = sorted(jobs.iter().map(|j| j.actor.person_id));
-    let session_ids = sorted(jobs.iter().map(|j| j.session_id));
-    let asked: Vec<(Uuid, Uuid)> = jobs.iter().map(|j| (j.actor.person_id, j.session_id)).collect();
-    let keyed: Vec<(Uuid, &str)> = jobs.iter().filter_map(|j| Some((j.actor.person_id, j.key.as_deref()?))).collect();
+    // On SQLite every list the reads take is padded to the same power of two (repeating its last
+    // entry), so that the reads' SQL is one of a few texts and its prepared statements are
+    // reused: rush at N = 64, alternating, 2,126 and 2,033 → 2,371 and 2,630 decisions/s, server
+    // CPU 0.66 → 0.56 ms a decision. Not on PostgreSQL: there a text prepared again and again
+    // gets a generic plan after five runs, and the same comparison went 1,501 and 1,403 → 901 and
+    // 1,178 decisions/s.
+    let to = if pg { 0 } else { jobs.len().next_power_of_two() };
+    let person_ids = padded(sorted(jobs.iter().map(|j| j.actor.person_id)), to);
+    let session_ids = padded(sorted(jobs.iter().map(|j| j.session_id)), to);
+    let asked = padded(jobs.iter().map(|j| (j.actor.person_id, j.session_id)).collect(), to);
+    let keyed = padded(jobs.iter().filter_map(|j| Some((j.actor.person_id, j.key.as_deref()?))).collect(), to);
     let Loaded { people, replayed, mut sessions, events, workshops, listed, mine, times, with_quota, sequences } =
         load(c, pg, &person_ids, &session_ids, &keyed, &asked).await?;
     clock.lap("load");
@@ -785,4 +804,19 @@ fn one(
     }
     w.enrolments.push(e.clone().into_active_model());
     Some(Ok(EnrolOutcome { enrolment: e, waitlist_position: position, created: true }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::padded;
+
+    #[test]
+    fn padding_repeats_the_last_entry_up_to_the_length_asked() {
+        assert_eq!(padded(vec![1, 2, 3], 4), vec![1, 2, 3, 3]);
+        assert_eq!(padded(vec![1, 2, 3, 4], 4), vec![1, 2, 3, 4]);
+        assert_eq!(padded(vec![7], 8), vec![7; 8]);
+        assert_eq!(padded(Vec::<u8>::new(), 8), Vec::<u8>::new());
+        // Never shortened.
+        assert_eq!(padded(vec![1, 2, 3], 2), vec![1, 2, 3]);
+    }
 }
