@@ -181,8 +181,8 @@ pub async fn run(plan: &Plan) -> anyhow::Result<bool> {
             let name = format!("leerweek_bench_{scale}_{}", std::process::id());
             let admin = sea_orm::Database::connect(admin_url).await.context("connecting to PostgreSQL")?;
             admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await?;
-            let (prefix, _) = admin_url.rsplit_once('/').context("a PostgreSQL URL with a database")?;
-            let result = on_backend("postgres", &format!("{prefix}/{name}"), scale, plan.runs).await;
+            let url = crate::bench_rush::beside(admin_url, &name)?;
+            let result = on_backend("postgres", &url, scale, plan.runs).await;
             admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await?;
             admin.close().await?;
             all.extend(result?);

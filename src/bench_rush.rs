@@ -127,10 +127,24 @@ pub(crate) async fn fresh_database(
             admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await?;
             admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await?;
             admin.close().await?;
-            let (prefix, _) = admin_url.rsplit_once('/').context("a PostgreSQL URL with a database")?;
-            Ok(Database { url: format!("{prefix}/{name}"), _dir: None, drop: Some((admin_url.to_owned(), name)) })
+            let url = beside(admin_url, &name)?;
+            Ok(Database { url, _dir: None, drop: Some((admin_url.to_owned(), name)) })
         }
     }
+}
+
+/// The URL of database `name` on the server of `admin_url`, with the same parameters (such as
+/// `?sslmode=disable`).
+pub(crate) fn beside(admin_url: &str, name: &str) -> anyhow::Result<String> {
+    let (base, query) = match admin_url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (admin_url, None),
+    };
+    let (prefix, _) = base.rsplit_once('/').context("a PostgreSQL URL with a database")?;
+    Ok(match query {
+        Some(q) => format!("{prefix}/{name}?{q}"),
+        None => format!("{prefix}/{name}"),
+    })
 }
 
 pub(crate) struct Database {
@@ -695,4 +709,20 @@ pub async fn startup(scale: leerweek_store::fixtures::Scale, runs: usize) -> any
         if week < Duration::from_secs(1) { "met" } else { "NOT MET" }
     );
     Ok(week < Duration::from_secs(1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::beside;
+
+    /// A bench database lives beside the one named, reached the same way (`?sslmode=…` kept).
+    #[test]
+    fn a_bench_database_keeps_the_urls_parameters() {
+        assert_eq!(beside("postgres://u:p@h:5432/postgres", "b").unwrap(), "postgres://u:p@h:5432/b");
+        assert_eq!(
+            beside("postgres://u:p@h/postgres?sslmode=disable", "b").unwrap(),
+            "postgres://u:p@h/b?sslmode=disable"
+        );
+        assert!(beside("postgres:nothing", "b").is_err());
+    }
 }

@@ -11,6 +11,7 @@ use serde_json::json;
 on_both_backends!(
     a_mail_link_signs_in_once_and_cookie_writes_need_the_csrf_token,
     link_requests_answer_the_same_for_unknown_addresses_and_are_rate_limited,
+    two_hundred_tokens_checked_at_once_each_sign_in_their_own_person,
 );
 
 async fn drain(app: &TestApp, sink: &SmtpSink) {
@@ -113,4 +114,29 @@ async fn link_requests_answer_the_same_for_unknown_addresses_and_are_rate_limite
     assert_eq!(ask("ander@enkhuizen.nl").await.unwrap().status(), StatusCode::ACCEPTED);
     let bad = ask("geen adres").await.unwrap();
     expect_problem(bad, StatusCode::UNPROCESSABLE_ENTITY, "invalid-field").await;
+}
+
+/// Tokens new to the server are looked up together (one query for all asked at the same moment):
+/// whatever arrives at once, each token signs in exactly its own person with their own roles,
+/// and unknown tokens sign in nobody.
+async fn two_hundred_tokens_checked_at_once_each_sign_in_their_own_person(app: &TestApp) {
+    let org = app.org("Tholen").await;
+    let people = app.people(org, "Tholen", "tok", 200).await;
+    for p in people.iter().step_by(7) {
+        let (s, b) =
+            app.post(&app.admin, &format!("/api/v1/people/{}/roles", p.id), json!({"role": "organiser"})).await;
+        assert!(s.is_success(), "{b}");
+    }
+    let asks = people.iter().enumerate().map(|(i, p)| async move {
+        let real = app.get(&p.token, "/api/v1/me").await;
+        let fake = app.get(&format!("{}x", p.token), "/api/v1/me").await;
+        (i, p, real, fake)
+    });
+    for (i, p, (status, me), (fake_status, _)) in futures::future::join_all(asks).await {
+        assert_eq!(status, StatusCode::OK, "{me}");
+        assert_eq!(me["id"], json!(p.id), "token {i} signed in someone else: {me}");
+        let organiser = me["roles"].as_array().unwrap().iter().any(|r| r == "organiser");
+        assert_eq!(organiser, i % 7 == 0, "token {i} has the wrong roles: {me}");
+        assert_eq!(fake_status, StatusCode::UNAUTHORIZED, "an unknown token signed somebody in");
+    }
 }

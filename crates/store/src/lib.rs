@@ -23,6 +23,9 @@ pub mod sso;
 
 mod audit;
 mod idempotency;
+mod sign_ins;
+
+pub(crate) use sign_ins::SignInCache;
 
 pub use error::{Conflict, StoreError};
 pub use sea_orm::DatabaseConnection;
@@ -84,45 +87,8 @@ pub struct Store {
     enrol_queue: Option<tokio::sync::mpsc::UnboundedSender<enrol_batch::Job>>,
     enrol_stats: Arc<enrol_batch::BatchStats>,
     sign_ins: Arc<SignInCache>,
-}
-
-/// Bearer tokens recently checked, so a rush of requests does not ask the database who each
-/// one is. An entry lives [`SignInCache::TTL`]; every change to people, roles or tokens made
-/// through this process empties the cache at once, so the TTL only bounds how long another
-/// server process may take to notice such a change.
-#[derive(Default)]
-pub(crate) struct SignInCache {
-    map: std::sync::RwLock<std::collections::HashMap<String, (leerweek_domain::access::Actor, std::time::Instant)>>,
-}
-
-impl SignInCache {
-    /// How long a checked token is believed.
-    pub(crate) const TTL: Duration = Duration::from_secs(5);
-    const MAX: usize = 100_000;
-
-    pub(crate) fn get(&self, token_hash: &str) -> Option<leerweek_domain::access::Actor> {
-        let map = self.map.read().ok()?;
-        let (actor, at) = map.get(token_hash)?;
-        (at.elapsed() < Self::TTL).then(|| actor.clone())
-    }
-
-    pub(crate) fn put(&self, token_hash: String, actor: leerweek_domain::access::Actor) {
-        if let Ok(mut map) = self.map.write() {
-            if map.len() >= Self::MAX {
-                map.retain(|_, (_, at)| at.elapsed() < Self::TTL);
-                if map.len() >= Self::MAX {
-                    map.clear();
-                }
-            }
-            map.insert(token_hash, (actor, std::time::Instant::now()));
-        }
-    }
-
-    pub(crate) fn clear(&self) {
-        if let Ok(mut map) = self.map.write() {
-            map.clear();
-        }
-    }
+    /// The queue of the task that looks tokens up together ([`sign_ins`]).
+    sign_in_queue: Option<tokio::sync::mpsc::UnboundedSender<sign_ins::Ask>>,
 }
 
 /// A write transaction. On SQLite it also holds the process's write gate until it ends.
@@ -215,6 +181,7 @@ impl Store {
             enrol_queue: None,
             enrol_stats: Arc::default(),
             sign_ins: Arc::default(),
+            sign_in_queue: None,
         };
         if backend == Backend::Sqlite {
             store.writer = Database::connect(pool(1)).await?;
@@ -223,6 +190,7 @@ impl Store {
         // (see `enrol_batch::spawn`); SQLite's writer connection already serves any thread.
         let own_writer = (backend == Backend::Postgres).then(|| pool(2));
         store.enrol_queue = Some(enrol_batch::spawn(store.clone(), store.enrol_stats.clone(), own_writer));
+        store.sign_in_queue = Some(sign_ins::spawn(store.db.clone(), backend, store.sign_ins.clone()));
         if backend == Backend::Sqlite && options.background_checkpoints {
             // A connection of its own that waits for a lock at most CHECKPOINT_PATIENCE.
             let checkpointer = Database::connect(pool_waiting(1, CHECKPOINT_PATIENCE)).await?;
@@ -312,6 +280,12 @@ impl Store {
     /// Checked bearer tokens.
     pub(crate) fn sign_ins(&self) -> &SignInCache {
         &self.sign_ins
+    }
+
+    /// The person a bearer token's hash belongs to: remembered, or looked up together with the
+    /// other tokens asked at the same moment.
+    pub(crate) async fn actor_of_token(&self, hash: String) -> Result<Option<leerweek_domain::access::Actor>> {
+        sign_ins::actor_of(&self.db, self.backend, &self.sign_ins, self.sign_in_queue.as_ref(), hash).await
     }
 
     /// What the enrolment writer has done since start-up.

@@ -326,48 +326,7 @@ pub async fn authenticate(store: &Store, token: &str) -> Result<Option<Actor>> {
     if !token.starts_with("lw_") || token.len() > 100 {
         return Ok(None);
     }
-    let hash = hash_token(token);
-    if let Some(actor) = store.sign_ins().get(&hash) {
-        return Ok(Some(actor));
-    }
-    // One statement: every request of a rush starts here.
-    use sea_orm::sea_query::{Alias, JoinType, Query};
-    let q = Query::select()
-        .column((person::Entity, person::Column::Id))
-        .column((person::Entity, person::Column::OrganisationId))
-        .expr_as(Expr::col((person_role::Entity, person_role::Column::Role)), Alias::new("role"))
-        .from(api_token::Entity)
-        .join(
-            JoinType::InnerJoin,
-            person::Entity,
-            Expr::col((person::Entity, person::Column::Id)).equals((api_token::Entity, api_token::Column::PersonId)),
-        )
-        .join(
-            JoinType::LeftJoin,
-            person_role::Entity,
-            Expr::col((person_role::Entity, person_role::Column::PersonId))
-                .equals((person::Entity, person::Column::Id)),
-        )
-        .and_where(Expr::col((api_token::Entity, api_token::Column::TokenHash)).eq(hash.clone()))
-        .and_where(Expr::col((api_token::Entity, api_token::Column::RevokedAt)).is_null())
-        .to_owned();
-    let c = store.conn();
-    let rows = c.query_all(&q).await?;
-    let Some(first) = rows.first() else { return Ok(None) };
-    let person_id: Uuid = first.try_get("", "id")?;
-    let organisation_id: Uuid = first.try_get("", "organisation_id")?;
-    let mut roles = Vec::new();
-    for row in &rows {
-        if let Some(role) = row.try_get::<Option<String>>("", "role")?
-            && let Ok(role) = Role::parse(&role)
-            && !roles.contains(&role)
-        {
-            roles.push(role);
-        }
-    }
-    let actor = Actor { person_id, organisation_id, roles };
-    store.sign_ins().put(hash, actor.clone());
-    Ok(Some(actor))
+    store.actor_of_token(hash_token(token)).await
 }
 
 /// Create (or find) an admin by e-mail and give them a fresh token: `leerweek admin create`.

@@ -1,0 +1,249 @@
+//! Who a bearer token belongs to, asked of the database as seldom as possible.
+//!
+//! Every request of an enrolment rush starts by checking its token, and in a rush nearly every
+//! token is new to the process (each employee's first click). Checked tokens are remembered for
+//! [`SignInCache::TTL`]; tokens not yet known are looked up together: while one lookup is on
+//! its way to the database, the tokens asked meanwhile wait for the next, which asks for all of
+//! them in one statement (as the enrolment writer commits many enrolments at once). At 64
+//! concurrent readers on PostgreSQL that is one round trip for some tens of tokens instead of
+//! one each.
+
+use crate::entities::{api_token, person, person_role};
+use crate::{Backend, Result, StoreError};
+use leerweek_domain::Role;
+use leerweek_domain::access::Actor;
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Query};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+use tokio::sync::{mpsc, oneshot};
+
+/// Bearer tokens recently checked, so a rush of requests does not ask the database who each
+/// one is. An entry lives [`SignInCache::TTL`]; every change to people, roles or tokens made
+/// through this process empties the cache at once, so the TTL only bounds how long another
+/// server process may take to notice such a change.
+#[derive(Default)]
+pub(crate) struct SignInCache {
+    map: std::sync::RwLock<HashMap<String, (Actor, Instant)>>,
+    /// Counts the emptyings, so that a lookup that began before one does not refill the cache
+    /// with what it read before the change.
+    generation: AtomicU64,
+}
+
+impl SignInCache {
+    /// How long a checked token is believed.
+    pub(crate) const TTL: Duration = Duration::from_secs(5);
+    const MAX: usize = 100_000;
+
+    pub(crate) fn get(&self, token_hash: &str) -> Option<Actor> {
+        let map = self.map.read().ok()?;
+        let (actor, at) = map.get(token_hash)?;
+        (at.elapsed() < Self::TTL).then(|| actor.clone())
+    }
+
+    /// The generation to pass to [`SignInCache::put`] for a lookup that begins now.
+    pub(crate) fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// Remember what a lookup begun at `generation` found, unless the cache was emptied since.
+    pub(crate) fn put(&self, token_hash: String, actor: Actor, generation: u64) {
+        if let Ok(mut map) = self.map.write() {
+            if self.generation.load(Ordering::Acquire) != generation {
+                return;
+            }
+            if map.len() >= Self::MAX {
+                map.retain(|_, (_, at)| at.elapsed() < Self::TTL);
+                if map.len() >= Self::MAX {
+                    map.clear();
+                }
+            }
+            map.insert(token_hash, (actor, Instant::now()));
+        }
+    }
+
+    pub(crate) fn clear(&self) {
+        if let Ok(mut map) = self.map.write() {
+            self.generation.fetch_add(1, Ordering::AcqRel);
+            map.clear();
+        }
+    }
+}
+
+/// One token to look up, and where its answer goes.
+pub(crate) struct Ask {
+    hash: String,
+    answer: oneshot::Sender<std::result::Result<Option<Actor>, Failed>>,
+}
+
+/// Why a lookup together gave no answer.
+#[derive(Clone)]
+enum Failed {
+    /// The database is unreachable or overloaded: every token asked meanwhile gets this answer
+    /// (a 503) at once, instead of waiting for another attempt to time out in its turn.
+    Unavailable(String),
+    /// Anything else (not expected): each asks alone, so the error is its own.
+    AskAlone,
+}
+
+/// Most tokens one lookup asks for.
+const MOST: usize = 256;
+
+/// Start the task that looks tokens up together; it ends when every sender is gone.
+pub(crate) fn spawn(db: DatabaseConnection, backend: Backend, cache: Arc<SignInCache>) -> mpsc::UnboundedSender<Ask> {
+    let (tx, rx) = mpsc::unbounded_channel();
+    tokio::spawn(lookups(db, backend, cache, rx));
+    tx
+}
+
+async fn lookups(
+    db: DatabaseConnection,
+    backend: Backend,
+    cache: Arc<SignInCache>,
+    mut rx: mpsc::UnboundedReceiver<Ask>,
+) {
+    let mut asks = Vec::with_capacity(MOST);
+    while rx.recv_many(&mut asks, MOST).await > 0 {
+        let generation = cache.generation();
+        let mut waiting: HashMap<String, Vec<oneshot::Sender<_>>> = HashMap::with_capacity(asks.len());
+        for ask in asks.drain(..) {
+            waiting.entry(ask.hash).or_default().push(ask.answer);
+        }
+        let hashes: Vec<String> = waiting.keys().cloned().collect();
+        match actors_of(&db, backend, &hashes).await {
+            Ok(mut found) => {
+                for (hash, answers) in waiting {
+                    let actor = found.remove(&hash);
+                    if let Some(actor) = &actor {
+                        cache.put(hash, actor.clone(), generation);
+                    }
+                    for answer in answers {
+                        let _ = answer.send(Ok(actor.clone()));
+                    }
+                }
+            }
+            Err(StoreError::Unavailable(text)) => {
+                // Those who asked while this lookup waited for the database have waited as long
+                // as a lookup of their own could: they get the same answer.
+                while let Ok(ask) = rx.try_recv() {
+                    waiting.entry(ask.hash).or_default().push(ask.answer);
+                }
+                tracing::debug!(error = %text, tokens = waiting.len(), "looking up tokens: the database is unavailable");
+                for answer in waiting.into_values().flatten() {
+                    let _ = answer.send(Err(Failed::Unavailable(text.clone())));
+                }
+            }
+            Err(e) => {
+                tracing::debug!(error = %e, tokens = hashes.len(), "looking up tokens together failed; each asks alone");
+                for answer in waiting.into_values().flatten() {
+                    let _ = answer.send(Err(Failed::AskAlone));
+                }
+            }
+        }
+    }
+}
+
+/// The actor of a token by its hash: from the cache, else looked up with the others asked now.
+pub(crate) async fn actor_of(
+    db: &DatabaseConnection,
+    backend: Backend,
+    cache: &SignInCache,
+    queue: Option<&mpsc::UnboundedSender<Ask>>,
+    hash: String,
+) -> Result<Option<Actor>> {
+    if let Some(actor) = cache.get(&hash) {
+        return Ok(Some(actor));
+    }
+    if let Some(queue) = queue {
+        let (answer, answered) = oneshot::channel();
+        if queue.send(Ask { hash: hash.clone(), answer }).is_ok() {
+            match answered.await {
+                Ok(Ok(actor)) => return Ok(actor),
+                Ok(Err(Failed::Unavailable(text))) => return Err(StoreError::Unavailable(text)),
+                Ok(Err(Failed::AskAlone)) | Err(_) => {}
+            }
+        }
+    }
+    // No lookup task, or the lookup failed: ask alone, so the error is this request's own.
+    let generation = cache.generation();
+    let actor = actors_of(db, backend, std::slice::from_ref(&hash)).await?.remove(&hash);
+    if let Some(actor) = &actor {
+        cache.put(hash, actor.clone(), generation);
+    }
+    Ok(actor)
+}
+
+/// The actors of the live tokens among `hashes`, in one statement: token, person and roles joined.
+async fn actors_of(db: &DatabaseConnection, backend: Backend, hashes: &[String]) -> Result<HashMap<String, Actor>> {
+    if hashes.is_empty() {
+        return Ok(HashMap::new());
+    }
+    // On SQLite the list is padded to a power of two by repeating its last entry, so that the
+    // few statement texts stay prepared in the connection's cache instead of being parsed anew.
+    let mut list = hashes.to_vec();
+    if backend == Backend::Sqlite
+        && let Some(last) = list.last().cloned()
+    {
+        list.resize(list.len().next_power_of_two(), last);
+    }
+    let q = Query::select()
+        .column((api_token::Entity, api_token::Column::TokenHash))
+        .column((person::Entity, person::Column::Id))
+        .column((person::Entity, person::Column::OrganisationId))
+        .expr_as(Expr::col((person_role::Entity, person_role::Column::Role)), Alias::new("role"))
+        .from(api_token::Entity)
+        .join(
+            JoinType::InnerJoin,
+            person::Entity,
+            Expr::col((person::Entity, person::Column::Id)).equals((api_token::Entity, api_token::Column::PersonId)),
+        )
+        .join(
+            JoinType::LeftJoin,
+            person_role::Entity,
+            Expr::col((person_role::Entity, person_role::Column::PersonId))
+                .equals((person::Entity, person::Column::Id)),
+        )
+        .and_where(Expr::col((api_token::Entity, api_token::Column::TokenHash)).is_in(list))
+        .and_where(Expr::col((api_token::Entity, api_token::Column::RevokedAt)).is_null())
+        .to_owned();
+    let mut found: HashMap<String, Actor> = HashMap::new();
+    for row in db.query_all(&q).await? {
+        let hash: String = row.try_get("", "token_hash")?;
+        let person_id = row.try_get("", "id")?;
+        let organisation_id = row.try_get("", "organisation_id")?;
+        let actor = found.entry(hash).or_insert_with(|| Actor { person_id, organisation_id, roles: Vec::new() });
+        if let Some(role) = row.try_get::<Option<String>>("", "role")?
+            && let Ok(role) = Role::parse(&role)
+            && !actor.roles.contains(&role)
+        {
+            actor.roles.push(role);
+        }
+    }
+    Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SignInCache;
+    use leerweek_domain::access::Actor;
+    use uuid::Uuid;
+
+    fn someone() -> Actor {
+        Actor { person_id: Uuid::now_v7(), organisation_id: Uuid::now_v7(), roles: Vec::new() }
+    }
+
+    /// A lookup that read the database before a change (a revoked token, a role taken away) must
+    /// not put what it read into the cache after the change emptied it.
+    #[test]
+    fn a_lookup_begun_before_the_cache_was_emptied_is_not_remembered() {
+        let cache = SignInCache::default();
+        let before = cache.generation();
+        cache.clear();
+        cache.put("a".into(), someone(), before);
+        assert!(cache.get("a").is_none(), "a lookup from before the change was remembered");
+        cache.put("a".into(), someone(), cache.generation());
+        assert!(cache.get("a").is_some(), "a lookup from after the change was not remembered");
+    }
+}
