@@ -198,7 +198,8 @@ impl Store {
         if backend == Backend::Sqlite && options.background_checkpoints {
             // A connection of its own that waits for a lock at most CHECKPOINT_PATIENCE.
             let checkpointer = Database::connect(pool_waiting(1, CHECKPOINT_PATIENCE)).await?;
-            tokio::spawn(checkpoints(checkpointer, store.write_gate.clone(), Arc::downgrade(&store.enrol_stats)));
+            let file = sqlite_path(url).map(std::path::PathBuf::from);
+            tokio::spawn(checkpoints(checkpointer, file, store.write_gate.clone(), Arc::downgrade(&store.enrol_stats)));
         }
         Ok(store)
     }
@@ -303,11 +304,17 @@ impl Store {
     }
 }
 
-/// WAL pages after which a committing connection checkpoints by itself: a backstop only.
-const WAL_BACKSTOP_PAGES: u32 = 32_768;
+/// WAL pages after which a committing connection checkpoints by itself: a backstop only (the
+/// background task restarts the log at [`RESTART_FRAMES`]).
+const WAL_BACKSTOP_PAGES: u32 = 131_072;
 
 /// How often the background task copies the WAL back into the database file.
-const CHECKPOINT_INTERVAL: Duration = Duration::from_millis(1000);
+const CHECKPOINT_INTERVAL: Duration = Duration::from_millis(250);
+
+/// Log frames (4 KiB pages) after which the background task restarts the log even while writes
+/// keep coming, holding the writers off for a moment: 256 MiB, about two seconds of an
+/// enrolment rush at 3,000 a second.
+const RESTART_FRAMES: i64 = 65_536;
 
 /// How long the checkpoint that restarts the log waits for readers still reading from it (a
 /// long report, an export) before it gives up until the next round. It holds SQLite's write lock
@@ -328,61 +335,86 @@ const GATED_FRAMES: i64 = 256;
 /// copies the whole log: what was committed while it ran is left over, so the log cannot start
 /// again from the top. It grows until the backstop makes a commit checkpoint after all, and the
 /// commit that finally restarts it syncs a log full of unsynced frames (measured during the
-/// rush: one commit a second took 35–115 ms instead of 1–3). So each round copies without
-/// holding anyone up, again while much was committed meanwhile (each round is shorter than the
-/// one before), and then copies the last few frames with the write gate held: the log is then
-/// wholly copied and synced, and the next write transaction restarts it at the cost of one
-/// small write. Readers still reading from the log are waited for at most
-/// [`CHECKPOINT_PATIENCE`]. Ends once the store is dropped (`alive`).
+/// rush: one commit a second took 35–115 ms instead of 1–3). So every round copies without
+/// holding anyone up (often, so that each sync of the log is small), and the log is restarted
+/// when nothing was written since the previous round (nobody waits then), or once it holds
+/// [`RESTART_FRAMES`]: then rounds copy again while much was committed meanwhile (each shorter
+/// than the one before), the database file is flushed, and the last few frames are copied with
+/// the write gate held. The log is then wholly copied and synced, and the next write transaction
+/// restarts it at the cost of one small write. Each such restart holds the writers off for two
+/// syncs of the disk (10–40 ms here), which is why it is not done every round. Readers still
+/// reading from the log are waited for at most [`CHECKPOINT_PATIENCE`]. Ends once the store is
+/// dropped (`alive`).
 async fn checkpoints(
     db: DatabaseConnection,
+    file: Option<std::path::PathBuf>,
     gate: Arc<tokio::sync::Mutex<()>>,
     alive: std::sync::Weak<enrol_batch::BatchStats>,
 ) {
     let mut tick = tokio::time::interval(CHECKPOINT_INTERVAL);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    // The log's length at the previous round, and at the last restart.
+    let mut before: Option<i64> = None;
+    let mut restarted_at: Option<i64> = None;
     loop {
         tick.tick().await;
         if alive.strong_count() == 0 {
             return;
         }
         let started = std::time::Instant::now();
-        let mut previous: Option<i64> = None;
-        let mut rounds = 0;
-        loop {
-            let log = match checkpoint(&db).await {
-                Ok(log) => log,
+        let log = match checkpoint_mode(&db, "PASSIVE").await {
+            Ok(done) => done.log,
+            Err(CheckpointError::Closed) => return,
+            Err(CheckpointError::Failed) => continue,
+        };
+        let quiet = before == Some(log);
+        before = Some(log);
+        if log == 0 || restarted_at == Some(log) || (!quiet && log < RESTART_FRAMES) {
+            continue;
+        }
+        let mut rounds = 1;
+        let mut previous = log;
+        while !quiet && rounds < 8 {
+            let now = match checkpoint_mode(&db, "PASSIVE").await {
+                Ok(done) => done.log,
                 Err(CheckpointError::Closed) => return,
                 Err(CheckpointError::Failed) => break,
             };
             rounds += 1;
             // Frames committed since the previous round looked (all of them after a restart).
-            let fresh = match previous {
-                Some(p) if log >= p => log - p,
-                _ => log,
-            };
-            previous = Some(log);
-            if log == 0 {
+            let fresh = if now >= previous { now - previous } else { now };
+            previous = now;
+            if fresh <= GATED_FRAMES {
                 break;
             }
-            if fresh > GATED_FRAMES && rounds < 4 {
-                continue;
-            }
-            let unguarded = started.elapsed();
-            let _writers_wait = gate.lock().await;
-            let held = std::time::Instant::now();
-            if let Err(CheckpointError::Closed) = checkpoint_mode(&db, "RESTART").await {
-                return;
-            }
-            tracing::debug!(
-                rounds,
-                log,
-                unguarded_ms = unguarded.as_secs_f64() * 1e3,
-                gated_ms = held.elapsed().as_secs_f64() * 1e3,
-                "checkpoint"
-            );
-            break;
         }
+        // The checkpoint that restarts the log ends by flushing the database file to disk; flushed
+        // here first, that flush has only the last round's pages left to write.
+        if let Some(file) = file.clone() {
+            let flushed = tokio::task::spawn_blocking(move || std::fs::File::open(file)?.sync_data()).await;
+            if let Ok(Err(e)) = flushed {
+                tracing::debug!(error = %e, "flushing the database file before the checkpoint failed");
+            }
+        }
+        let unguarded = started.elapsed();
+        let _writers_wait = gate.lock().await;
+        let held = std::time::Instant::now();
+        let (restarted, log) = match checkpoint_mode(&db, "RESTART").await {
+            Ok(done) => (!done.busy, done.log),
+            Err(CheckpointError::Closed) => return,
+            Err(CheckpointError::Failed) => (false, previous),
+        };
+        if restarted {
+            restarted_at = Some(log);
+        }
+        tracing::debug!(
+            rounds,
+            log,
+            restarted,
+            unguarded_ms = unguarded.as_secs_f64() * 1e3,
+            gated_ms = held.elapsed().as_secs_f64() * 1e3,
+            "checkpoint"
+        );
     }
 }
 
@@ -393,16 +425,18 @@ enum CheckpointError {
     Failed,
 }
 
-/// One passive checkpoint; returns the frames the log held when it began (0 when the log is
-/// empty or the database is not in WAL mode).
-async fn checkpoint(db: &DatabaseConnection) -> std::result::Result<i64, CheckpointError> {
-    checkpoint_mode(db, "PASSIVE").await
+/// What a checkpoint reports.
+struct Checkpointed {
+    /// It could not finish: a `RESTART` gave up waiting for readers.
+    busy: bool,
+    /// Frames the log held (0 when it is empty or the database is not in WAL mode).
+    log: i64,
 }
 
 /// A checkpoint in the given mode: `PASSIVE` copies what it can without waiting for anyone;
 /// `RESTART` (only with the write gate held) copies everything and then waits for the readers
 /// still reading from the log, so the next write transaction starts the log from the top.
-async fn checkpoint_mode(db: &DatabaseConnection, mode: &str) -> std::result::Result<i64, CheckpointError> {
+async fn checkpoint_mode(db: &DatabaseConnection, mode: &str) -> std::result::Result<Checkpointed, CheckpointError> {
     use sea_orm::ConnectionTrait;
     let stmt =
         sea_orm::Statement::from_string(sea_orm::DatabaseBackend::Sqlite, format!("PRAGMA wal_checkpoint({mode})"));
@@ -410,9 +444,12 @@ async fn checkpoint_mode(db: &DatabaseConnection, mode: &str) -> std::result::Re
         Ok(Some(row)) => {
             // Columns: busy, log (frames in the log), checkpointed (frames copied); -1 when
             // the database is not in WAL mode.
-            Ok(row.try_get::<i64>("", "log").unwrap_or(0).max(0))
+            Ok(Checkpointed {
+                busy: row.try_get::<i64>("", "busy").unwrap_or(0) != 0,
+                log: row.try_get::<i64>("", "log").unwrap_or(0).max(0),
+            })
         }
-        Ok(None) => Ok(0),
+        Ok(None) => Ok(Checkpointed { busy: false, log: 0 }),
         Err(sea_orm::DbErr::ConnectionAcquire(sea_orm::ConnAcquireErr::ConnectionClosed)) => {
             Err(CheckpointError::Closed)
         }
@@ -520,6 +557,37 @@ mod tests {
         );
     }
 
+    /// The log starts again from the top once writes pause, so that it does not keep growing over
+    /// a day of small writes (without checkpoints it only grows).
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_log_restarts_when_writes_pause() {
+        use crate::{Store, StoreOptions};
+        use std::time::Duration;
+        let dir = std::env::temp_dir().join(format!("leerweek-restart-{}", uuid::Uuid::now_v7()));
+        std::fs::create_dir_all(&dir).expect("a temporary folder");
+        let url = format!("sqlite://{}?mode=rwc", dir.join("t.db").display());
+        let store = Store::connect(&url, &StoreOptions::default()).await.expect("connect");
+        let sql = |s: &str| Statement::from_string(sea_orm::DatabaseBackend::Sqlite, s.to_owned());
+        store.conn().execute_raw(sql("CREATE TABLE t (n INTEGER, pad BLOB)")).await.expect("a table");
+        for n in 0..200 {
+            let txn = store.write().await.expect("a write transaction");
+            txn.execute_raw(sql(&format!("INSERT INTO t (n, pad) VALUES ({n}, zeroblob(3000))")))
+                .await
+                .expect("insert");
+            txn.commit().await.expect("commit");
+        }
+        // Nothing here checkpoints: only the background task can have copied the log meanwhile.
+        tokio::time::sleep(Duration::from_millis(1000)).await;
+        let txn = store.write().await.expect("a write transaction");
+        txn.execute_raw(sql("INSERT INTO t (n) VALUES (-1)")).await.expect("insert");
+        txn.commit().await.expect("commit");
+        let row = store.conn().query_one_raw(sql("PRAGMA wal_checkpoint(PASSIVE)")).await.expect("frames");
+        let after = row.expect("a row").try_get::<i64>("", "log").expect("log");
+        assert!(after < 10, "after 200 writes and a pause the log was not restarted: it holds {after} frames");
+        let _ = store.close().await;
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
     /// A reader that keeps a snapshot open (a long report, an export) must not hold up writes: the
     /// background checkpoint that restarts the log holds the write lock while it waits for such
     /// readers, so it may wait only briefly. With the pool's busy timeout it waited 10 s.
@@ -549,10 +617,16 @@ mod tests {
         let reader = Database::connect(url.as_str()).await.expect("the reader's connection");
         let snapshot = reader.begin().await.expect("a read transaction");
         snapshot.query_one_raw(sql("SELECT COUNT(*) FROM t")).await.expect("read");
-        // Writes for several checkpoint rounds, each timed.
+        // Writes for several checkpoint rounds, each timed, with a pause in the middle: the log
+        // is restarted when writes pause, and that restart has to wait for the reader.
         let started = Instant::now();
         let (mut slowest, mut n) = (Duration::ZERO, 1);
+        let mut paused = false;
         while started.elapsed() < Duration::from_millis(3500) {
+            if !paused && started.elapsed() > Duration::from_millis(1500) {
+                tokio::time::sleep(Duration::from_millis(700)).await;
+                paused = true;
+            }
             let t = Instant::now();
             write(n).await;
             slowest = slowest.max(t.elapsed());
