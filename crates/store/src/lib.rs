@@ -557,17 +557,25 @@ mod tests {
         );
     }
 
+    /// A store on a new SQLite file in a folder of its own: the store, the folder and the URL.
+    async fn scratch_store(tag: &str) -> (crate::Store, std::path::PathBuf, String) {
+        let dir = std::env::temp_dir().join(format!("leerweek-{tag}-{}", uuid::Uuid::now_v7()));
+        std::fs::create_dir_all(&dir).expect("a temporary folder");
+        let url = format!("sqlite://{}?mode=rwc", dir.join("t.db").display());
+        let store = crate::Store::connect(&url, &crate::StoreOptions::default()).await.expect("connect");
+        (store, dir, url)
+    }
+
+    fn sql(s: &str) -> Statement {
+        Statement::from_string(sea_orm::DatabaseBackend::Sqlite, s.to_owned())
+    }
+
     /// The log starts again from the top once writes pause, so that it does not keep growing over
     /// a day of small writes (without checkpoints it only grows).
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn the_log_restarts_when_writes_pause() {
-        use crate::{Store, StoreOptions};
         use std::time::Duration;
-        let dir = std::env::temp_dir().join(format!("leerweek-restart-{}", uuid::Uuid::now_v7()));
-        std::fs::create_dir_all(&dir).expect("a temporary folder");
-        let url = format!("sqlite://{}?mode=rwc", dir.join("t.db").display());
-        let store = Store::connect(&url, &StoreOptions::default()).await.expect("connect");
-        let sql = |s: &str| Statement::from_string(sea_orm::DatabaseBackend::Sqlite, s.to_owned());
+        let (store, dir, _) = scratch_store("restart").await;
         store.conn().execute_raw(sql("CREATE TABLE t (n INTEGER, pad BLOB)")).await.expect("a table");
         for n in 0..200 {
             let txn = store.write().await.expect("a write transaction");
@@ -593,14 +601,9 @@ mod tests {
     /// readers, so it may wait only briefly. With the pool's busy timeout it waited 10 s.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_long_read_does_not_hold_up_writes() {
-        use crate::{Store, StoreOptions};
         use sea_orm::TransactionTrait;
         use std::time::{Duration, Instant};
-        let dir = std::env::temp_dir().join(format!("leerweek-long-read-{}", uuid::Uuid::now_v7()));
-        std::fs::create_dir_all(&dir).expect("a temporary folder");
-        let url = format!("sqlite://{}?mode=rwc", dir.join("t.db").display());
-        let store = Store::connect(&url, &StoreOptions::default()).await.expect("connect");
-        let sql = |s: &str| Statement::from_string(sea_orm::DatabaseBackend::Sqlite, s.to_owned());
+        let (store, dir, url) = scratch_store("long-read").await;
         let write = |n: i64| {
             let store = store.clone();
             async move {
