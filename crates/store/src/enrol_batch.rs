@@ -247,7 +247,7 @@ struct Writes {
 /// entries there are: each new text is prepared anew (sqlx keeps the last 100 prepared), and with
 /// the batch's lists of every length from 1 to 128 the reads were prepared again in nearly every
 /// batch. Repeated entries change no `IN (…)` or `OR` result.
-fn padded<T: Clone>(mut v: Vec<T>, to: usize) -> Vec<T> {
+pub(crate) fn padded<T: Clone>(mut v: Vec<T>, to: usize) -> Vec<T> {
     if let Some(last) = v.last().cloned() {
         v.resize(to.max(v.len()), last);
     }

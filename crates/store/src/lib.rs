@@ -198,8 +198,7 @@ impl Store {
         if backend == Backend::Sqlite && options.background_checkpoints {
             // A connection of its own that waits for a lock at most CHECKPOINT_PATIENCE.
             let checkpointer = Database::connect(pool_waiting(1, CHECKPOINT_PATIENCE)).await?;
-            let file = sqlite_path(url).map(std::path::PathBuf::from);
-            tokio::spawn(checkpoints(checkpointer, file, store.write_gate.clone(), Arc::downgrade(&store.enrol_stats)));
+            tokio::spawn(checkpoints(checkpointer, store.write_gate.clone(), Arc::downgrade(&store.enrol_stats)));
         }
         Ok(store)
     }
@@ -339,15 +338,13 @@ const GATED_FRAMES: i64 = 256;
 /// holding anyone up (often, so that each sync of the log is small), and the log is restarted
 /// when nothing was written since the previous round (nobody waits then), or once it holds
 /// [`RESTART_FRAMES`]: then rounds copy again while much was committed meanwhile (each shorter
-/// than the one before), the database file is flushed, and the last few frames are copied with
-/// the write gate held. The log is then wholly copied and synced, and the next write transaction
-/// restarts it at the cost of one small write. Each such restart holds the writers off for two
-/// syncs of the disk (10–40 ms here), which is why it is not done every round. Readers still
-/// reading from the log are waited for at most [`CHECKPOINT_PATIENCE`]. Ends once the store is
-/// dropped (`alive`).
+/// than the one before), and the last few frames are copied with the write gate held. The log
+/// is then wholly copied and synced, and the next write transaction restarts it at the cost of
+/// one small write. Each such restart holds the writers off for two syncs of the disk (10–40 ms
+/// here), which is why it is not done every round. Readers still reading from the log are
+/// waited for at most [`CHECKPOINT_PATIENCE`]. Ends once the store is dropped (`alive`).
 async fn checkpoints(
     db: DatabaseConnection,
-    file: Option<std::path::PathBuf>,
     gate: Arc<tokio::sync::Mutex<()>>,
     alive: std::sync::Weak<enrol_batch::BatchStats>,
 ) {
@@ -386,14 +383,6 @@ async fn checkpoints(
             previous = now;
             if fresh <= GATED_FRAMES {
                 break;
-            }
-        }
-        // The checkpoint that restarts the log ends by flushing the database file to disk; flushed
-        // here first, that flush has only the last round's pages left to write.
-        if let Some(file) = file.clone() {
-            let flushed = tokio::task::spawn_blocking(move || std::fs::File::open(file)?.sync_data()).await;
-            if let Ok(Err(e)) = flushed {
-                tracing::debug!(error = %e, "flushing the database file before the checkpoint failed");
             }
         }
         let unguarded = started.elapsed();
