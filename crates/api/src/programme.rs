@@ -235,9 +235,14 @@ fn hash(body: &[u8]) -> String {
     format!("{:016x}", h.finish())
 }
 
+/// The body gzipped at zlib's default level (6). It is compressed once per snapshot and sent to
+/// every reader, so a smaller body wins over a faster compression: on the rush week's programme
+/// (600 sessions, 357 kB of JSON) level 1 took 1.0 ms for 33 kB, level 6 3.6 ms for 21 kB
+/// (level 9: 5.2 ms, 20.6 kB). During a rush that is four compressions a second against
+/// thousands of reads, each 12 kB shorter to write and to download.
 fn gzip(body: &[u8]) -> Option<Bytes> {
     use std::io::Write;
-    let mut enc = flate2::write::GzEncoder::new(Vec::with_capacity(body.len() / 8), flate2::Compression::fast());
+    let mut enc = flate2::write::GzEncoder::new(Vec::with_capacity(body.len() / 8), flate2::Compression::default());
     enc.write_all(body).ok()?;
     enc.finish().ok().map(Bytes::from)
 }
