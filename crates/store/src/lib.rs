@@ -156,6 +156,7 @@ impl Store {
                 .min_connections(max)
                 .acquire_timeout(options.acquire_timeout)
                 .connect_timeout(options.acquire_timeout)
+                .test_before_acquire_if_idle_for(PING_AFTER_IDLE)
                 .sqlx_logging(false);
             opt.map_sqlx_sqlite_opts(move |o| {
                 o.journal_mode(SqliteJournalMode::Wal)
@@ -302,6 +303,14 @@ impl Store {
         self.backend == Backend::Postgres
     }
 }
+
+/// A pooled connection idle this long is pinged before it is handed out; one in use more recently
+/// is not. sqlx's default pings on every checkout: one more round trip to PostgreSQL (or to
+/// SQLite's connection thread) for every database use, and sqlx already pings each connection
+/// when it comes back to the pool. A connection that broke meanwhile (PostgreSQL restarted)
+/// fails its next statement, which answers 503 with Retry-After, and is then closed and
+/// replaced.
+const PING_AFTER_IDLE: Duration = Duration::from_secs(30);
 
 /// WAL pages after which a committing connection checkpoints by itself: a backstop only (the
 /// background task restarts the log at [`RESTART_FRAMES`]).
