@@ -307,9 +307,11 @@ const KINDS: [Kind; 11] = [
 ];
 
 impl Kind {
-    /// Rows no enrolment locks or writes (see [`load`]'s `side`).
+    /// Rows no enrolment locks or writes and no change to them waits for a session's lock (see
+    /// [`load`]'s `side`). Not quotas: a session's quotas change under its lock, so they are read
+    /// after it, on the transaction's connection, or a quota added meanwhile could be missed.
     fn unlocked(self) -> bool {
-        matches!(self, Kind::Event | Kind::EventOrganisation | Kind::Workshop | Kind::Audience | Kind::Quota)
+        matches!(self, Kind::Event | Kind::EventOrganisation | Kind::Workshop | Kind::Audience)
     }
 }
 
@@ -334,7 +336,7 @@ const KIND_COLUMN: &str = "lw_kind";
 ///
 /// `side` (PostgreSQL, when the writer has connections to spare): a connection outside the
 /// transaction for the rows the transaction does not lock (weeks, their organisations,
-/// workshops, their audiences, quotas). Under READ COMMITTED every statement reads what was
+/// workshops, their audiences). Under READ COMMITTED every statement reads what was
 /// committed when it started, locked or not, so reading them beside the transaction, at the
 /// same moment, sees what reading them inside it would have seen a few milliseconds later; an
 /// organiser's change that commits in between is one the single-request path could equally
