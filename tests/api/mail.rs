@@ -14,6 +14,7 @@ use std::time::Instant;
 
 on_both_backends!(
     every_kind_of_mail_arrives_with_text_html_and_a_calendar_part_that_stays_right,
+    enrolling_again_after_cancelling_sends_an_appointment_that_outranks_the_cancel,
     two_hundred_confirmations_queued_during_an_smtp_outage_all_arrive_exactly_once,
     a_worker_killed_mid_batch_loses_nothing_and_resends_only_with_the_same_message_id,
     two_workers_share_the_queue_without_sending_anything_twice,
@@ -111,6 +112,41 @@ async fn every_kind_of_mail_arrives_with_text_html_and_a_calendar_part_that_stay
     let anna: Vec<_> = to("anna")[..2].iter().map(|m| calendar_props(&m.calendar.clone().unwrap().1)).collect();
     assert_eq!((anna[0].1["SEQUENCE"].as_str(), anna[1].1["SEQUENCE"].as_str()), ("0", "1"));
     assert_eq!(anna[0].1["UID"], anna[1].1["UID"]);
+}
+
+/// Through the enrolment writer's batch path: the second enrolment raises the calendar SEQUENCE
+/// the cancel used, and the answer carries exactly the times stored.
+async fn enrolling_again_after_cancelling_sends_an_appointment_that_outranks_the_cancel(app: &TestApp) {
+    use leerweek_store::entities::{calendar_sequence, enrolment};
+    use sea_orm::EntityTrait;
+    let sink = SmtpSink::start();
+    let org = app.org("Drechterland").await;
+    let dirk = app.person(org, "dirk@drechterland.nl").await;
+    let ev = app.week(&[org], json!({})).await;
+    let w = app.workshop(ev, org, json!({"title": "Timemanagement"})).await;
+    let s = app.session(w, 0, 10, 2, 5).await;
+
+    let (st, first) = app.enrol(&dirk, s).await;
+    assert_eq!(st, StatusCode::CREATED, "{first}");
+    let (st, body) = app.delete(&dirk.token, &format!("/api/v1/enrolments/{}", id(&first))).await;
+    assert!(st.is_success(), "{body}");
+    let (st, again) = app.enrol(&dirk, s).await;
+    assert_eq!(st, StatusCode::CREATED, "{again}");
+    assert_ne!(id(&first), id(&again), "a new enrolment");
+
+    let stored = enrolment::Entity::find_by_id(id(&again)).one(app.store.conn()).await.unwrap().expect("stored");
+    let answered: chrono::DateTime<Utc> =
+        again["created_at"].as_str().and_then(|t| t.parse().ok()).expect("created_at");
+    assert_eq!(stored.created_at, answered, "the answer carries the time stored");
+    let seq = calendar_sequence::Entity::find_by_id((dirk.id, s)).one(app.store.conn()).await.unwrap();
+    assert_eq!(seq.map(|r| r.sequence), Some(2), "one sequence per person and session, raised twice");
+
+    drain(app, &sink.config()).await;
+    let got = sink.received();
+    let cals: Vec<_> = got.iter().map(|m| calendar_props(&m.calendar.clone().expect("calendar part").1)).collect();
+    assert_eq!(cals.iter().map(|(m, _)| m.as_str()).collect::<Vec<_>>(), ["REQUEST", "CANCEL", "REQUEST"]);
+    assert_eq!(cals.iter().map(|(_, p)| p["SEQUENCE"].as_str()).collect::<Vec<_>>(), ["0", "1", "2"]);
+    assert_eq!(cals.iter().map(|(_, p)| p["UID"].clone()).collect::<HashSet<_>>().len(), 1, "one appointment");
 }
 
 async fn two_hundred_confirmations_queued_during_an_smtp_outage_all_arrive_exactly_once(app: &TestApp) {

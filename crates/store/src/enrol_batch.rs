@@ -3,8 +3,9 @@
 //! transaction: it reads the people, sessions, weeks, workshops and everyone's other
 //! enrolments with a handful of set queries, applies the same rules ([`decide`]) one request
 //! after another against the state as it evolves in memory, writes all enrolments, outbox rows,
-//! calendar sequences and idempotency answers with multi-row inserts and one counter update,
-//! and commits once. Nobody gets an answer before that commit.
+//! calendar sequences, idempotency answers and the sessions' counters at once (SQLite: one
+//! multi-statement query of multi-row inserts; PostgreSQL: one statement), and commits once.
+//! Nobody gets an answer before that commit.
 //!
 //! The rows are locked as the single-request path locks them (people, then sessions, each in id
 //! order; on SQLite the write gate and `BEGIN IMMEDIATE`), so the two paths can run side by side.
@@ -32,10 +33,10 @@ use leerweek_domain::enrolment::{
 };
 use leerweek_domain::session::{Seats, TimeRange};
 use leerweek_domain::{AudienceKind, EnrolmentStatus, SessionStatus};
-use sea_orm::sea_query::{CaseStatement, Expr, ExprTrait, LockType};
+use sea_orm::sea_query::{CaseStatement, Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
-    QueryTrait, Set, Statement,
+    QueryTrait, Statement,
 };
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -234,11 +235,11 @@ async fn run(store: &Store, jobs: Vec<Job>, stats: &BatchStats) -> Option<String
 /// Rows a batch writes.
 #[derive(Default)]
 struct Writes {
-    enrolments: Vec<enrolment::ActiveModel>,
-    outbox: Vec<crate::entities::outbox::ActiveModel>,
-    new_sequences: Vec<calendar_sequence::ActiveModel>,
-    raised_sequences: Vec<(Uuid, Uuid, i32)>,
-    keys: Vec<idempotency_key::ActiveModel>,
+    enrolments: Vec<enrolment::Model>,
+    outbox: Vec<crate::entities::outbox::Model>,
+    new_sequences: Vec<calendar_sequence::Model>,
+    raised_sequences: Vec<calendar_sequence::Model>,
+    keys: Vec<idempotency_key::Model>,
     touched: Vec<Uuid>,
 }
 
@@ -246,7 +247,8 @@ struct Writes {
 /// `to` changes nothing). A query's text then depends only on `to`, not on how many distinct
 /// entries there are: each new text is prepared anew (sqlx keeps the last 100 prepared), and with
 /// the batch's lists of every length from 1 to 128 the reads were prepared again in nearly every
-/// batch. Repeated entries change no `IN (…)` or `OR` result.
+/// batch. Repeated entries change no `IN (…)` or `OR` result. (SQLite only: PostgreSQL's reads
+/// take each list as one array parameter.)
 pub(crate) fn padded<T: Clone>(mut v: Vec<T>, to: usize) -> Vec<T> {
     if let Some(last) = v.last().cloned() {
         v.resize(to.max(v.len()), last);
@@ -307,40 +309,71 @@ const KINDS: [Kind; 11] = [
 ];
 
 impl Kind {
-    /// Rows no enrolment locks or writes and no change to them waits for a session's lock (see
-    /// [`load`]'s `side`). Not quotas: a session's quotas change under its lock, so they are read
-    /// after it, on the transaction's connection, or a quota added meanwhile could be missed.
-    fn unlocked(self) -> bool {
-        matches!(self, Kind::Event | Kind::EventOrganisation | Kind::Workshop | Kind::Audience)
+    /// The statement that reads this kind on PostgreSQL. `$1` (and `$2` for enrolments) is an array
+    /// of people or sessions; keys and calendar sequences take a JSON list of pairs. The people and
+    /// the sessions are locked in id order (the single-request path's lock order); a person's
+    /// enrolments come with their sessions' times (one statement fewer than SQLite's reads, so
+    /// `Elsewhere` is never read on its own here). Those are looked up person by person (the
+    /// `LATERAL … OFFSET 0` keeps the planner from flattening it): with a new week's statistics
+    /// the planner read all of the week's enrolments for every batch instead, 15 ms and more.
+    fn postgres_sql(self) -> &'static str {
+        match self {
+            Kind::Person => "SELECT p.* FROM people p WHERE p.id = ANY($1::uuid[]) ORDER BY p.id FOR NO KEY UPDATE",
+            Kind::Key => {
+                "SELECT k.* FROM idempotency_keys k \
+                 JOIN jsonb_to_recordset($1::jsonb) AS x(actor_id uuid, key text) \
+                 ON k.actor_id = x.actor_id AND k.key = x.key"
+            }
+            Kind::Session => "SELECT s.* FROM sessions s WHERE s.id = ANY($1::uuid[]) ORDER BY s.id FOR NO KEY UPDATE",
+            Kind::Event => {
+                "SELECT e.* FROM events e WHERE e.id IN (SELECT event_id FROM sessions WHERE id = ANY($1::uuid[]))"
+            }
+            Kind::EventOrganisation => {
+                "SELECT o.* FROM event_organisations o \
+                 WHERE o.event_id IN (SELECT event_id FROM sessions WHERE id = ANY($1::uuid[]))"
+            }
+            Kind::Workshop => {
+                "SELECT w.* FROM workshops w WHERE w.id IN (SELECT workshop_id FROM sessions WHERE id = ANY($1::uuid[]))"
+            }
+            Kind::Audience => {
+                "SELECT a.* FROM workshop_audience a \
+                 WHERE a.workshop_id IN (SELECT workshop_id FROM sessions WHERE id = ANY($1::uuid[]))"
+            }
+            Kind::Enrolment | Kind::Elsewhere => {
+                "SELECT e.*, s.starts_at AS lw_starts_at, s.ends_at AS lw_ends_at \
+                 FROM unnest($1::uuid[]) AS p(id) \
+                 CROSS JOIN LATERAL (SELECT * FROM enrolments WHERE person_id = p.id AND status <> 'cancelled' \
+                 AND event_id = ANY(ARRAY(SELECT DISTINCT event_id FROM sessions WHERE id = ANY($2::uuid[]))) \
+                 OFFSET 0) AS e \
+                 CROSS JOIN LATERAL (SELECT starts_at, ends_at FROM sessions WHERE id = e.session_id OFFSET 0) AS s"
+            }
+            Kind::Quota => "SELECT q.* FROM session_quotas q WHERE q.session_id = ANY($1::uuid[])",
+            Kind::Sequence => {
+                "SELECT c.* FROM calendar_sequences c \
+                 JOIN jsonb_to_recordset($1::jsonb) AS x(person_id uuid, session_id uuid) \
+                 ON c.person_id = x.person_id AND c.session_id = x.session_id"
+            }
+        }
     }
 }
 
-/// Run `statements` one after another on `c` (PostgreSQL takes one statement per round trip).
-async fn one_by_one(c: &impl ConnectionTrait, statements: Vec<Statement>) -> Result<Vec<sea_orm::QueryResult>> {
-    let mut rows = Vec::new();
-    for st in statements {
-        rows.extend(c.query_all_raw(st).await?);
-    }
-    Ok(rows)
-}
-
-/// The column that tags each row with its [`Kind`] (its index in [`KINDS`]).
+/// The column that tags each row of SQLite's joined reads with its [`Kind`] (its index in [`KINDS`]).
 const KIND_COLUMN: &str = "lw_kind";
 
-/// Read everything a batch needs. Every statement depends only on the requests (later ones use
-/// subqueries instead of earlier results), so SQLite runs them as **one** multi-statement query:
-/// each statement sent to SQLite's connection thread is a round trip between two threads, and
-/// under a rush those round trips, not SQLite's work, were most of a batch's time. PostgreSQL
-/// runs them one by one, locking the people first and then the sessions, each in id order: the
-/// single-request path's lock order.
+/// Read everything a batch needs, the people and then the sessions locked (each in id order: the
+/// single-request path's lock order).
 ///
-/// `side` (PostgreSQL, when the writer has connections to spare): a connection outside the
-/// transaction for the rows the transaction does not lock (weeks, their organisations,
-/// workshops, their audiences). Under READ COMMITTED every statement reads what was
-/// committed when it started, locked or not, so reading them beside the transaction, at the
-/// same moment, sees what reading them inside it would have seen a few milliseconds later; an
-/// organiser's change that commits in between is one the single-request path could equally
-/// have missed, since it does not lock those rows either.
+/// `side` (PostgreSQL, when the writer has connections to spare): connections outside the
+/// transaction. The rows the transaction does not lock (weeks, their organisations, workshops,
+/// their audiences) are read there while the transaction takes its locks: under READ COMMITTED
+/// every statement reads what was committed when it started, locked or not, so reading them beside
+/// the transaction sees what reading them inside it would have seen a few milliseconds later; an
+/// organiser's change that commits in between is one the single-request path could equally have
+/// missed, since it does not lock those rows either. Once the locks are held, the idempotency keys,
+/// quotas and calendar sequences are read there too, beside the transaction's read of the people's
+/// enrolments: each changes only under a lock the transaction now holds (a person's or a
+/// session's), and every change made before it was taken is committed, so another connection reads
+/// exactly what the transaction would.
 async fn load(
     c: &impl ConnectionTrait,
     side: Option<&sea_orm::DatabaseConnection>,
@@ -350,8 +383,89 @@ async fn load(
     keyed: &[(Uuid, &str)],
     asked: &[(Uuid, Uuid)],
 ) -> Result<Loaded> {
+    let rows = if pg {
+        pg_reads(c, side, person_ids, session_ids, keyed, asked).await?
+    } else {
+        sqlite_reads(c, person_ids, session_ids, keyed, asked).await?
+    };
+
+    let mut l = Loaded::default();
+    let mut event_rows = Vec::new();
+    let mut links = Vec::new();
+    let mut audiences = Vec::new();
+    let mut elsewhere = Vec::new();
+    for (kind, row) in rows {
+        match kind {
+            Kind::Person => {
+                let p = person::Model::from_query_result(&row, "")?;
+                l.people.insert(p.id, p);
+            }
+            Kind::Key => {
+                let k = idempotency_key::Model::from_query_result(&row, "")?;
+                l.replayed.insert((k.actor_id, k.key));
+            }
+            Kind::Session => {
+                let s = session::Model::from_query_result(&row, "")?;
+                l.sessions.insert(s.id, s);
+            }
+            Kind::Event => event_rows.push(event::Model::from_query_result(&row, "")?),
+            Kind::EventOrganisation => links.push(event_organisation::Model::from_query_result(&row, "")?),
+            Kind::Workshop => {
+                let w = workshop::Model::from_query_result(&row, "")?;
+                l.workshops.insert(w.id, w);
+            }
+            Kind::Audience => audiences.push(workshop_audience::Model::from_query_result(&row, "")?),
+            Kind::Enrolment => {
+                let e = enrolment::Model::from_query_result(&row, "")?;
+                // PostgreSQL's read brings the times of the enrolment's session along.
+                if pg {
+                    let starts: DateTime<Utc> = row.try_get("", "lw_starts_at")?;
+                    let ends: DateTime<Utc> = row.try_get("", "lw_ends_at")?;
+                    l.times.insert(e.session_id, (starts, ends));
+                }
+                l.mine.push(e);
+            }
+            Kind::Elsewhere => elsewhere.push(session::Model::from_query_result(&row, "")?),
+            Kind::Quota => {
+                l.with_quota.insert(session_quota::Model::from_query_result(&row, "")?.session_id);
+            }
+            Kind::Sequence => {
+                let r = calendar_sequence::Model::from_query_result(&row, "")?;
+                l.sequences.insert((r.person_id, r.session_id), r.sequence);
+            }
+        }
+    }
+    l.events = event_rows.into_iter().map(|e| (e.id, EventView { event: e, organisation_ids: vec![] })).collect();
+    for link in links {
+        if let Some(e) = l.events.get_mut(&link.event_id) {
+            e.organisation_ids.push(link.organisation_id);
+        }
+    }
+    for a in audiences {
+        if l.workshops.get(&a.workshop_id).is_some_and(|w| w.audience == AudienceKind::Listed.as_str()) {
+            l.listed.entry(a.workshop_id).or_default().push(a.organisation_id);
+        }
+    }
+    for s in elsewhere.iter().chain(l.sessions.values()) {
+        l.times.insert(s.id, (s.starts_at, s.ends_at));
+    }
+    Ok(l)
+}
+
+type Rows = Vec<(Kind, sea_orm::QueryResult)>;
+
+/// SQLite: every read depends only on the requests (later ones use subqueries instead of earlier
+/// results), so they run as **one** multi-statement query, each row tagged with its kind: each
+/// statement sent to SQLite's connection thread is a round trip between two threads, and under a
+/// rush those round trips, not SQLite's work, were most of a batch's time.
+async fn sqlite_reads(
+    c: &impl ConnectionTrait,
+    person_ids: &[Uuid],
+    session_ids: &[Uuid],
+    keyed: &[(Uuid, &str)],
+    asked: &[(Uuid, Uuid)],
+) -> Result<Rows> {
     use sea_orm::sea_query::{Alias, Query, SelectStatement};
-    let sessions_of = || session::Entity::find().filter(session::Column::Id.is_in(session_ids.iter().copied()));
     let column_of = |col: session::Column| -> SelectStatement {
         Query::select()
             .column(col)
@@ -363,23 +477,24 @@ async fn load(
         .filter(enrolment::Column::PersonId.is_in(person_ids.iter().copied()))
         .filter(enrolment::Column::EventId.in_subquery(column_of(session::Column::EventId)))
         .filter(enrolment::Column::Status.ne("cancelled"));
-    let mut people = person::Entity::find()
-        .filter(person::Column::Id.is_in(person_ids.iter().copied()))
-        .order_by_asc(person::Column::Id)
-        .into_query();
-    let mut sessions = sessions_of().order_by_asc(session::Column::Id).into_query();
-    if pg {
-        people.lock(LockType::NoKeyUpdate);
-        sessions.lock(LockType::NoKeyUpdate);
-    }
     use calendar_sequence::Column as Seq;
     use idempotency_key::Column as Key;
     let replayed = pairs(keyed.iter().map(|(a, k)| Key::ActorId.eq(*a).and(Key::Key.eq(*k))));
     let sequenced = pairs(asked.iter().map(|(p, s)| Seq::PersonId.eq(*p).and(Seq::SessionId.eq(*s))));
     let statements: [Option<SelectStatement>; 11] = [
-        Some(people),
+        Some(
+            person::Entity::find()
+                .filter(person::Column::Id.is_in(person_ids.iter().copied()))
+                .order_by_asc(person::Column::Id)
+                .into_query(),
+        ),
         (!keyed.is_empty()).then(|| idempotency_key::Entity::find().filter(replayed).into_query()),
-        Some(sessions),
+        Some(
+            session::Entity::find()
+                .filter(session::Column::Id.is_in(session_ids.iter().copied()))
+                .order_by_asc(session::Column::Id)
+                .into_query(),
+        ),
         Some(
             event::Entity::find()
                 .filter(event::Column::Id.in_subquery(column_of(session::Column::EventId)))
@@ -419,83 +534,119 @@ async fn load(
     ];
     let backend = c.get_database_backend();
     let mut built = Vec::new();
-    let mut beside = Vec::new();
-    for ((i, q), kind) in statements.into_iter().enumerate().zip(KINDS) {
+    for (i, q) in statements.into_iter().enumerate() {
         if let Some(mut q) = q {
-            // A literal, not a parameter: PostgreSQL would type a parameter here as text.
             q.expr_as(Expr::cust(i.to_string()), Alias::new(KIND_COLUMN));
-            let st = backend.build(&q);
-            if side.is_some() && kind.unlocked() { beside.push(st) } else { built.push(st) }
+            built.push(backend.build(&q));
         }
     }
-    let rows = match side {
-        // PostgreSQL: each statement is a round trip, and on two busy cores a round trip took
-        // about a millisecond (most of a batch's time). The rows nobody locks are read on a
-        // second connection meanwhile.
-        Some(side) => {
-            let (rows, more) = tokio::join!(one_by_one(c, built), one_by_one(side, beside));
-            let mut rows = rows?;
-            rows.extend(more?);
-            rows
-        }
-        None if pg => one_by_one(c, built).await?,
-        None => c.query_all_raw(joined(backend, built)).await?,
-    };
-
-    let mut l = Loaded::default();
-    let mut event_rows = Vec::new();
-    let mut links = Vec::new();
-    let mut audiences = Vec::new();
-    let mut elsewhere = Vec::new();
-    for row in rows {
+    let mut rows = Vec::new();
+    for row in c.query_all_raw(joined(backend, built)).await? {
         let i: i32 = row.try_get("", KIND_COLUMN)?;
-        match KINDS.get(i as usize) {
-            Some(Kind::Person) => {
-                let p = person::Model::from_query_result(&row, "")?;
-                l.people.insert(p.id, p);
-            }
-            Some(Kind::Key) => {
-                let k = idempotency_key::Model::from_query_result(&row, "")?;
-                l.replayed.insert((k.actor_id, k.key));
-            }
-            Some(Kind::Session) => {
-                let s = session::Model::from_query_result(&row, "")?;
-                l.sessions.insert(s.id, s);
-            }
-            Some(Kind::Event) => event_rows.push(event::Model::from_query_result(&row, "")?),
-            Some(Kind::EventOrganisation) => links.push(event_organisation::Model::from_query_result(&row, "")?),
-            Some(Kind::Workshop) => {
-                let w = workshop::Model::from_query_result(&row, "")?;
-                l.workshops.insert(w.id, w);
-            }
-            Some(Kind::Audience) => audiences.push(workshop_audience::Model::from_query_result(&row, "")?),
-            Some(Kind::Enrolment) => l.mine.push(enrolment::Model::from_query_result(&row, "")?),
-            Some(Kind::Elsewhere) => elsewhere.push(session::Model::from_query_result(&row, "")?),
-            Some(Kind::Quota) => {
-                l.with_quota.insert(session_quota::Model::from_query_result(&row, "")?.session_id);
-            }
-            Some(Kind::Sequence) => {
-                let r = calendar_sequence::Model::from_query_result(&row, "")?;
-                l.sequences.insert((r.person_id, r.session_id), r.sequence);
-            }
-            None => {}
+        if let Some(kind) = KINDS.get(i as usize) {
+            rows.push((*kind, row));
         }
     }
-    l.events = event_rows.into_iter().map(|e| (e.id, EventView { event: e, organisation_ids: vec![] })).collect();
-    for link in links {
-        if let Some(e) = l.events.get_mut(&link.event_id) {
-            e.organisation_ids.push(link.organisation_id);
+    Ok(rows)
+}
+
+/// PostgreSQL: one statement per round trip, and on two busy cores a round trip took about a
+/// millisecond, most of a batch's time. Each read has one fixed text, its lists passed as one
+/// array (or JSON) parameter, so it is prepared once per connection and never again (with lists
+/// written out, every batch size was a text of its own and had to be prepared anew); the reads
+/// that need no lock run on other connections meanwhile (see [`load`]).
+async fn pg_reads(
+    c: &impl ConnectionTrait,
+    side: Option<&sea_orm::DatabaseConnection>,
+    person_ids: &[Uuid],
+    session_ids: &[Uuid],
+    keyed: &[(Uuid, &str)],
+    asked: &[(Uuid, Uuid)],
+) -> Result<Rows> {
+    #[derive(serde::Serialize)]
+    struct KeyOf<'a> {
+        actor_id: Uuid,
+        key: &'a str,
+    }
+    #[derive(serde::Serialize)]
+    struct SequenceOf {
+        person_id: Uuid,
+        session_id: Uuid,
+    }
+    let people = uuid_array(person_ids);
+    let sessions = uuid_array(session_ids);
+    let st = |kind: Kind, values: Vec<sea_orm::Value>| {
+        (kind, Statement::from_sql_and_values(sea_orm::DbBackend::Postgres, kind.postgres_sql(), values))
+    };
+    let locks = vec![st(Kind::Person, vec![people.clone()]), st(Kind::Session, vec![sessions.clone()])];
+    let unlocked: Vec<_> = [Kind::Event, Kind::EventOrganisation, Kind::Workshop, Kind::Audience]
+        .into_iter()
+        .map(|kind| st(kind, vec![sessions.clone()]))
+        .collect();
+    let mine = vec![st(Kind::Enrolment, vec![people, sessions.clone()])];
+    let mut locked_by_us = vec![st(Kind::Quota, vec![sessions])];
+    if !keyed.is_empty() {
+        let keys: Vec<KeyOf> = keyed.iter().map(|(actor_id, key)| KeyOf { actor_id: *actor_id, key }).collect();
+        locked_by_us.push(st(Kind::Key, vec![json(&keys)?]));
+    }
+    if !asked.is_empty() {
+        let pairs: Vec<SequenceOf> = asked
+            .iter()
+            .map(|(person_id, session_id)| SequenceOf { person_id: *person_id, session_id: *session_id })
+            .collect();
+        locked_by_us.push(st(Kind::Sequence, vec![json(&pairs)?]));
+    }
+    let Some(side) = side else {
+        return one_by_one(c, locks.into_iter().chain(unlocked).chain(mine).chain(locked_by_us)).await;
+    };
+    let after_locks = async {
+        let mut rows = one_by_one(c, locks).await?;
+        let (more, beside) = tokio::join!(one_by_one(c, mine), each_at_once(side, locked_by_us));
+        rows.extend(more?);
+        rows.extend(beside?);
+        Ok::<_, StoreError>(rows)
+    };
+    let (rows, unlocked) = tokio::join!(after_locks, each_at_once(side, unlocked));
+    let mut rows = rows?;
+    rows.extend(unlocked?);
+    Ok(rows)
+}
+
+/// `rows` as a JSON text parameter.
+fn json(rows: &impl serde::Serialize) -> Result<sea_orm::Value> {
+    serde_json::to_string(rows).map(Into::into).map_err(|e| sea_orm::DbErr::Json(e.to_string()).into())
+}
+
+/// PostgreSQL's array literal of `ids` (a text parameter the statement casts to `uuid[]`).
+fn uuid_array(ids: &[Uuid]) -> sea_orm::Value {
+    let mut text = String::with_capacity(2 + ids.len() * 37);
+    text.push('{');
+    for (i, id) in ids.iter().enumerate() {
+        if i > 0 {
+            text.push(',');
         }
+        text.push_str(&id.to_string());
     }
-    for a in audiences {
-        if l.workshops.get(&a.workshop_id).is_some_and(|w| w.audience == AudienceKind::Listed.as_str()) {
-            l.listed.entry(a.workshop_id).or_default().push(a.organisation_id);
-        }
+    text.push('}');
+    text.into()
+}
+
+/// Run `statements` one after another on `c`.
+async fn one_by_one(c: &impl ConnectionTrait, statements: impl IntoIterator<Item = (Kind, Statement)>) -> Result<Rows> {
+    let mut rows = Vec::new();
+    for (kind, st) in statements {
+        rows.extend(c.query_all_raw(st).await?.into_iter().map(|row| (kind, row)));
     }
-    for s in elsewhere.iter().chain(l.sessions.values()) {
-        l.times.insert(s.id, (s.starts_at, s.ends_at));
-    }
-    Ok(l)
+    Ok(rows)
+}
+
+/// Run `statements` at the same time, each on a connection of the pool `side`.
+async fn each_at_once(side: &sea_orm::DatabaseConnection, statements: Vec<(Kind, Statement)>) -> Result<Rows> {
+    let results = futures::future::try_join_all(statements.into_iter().map(|(kind, st)| async move {
+        Ok::<_, StoreError>(side.query_all_raw(st).await?.into_iter().map(move |row| (kind, row)))
+    }))
+    .await?;
+    Ok(results.into_iter().flatten().collect())
 }
 
 /// Rows matching any one of `each` (a pair of columns each; callers skip the query when there is
@@ -533,9 +684,8 @@ async fn decide_all(store: &Store, jobs: &[Job]) -> Result<Vec<Answer>> {
     // On SQLite every list the reads take is padded to the same power of two (repeating its last
     // entry), so that the reads' SQL is one of a few texts and its prepared statements are
     // reused: rush at N = 64, alternating, 2,126 and 2,033 → 2,371 and 2,630 decisions/s, server
-    // CPU 0.66 → 0.56 ms a decision. Not on PostgreSQL: there a text prepared again and again
-    // gets a generic plan after five runs, and the same comparison went 1,501 and 1,403 → 901 and
-    // 1,178 decisions/s.
+    // CPU 0.66 → 0.56 ms a decision. PostgreSQL's reads pass each list as one parameter instead
+    // (one text each whatever the batch's size; see `pg_reads`).
     let to = if pg { 0 } else { jobs.len().next_power_of_two() };
     let person_ids = padded(sorted(jobs.iter().map(|j| j.actor.person_id)), to);
     let session_ids = padded(sorted(jobs.iter().map(|j| j.session_id)), to);
@@ -578,27 +728,45 @@ async fn decide_all(store: &Store, jobs: &[Job]) -> Result<Vec<Answer>> {
         answers.push(answer);
     }
 
+    clock.lap("decide");
+    if pg {
+        pg_writes(c, w, &sessions).await?;
+    } else {
+        sqlite_writes(c, w, &sessions).await?;
+    }
+    clock.lap("write");
+    txn.commit().await?;
+    clock.lap("commit");
+    clock.report(jobs.len());
+    Ok(answers)
+}
+
+/// The new counters of the sessions a batch touched (the rows are locked, so nothing else moved
+/// them).
+fn counters<'a>(
+    w: &'a Writes,
+    sessions: &'a HashMap<Uuid, session::Model>,
+) -> impl Iterator<Item = &'a session::Model> {
+    w.touched.iter().filter_map(|id| sessions.get(id))
+}
+
+/// SQLite takes every write of a batch in one multi-statement query (one round trip to its
+/// connection thread), each table with a multi-row insert.
+async fn sqlite_writes(c: &impl ConnectionTrait, w: Writes, sessions: &HashMap<Uuid, session::Model>) -> Result<()> {
     let backend = c.get_database_backend();
     let mut writes: Vec<Statement> = Vec::new();
-    // On PostgreSQL, multi-row inserts go in pieces of at most ~6 KB of parameters. Measured
-    // over TCP: an insert of 28-33 outbox rows (~24 KB) took 42-45 ms every time, one of 3-8
-    // rows 0.3-0.5 ms, and PostgreSQL itself logged no statement over 20 ms. That is the
-    // delayed-ACK stall of a message written in parts without TCP_NODELAY (sqlx writes through
-    // an 8 KiB buffer and sets no TCP_NODELAY). Small pieces raised the rush on PostgreSQL
-    // from about 680 to about 1,600 decisions per second. SQLite has no socket: one piece.
-    let limit = if pg { PIECE_BYTES } else { usize::MAX };
-    for part in pieces(w.enrolments, |_| 300, limit) {
-        writes.push(enrolment::Entity::insert_many(part).build(backend));
+    if !w.enrolments.is_empty() {
+        writes.push(
+            enrolment::Entity::insert_many(w.enrolments.iter().cloned().map(IntoActiveModel::into_active_model))
+                .build(backend),
+        );
     }
     if !w.touched.is_empty() {
-        // One statement sets every touched session's counters to the values decided above
-        // (the rows are locked, so nothing else moved them).
+        // One statement sets every touched session's counters to the values decided.
         let case = |f: fn(&session::Model) -> sea_orm::Value, col: session::Column| {
             let mut cs = CaseStatement::new();
-            for id in &w.touched {
-                if let Some(s) = sessions.get(id) {
-                    cs = cs.case(session::Column::Id.eq(*id), Expr::val(f(s)));
-                }
+            for s in counters(&w, sessions) {
+                cs = cs.case(session::Column::Id.eq(s.id), Expr::val(f(s)));
             }
             let e: Expr = cs.finally(Expr::col(col)).into();
             e
@@ -617,47 +785,92 @@ async fn decide_all(store: &Store, jobs: &[Job]) -> Result<Vec<Answer>> {
                     session::Column::WaitlistNext,
                     case(|s| s.waitlist_next.into(), session::Column::WaitlistNext),
                 )
-                .filter(session::Column::Id.is_in(w.touched.clone()))
+                .filter(session::Column::Id.is_in(w.touched.iter().copied()))
                 .build(backend),
         );
     }
-    let payload_size = |row: &crate::entities::outbox::ActiveModel| match &row.payload {
-        sea_orm::ActiveValue::Set(p) | sea_orm::ActiveValue::Unchanged(p) => p.len() + 200,
-        sea_orm::ActiveValue::NotSet => 200,
-    };
-    for part in pieces(w.outbox, payload_size, limit) {
-        writes.push(crate::entities::outbox::Entity::insert_many(part).build(backend));
+    if !w.outbox.is_empty() {
+        writes.push(
+            crate::entities::outbox::Entity::insert_many(w.outbox.into_iter().map(IntoActiveModel::into_active_model))
+                .build(backend),
+        );
     }
     if !w.new_sequences.is_empty() {
-        writes.push(calendar_sequence::Entity::insert_many(w.new_sequences).build(backend));
-    }
-    for (person_id, session_id, sequence) in w.raised_sequences {
         writes.push(
-            calendar_sequence::Entity::update_many()
-                .col_expr(calendar_sequence::Column::Sequence, Expr::val(sequence))
-                .filter(calendar_sequence::Column::PersonId.eq(person_id))
-                .filter(calendar_sequence::Column::SessionId.eq(session_id))
+            calendar_sequence::Entity::insert_many(w.new_sequences.into_iter().map(IntoActiveModel::into_active_model))
                 .build(backend),
         );
     }
-    for part in pieces(w.keys, |_| 300, limit) {
-        writes.push(idempotency_key::Entity::insert_many(part).build(backend));
+    for r in w.raised_sequences {
+        writes.push(
+            calendar_sequence::Entity::update_many()
+                .col_expr(calendar_sequence::Column::Sequence, Expr::val(r.sequence))
+                .filter(calendar_sequence::Column::PersonId.eq(r.person_id))
+                .filter(calendar_sequence::Column::SessionId.eq(r.session_id))
+                .build(backend),
+        );
     }
-    clock.lap("decide");
-    // As with the reads: SQLite takes every write in one round trip.
-    if pg {
-        for st in writes {
-            c.execute_raw(st).await?;
-        }
-    } else if !writes.is_empty() {
+    if !w.keys.is_empty() {
+        writes.push(
+            idempotency_key::Entity::insert_many(w.keys.into_iter().map(IntoActiveModel::into_active_model))
+                .build(backend),
+        );
+    }
+    if !writes.is_empty() {
         c.execute_raw(joined(backend, writes)).await?;
     }
-    clock.lap("write");
-    txn.commit().await?;
-    clock.lap("commit");
-    clock.report(jobs.len());
-    Ok(answers)
+    Ok(())
 }
+
+/// PostgreSQL takes every write of a batch in **one** statement of one fixed text (prepared once
+/// per connection), each table's rows as one JSON parameter expanded into the table's own row type
+/// (`jsonb_populate_recordset`): one round trip instead of one per table and piece. Columns the
+/// JSON leaves out are NULL (an enrolment's `feedback_token_hash`, never serialized, is NULL on
+/// every new enrolment). Timestamps go as text with at most microseconds (see the jobs' `now`), so
+/// PostgreSQL stores exactly the value answered.
+async fn pg_writes(c: &impl ConnectionTrait, w: Writes, sessions: &HashMap<Uuid, session::Model>) -> Result<()> {
+    #[derive(serde::Serialize)]
+    struct Counters {
+        id: Uuid,
+        confirmed_count: i32,
+        waitlist_count: i32,
+        waitlist_next: i64,
+    }
+    if w.enrolments.is_empty() {
+        return Ok(());
+    }
+    let counters: Vec<Counters> = counters(&w, sessions)
+        .map(|s| Counters {
+            id: s.id,
+            confirmed_count: s.confirmed_count,
+            waitlist_count: s.waitlist_count,
+            waitlist_next: s.waitlist_next,
+        })
+        .collect();
+    let mut sequences = w.new_sequences;
+    sequences.extend(w.raised_sequences);
+    let values: Vec<sea_orm::Value> =
+        vec![json(&w.enrolments)?, json(&counters)?, json(&w.outbox)?, json(&sequences)?, json(&w.keys)?];
+    c.execute_raw(Statement::from_sql_and_values(sea_orm::DbBackend::Postgres, PG_WRITES, values)).await?;
+    Ok(())
+}
+
+/// See [`pg_writes`]. A calendar sequence is inserted, or raised when the person had one for the
+/// session (both are decided under the person's lock).
+const PG_WRITES: &str = "WITH new_enrolments AS ( \
+     INSERT INTO enrolments SELECT * FROM jsonb_populate_recordset(NULL::enrolments, $1::jsonb)), \
+ new_counters AS ( \
+     UPDATE sessions AS s SET confirmed_count = v.confirmed_count, waitlist_count = v.waitlist_count, \
+     waitlist_next = v.waitlist_next \
+     FROM jsonb_populate_recordset(NULL::sessions, $2::jsonb) AS v WHERE s.id = v.id), \
+ new_mails AS ( \
+     INSERT INTO outbox SELECT * FROM jsonb_populate_recordset(NULL::outbox, $3::jsonb)), \
+ new_sequences AS ( \
+     INSERT INTO calendar_sequences SELECT * FROM jsonb_populate_recordset(NULL::calendar_sequences, $4::jsonb) \
+     ON CONFLICT (person_id, session_id) DO UPDATE SET sequence = excluded.sequence), \
+ new_keys AS ( \
+     INSERT INTO idempotency_keys SELECT * FROM jsonb_populate_recordset(NULL::idempotency_keys, $5::jsonb)) \
+ SELECT 1";
 
 /// Where a batch spent its time, for the log when it was slow.
 struct Phases {
@@ -700,27 +913,6 @@ impl Phases {
         }
     }
 }
-
-/// Split rows into consecutive pieces of at most `limit` bytes by the estimate `size`.
-fn pieces<T>(rows: Vec<T>, size: impl Fn(&T) -> usize, limit: usize) -> Vec<Vec<T>> {
-    let mut out: Vec<Vec<T>> = Vec::new();
-    let mut bytes = 0;
-    for row in rows {
-        let n = size(&row);
-        match out.last_mut() {
-            Some(last) if bytes + n <= limit => last.push(row),
-            _ => {
-                out.push(vec![row]);
-                bytes = 0;
-            }
-        }
-        bytes += n;
-    }
-    out
-}
-
-/// Most parameter bytes in one multi-row insert on PostgreSQL.
-const PIECE_BYTES: usize = 6 * 1024;
 
 /// Decide one request against the batch's state and queue its writes; `None`: not for a batch.
 #[allow(clippy::too_many_arguments)]
@@ -806,15 +998,11 @@ fn one(
         let next = match sequences.get(&(p.id, s.id)) {
             Some(n) => {
                 let next = n + 1;
-                w.raised_sequences.push((p.id, s.id, next));
+                w.raised_sequences.push(calendar_sequence::Model { person_id: p.id, session_id: s.id, sequence: next });
                 next
             }
             None => {
-                w.new_sequences.push(calendar_sequence::ActiveModel {
-                    person_id: Set(p.id),
-                    session_id: Set(s.id),
-                    sequence: Set(0),
-                });
+                w.new_sequences.push(calendar_sequence::Model { person_id: p.id, session_id: s.id, sequence: 0 });
                 0
             }
         };
@@ -826,16 +1014,16 @@ fn one(
     w.outbox.push(outbox::row(&mail, sequence, job.now));
     if let Some(key) = &job.key {
         let body = serde_json::json!({"enrolment_id": e.id, "status": e.status, "waitlist_position": position});
-        w.keys.push(idempotency_key::ActiveModel {
-            actor_id: Set(job.actor.person_id),
-            key: Set(key.clone()),
-            request_fingerprint: Set(crate::enrolments::fingerprint(s.id, p.id)),
-            response_status: Set(201),
-            response_body: Set(body.to_string()),
-            created_at: Set(job.now),
+        w.keys.push(idempotency_key::Model {
+            actor_id: job.actor.person_id,
+            key: key.clone(),
+            request_fingerprint: crate::enrolments::fingerprint(s.id, p.id),
+            response_status: 201,
+            response_body: body.to_string(),
+            created_at: job.now,
         });
     }
-    w.enrolments.push(e.clone().into_active_model());
+    w.enrolments.push(e.clone());
     Some(Ok(EnrolOutcome { enrolment: e, waitlist_position: position, created: true }))
 }
 

@@ -132,7 +132,10 @@ pub async fn enrol(
             actor: actor.clone(),
             session_id,
             key: idempotency_key.map(str::to_owned),
-            now,
+            // Microseconds, as the databases keep them: the enrolment answered then carries
+            // exactly the times a later read returns (the single-request path's binary
+            // parameters truncate likewise; PostgreSQL would round the batch's text timestamps).
+            now: chrono::SubsecRound::trunc_subsecs(now, 6),
             reply,
         };
         if queue.send(job).is_ok()

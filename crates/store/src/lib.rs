@@ -194,12 +194,10 @@ impl Store {
         // On PostgreSQL the enrolment writer gets connections of its own, opened on its own thread
         // (see `enrol_batch::spawn`); SQLite's writer connection already serves any thread.
         // Four: the batch's transaction, and reads beside it (each connection is pinged when it
-        // comes back to the pool, so the next read takes another one meanwhile).
-        let own_writer = (backend == Backend::Postgres).then(|| {
-            let mut o = pool(4);
-            o.map_sqlx_postgres_opts(|o| o.statement_cache_capacity(WRITER_STATEMENTS));
-            o
-        });
+        // comes back to the pool, so the next read takes another one meanwhile). The writer's
+        // statements have fixed texts (see `enrol_batch::pg_reads`), so sqlx's cache of 100
+        // prepared statements holds them all.
+        let own_writer = (backend == Backend::Postgres).then(|| pool(4));
         store.enrol_queue = Some(enrol_batch::spawn(store.clone(), store.enrol_stats.clone(), own_writer));
         store.sign_in_queue = Some(sign_ins::spawn(store.db.clone(), backend, store.sign_ins.clone()));
         if backend == Backend::Sqlite && options.background_checkpoints {
@@ -315,14 +313,6 @@ impl Store {
         self.backend == Backend::Postgres
     }
 }
-
-/// Prepared statements each of the PostgreSQL enrolment writer's connections keeps (sqlx: 100).
-/// A batch's statements differ in text with its size (each list as long as the batch), so the
-/// writer uses several hundred texts; with 100 kept, a batch of the rush closed and prepared
-/// again 3 to 8 of its ~21 statements (counted with strace on the writer's thread), each
-/// preparation one more round trip before the statement runs. With 1,024 nothing is evicted: a
-/// text prepared once stays prepared.
-const WRITER_STATEMENTS: usize = 1024;
 
 /// A pooled connection idle this long is pinged before it is handed out; one in use more recently
 /// is not. sqlx's default pings on every checkout: one more round trip to PostgreSQL (or to

@@ -4,7 +4,9 @@
 use crate::Result;
 use crate::entities::outbox;
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, Set,
+};
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
@@ -151,7 +153,7 @@ pub async fn enqueue(c: &impl ConnectionTrait, mail: NewMail<'_>, now: DateTime<
         (Some(_), Some(sid)) => Some(next_sequence(c, mail.person_id, sid).await?),
         _ => None,
     };
-    row(&mail, sequence, now).insert(c).await?;
+    row(&mail, sequence, now).into_active_model().insert(c).await?;
     Ok(())
 }
 
@@ -161,25 +163,25 @@ pub(crate) fn session_of(mail: &NewMail<'_>) -> Option<Uuid> {
 }
 
 /// The outbox row of a mail, with the calendar SEQUENCE already taken (when it has a calendar part).
-pub(crate) fn row(mail: &NewMail<'_>, sequence: Option<i32>, now: DateTime<Utc>) -> outbox::ActiveModel {
+pub(crate) fn row(mail: &NewMail<'_>, sequence: Option<i32>, now: DateTime<Utc>) -> outbox::Model {
     let session_id = session_of(mail);
     let mut payload = serde_json::json!({ "session": mail.session, "extra": mail.extra });
     if let (Some(method), Some(_), Some(sequence)) = (mail.calendar, session_id, sequence) {
         payload["calendar"] = serde_json::json!({ "method": method.as_str(), "sequence": sequence });
     }
-    outbox::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        kind: Set(mail.kind.as_str().to_owned()),
-        person_id: Set(mail.person_id),
-        session_id: Set(session_id),
-        enrolment_id: Set(mail.enrolment_id),
-        payload: Set(payload.to_string()),
-        status: Set("pending".to_owned()),
-        attempts: Set(0),
-        next_attempt_at: Set(now),
-        created_at: Set(now),
-        sent_at: Set(None),
-        last_error: Set(None),
+    outbox::Model {
+        id: Uuid::now_v7(),
+        kind: mail.kind.as_str().to_owned(),
+        person_id: mail.person_id,
+        session_id,
+        enrolment_id: mail.enrolment_id,
+        payload: payload.to_string(),
+        status: "pending".to_owned(),
+        attempts: 0,
+        next_attempt_at: now,
+        created_at: now,
+        sent_at: None,
+        last_error: None,
     }
 }
 
