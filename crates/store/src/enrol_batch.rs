@@ -313,16 +313,21 @@ impl Kind {
     /// of people or sessions; keys and calendar sequences take a JSON list of pairs. The people and
     /// the sessions are locked in id order (the single-request path's lock order); a person's
     /// enrolments come with their sessions' times (one statement fewer than SQLite's reads, so
-    /// `Elsewhere` is never read on its own here). Those are looked up person by person (the
-    /// `LATERAL … OFFSET 0` keeps the planner from flattening it): with a new week's statistics
-    /// the planner read all of the week's enrolments for every batch instead, 15 ms and more.
+    /// `Elsewhere` is never read on its own here).
+    ///
+    /// Enrolments, keys and calendar sequences are looked up one person (or pair) at a time, by
+    /// index: `LATERAL (… OFFSET 0)` keeps the planner from turning that into a join. These tables
+    /// grow by thousands of rows a second in a rush, faster than their statistics follow, and as
+    /// joins the planner chose to read all of the week's enrolments (15 ms and more a batch) and to
+    /// scan every stored idempotency key (3–7 ms a batch, growing: after the first autoanalyze the
+    /// rush on PostgreSQL fell from ~2,800 to ~1,400 decisions/s and stayed there).
     fn postgres_sql(self) -> &'static str {
         match self {
             Kind::Person => "SELECT p.* FROM people p WHERE p.id = ANY($1::uuid[]) ORDER BY p.id FOR NO KEY UPDATE",
             Kind::Key => {
-                "SELECT k.* FROM idempotency_keys k \
-                 JOIN jsonb_to_recordset($1::jsonb) AS x(actor_id uuid, key text) \
-                 ON k.actor_id = x.actor_id AND k.key = x.key"
+                "SELECT k.* FROM jsonb_to_recordset($1::jsonb) AS x(actor_id uuid, key text) \
+                 CROSS JOIN LATERAL (SELECT * FROM idempotency_keys \
+                 WHERE actor_id = x.actor_id AND key = x.key OFFSET 0) AS k"
             }
             Kind::Session => "SELECT s.* FROM sessions s WHERE s.id = ANY($1::uuid[]) ORDER BY s.id FOR NO KEY UPDATE",
             Kind::Event => {
@@ -349,9 +354,9 @@ impl Kind {
             }
             Kind::Quota => "SELECT q.* FROM session_quotas q WHERE q.session_id = ANY($1::uuid[])",
             Kind::Sequence => {
-                "SELECT c.* FROM calendar_sequences c \
-                 JOIN jsonb_to_recordset($1::jsonb) AS x(person_id uuid, session_id uuid) \
-                 ON c.person_id = x.person_id AND c.session_id = x.session_id"
+                "SELECT c.* FROM jsonb_to_recordset($1::jsonb) AS x(person_id uuid, session_id uuid) \
+                 CROSS JOIN LATERAL (SELECT * FROM calendar_sequences \
+                 WHERE person_id = x.person_id AND session_id = x.session_id OFFSET 0) AS c"
             }
         }
     }
