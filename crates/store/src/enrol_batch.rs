@@ -604,16 +604,18 @@ async fn pg_reads(
     let Some(side) = side else {
         return one_by_one(c, locks.into_iter().chain(unlocked).chain(mine).chain(locked_by_us)).await;
     };
+    // `try_join!`: the first error ends the batch at once. During an outage a read beside the
+    // transaction can wait for a connection up to the pool's acquire timeout, and the batch (with
+    // everyone queued behind it) must not wait for that once the transaction itself has failed.
     let after_locks = async {
         let mut rows = one_by_one(c, locks).await?;
-        let (more, beside) = tokio::join!(one_by_one(c, mine), each_at_once(side, locked_by_us));
-        rows.extend(more?);
-        rows.extend(beside?);
+        let (more, beside) = tokio::try_join!(one_by_one(c, mine), each_at_once(side, locked_by_us))?;
+        rows.extend(more);
+        rows.extend(beside);
         Ok::<_, StoreError>(rows)
     };
-    let (rows, unlocked) = tokio::join!(after_locks, each_at_once(side, unlocked));
-    let mut rows = rows?;
-    rows.extend(unlocked?);
+    let (mut rows, unlocked) = tokio::try_join!(after_locks, each_at_once(side, unlocked))?;
+    rows.extend(unlocked);
     Ok(rows)
 }
 
