@@ -832,9 +832,12 @@ async fn sqlite_writes(c: &impl ConnectionTrait, w: Writes, sessions: &HashMap<U
 /// PostgreSQL takes every write of a batch in **one** statement of one fixed text (prepared once
 /// per connection), each table's rows as one JSON parameter expanded into the table's own row type
 /// (`jsonb_populate_recordset`): one round trip instead of one per table and piece. Columns the
-/// JSON leaves out are NULL (an enrolment's `feedback_token_hash`, never serialized, is NULL on
-/// every new enrolment). Timestamps go as text with at most microseconds (see the jobs' `now`), so
-/// PostgreSQL stores exactly the value answered.
+/// JSON leaves out are NULL, not their default (an enrolment's `feedback_token_hash`, never
+/// serialized, is NULL on every new enrolment): a column added to these tables needs its field in
+/// the entity, or this statement fails and every batch goes the single-request way (correct, but
+/// slow; `tests/api/concurrency.rs` fails on any failed batch).
+/// Timestamps go as text with at most microseconds (see the jobs' `now`), so PostgreSQL stores
+/// exactly the value answered.
 async fn pg_writes(c: &impl ConnectionTrait, w: Writes, sessions: &HashMap<Uuid, session::Model>) -> Result<()> {
     #[derive(serde::Serialize)]
     struct Counters {
