@@ -310,7 +310,11 @@ const KINDS: [Kind; 11] = [
 
 impl Kind {
     /// The statement that reads this kind on PostgreSQL. `$1` (and `$2` for enrolments) is an array
-    /// of people or sessions; keys and calendar sequences take a JSON list of pairs. The people and
+    /// of people or sessions, as text, always taken apart once with `unnest` (`IN (SELECT unnest(…))`
+    /// or in `FROM`): in `id = ANY($1::uuid[])` PostgreSQL converts the text again for every row a
+    /// sequential scan looks at, and whenever the planner chose a sequential scan of the sessions
+    /// (600 rows, five of these reads a batch) the rush on PostgreSQL ran at half speed for the
+    /// rest of the run. Keys and calendar sequences take a JSON list of pairs. The people and
     /// the sessions are locked in id order (the single-request path's lock order); a person's
     /// enrolments come with their sessions' times (one statement fewer than SQLite's reads, so
     /// `Elsewhere` is never read on its own here).
@@ -323,36 +327,40 @@ impl Kind {
     /// rush on PostgreSQL fell from ~2,800 to ~1,400 decisions/s and stayed there).
     fn postgres_sql(self) -> &'static str {
         match self {
-            Kind::Person => "SELECT p.* FROM people p WHERE p.id = ANY($1::uuid[]) ORDER BY p.id FOR NO KEY UPDATE",
+            Kind::Person => {
+                "SELECT p.* FROM people p WHERE p.id IN (SELECT unnest($1::uuid[])) ORDER BY p.id FOR NO KEY UPDATE"
+            }
             Kind::Key => {
                 "SELECT k.* FROM jsonb_to_recordset($1::jsonb) AS x(actor_id uuid, key text) \
                  CROSS JOIN LATERAL (SELECT * FROM idempotency_keys \
                  WHERE actor_id = x.actor_id AND key = x.key OFFSET 0) AS k"
             }
-            Kind::Session => "SELECT s.* FROM sessions s WHERE s.id = ANY($1::uuid[]) ORDER BY s.id FOR NO KEY UPDATE",
+            Kind::Session => {
+                "SELECT s.* FROM sessions s WHERE s.id IN (SELECT unnest($1::uuid[])) ORDER BY s.id FOR NO KEY UPDATE"
+            }
             Kind::Event => {
-                "SELECT e.* FROM events e WHERE e.id IN (SELECT event_id FROM sessions WHERE id = ANY($1::uuid[]))"
+                "SELECT e.* FROM events e WHERE e.id IN (SELECT event_id FROM sessions WHERE id IN (SELECT unnest($1::uuid[])))"
             }
             Kind::EventOrganisation => {
                 "SELECT o.* FROM event_organisations o \
-                 WHERE o.event_id IN (SELECT event_id FROM sessions WHERE id = ANY($1::uuid[]))"
+                 WHERE o.event_id IN (SELECT event_id FROM sessions WHERE id IN (SELECT unnest($1::uuid[])))"
             }
             Kind::Workshop => {
-                "SELECT w.* FROM workshops w WHERE w.id IN (SELECT workshop_id FROM sessions WHERE id = ANY($1::uuid[]))"
+                "SELECT w.* FROM workshops w WHERE w.id IN (SELECT workshop_id FROM sessions WHERE id IN (SELECT unnest($1::uuid[])))"
             }
             Kind::Audience => {
                 "SELECT a.* FROM workshop_audience a \
-                 WHERE a.workshop_id IN (SELECT workshop_id FROM sessions WHERE id = ANY($1::uuid[]))"
+                 WHERE a.workshop_id IN (SELECT workshop_id FROM sessions WHERE id IN (SELECT unnest($1::uuid[])))"
             }
             Kind::Enrolment | Kind::Elsewhere => {
                 "SELECT e.*, s.starts_at AS lw_starts_at, s.ends_at AS lw_ends_at \
                  FROM unnest($1::uuid[]) AS p(id) \
                  CROSS JOIN LATERAL (SELECT * FROM enrolments WHERE person_id = p.id AND status <> 'cancelled' \
-                 AND event_id = ANY(ARRAY(SELECT DISTINCT event_id FROM sessions WHERE id = ANY($2::uuid[]))) \
+                 AND event_id = ANY(ARRAY(SELECT DISTINCT event_id FROM sessions WHERE id IN (SELECT unnest($2::uuid[])))) \
                  OFFSET 0) AS e \
                  CROSS JOIN LATERAL (SELECT starts_at, ends_at FROM sessions WHERE id = e.session_id OFFSET 0) AS s"
             }
-            Kind::Quota => "SELECT q.* FROM session_quotas q WHERE q.session_id = ANY($1::uuid[])",
+            Kind::Quota => "SELECT q.* FROM session_quotas q WHERE q.session_id IN (SELECT unnest($1::uuid[]))",
             Kind::Sequence => {
                 "SELECT c.* FROM jsonb_to_recordset($1::jsonb) AS x(person_id uuid, session_id uuid) \
                  CROSS JOIN LATERAL (SELECT * FROM calendar_sequences \
@@ -557,7 +565,7 @@ async fn sqlite_reads(
 
 /// PostgreSQL: one statement per round trip, and on two busy cores a round trip took about a
 /// millisecond, most of a batch's time. Each read has one fixed text, its lists passed as one
-/// array (or JSON) parameter, so it is prepared once per connection and never again (with lists
+/// array (or JSON) parameter ([`Kind::postgres_sql`]), so it is prepared once per connection and never again (with lists
 /// written out, every batch size was a text of its own and had to be prepared anew); the reads
 /// that need no lock run on other connections meanwhile (see [`load`]).
 async fn pg_reads(
