@@ -565,9 +565,9 @@ async fn sqlite_reads(
 
 /// PostgreSQL: one statement per round trip, and on two busy cores a round trip took about a
 /// millisecond, most of a batch's time. Each read has one fixed text, its lists passed as one
-/// array (or JSON) parameter ([`Kind::postgres_sql`]), so it is prepared once per connection and never again (with lists
-/// written out, every batch size was a text of its own and had to be prepared anew); the reads
-/// that need no lock run on other connections meanwhile (see [`load`]).
+/// array (or JSON) parameter ([`Kind::postgres_sql`]), so it is prepared once per connection and
+/// never again (with lists written out, every batch size was a text of its own and had to be
+/// prepared anew); the reads that need no lock run on other connections meanwhile (see [`load`]).
 async fn pg_reads(
     c: &impl ConnectionTrait,
     side: Option<&sea_orm::DatabaseConnection>,
