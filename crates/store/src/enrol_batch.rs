@@ -640,7 +640,7 @@ fn uuid_array(ids: &[Uuid]) -> sea_orm::Value {
         if i > 0 {
             text.push(',');
         }
-        text.push_str(&id.to_string());
+        text.push_str(id.hyphenated().encode_lower(&mut Uuid::encode_buffer()));
     }
     text.push('}');
     text.into()
