@@ -40,6 +40,19 @@ fn free_port() -> u16 {
 // ------------------------------------------------------------------------------------------
 // The server
 
+/// Each thread of process `pid` with the frames of Leerweek's own code (gdb, where installed):
+/// what a server that does not stop is waiting for.
+fn stacks(pid: u32) -> String {
+    match Command::new("gdb").args(["-batch", "-ex", "thread apply all bt", "-p", &pid.to_string()]).output() {
+        Ok(out) => String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter(|l| l.starts_with("Thread ") || l.contains(" in leerweek"))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        Err(e) => format!("(no stacks: gdb {e})"),
+    }
+}
+
 /// A `leerweek serve` child process; its standard error goes to a file the test can read.
 pub struct Server {
     child: tokio::process::Child,
@@ -105,7 +118,11 @@ impl Server {
             let _ = Command::new("kill").args(["-TERM", &pid.to_string()]).status();
         }
         if tokio::time::timeout(Duration::from_secs(15), self.child.wait()).await.is_err() {
-            panic!("leerweek serve did not stop within 15 s of SIGTERM:\n{}", self.log());
+            let stacks = self.child.id().map(stacks).unwrap_or_default();
+            panic!(
+                "the server's log:\n{}\n\nleerweek serve did not stop within 15 s of SIGTERM; where its threads were:\n{stacks}",
+                self.log()
+            );
         }
     }
 }

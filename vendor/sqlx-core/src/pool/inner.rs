@@ -422,10 +422,12 @@ impl<DB: Database> PoolInner<DB> {
 
     /// Attempt to maintain `min_connections`, logging if unable.
     pub async fn min_connections_maintenance(self: &Arc<Self>, deadline: Option<Instant>) {
-        let deadline = deadline.unwrap_or_else(|| {
-            // Arbitrary default deadline if the caller doesn't care.
-            Instant::now() + Duration::from_secs(300)
-        });
+        // Leerweek: the default deadline is the pool's acquire timeout, not 300 s. This task holds
+        // a permit while it connects, and its backoff grows to a fifth of the time left: with
+        // 300 s, after a database outage of a few seconds every permit of a small pool could be
+        // held by tasks sleeping for seconds (up to a minute), and `acquire` timed out although
+        // the database was back. See LEERWEEK.md.
+        let deadline = deadline.unwrap_or_else(|| Instant::now() + self.options.acquire_timeout);
 
         match self.try_min_connections(deadline).await {
             Ok(()) => (),
