@@ -17,6 +17,7 @@ on_both_backends!(
     enrolling_again_after_cancelling_sends_an_appointment_that_outranks_the_cancel,
     two_hundred_confirmations_queued_during_an_smtp_outage_all_arrive_exactly_once,
     a_worker_killed_mid_batch_loses_nothing_and_resends_only_with_the_same_message_id,
+    a_stopping_worker_leaves_a_stuck_round_within_seconds_and_loses_nothing,
     two_workers_share_the_queue_without_sending_anything_twice,
     mails_that_keep_failing_end_up_failed_for_admins_who_can_retry_them,
     the_personal_calendar_feed_lists_active_enrolments_behind_a_revocable_secret,
@@ -250,6 +251,76 @@ async fn a_worker_killed_mid_batch_loses_nothing_and_resends_only_with_the_same_
         app.backend,
         per_id.len(),
         got.len()
+    );
+}
+
+/// SIGTERM while a round waits on an SMTP server that accepts connections and never answers
+/// (each conversation would wait for lettre's 15 s timeout): the worker stops within its grace
+/// period instead of finishing the round, and the round's mails still all arrive, once each.
+async fn a_stopping_worker_leaves_a_stuck_round_within_seconds_and_loses_nothing(app: &TestApp) {
+    let org = app.org("Oirschot").await;
+    let people = app.people(org, "Oirschot", "stop", 40).await;
+    let ev = app.week(&[org], json!({})).await;
+    let s = app.session(app.workshop(ev, org, json!({})).await, 0, 10, 2, 100).await;
+    futures::future::join_all(people.iter().map(|p| app.enrol(p, s))).await;
+    // Never accepted: the kernel completes the handshake, nobody ever says 220.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let mut worker = std::process::Command::new(env!("CARGO_BIN_EXE_leerweek"))
+        .arg("worker")
+        .env("LEERWEEK__DATABASE__URL", &app.database_url)
+        .env("LEERWEEK__MAIL__TRANSPORT", "smtp")
+        .env("LEERWEEK__MAIL__SMTP_HOST", "127.0.0.1")
+        .env("LEERWEEK__MAIL__SMTP_PORT", silent.local_addr().unwrap().port().to_string())
+        .env("LEERWEEK__MAIL__SMTP_TLS", "none")
+        .env("LEERWEEK__MAIL__LEASE_SECS", "2")
+        .env("LEERWEEK__MAIL__POLL_INTERVAL_MS", "50")
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("leerweek worker");
+    let claimed = || async {
+        use leerweek_store::entities::outbox;
+        use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+        outbox::Entity::find().filter(outbox::Column::Attempts.gt(0)).count(app.store.conn()).await.unwrap()
+    };
+    let deadline = Instant::now() + std::time::Duration::from_secs(60);
+    while claimed().await == 0 {
+        assert!(Instant::now() < deadline, "the worker claimed nothing");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await; // into the SMTP conversations
+    let stopping = Instant::now();
+    let signal = std::process::Command::new("kill").args(["-TERM", &worker.id().to_string()]).status().unwrap();
+    assert!(signal.success());
+    let status = loop {
+        if let Some(status) = worker.try_wait().unwrap() {
+            break status;
+        }
+        if stopping.elapsed() > std::time::Duration::from_secs(12) {
+            worker.kill().unwrap();
+            worker.wait().unwrap();
+            panic!("the worker did not stop within 12 s of SIGTERM: it waited for the stuck round");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    let stopped_after = stopping.elapsed();
+    let mut log = String::new();
+    std::io::Read::read_to_string(&mut worker.stderr.take().unwrap(), &mut log).unwrap();
+    assert!(status.success(), "the worker's exit: {status}; its log:\n{log}");
+    assert!(log.contains("stopping in the middle of a mail round"), "the worker's log:\n{log}");
+    assert_eq!(count_with_status(app.store.conn(), "pending").await.unwrap(), 40, "nothing sent, nothing lost");
+    drop(silent);
+
+    let sink = SmtpSink::start();
+    drain(app, &sink.config()).await;
+    let got = sink.received();
+    let distinct: HashSet<_> = got.iter().map(|m| m.message_id.clone()).collect();
+    assert_eq!((got.len(), distinct.len()), (40, 40), "each mail exactly once after the stop");
+    eprintln!(
+        "mail stop [{:?}]: SIGTERM during a round stuck on a silent SMTP server → stopped after {} ms; then 40 of 40 delivered once",
+        app.backend,
+        stopped_after.as_millis()
     );
 }
 

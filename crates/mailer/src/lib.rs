@@ -411,6 +411,12 @@ fn lower_priority() {
     }
 }
 
+/// How long a stopping worker lets its current round finish. Rendering runs at the lowest CPU
+/// priority, so on a busy machine a round of a few hundred mails can take longer than a service
+/// manager waits; the round's rows are claimed for [`MailerConfig::lease`] only, so a round left
+/// unfinished goes out again later (or from the next start), never lost.
+const STOP_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// People whose mails a round hands to the transport at the same time.
 const SENDS_AT_ONCE: usize = 8;
 
@@ -535,13 +541,32 @@ pub async fn run(store: Store, cfg: MailerConfig, shutdown: impl std::future::Fu
     tracing::info!(transport = ?cfg.transport, "mail worker started");
     loop {
         let mut sent_any = false;
-        match round(&store, &cfg, &renderer, &sender, backroom.as_ref(), Utc::now()).await {
-            Ok(n) if n > 0 => {
+        let now = Utc::now();
+        let current = round(&store, &cfg, &renderer, &sender, backroom.as_ref(), now);
+        tokio::pin!(current);
+        let (outcome, stopping) = tokio::select! {
+            outcome = &mut current => (Some(outcome), false),
+            _ = &mut shutdown => match tokio::time::timeout(STOP_GRACE, &mut current).await {
+                Ok(outcome) => (Some(outcome), true),
+                Err(_) => (None, true),
+            },
+        };
+        match outcome {
+            Some(Ok(n)) if n > 0 => {
                 tracing::info!(sent = n, "mail delivered");
                 sent_any = true;
             }
-            Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "mail worker round failed"),
+            Some(Ok(_)) => {}
+            Some(Err(e)) => tracing::warn!(error = %e, "mail worker round failed"),
+            None => tracing::warn!(
+                grace_secs = STOP_GRACE.as_secs(),
+                retry_from = %(now + cfg.lease),
+                "stopping in the middle of a mail round: its mails not yet marked sent go out again once \
+                 their claim lapses (a mail already handed over is sent again with the same Message-ID)"
+            ),
+        }
+        if stopping {
+            break;
         }
         // After a full round go again at once: more may be waiting.
         let pause = if sent_any { std::time::Duration::ZERO } else { cfg.poll_interval };
