@@ -2,7 +2,8 @@
 //!
 //! - `kill -9` of the server while 64 clients enrol (SQLite and PostgreSQL), then a restart;
 //! - a PostgreSQL restart in the middle of the load: requests during the outage are answered 503
-//!   with `Retry-After` within [`support::OUTAGE_ANSWER_BOUND`], and the server recovers by itself;
+//!   with `Retry-After` within [`support::OUTAGE_ANSWER_BOUND`], and the server recovers by itself
+//!   (its first `201` within the same bound of PostgreSQL's return);
 //! - a full disk under SQLite (a small tmpfs filled to the last byte): writes answered 503,
 //!   reads still served, a log line naming the cause, no corruption, recovery once space is back;
 //! - a read-only database file under SQLite (the immutable flag on the database and its log, set

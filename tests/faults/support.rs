@@ -18,7 +18,8 @@ use uuid::Uuid;
 pub const SCALE: RushScale = RushScale { organisations: 5, people: 800, sessions: 24 };
 
 /// The longest a request may take to be refused during an outage: the pool's connect/acquire
-/// timeout (set to 2 s for these servers) plus a second for the rest of the request.
+/// timeout (set to 2 s for these servers) plus a second for the rest of the request. Also the
+/// longest the first `201` may come after PostgreSQL is back.
 pub const OUTAGE_ANSWER_BOUND: Duration = Duration::from_secs(3);
 
 /// Per-request client timeout: longer than this counts as a hang.
