@@ -25,6 +25,23 @@ on_both_backends!(
     organisers_message_a_sessions_participants_by_mail,
 );
 
+/// `leerweek worker` on the test's database, sending over SMTP to `port` on this machine, with a
+/// 2 s lease and a 50 ms poll.
+fn worker_process(app: &TestApp, port: u16) -> std::process::Command {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_leerweek"));
+    c.arg("worker")
+        .env("LEERWEEK__DATABASE__URL", &app.database_url)
+        .env("LEERWEEK__MAIL__TRANSPORT", "smtp")
+        .env("LEERWEEK__MAIL__SMTP_HOST", "127.0.0.1")
+        .env("LEERWEEK__MAIL__SMTP_PORT", port.to_string())
+        .env("LEERWEEK__MAIL__SMTP_TLS", "none")
+        .env("LEERWEEK__MAIL__LEASE_SECS", "2")
+        .env("LEERWEEK__MAIL__POLL_INTERVAL_MS", "50")
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::null());
+    c
+}
+
 /// Run worker rounds until the outbox holds nothing pending (bounded).
 async fn drain(app: &TestApp, cfg: &leerweek_mailer::MailerConfig) {
     for _ in 0..200 {
@@ -203,21 +220,7 @@ async fn a_worker_killed_mid_batch_loses_nothing_and_resends_only_with_the_same_
     };
     assert_eq!(rows.len(), 300);
 
-    let worker = || {
-        std::process::Command::new(env!("CARGO_BIN_EXE_leerweek"))
-            .arg("worker")
-            .env("LEERWEEK__DATABASE__URL", &app.database_url)
-            .env("LEERWEEK__MAIL__TRANSPORT", "smtp")
-            .env("LEERWEEK__MAIL__SMTP_HOST", "127.0.0.1")
-            .env("LEERWEEK__MAIL__SMTP_PORT", sink.port.to_string())
-            .env("LEERWEEK__MAIL__SMTP_TLS", "none")
-            .env("LEERWEEK__MAIL__LEASE_SECS", "2")
-            .env("LEERWEEK__MAIL__POLL_INTERVAL_MS", "50")
-            .env("RUST_LOG", "warn")
-            .stdout(std::process::Stdio::null())
-            .spawn()
-            .expect("leerweek worker")
-    };
+    let worker = || worker_process(app, sink.port).spawn().expect("leerweek worker");
     let mut first = worker();
     let deadline = Instant::now() + std::time::Duration::from_secs(60);
     while sink.received().len() < 30 {
@@ -265,17 +268,7 @@ async fn a_stopping_worker_leaves_a_stuck_round_within_seconds_and_loses_nothing
     futures::future::join_all(people.iter().map(|p| app.enrol(p, s))).await;
     // Never accepted: the kernel completes the handshake, nobody ever says 220.
     let silent = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    let mut worker = std::process::Command::new(env!("CARGO_BIN_EXE_leerweek"))
-        .arg("worker")
-        .env("LEERWEEK__DATABASE__URL", &app.database_url)
-        .env("LEERWEEK__MAIL__TRANSPORT", "smtp")
-        .env("LEERWEEK__MAIL__SMTP_HOST", "127.0.0.1")
-        .env("LEERWEEK__MAIL__SMTP_PORT", silent.local_addr().unwrap().port().to_string())
-        .env("LEERWEEK__MAIL__SMTP_TLS", "none")
-        .env("LEERWEEK__MAIL__LEASE_SECS", "2")
-        .env("LEERWEEK__MAIL__POLL_INTERVAL_MS", "50")
-        .env("RUST_LOG", "warn")
-        .stdout(std::process::Stdio::null())
+    let mut worker = worker_process(app, silent.local_addr().unwrap().port())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("leerweek worker");
