@@ -129,7 +129,7 @@ pub(crate) fn spawn(
         runtime.block_on(async move {
             let mut own = None;
             let store = match own_writer {
-                Some(options) => match sea_orm::Database::connect(options).await {
+                Some(options) => match connect_warm(options).await {
                     Ok(conn) => {
                         own = Some(conn.clone());
                         store.with_writer(conn)
@@ -151,6 +151,14 @@ pub(crate) fn spawn(
         tracing::error!(error = %e, "the enrolment writer's thread did not start");
     }
     tx
+}
+
+/// The writer's own pool, every connection opened (see `crate::warm_up`).
+async fn connect_warm(options: sea_orm::ConnectOptions) -> Result<sea_orm::DatabaseConnection> {
+    let n = options.get_max_connections().unwrap_or(1);
+    let conn = sea_orm::Database::connect(options).await?;
+    crate::warm_up(&conn, n).await?;
+    Ok(conn)
 }
 
 async fn writer(store: Store, mut rx: mpsc::UnboundedReceiver<Job>, stats: Arc<BatchStats>) {

@@ -148,12 +148,21 @@ impl Store {
         }
         let pool_waiting = |max: u32, busy: Duration| {
             let mut opt = ConnectOptions::new(url.to_owned());
-            // The pool keeps every connection open, idle or not: a rush at 09:00 after a quiet
+            // The pool keeps every connection it opened, idle or not (no idle timeout, no
+            // lifetime), and `warm_up` opens them all at start: a rush at 09:00 after a quiet
             // night must not wait while connections open (on PostgreSQL a TLS handshake and a
             // password exchange each). Measured on the rush at N = 64 on PostgreSQL: p99 116 and
-            // 132 ms with one connection kept, 67 and 45 ms with all.
+            // 132 ms with one connection kept, 67 and 45 ms with all. `min_connections` stays 0:
+            // with a minimum, sqlx's upkeep task reopens closed connections while holding a pool
+            // permit and sleeping a backoff of up to a minute between tries (its deadline is
+            // 300 s), so after a PostgreSQL restart the enrolment writer's few permits were held
+            // by sleeping tasks and requests got 503 for seconds after the database was back
+            // (tests/faults, the restart scenario). Without a minimum, a broken connection is
+            // closed and a new one is opened on demand, within the acquire timeout.
             opt.max_connections(max)
-                .min_connections(max)
+                .min_connections(0)
+                .idle_timeout(None)
+                .max_lifetime(None)
                 .acquire_timeout(options.acquire_timeout)
                 .connect_timeout(options.acquire_timeout)
                 .test_before_acquire_if_idle_for(PING_AFTER_IDLE)
@@ -178,6 +187,7 @@ impl Store {
         };
         let pool = |max: u32| pool_waiting(max, options.acquire_timeout);
         let db = Database::connect(pool(options.max_connections)).await?;
+        warm_up(&db, options.max_connections).await?;
         let mut store = Self {
             writer: db.clone(),
             db,
@@ -311,6 +321,22 @@ impl Store {
     /// Whether this store runs on PostgreSQL (else SQLite).
     pub fn is_postgres(&self) -> bool {
         self.backend == Backend::Postgres
+    }
+}
+
+/// Open `n` connections of `db`'s pool at once and hand them back, so that the pool holds them
+/// before the first request needs one (the pool keeps what it opened; see [`Store::connect`]).
+pub(crate) async fn warm_up(db: &DatabaseConnection, n: u32) -> Result<()> {
+    async fn hold<DB: sea_orm::sqlx::Database>(pool: &sea_orm::sqlx::Pool<DB>, n: u32) -> Result<()> {
+        let held = futures::future::try_join_all((0..n).map(|_| pool.acquire()))
+            .await
+            .map_err(|e| sea_orm::DbErr::Conn(sea_orm::RuntimeErr::SqlxError(e.into())))?;
+        drop(held);
+        Ok(())
+    }
+    match db.get_database_backend() {
+        sea_orm::DatabaseBackend::Postgres => hold(db.get_postgres_connection_pool(), n).await,
+        _ => hold(db.get_sqlite_connection_pool(), n).await,
     }
 }
 
