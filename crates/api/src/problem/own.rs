@@ -1,0 +1,158 @@
+//! The wording of the api's own failures: credentials, the shape of a request, limits.
+
+use super::{ApiError, FieldProblem, Problem, pick, problem};
+use axum::http::StatusCode;
+use leerweek_domain::Language;
+
+impl ApiError {
+    /// The problem document in `lang`.
+    pub fn render(&self, lang: Language) -> Problem {
+        use StatusCode as S;
+        match self {
+            ApiError::Store(e) => super::table::store_problem(e, lang),
+            ApiError::Unauthenticated => {
+                let mut p = problem(S::UNAUTHORIZED, "unauthenticated", ("Niet aangemeld", "Not signed in"), lang);
+                p.detail = pick(
+                    lang,
+                    (
+                        "Stuur een geldige token mee: Authorization: Bearer <token>.",
+                        "Send a valid token: Authorization: Bearer <token>.",
+                    ),
+                )
+                .into();
+                p
+            }
+            ApiError::MalformedJson(msg) => {
+                let mut p = problem(S::BAD_REQUEST, "malformed-json", ("Ongeldige JSON", "Malformed JSON"), lang);
+                p.detail =
+                    format!("{}: {msg}", pick(lang, ("De body is geen geldige JSON", "The body is not valid JSON")));
+                p
+            }
+            ApiError::InvalidJson { field, detail } => {
+                let mut p =
+                    problem(S::UNPROCESSABLE_ENTITY, "invalid-field", ("Ongeldige waarde", "Invalid value"), lang);
+                p.detail = format!("{field}: {detail}");
+                p.field = Some(field.clone());
+                p.errors = vec![FieldProblem { field: field.clone(), detail: detail.clone() }];
+                p
+            }
+            ApiError::UnsupportedMediaType(expected) => {
+                let mut p = problem(
+                    S::UNSUPPORTED_MEDIA_TYPE,
+                    "unsupported-media-type",
+                    ("Verkeerd inhoudstype", "Unsupported media type"),
+                    lang,
+                );
+                p.detail = format!("{} {expected}.", pick(lang, ("Verwacht Content-Type", "Expected Content-Type")));
+                p
+            }
+            ApiError::PayloadTooLarge => {
+                let mut p =
+                    problem(S::PAYLOAD_TOO_LARGE, "payload-too-large", ("Verzoek te groot", "Payload too large"), lang);
+                p.detail = pick(lang, ("De body is groter dan 1 MiB.", "The body is larger than 1 MiB.")).into();
+                p
+            }
+            ApiError::BodyTimeout => {
+                let mut p =
+                    problem(S::REQUEST_TIMEOUT, "request-timeout", ("Verzoek te traag", "Request body too slow"), lang);
+                p.detail = pick(
+                    lang,
+                    ("De body van het verzoek kwam niet op tijd binnen.", "The request body did not arrive in time."),
+                )
+                .into();
+                p
+            }
+            ApiError::Timeout => {
+                let mut p = problem(
+                    S::SERVICE_UNAVAILABLE,
+                    "timeout",
+                    ("Verzoek duurde te lang", "Request took too long"),
+                    lang,
+                );
+                p.detail = pick(
+                    lang,
+                    (
+                        "Het verzoek duurde te lang en is afgebroken. Probeer het zo opnieuw.",
+                        "The request took too long and was stopped. Try again shortly.",
+                    ),
+                )
+                .into();
+                p
+            }
+            ApiError::NotFound(what) => super::table::not_found(what, lang),
+            ApiError::InvalidQuery { field, detail } | ApiError::InvalidHeader { field, detail } => {
+                let mut p =
+                    problem(S::BAD_REQUEST, "invalid-parameter", ("Ongeldige parameter", "Invalid parameter"), lang);
+                p.detail = format!("{field}: {detail}");
+                p.field = Some(field.clone());
+                p.errors = vec![FieldProblem { field: field.clone(), detail: detail.clone() }];
+                p
+            }
+            ApiError::ImportRejected(report) => {
+                let mut p =
+                    problem(S::UNPROCESSABLE_ENTITY, "import-rejected", ("Import geweigerd", "Import rejected"), lang);
+                p.detail = pick(
+                    lang,
+                    (
+                        "Het bestand bevat ongeldige regels; er is niets geïmporteerd.",
+                        "The file has invalid rows; nothing was imported.",
+                    ),
+                )
+                .into();
+                if let serde_json::Value::Object(m) = report {
+                    p.extra = Some(m.clone());
+                }
+                p
+            }
+            ApiError::RateLimited(wait) => {
+                let mut p =
+                    problem(S::TOO_MANY_REQUESTS, "rate-limited", ("Te veel verzoeken", "Too many requests"), lang);
+                let secs = wait.as_secs().max(1);
+                p.detail = match lang {
+                    Language::Nl => {
+                        format!("Te veel aanvragen kort na elkaar. Probeer het over {secs} seconden opnieuw.")
+                    }
+                    Language::En => format!("Too many requests in a short time. Try again in {secs} seconds."),
+                };
+                p
+            }
+            ApiError::LinkInvalid => {
+                let mut p = problem(
+                    S::BAD_REQUEST,
+                    "sign-in-link-invalid",
+                    ("Aanmeldlink ongeldig", "Sign-in link invalid"),
+                    lang,
+                );
+                p.detail = pick(
+                    lang,
+                    (
+                        "Deze aanmeldlink is al gebruikt of verlopen. Vraag een nieuwe aan.",
+                        "This sign-in link was used already or has expired. Ask for a new one.",
+                    ),
+                )
+                .into();
+                p.field = Some("token".into());
+                p
+            }
+            ApiError::CsrfMissing => {
+                let mut p =
+                    problem(S::FORBIDDEN, "csrf", ("Beveiligingscontrole mislukt", "Security check failed"), lang);
+                p.detail = pick(
+                    lang,
+                    (
+                        "Stuur de X-CSRF-Token van je sessie mee (GET /api/v1/auth/session).",
+                        "Send your session's X-CSRF-Token (GET /api/v1/auth/session).",
+                    ),
+                )
+                .into();
+                p.field = Some("X-CSRF-Token".into());
+                p
+            }
+            ApiError::InvalidCsv(msg) => {
+                let mut p = problem(S::BAD_REQUEST, "malformed-csv", ("Ongeldige CSV", "Malformed CSV"), lang);
+                p.detail = msg.clone();
+                p
+            }
+        }
+    }
+}
