@@ -154,9 +154,7 @@ enum Outcome {
 
 fn refusal(e: &StoreError) -> Option<&'static str> {
     match e {
-        StoreError::Enrol(e) => Some(e.slug()),
-        StoreError::Cancel(e) => Some(e.slug()),
-        StoreError::Conflict(c) => Some(c.slug()),
+        StoreError::Enrol(_) | StoreError::Cancel(_) | StoreError::Conflict(_) => Some(leerweek_api::problem::slug(e)),
         StoreError::Invalid(_) => Some("invalid"),
         _ => None,
     }

@@ -1,7 +1,7 @@
 //! The enrolment rules: who gets a seat, who waits, who may cancel, who is promoted.
 
 use crate::event::EventPolicy;
-use crate::model::{AudienceKind, EventStatus, Language, SessionStatus};
+use crate::model::{AudienceKind, EventStatus, SessionStatus};
 use crate::session::{Seats, TimeRange};
 use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
@@ -82,7 +82,7 @@ pub enum Decision {
     },
 }
 
-/// Why an enrolment was refused. Each has a stable slug used in the problem `type`.
+/// Why an enrolment was refused. `Display` is for the log; the api words it for people.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EnrolError {
     /// The event is not published (draft, closed or archived).
@@ -121,54 +121,6 @@ pub enum EnrolError {
         /// The limit.
         limit: u32,
     },
-}
-
-impl EnrolError {
-    /// Stable slug, the last segment of the problem `type`.
-    pub fn slug(&self) -> &'static str {
-        match self {
-            EnrolError::EventNotPublished => "event-not-published",
-            EnrolError::SessionCancelled => "session-cancelled",
-            EnrolError::SessionStarted => "session-started",
-            EnrolError::EnrolmentNotYetOpen { .. } => "enrolment-not-open",
-            EnrolError::EnrolmentClosed { .. } => "enrolment-closed",
-            EnrolError::NotEligible => "not-eligible",
-            EnrolError::Overlap { .. } => "session-overlap",
-            EnrolError::LimitReached { .. } => "limit-reached",
-        }
-    }
-
-    /// The human message in `lang`.
-    pub fn message(&self, lang: Language) -> String {
-        match lang {
-            Language::En => capitalized_sentence(&self.to_string()),
-            Language::Nl => match self {
-                EnrolError::EventNotPublished => "Voor deze week kun je je nu niet inschrijven.".into(),
-                EnrolError::SessionCancelled => "Deze sessie is geannuleerd.".into(),
-                EnrolError::SessionStarted => "Deze sessie is al begonnen.".into(),
-                EnrolError::EnrolmentNotYetOpen { opens_at } => {
-                    format!("De inschrijving opent op {}.", opens_at.format("%Y-%m-%d %H:%M UTC"))
-                }
-                EnrolError::EnrolmentClosed { closed_at } => {
-                    format!("De inschrijving is gesloten sinds {}.", closed_at.format("%Y-%m-%d %H:%M UTC"))
-                }
-                EnrolError::NotEligible => "Deze workshop staat niet open voor jouw organisatie.".into(),
-                EnrolError::Overlap { .. } => "Je hebt op dat moment al een andere sessie.".into(),
-                EnrolError::LimitReached { limit } => {
-                    format!("Je hebt het maximum van {limit} inschrijvingen voor deze week bereikt.")
-                }
-            },
-        }
-    }
-}
-
-/// "the x" → "The x.".
-fn capitalized_sentence(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => format!("{}{}.", f.to_uppercase(), c.as_str()),
-        None => String::new(),
-    }
 }
 
 /// Decide an enrolment. The caller has already returned an existing active enrolment of the
@@ -217,28 +169,6 @@ pub enum CancelError {
         /// The deadline.
         deadline: DateTime<Utc>,
     },
-}
-
-impl CancelError {
-    /// Stable slug for the problem `type`.
-    pub fn slug(&self) -> &'static str {
-        "cancellation-deadline-passed"
-    }
-
-    /// The human message in `lang`.
-    pub fn message(&self, lang: Language) -> String {
-        let CancelError::DeadlinePassed { deadline } = self;
-        match lang {
-            Language::En => format!(
-                "The cancellation deadline passed at {}; ask the organiser to cancel for you.",
-                deadline.format("%Y-%m-%d %H:%M UTC")
-            ),
-            Language::Nl => format!(
-                "De annuleringstermijn is verstreken op {}; vraag de organisator om je af te melden.",
-                deadline.format("%Y-%m-%d %H:%M UTC")
-            ),
-        }
-    }
 }
 
 /// The last instant at which an employee may cancel an enrolment in a session starting at `start`.

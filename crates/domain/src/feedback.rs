@@ -1,7 +1,6 @@
 //! Feedback after an attended session: a rating of 1–5 and an optional comment, once per
 //! enrolment.
 
-use crate::model::Language;
 use crate::validation::Invalid;
 
 /// A rating from 1 (poor) to 5 (excellent).
@@ -65,32 +64,6 @@ pub enum FeedbackError {
     /// The link is unknown.
     #[error("this feedback link is not valid")]
     UnknownLink,
-}
-
-impl FeedbackError {
-    /// Stable slug for the problem `type`.
-    pub fn slug(&self) -> &'static str {
-        match self {
-            FeedbackError::NotAttended => "feedback-not-attended",
-            FeedbackError::AlreadyGiven => "feedback-given",
-            FeedbackError::UnknownLink => "feedback-link-invalid",
-        }
-    }
-
-    /// The human message.
-    pub fn message(&self, lang: Language) -> String {
-        match lang {
-            Language::En => {
-                let s = self.to_string();
-                format!("{}{}.", s[..1].to_uppercase(), &s[1..])
-            }
-            Language::Nl => match self {
-                FeedbackError::NotAttended => "Feedback geven kan nadat je de sessie hebt bijgewoond.".into(),
-                FeedbackError::AlreadyGiven => "Je hebt al feedback gegeven op deze sessie. Dank je wel!".into(),
-                FeedbackError::UnknownLink => "Deze feedbacklink is niet geldig.".into(),
-            },
-        }
-    }
 }
 
 /// Whether the holder of an enrolment may give feedback now.

@@ -232,34 +232,6 @@ pub enum SignInRefused {
     Unknown,
 }
 
-impl SignInRefused {
-    /// Stable slug for the problem `type`.
-    pub fn slug(&self) -> &'static str {
-        match self {
-            Self::NoEmail => "sso-no-email",
-            Self::EmailNotVerified => "sso-email-not-verified",
-            Self::DomainNotAllowed => "sso-domain-not-allowed",
-            Self::OtherOrganisation => "sso-other-organisation",
-            Self::SubjectConflict => "sso-account-conflict",
-            Self::Unknown => "sso-unknown-person",
-        }
-    }
-
-    /// The Dutch message.
-    pub fn message_nl(&self) -> &'static str {
-        match self {
-            Self::NoEmail => "De aanmeldservice van je organisatie gaf geen e-mailadres door.",
-            Self::EmailNotVerified => "De aanmeldservice van je organisatie heeft dit e-mailadres niet bevestigd.",
-            Self::DomainNotAllowed => {
-                "Met de aanmeldservice van deze organisatie kun je niet met dit e-mailadres inloggen."
-            }
-            Self::OtherOrganisation => "Je hoort bij een andere organisatie: meld je aan via die organisatie.",
-            Self::SubjectConflict => "Dit e-mailadres is al gekoppeld aan een ander account van de aanmeldservice.",
-            Self::Unknown => "Leerweek kent niemand met dit e-mailadres. Vraag je organisator je toe te voegen.",
-        }
-    }
-}
-
 /// Decide whom a verified answer of `policy`'s provider signs in.
 ///
 /// `by_subject` is the person already linked to the answer's subject at this issuer;

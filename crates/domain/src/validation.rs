@@ -1,7 +1,5 @@
 //! Field-level validation errors, shared by every constructor of the domain.
 
-use crate::model::Language;
-
 /// What is wrong with one value.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Invalid {
@@ -44,30 +42,6 @@ pub enum Invalid {
     /// A sum that exceeds its bound.
     #[error("together exceed {what}")]
     SumExceeds { what: &'static str },
-}
-
-impl Invalid {
-    /// The human message in the given language.
-    pub fn message(&self, lang: Language) -> String {
-        match lang {
-            Language::En => self.to_string(),
-            Language::Nl => match self {
-                Invalid::Empty => "mag niet leeg zijn".into(),
-                Invalid::TooLong { max } => format!("is langer dan {max} tekens"),
-                Invalid::TooSmall { min } => format!("moet minstens {min} zijn"),
-                Invalid::TooLarge { max } => format!("mag hoogstens {max} zijn"),
-                Invalid::NotAnEmail => "is geen e-mailadres".into(),
-                Invalid::NotAfter { start_field } => format!("moet na {start_field} liggen"),
-                Invalid::Outside { what } => format!("valt buiten {what}"),
-                Invalid::NotOneOf { allowed } => format!("moet een van {allowed} zijn"),
-                Invalid::NotAUrl => "is geen http(s)-link".into(),
-                Invalid::UnknownTimeZone => "is geen bekende tijdzone".into(),
-                Invalid::Duplicate => "bevat een dubbele waarde".into(),
-                Invalid::Required => "is verplicht".into(),
-                Invalid::SumExceeds { what } => format!("zijn samen meer dan {what}"),
-            },
-        }
-    }
 }
 
 /// A validation error naming the offending field.

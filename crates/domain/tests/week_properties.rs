@@ -22,7 +22,8 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use leerweek_domain::enrolment::{
-    ActiveEnrolment, Decision, EnrolRequest, SessionFacts, Waiting, decide, may_cancel, promotion_open, promotions,
+    ActiveEnrolment, CancelError, Decision, EnrolError, EnrolRequest, SessionFacts, Waiting, decide, may_cancel,
+    promotion_open, promotions,
 };
 use leerweek_domain::event::EventPolicy;
 use leerweek_domain::session::{Capacity, QuotaUse, Seats, TimeRange, validate_quotas};
@@ -107,6 +108,20 @@ fn op() -> impl Strategy<Value = Op> {
         2 => (1i64..=48).prop_map(|hours| Op::Tick { hours }),
         2 => (1i64..=48).prop_map(|hours| Op::Advance { hours }),
     ]
+}
+
+/// The rule that refused an enrolment, named as the api's problem types name it.
+fn rule(e: &EnrolError) -> &'static str {
+    match e {
+        EnrolError::EventNotPublished => "event-not-published",
+        EnrolError::SessionCancelled => "session-cancelled",
+        EnrolError::SessionStarted => "session-started",
+        EnrolError::EnrolmentNotYetOpen { .. } => "enrolment-not-open",
+        EnrolError::EnrolmentClosed { .. } => "enrolment-closed",
+        EnrolError::NotEligible => "not-eligible",
+        EnrolError::Overlap { .. } => "session-overlap",
+        EnrolError::LimitReached { .. } => "limit-reached",
+    }
 }
 
 /// What a step answered, in terms both sides can give.
@@ -245,7 +260,7 @@ impl Sim {
             }
             Err(e) => {
                 *s = before;
-                Outcome::Refused(e.slug())
+                Outcome::Refused(rule(&e))
             }
         }
     }
@@ -255,10 +270,10 @@ impl Sim {
             return Outcome::Nothing;
         }
         let s = &mut self.sessions[session];
-        if let Err(e) =
+        if let Err(CancelError::DeadlinePassed { .. }) =
             may_cancel(self.now, s.facts.time.start(), self.policy.cancellation_deadline_hours, by_organiser)
         {
-            return Outcome::Refused(e.slug());
+            return Outcome::Refused("cancellation-deadline-passed");
         }
         if let Some(i) = s.queue.iter().position(|p| *p == person) {
             s.queue.remove(i);

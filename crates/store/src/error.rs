@@ -1,7 +1,7 @@
 //! Errors of the store: domain refusals, conflicts, and database failures kept apart.
 
+use leerweek_domain::FieldError;
 use leerweek_domain::enrolment::{CancelError, EnrolError};
-use leerweek_domain::{FieldError, Language};
 use sea_orm::sqlx;
 use sea_orm::{DbErr, RuntimeErr, SqlErr};
 
@@ -40,58 +40,6 @@ pub enum Conflict {
     /// Another unique rule of the database.
     #[error("this conflicts with existing data")]
     Duplicate,
-}
-
-impl Conflict {
-    /// Stable slug for the problem `type`.
-    pub fn slug(&self) -> &'static str {
-        match self {
-            Conflict::EmailTaken => "email-taken",
-            Conflict::NameTaken => "name-taken",
-            Conflict::CapacityBelowConfirmed { .. } => "capacity-below-confirmed",
-            Conflict::StatusTransition { .. } => "invalid-status-transition",
-            Conflict::IdempotencyKeyReused => "idempotency-key-reused",
-            Conflict::Cancelled => "cancelled",
-            Conflict::AttendanceRecorded => "attendance-recorded",
-            Conflict::Duplicate => "duplicate",
-        }
-    }
-
-    /// The field concerned, where there is one.
-    pub fn field(&self) -> Option<&'static str> {
-        match self {
-            Conflict::EmailTaken => Some("email"),
-            Conflict::NameTaken => Some("name"),
-            Conflict::CapacityBelowConfirmed { .. } => Some("capacity"),
-            Conflict::StatusTransition { .. } => Some("status"),
-            _ => None,
-        }
-    }
-
-    /// The human message in `lang`.
-    pub fn message(&self, lang: Language) -> String {
-        match lang {
-            Language::En => {
-                let s = self.to_string();
-                format!("{}{}.", s[..1].to_uppercase(), &s[1..])
-            }
-            Language::Nl => match self {
-                Conflict::EmailTaken => "Er bestaat al iemand met dit e-mailadres.".into(),
-                Conflict::NameTaken => "Deze naam is al in gebruik.".into(),
-                Conflict::CapacityBelowConfirmed { confirmed } => {
-                    format!("De capaciteit kan niet lager worden dan de {confirmed} bevestigde inschrijvingen.")
-                }
-                Conflict::StatusTransition { from, to } => format!("De status kan niet van {from} naar {to}."),
-                Conflict::IdempotencyKeyReused => "Deze Idempotency-Key is al gebruikt voor een ander verzoek.".into(),
-                Conflict::Cancelled => "Dit is geannuleerd en kan niet meer worden gewijzigd.".into(),
-                Conflict::AttendanceRecorded => {
-                    "De aanwezigheid is al vastgelegd, dus dit kan niet meer worden geannuleerd; pas de aanwezigheid aan."
-                        .into()
-                }
-                Conflict::Duplicate => "Dit botst met bestaande gegevens.".into(),
-            },
-        }
-    }
 }
 
 /// Everything a store operation can fail with.

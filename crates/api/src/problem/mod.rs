@@ -17,6 +17,9 @@ use utoipa::ToSchema;
 mod own;
 mod table;
 
+pub use table::slug;
+pub(crate) use table::{invalid, sign_in_nl, sign_in_slug};
+
 /// The problem document.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Problem {
@@ -187,3 +190,6 @@ pub async fn localize(req: Request, next: Next) -> Response {
 pub async fn no_route() -> ApiError {
     ApiError::NotFound("route")
 }
+
+#[cfg(test)]
+mod tests;

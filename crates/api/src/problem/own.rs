@@ -1,15 +1,17 @@
 //! The wording of the api's own failures: credentials, the shape of a request, limits.
 
+use super::table::store_problem;
 use super::{ApiError, FieldProblem, Problem, pick, problem};
 use axum::http::StatusCode;
 use leerweek_domain::Language;
+use leerweek_store::StoreError;
 
 impl ApiError {
     /// The problem document in `lang`.
     pub fn render(&self, lang: Language) -> Problem {
         use StatusCode as S;
         match self {
-            ApiError::Store(e) => super::table::store_problem(e, lang),
+            ApiError::Store(e) => store_problem(e, lang),
             ApiError::Unauthenticated => {
                 let mut p = problem(S::UNAUTHORIZED, "unauthenticated", ("Niet aangemeld", "Not signed in"), lang);
                 p.detail = pick(
@@ -79,7 +81,7 @@ impl ApiError {
                 .into();
                 p
             }
-            ApiError::NotFound(what) => super::table::not_found(what, lang),
+            ApiError::NotFound(what) => store_problem(&StoreError::NotFound(what), lang),
             ApiError::InvalidQuery { field, detail } | ApiError::InvalidHeader { field, detail } => {
                 let mut p =
                     problem(S::BAD_REQUEST, "invalid-parameter", ("Ongeldige parameter", "Invalid parameter"), lang);

@@ -1,17 +1,205 @@
-//! The wording of store and domain errors: problem `type`, status, field and text.
+//! The one table from every store and domain error to its problem: the `type` slug, the HTTP
+//! status, the title, the field at fault, extra members, and the detail in Dutch and English.
+//!
+//! The errors themselves carry no wording: their `Display` texts are for the log. Each column is
+//! a `match` without a catch-all, so a new error kind does not compile until it is worded here.
 
 use super::{FieldProblem, Problem, pick, problem};
 use axum::http::StatusCode;
-use leerweek_domain::{FieldError, Language};
-use leerweek_store::{Conflict, StoreError};
+use leerweek_domain::attendance::AttendanceError as A;
+use leerweek_domain::enrolment::{CancelError, EnrolError as E};
+use leerweek_domain::feedback::FeedbackError as F;
+use leerweek_domain::sso::SignInRefused as R;
+use leerweek_domain::{Invalid, Language};
+use leerweek_store::{Conflict as C, StoreError as S};
 
-pub(super) fn not_found(what: &str, lang: Language) -> Problem {
-    let mut p = problem(StatusCode::NOT_FOUND, "not-found", ("Niet gevonden", "Not found"), lang);
-    p.detail = match lang {
+/// Title of every unexpected failure (500).
+const INTERNAL_TITLE: (&str, &str) = ("Interne fout", "Internal error");
+/// Detail of every unexpected failure (500): the cause is logged, never shown.
+const INTERNAL_DETAIL: (&str, &str) =
+    ("Er ging iets mis aan onze kant; het is gelogd.", "Something went wrong on our side; it has been logged.");
+
+/// The problem document of a store or domain error, in `lang`.
+pub(super) fn store_problem(e: &S, lang: Language) -> Problem {
+    let mut p = problem(status(e), slug(e), title(e), lang);
+    p.detail = detail(e, lang);
+    p.field = field(e).map(str::to_owned);
+    if let S::Invalid(fe) = e {
+        p.errors = vec![FieldProblem { field: fe.field.clone(), detail: invalid(&fe.problem, lang) }];
+    }
+    p.extra = extra(e);
+    p
+}
+
+/// The problem `type`'s last segment (`/errors/<slug>`) of a store or domain error.
+pub fn slug(e: &S) -> &'static str {
+    match e {
+        S::NotFound(_) => "not-found",
+        S::UnknownReference { .. } => "unknown-reference",
+        S::Forbidden => "forbidden",
+        S::Invalid(_) => "invalid-field",
+        S::Enrol(e) => match e {
+            E::EventNotPublished => "event-not-published",
+            E::SessionCancelled => "session-cancelled",
+            E::SessionStarted => "session-started",
+            E::EnrolmentNotYetOpen { .. } => "enrolment-not-open",
+            E::EnrolmentClosed { .. } => "enrolment-closed",
+            E::NotEligible => "not-eligible",
+            E::Overlap { .. } => "session-overlap",
+            E::LimitReached { .. } => "limit-reached",
+        },
+        S::Cancel(CancelError::DeadlinePassed { .. }) => "cancellation-deadline-passed",
+        S::Conflict(c) => match c {
+            C::EmailTaken => "email-taken",
+            C::NameTaken => "name-taken",
+            C::CapacityBelowConfirmed { .. } => "capacity-below-confirmed",
+            C::StatusTransition { .. } => "invalid-status-transition",
+            C::IdempotencyKeyReused => "idempotency-key-reused",
+            C::Cancelled => "cancelled",
+            C::AttendanceRecorded => "attendance-recorded",
+            C::Duplicate => "duplicate",
+        },
+        S::Attendance(a) => match a {
+            A::TooEarly => "attendance-too-early",
+            A::SessionCancelled => "session-cancelled",
+            A::UnknownCode => "check-in-code-unknown",
+            A::OtherSession { .. } => "check-in-code-other-session",
+            A::NotConfirmed => "check-in-not-confirmed",
+            A::NotOver => "attendance-list-not-over",
+        },
+        S::Feedback(f) => match f {
+            F::NotAttended => "feedback-not-attended",
+            F::AlreadyGiven => "feedback-given",
+            F::UnknownLink => "feedback-link-invalid",
+        },
+        S::SignIn(r) => sign_in_slug(*r),
+        S::Unavailable(_) => "unavailable",
+        S::Config(_) | S::Db(_) => "internal",
+    }
+}
+
+/// The HTTP status of a store or domain error.
+fn status(e: &S) -> StatusCode {
+    use StatusCode as H;
+    match e {
+        S::NotFound(_) => H::NOT_FOUND,
+        S::UnknownReference { .. } | S::Invalid(_) => H::UNPROCESSABLE_ENTITY,
+        S::Forbidden | S::SignIn(_) => H::FORBIDDEN,
+        // Every refusal by a rule is a conflict with the current state of the week.
+        S::Enrol(_) | S::Cancel(_) => H::CONFLICT,
+        S::Conflict(C::IdempotencyKeyReused) => H::UNPROCESSABLE_ENTITY,
+        S::Conflict(_) => H::CONFLICT,
+        S::Attendance(A::UnknownCode) => H::UNPROCESSABLE_ENTITY,
+        S::Attendance(_) => H::CONFLICT,
+        // Like an unknown sign-in link: a bad value, not a missing page.
+        S::Feedback(F::UnknownLink) => H::BAD_REQUEST,
+        S::Feedback(_) => H::CONFLICT,
+        S::Unavailable(_) => H::SERVICE_UNAVAILABLE,
+        S::Config(_) | S::Db(_) => H::INTERNAL_SERVER_ERROR,
+    }
+}
+
+/// The title (Dutch, English): one per kind of error.
+fn title(e: &S) -> (&'static str, &'static str) {
+    match e {
+        S::NotFound(_) => ("Niet gevonden", "Not found"),
+        S::UnknownReference { .. } => ("Onbekende verwijzing", "Unknown reference"),
+        S::Forbidden => ("Geen toegang", "Forbidden"),
+        S::Invalid(_) => ("Ongeldige waarde", "Invalid value"),
+        S::Enrol(_) => ("Inschrijving niet mogelijk", "Enrolment refused"),
+        S::Cancel(_) => ("Afmelden niet mogelijk", "Cancellation refused"),
+        S::Conflict(_) => ("Conflict", "Conflict"),
+        S::Attendance(_) => ("Aanwezigheid niet vastgelegd", "Attendance not recorded"),
+        S::Feedback(_) => ("Feedback niet mogelijk", "Feedback refused"),
+        S::SignIn(_) => ("Aanmelden geweigerd", "Sign-in refused"),
+        S::Unavailable(_) => ("Tijdelijk niet beschikbaar", "Temporarily unavailable"),
+        S::Config(_) | S::Db(_) => INTERNAL_TITLE,
+    }
+}
+
+/// The request field at fault, where there is one.
+fn field(e: &S) -> Option<&str> {
+    match e {
+        S::UnknownReference { field } => Some(field),
+        S::Invalid(fe) => Some(&fe.field),
+        S::Conflict(c) => match c {
+            C::EmailTaken => Some("email"),
+            C::NameTaken => Some("name"),
+            C::CapacityBelowConfirmed { .. } => Some("capacity"),
+            C::StatusTransition { .. } => Some("status"),
+            C::IdempotencyKeyReused | C::Cancelled | C::AttendanceRecorded | C::Duplicate => None,
+        },
+        S::Attendance(A::UnknownCode | A::OtherSession { .. }) => Some("code"),
+        S::Feedback(F::UnknownLink) => Some("token"),
+        S::NotFound(_)
+        | S::Forbidden
+        | S::Enrol(_)
+        | S::Cancel(_)
+        | S::Attendance(_)
+        | S::Feedback(_)
+        | S::SignIn(_)
+        | S::Unavailable(_)
+        | S::Config(_)
+        | S::Db(_) => None,
+    }
+}
+
+/// Members beyond the standard ones, for clients that act on them.
+fn extra(e: &S) -> Option<serde_json::Map<String, serde_json::Value>> {
+    use serde_json::json;
+    match e {
+        S::Enrol(E::Overlap { session_id }) => {
+            Some(serde_json::Map::from_iter([("overlapping_session_id".to_owned(), json!(session_id))]))
+        }
+        S::Attendance(A::OtherSession { session_id, title, starts_at }) => Some(serde_json::Map::from_iter([
+            ("session_id".to_owned(), json!(session_id)),
+            ("session_title".to_owned(), json!(title)),
+            ("session_starts_at".to_owned(), json!(starts_at)),
+        ])),
+        _ => None,
+    }
+}
+
+/// What happened, for people, in `lang`.
+fn detail(e: &S, lang: Language) -> String {
+    match e {
+        S::NotFound(what) => not_found(what, lang),
+        S::UnknownReference { field } => match lang {
+            Language::Nl => format!("{field}: verwijst naar iets dat niet bestaat of niet zichtbaar is."),
+            Language::En => format!("{field}: refers to something that does not exist or is not visible."),
+        },
+        S::Forbidden => say(lang, ("Je rol staat deze handeling niet toe.", "Your role does not allow this.")),
+        S::Invalid(fe) => format!("{}: {}", fe.field, invalid(&fe.problem, lang)),
+        S::Enrol(e) => enrol(e, lang),
+        S::Cancel(e) => cancel(e, lang),
+        S::Conflict(c) => conflict(c, lang),
+        S::Attendance(a) => attendance(a, lang),
+        S::Feedback(f) => say(lang, feedback(*f)),
+        S::SignIn(r) => match lang {
+            Language::Nl => sign_in_nl(*r).to_owned(),
+            Language::En => sign_in_en(*r).to_owned(),
+        },
+        S::Unavailable(_) => say(
+            lang,
+            (
+                "De database is even niet bereikbaar. Probeer het zo opnieuw.",
+                "The database cannot be reached right now. Try again shortly.",
+            ),
+        ),
+        S::Config(_) | S::Db(_) => say(lang, INTERNAL_DETAIL),
+    }
+}
+
+fn say(lang: Language, texts: (&str, &str)) -> String {
+    pick(lang, texts).to_owned()
+}
+
+/// "This session does not exist or is not visible to you."
+fn not_found(what: &str, lang: Language) -> String {
+    match lang {
         Language::Nl => format!("Deze {} bestaat niet of is niet zichtbaar voor jou.", dutch(what)),
         Language::En => format!("This {what} does not exist or is not visible to you."),
-    };
-    p
+    }
 }
 
 fn dutch(what: &str) -> &str {
@@ -28,129 +216,204 @@ fn dutch(what: &str) -> &str {
     }
 }
 
-fn field_problem(e: &FieldError, lang: Language) -> Problem {
-    let mut p = problem(StatusCode::UNPROCESSABLE_ENTITY, "invalid-field", ("Ongeldige waarde", "Invalid value"), lang);
-    let detail = e.problem.message(lang);
-    p.detail = format!("{}: {detail}", e.field);
-    p.field = Some(e.field.clone());
-    p.errors = vec![FieldProblem { field: e.field.clone(), detail }];
-    p
+/// What is wrong with one value, after its field name (`capacity: must be at least 1`).
+pub(crate) fn invalid(i: &Invalid, lang: Language) -> String {
+    use Invalid as I;
+    match lang {
+        Language::Nl => match i {
+            I::Empty => "mag niet leeg zijn".into(),
+            I::TooLong { max } => format!("is langer dan {max} tekens"),
+            I::TooSmall { min } => format!("moet minstens {min} zijn"),
+            I::TooLarge { max } => format!("mag hoogstens {max} zijn"),
+            I::NotAnEmail => "is geen e-mailadres".into(),
+            I::NotAfter { start_field } => format!("moet na {start_field} liggen"),
+            I::Outside { what } => format!("valt buiten {what}"),
+            I::NotOneOf { allowed } => format!("moet een van {allowed} zijn"),
+            I::NotAUrl => "is geen http(s)-link".into(),
+            I::UnknownTimeZone => "is geen bekende tijdzone".into(),
+            I::Duplicate => "bevat een dubbele waarde".into(),
+            I::Required => "is verplicht".into(),
+            I::SumExceeds { what } => format!("zijn samen meer dan {what}"),
+        },
+        Language::En => match i {
+            I::Empty => "must not be empty".into(),
+            I::TooLong { max } => format!("is longer than {max} characters"),
+            I::TooSmall { min } => format!("must be at least {min}"),
+            I::TooLarge { max } => format!("must be at most {max}"),
+            I::NotAnEmail => "is not an e-mail address".into(),
+            I::NotAfter { start_field } => format!("must be after {start_field}"),
+            I::Outside { what } => format!("lies outside {what}"),
+            I::NotOneOf { allowed } => format!("must be one of {allowed}"),
+            I::NotAUrl => "is not an http(s) link".into(),
+            I::UnknownTimeZone => "is not a known time zone".into(),
+            I::Duplicate => "contains a duplicate".into(),
+            I::Required => "is required".into(),
+            I::SumExceeds { what } => format!("together exceed {what}"),
+        },
+    }
 }
 
-pub(super) fn store_problem(e: &StoreError, lang: Language) -> Problem {
-    use StatusCode as S;
-    match e {
-        StoreError::NotFound(what) => not_found(what, lang),
-        StoreError::UnknownReference { field } => {
-            let mut p = problem(
-                S::UNPROCESSABLE_ENTITY,
-                "unknown-reference",
-                ("Onbekende verwijzing", "Unknown reference"),
-                lang,
-            );
-            p.detail = match lang {
-                Language::Nl => format!("{field}: verwijst naar iets dat niet bestaat of niet zichtbaar is."),
-                Language::En => format!("{field}: refers to something that does not exist or is not visible."),
-            };
-            p.field = Some(field.clone());
-            p
-        }
-        StoreError::Forbidden => {
-            let mut p = problem(S::FORBIDDEN, "forbidden", ("Geen toegang", "Forbidden"), lang);
-            p.detail = pick(lang, ("Je rol staat deze handeling niet toe.", "Your role does not allow this.")).into();
-            p
-        }
-        StoreError::Invalid(fe) => field_problem(fe, lang),
-        StoreError::Enrol(err) => {
-            use leerweek_domain::enrolment::EnrolError as E;
-            // Every refusal by a rule is a conflict with the current state of the week.
-            let mut p = problem(S::CONFLICT, err.slug(), ("Inschrijving niet mogelijk", "Enrolment refused"), lang);
-            p.detail = err.message(lang);
-            if let E::Overlap { session_id } = err {
-                p.extra = Some(serde_json::Map::from_iter([(
-                    "overlapping_session_id".to_owned(),
-                    serde_json::json!(session_id),
-                )]));
+/// A moment in a refusal: `2027-11-15 09:00 UTC`.
+fn utc(at: &chrono::DateTime<chrono::Utc>) -> impl std::fmt::Display {
+    at.format("%Y-%m-%d %H:%M UTC")
+}
+
+fn enrol(e: &E, lang: Language) -> String {
+    match lang {
+        Language::Nl => match e {
+            E::EventNotPublished => "Voor deze week kun je je nu niet inschrijven.".into(),
+            E::SessionCancelled => "Deze sessie is geannuleerd.".into(),
+            E::SessionStarted => "Deze sessie is al begonnen.".into(),
+            E::EnrolmentNotYetOpen { opens_at } => format!("De inschrijving opent op {}.", utc(opens_at)),
+            E::EnrolmentClosed { closed_at } => format!("De inschrijving is gesloten sinds {}.", utc(closed_at)),
+            E::NotEligible => "Deze workshop staat niet open voor jouw organisatie.".into(),
+            E::Overlap { .. } => "Je hebt op dat moment al een andere sessie.".into(),
+            E::LimitReached { limit } => {
+                format!("Je hebt het maximum van {limit} inschrijvingen voor deze week bereikt.")
             }
-            p
+        },
+        // The English moments keep their seconds (`2027-11-15 09:00:00 UTC`), as they always had.
+        Language::En => match e {
+            E::EventNotPublished => "The event is not open for enrolment.".into(),
+            E::SessionCancelled => "The session has been cancelled.".into(),
+            E::SessionStarted => "The session has already started.".into(),
+            E::EnrolmentNotYetOpen { opens_at } => format!("Enrolment opens at {opens_at}."),
+            E::EnrolmentClosed { closed_at } => format!("Enrolment closed at {closed_at}."),
+            E::NotEligible => "This workshop is not open to your organisation.".into(),
+            E::Overlap { .. } => "You already have a session at that time.".into(),
+            E::LimitReached { limit } => format!("You have reached the limit of {limit} enrolments for this event."),
+        },
+    }
+}
+
+fn cancel(e: &CancelError, lang: Language) -> String {
+    let CancelError::DeadlinePassed { deadline } = e;
+    match lang {
+        Language::Nl => format!(
+            "De annuleringstermijn is verstreken op {}; vraag de organisator om je af te melden.",
+            utc(deadline)
+        ),
+        Language::En => {
+            format!("The cancellation deadline passed at {}; ask the organiser to cancel for you.", utc(deadline))
         }
-        StoreError::Cancel(err) => {
-            let mut p = problem(S::CONFLICT, err.slug(), ("Afmelden niet mogelijk", "Cancellation refused"), lang);
-            p.detail = err.message(lang);
-            p
-        }
-        StoreError::Conflict(c) => {
-            let status =
-                if matches!(c, Conflict::IdempotencyKeyReused) { S::UNPROCESSABLE_ENTITY } else { S::CONFLICT };
-            let mut p = problem(status, c.slug(), ("Conflict", "Conflict"), lang);
-            p.detail = c.message(lang);
-            p.field = c.field().map(str::to_owned);
-            p
-        }
-        StoreError::Attendance(err) => {
-            use leerweek_domain::attendance::AttendanceError as A;
-            let status = if matches!(err, A::UnknownCode) { S::UNPROCESSABLE_ENTITY } else { S::CONFLICT };
-            let mut p = problem(status, err.slug(), ("Aanwezigheid niet vastgelegd", "Attendance not recorded"), lang);
-            p.detail = err.message(lang);
-            if matches!(err, A::UnknownCode | A::OtherSession { .. }) {
-                p.field = Some("code".into());
+    }
+}
+
+fn conflict(c: &C, lang: Language) -> String {
+    match lang {
+        Language::Nl => match c {
+            C::EmailTaken => "Er bestaat al iemand met dit e-mailadres.".into(),
+            C::NameTaken => "Deze naam is al in gebruik.".into(),
+            C::CapacityBelowConfirmed { confirmed } => {
+                format!("De capaciteit kan niet lager worden dan de {confirmed} bevestigde inschrijvingen.")
             }
-            if let A::OtherSession { session_id, title, starts_at } = err {
-                p.extra = Some(serde_json::Map::from_iter([
-                    ("session_id".to_owned(), serde_json::json!(session_id)),
-                    ("session_title".to_owned(), serde_json::json!(title)),
-                    ("session_starts_at".to_owned(), serde_json::json!(starts_at)),
-                ]));
+            C::StatusTransition { from, to } => format!("De status kan niet van {from} naar {to}."),
+            C::IdempotencyKeyReused => "Deze Idempotency-Key is al gebruikt voor een ander verzoek.".into(),
+            C::Cancelled => "Dit is geannuleerd en kan niet meer worden gewijzigd.".into(),
+            C::AttendanceRecorded => {
+                "De aanwezigheid is al vastgelegd, dus dit kan niet meer worden geannuleerd; pas de aanwezigheid aan."
+                    .into()
             }
-            p
-        }
-        StoreError::Feedback(err) => {
-            use leerweek_domain::feedback::FeedbackError as F;
-            // Like an unknown sign-in link: a bad value, not a missing page.
-            let status = if matches!(err, F::UnknownLink) { S::BAD_REQUEST } else { S::CONFLICT };
-            let mut p = problem(status, err.slug(), ("Feedback niet mogelijk", "Feedback refused"), lang);
-            p.detail = err.message(lang);
-            if matches!(err, F::UnknownLink) {
-                p.field = Some("token".into());
+            C::Duplicate => "Dit botst met bestaande gegevens.".into(),
+        },
+        Language::En => match c {
+            C::EmailTaken => "A person with this e-mail address already exists.".into(),
+            C::NameTaken => "This name is already in use.".into(),
+            C::CapacityBelowConfirmed { confirmed } => {
+                format!("Capacity cannot go below the {confirmed} confirmed enrolments.")
             }
-            p
-        }
-        StoreError::SignIn(r) => {
-            let mut p = problem(S::FORBIDDEN, r.slug(), ("Aanmelden geweigerd", "Sign-in refused"), lang);
-            p.detail = match lang {
-                Language::Nl => r.message_nl().to_owned(),
-                Language::En => r.to_string(),
-            };
-            p
-        }
-        StoreError::Unavailable(_) => {
-            let mut p = problem(
-                S::SERVICE_UNAVAILABLE,
-                "unavailable",
-                ("Tijdelijk niet beschikbaar", "Temporarily unavailable"),
-                lang,
-            );
-            p.detail = pick(
-                lang,
-                (
-                    "De database is even niet bereikbaar. Probeer het zo opnieuw.",
-                    "The database cannot be reached right now. Try again shortly.",
-                ),
-            )
-            .into();
-            p
-        }
-        StoreError::Config(_) | StoreError::Db(_) => {
-            let mut p = problem(S::INTERNAL_SERVER_ERROR, "internal", ("Interne fout", "Internal error"), lang);
-            p.detail = pick(
-                lang,
-                (
-                    "Er ging iets mis aan onze kant; het is gelogd.",
-                    "Something went wrong on our side; it has been logged.",
-                ),
-            )
-            .into();
-            p
-        }
+            C::StatusTransition { from, to } => format!("Cannot change status from {from} to {to}."),
+            C::IdempotencyKeyReused => "This Idempotency-Key was used for a different request.".into(),
+            C::Cancelled => "It has been cancelled and can no longer be changed.".into(),
+            C::AttendanceRecorded => {
+                "Attendance has been recorded, so it cannot be cancelled; correct the attendance instead.".into()
+            }
+            C::Duplicate => "This conflicts with existing data.".into(),
+        },
+    }
+}
+
+fn attendance(a: &A, lang: Language) -> String {
+    match lang {
+        Language::Nl => match a {
+            A::TooEarly => "Aanwezigheid kan vanaf een uur voor het begin van de sessie worden vastgelegd.".into(),
+            A::SessionCancelled => "Deze sessie is geannuleerd.".into(),
+            A::UnknownCode => "Deze incheckcode is onbekend.".into(),
+            A::OtherSession { title, starts_at, .. } => {
+                let at = starts_at.with_timezone(&chrono_tz::Europe::Amsterdam);
+                format!(
+                    "Deze incheckcode hoort bij een andere sessie: “{title}” op {} om {}. Deze persoon staat niet op deze lijst.",
+                    leerweek_domain::dates::dutch_day(at.date_naive()),
+                    at.format("%H:%M")
+                )
+            }
+            A::NotConfirmed => "Deze inschrijving heeft geen plaats in de sessie (wachtlijst of afgemeld).".into(),
+            A::NotOver => "De aanwezigheidslijst kan pas worden gesloten als de sessie voorbij is.".into(),
+        },
+        Language::En => match a {
+            A::TooEarly => "Attendance can be recorded from one hour before the session starts.".into(),
+            A::SessionCancelled => "This session has been cancelled.".into(),
+            A::UnknownCode => "This check-in code is unknown.".into(),
+            A::OtherSession { title, starts_at, .. } => {
+                let at = starts_at.with_timezone(&chrono_tz::Europe::Amsterdam);
+                format!(
+                    "This check-in code belongs to another session: “{title}” on {}. This person is not on this list.",
+                    at.format("%A %-d %B %Y at %H:%M")
+                )
+            }
+            A::NotConfirmed => "This enrolment has no seat in the session (waiting list or cancelled).".into(),
+            A::NotOver => "The attendance list can be closed once the session has ended.".into(),
+        },
+    }
+}
+
+fn feedback(f: F) -> (&'static str, &'static str) {
+    match f {
+        F::NotAttended => (
+            "Feedback geven kan nadat je de sessie hebt bijgewoond.",
+            "Feedback can be given after attending the session.",
+        ),
+        F::AlreadyGiven => (
+            "Je hebt al feedback gegeven op deze sessie. Dank je wel!",
+            "Feedback on this session has been given already.",
+        ),
+        F::UnknownLink => ("Deze feedbacklink is niet geldig.", "This feedback link is not valid."),
+    }
+}
+
+/// The slug of a refused single sign-on: the problem `type`, and the sign-in page's `fout`.
+pub(crate) fn sign_in_slug(r: R) -> &'static str {
+    match r {
+        R::NoEmail => "sso-no-email",
+        R::EmailNotVerified => "sso-email-not-verified",
+        R::DomainNotAllowed => "sso-domain-not-allowed",
+        R::OtherOrganisation => "sso-other-organisation",
+        R::SubjectConflict => "sso-account-conflict",
+        R::Unknown => "sso-unknown-person",
+    }
+}
+
+/// Why a single sign-on was refused, in Dutch: the problem's detail and the sign-in page's text.
+pub(crate) fn sign_in_nl(r: R) -> &'static str {
+    match r {
+        R::NoEmail => "De aanmeldservice van je organisatie gaf geen e-mailadres door.",
+        R::EmailNotVerified => "De aanmeldservice van je organisatie heeft dit e-mailadres niet bevestigd.",
+        R::DomainNotAllowed => "Met de aanmeldservice van deze organisatie kun je niet met dit e-mailadres inloggen.",
+        R::OtherOrganisation => "Je hoort bij een andere organisatie: meld je aan via die organisatie.",
+        R::SubjectConflict => "Dit e-mailadres is al gekoppeld aan een ander account van de aanmeldservice.",
+        R::Unknown => "Leerweek kent niemand met dit e-mailadres. Vraag je organisator je toe te voegen.",
+    }
+}
+
+/// Why a single sign-on was refused, in English, as the problem's detail (the sign-in page has
+/// sentences of its own).
+fn sign_in_en(r: R) -> &'static str {
+    match r {
+        R::NoEmail => "the sign-in service did not give an e-mail address",
+        R::EmailNotVerified => "the sign-in service has not verified this e-mail address",
+        R::DomainNotAllowed => "this organisation's sign-in service may not sign in this e-mail address",
+        R::OtherOrganisation => "this person belongs to another organisation",
+        R::SubjectConflict => "this person is linked to another account of the sign-in service",
+        R::Unknown => "nobody with this e-mail address is known to Leerweek",
     }
 }

@@ -364,7 +364,7 @@ pub async fn import_people(
                     .iter()
                     .map(|e| crate::problem::FieldProblem {
                         field: e.field.clone(),
-                        detail: e.problem.message(Language::En),
+                        detail: crate::problem::invalid(&e.problem, Language::En),
                     })
                     .collect(),
             })

@@ -200,8 +200,9 @@ fn fail(slug: &str) -> Response {
 fn store_failure(e: StoreError) -> Response {
     match e {
         StoreError::SignIn(r) => {
-            tracing::info!(reason = r.slug(), "single sign-on refused by Leerweek's rules");
-            fail(r.slug())
+            let slug = crate::problem::sign_in_slug(r);
+            tracing::info!(reason = slug, "single sign-on refused by Leerweek's rules");
+            fail(slug)
         }
         StoreError::Unavailable(e) => {
             tracing::warn!(error = %e, "single sign-on: database unavailable");
@@ -372,8 +373,8 @@ pub fn failure_message(slug: &str) -> Option<(&'static str, &'static str)> {
     use leerweek_domain::sso::SignInRefused as R;
     let refused =
         [R::NoEmail, R::EmailNotVerified, R::DomainNotAllowed, R::OtherOrganisation, R::SubjectConflict, R::Unknown];
-    if let Some(r) = refused.iter().find(|r| r.slug() == slug) {
-        return Some((r.message_nl(), english(*r)));
+    if let Some(r) = refused.into_iter().find(|r| crate::problem::sign_in_slug(*r) == slug) {
+        return Some((crate::problem::sign_in_nl(r), english(r)));
     }
     Some(match slug {
         "sso-not-configured" => (
