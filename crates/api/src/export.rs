@@ -109,7 +109,7 @@ pub fn download<T: Serialize>(
 }
 
 fn internal(e: impl std::fmt::Display) -> ApiError {
-    ApiError::Store(leerweek_store::StoreError::Config(format!("export: {e}")))
+    ApiError::Internal(format!("export: {e}"))
 }
 
 fn csv(columns: &[Column], rows: &[Value]) -> Result<Vec<u8>, ApiError> {

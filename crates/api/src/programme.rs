@@ -196,15 +196,14 @@ async fn build(store: &Store, generation: u64, event_id: Uuid) -> Result<Snapsho
     let Some(d) = &data else {
         return Ok(Snapshot { began, generation, data, names, head: Bytes::new(), items: vec![], full: None });
     };
-    let internal = |e: serde_json::Error| ApiError::from(rendering(e));
     let mut head = br#"{"event":"#.to_vec();
-    serde_json::to_writer(&mut head, &EventDto::from(d.event.clone())).map_err(internal)?;
+    serde_json::to_writer(&mut head, &EventDto::from(d.event.clone())).map_err(rendering)?;
     head.extend_from_slice(br#","sessions":["#);
     let mut items = Vec::with_capacity(d.entries.len());
     for e in &d.entries {
         items.push(if e.quotas.is_empty() {
             let dto = ProgrammeItemDto::of(e, e.seats_left(Uuid::nil(), Utc::now()), &names);
-            Some(Bytes::from(serde_json::to_vec(&dto).map_err(internal)?))
+            Some(Bytes::from(serde_json::to_vec(&dto).map_err(rendering)?))
         } else {
             None
         });
@@ -285,6 +284,6 @@ fn answer(headers: &HeaderMap, body: Bytes, etag: String, gzipped: bool) -> Resp
 }
 
 /// Rendering plain data to JSON does not fail; were it ever to, it is an internal error (500).
-fn rendering(e: serde_json::Error) -> leerweek_store::StoreError {
-    leerweek_store::StoreError::Config(format!("rendering the programme: {e}"))
+fn rendering(e: serde_json::Error) -> ApiError {
+    ApiError::Internal(format!("rendering the programme: {e}"))
 }

@@ -88,6 +88,9 @@ pub enum ApiError {
     LinkInvalid,
     /// A cookie-authenticated write without the session's CSRF token.
     CsrfMissing,
+    /// An unexpected failure of the api itself (rendering the programme, writing an export):
+    /// what failed, for the log only. Answered 500 `/errors/internal`, like a database error.
+    Internal(String),
 }
 
 impl From<StoreError> for ApiError {
@@ -128,11 +131,15 @@ struct Pending(std::sync::Arc<ApiError>);
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        if let ApiError::Store(e @ (StoreError::Db(_) | StoreError::Config(_))) = &self {
-            tracing::error!(error = %e, "unexpected error answered 500");
-        }
-        if let ApiError::Store(e @ StoreError::Unavailable(_)) = &self {
-            tracing::warn!(error = %e, "database unavailable, answered 503");
+        match &self {
+            ApiError::Store(e @ (StoreError::Db(_) | StoreError::Config(_))) => {
+                tracing::error!(error = %e, "unexpected error answered 500");
+            }
+            ApiError::Internal(what) => tracing::error!(error = %what, "unexpected error answered 500"),
+            ApiError::Store(e @ StoreError::Unavailable(_)) => {
+                tracing::warn!(error = %e, "database unavailable, answered 503");
+            }
+            _ => {}
         }
         let p = self.render(Language::Nl);
         let mut res = problem_response(&p);

@@ -150,6 +150,7 @@ impl ApiError {
                 p.field = Some("X-CSRF-Token".into());
                 p
             }
+            ApiError::Internal(_) => super::table::internal(lang),
             ApiError::InvalidCsv(msg) => {
                 let mut p = problem(S::BAD_REQUEST, "malformed-csv", ("Ongeldige CSV", "Malformed CSV"), lang);
                 p.detail = msg.clone();

@@ -31,6 +31,13 @@ pub(super) fn store_problem(e: &S, lang: Language) -> Problem {
     p
 }
 
+/// The problem of an unexpected failure (500), whatever failed.
+pub(super) fn internal(lang: Language) -> Problem {
+    let mut p = problem(StatusCode::INTERNAL_SERVER_ERROR, "internal", INTERNAL_TITLE, lang);
+    p.detail = say(lang, INTERNAL_DETAIL);
+    p
+}
+
 /// The problem `type`'s last segment (`/errors/<slug>`) of a store or domain error.
 pub fn slug(e: &S) -> &'static str {
     match e {

@@ -45,3 +45,17 @@ fn field_problems_word_the_rule_in_the_detail_and_per_field() {
     );
     assert_eq!(err.render(Language::En).errors[0].detail, "must be at most 5");
 }
+
+#[test]
+fn the_apis_own_failures_are_answered_as_internal_errors_without_their_cause() {
+    let own = ApiError::Internal("rendering the programme: key must be a string".into());
+    let db = ApiError::Store(StoreError::Config("cannot create data".into()));
+    for lang in [Language::Nl, Language::En] {
+        let p = own.render(lang);
+        assert_eq!((p.kind.as_str(), p.status), ("/errors/internal", 500));
+        assert!(!p.detail.contains("key must be"), "{}", p.detail);
+        assert_eq!(serde_json::to_value(&p).unwrap(), serde_json::to_value(db.render(lang)).unwrap());
+    }
+    assert_eq!(own.render(Language::En).detail, "Something went wrong on our side; it has been logged.");
+    assert_eq!(own.into_response().status(), StatusCode::INTERNAL_SERVER_ERROR);
+}
