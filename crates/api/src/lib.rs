@@ -8,6 +8,7 @@ pub mod page;
 pub mod paging;
 pub mod problem;
 pub mod programme;
+pub mod request_id;
 pub mod routes;
 pub mod sso;
 
@@ -19,6 +20,7 @@ use axum::routing::get;
 use leerweek_store::Store;
 use routes::{attendance, auth, enrolments, events, feedback, mail, people, privacy, reports, sso as single_sign_on};
 use std::time::Duration;
+use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::DeadlineBody;
 use tower_http::trace::TraceLayer;
@@ -194,8 +196,6 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 
 /// The whole application: `/api/v1/…`, `/health`, and the frontend.
 pub fn router(store: Store, options: ApiOptions) -> Router {
-    let body_read_timeout = options.body_read_timeout;
-    let request_timeout = options.request_timeout;
     let (api, doc) = api();
     let doc = std::sync::Arc::new(doc.to_pretty_json().unwrap_or_default());
     let api = api
@@ -204,7 +204,7 @@ pub fn router(store: Store, options: ApiOptions) -> Router {
             get(move || async move { ([(header::CONTENT_TYPE, "application/json")], (*doc).clone()) }),
         )
         .fallback(problem::no_route);
-    Router::new()
+    let app = Router::new()
         .route("/health", get(health))
         .route("/aanmelden", get(routes::auth::sign_in_page))
         .route("/feedback", get(routes::feedback::form_page).post(routes::feedback::form_post))
@@ -213,62 +213,73 @@ pub fn router(store: Store, options: ApiOptions) -> Router {
         .route("/demo", get(routes::auth::demo_page))
         .route("/demo/aanmelden", axum::routing::post(routes::auth::demo_sign_in))
         .merge(api)
-        .fallback(frontend)
-        // One stack, applied once, outermost first. (Each `Router::layer` wraps every route in a
-        // boxed service of its own, and axum clones each box for every request: with nine layers
-        // that was nine allocations a request before any work was done.)
-        .layer(
-            tower::ServiceBuilder::new()
-                // Spans name the method and the path only: query strings can hold secrets
-                // (calendar-feed and sign-in tokens), which never go into a log.
-                .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
-                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
-                }))
-                .layer(SetResponseHeaderLayer::if_not_present(
-                    header::REFERRER_POLICY,
-                    HeaderValue::from_static("no-referrer"),
-                ))
-                .layer(SetResponseHeaderLayer::if_not_present(
-                    header::X_CONTENT_TYPE_OPTIONS,
-                    HeaderValue::from_static("nosniff"),
-                ))
-                .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
-                // Pages set their own CSP; everything else (JSON, problems) may load and frame nothing.
-                .layer(SetResponseHeaderLayer::if_not_present(
-                    header::CONTENT_SECURITY_POLICY,
-                    HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
-                ))
-                // Too long: a 503 problem (tower-http's TimeoutLayer would answer with an empty body).
-                .layer(axum::middleware::from_fn(
-                    move |req: axum::extract::Request, next: axum::middleware::Next| async move {
-                        match tokio::time::timeout(request_timeout, next.run(req)).await {
-                            Ok(res) => res,
-                            Err(_) => {
-                                tracing::warn!(
-                                    seconds = request_timeout.as_secs_f64(),
-                                    "request timed out, answered 503"
-                                );
-                                problem::ApiError::Timeout.into_response()
-                            }
+        .fallback(frontend);
+    with_layers(app, &options).with_state(AppState(std::sync::Arc::new(Shared {
+        store,
+        public_url: options.public_url.trim_end_matches('/').to_owned(),
+        mail_from_address: bare_address(&options.mail_from),
+        limits: Default::default(),
+        demo_personas: options.demo_personas.clone(),
+        sso: sso::Sso::new(),
+        programme: Default::default(),
+    })))
+}
+
+/// The layers around every route (and the fallback): request id, span, security headers,
+/// request and body deadlines, body limit, and the rendering of problems.
+fn with_layers<S: Clone + Send + Sync + 'static>(app: Router<S>, options: &ApiOptions) -> Router<S> {
+    let body_read_timeout = options.body_read_timeout;
+    let request_timeout = options.request_timeout;
+    // One stack, applied once, outermost first. (Each `Router::layer` wraps every route in a
+    // boxed service of its own, and axum clones each box for every request: with nine layers
+    // that was nine allocations a request before any work was done.) Since it wraps the routes,
+    // it runs after routing: the span can name the route that matched.
+    app.layer(
+        tower::ServiceBuilder::new()
+            // Every request gets an id (a client's own only when sane), every response carries it.
+            .layer(tower::util::MapRequestLayer::new(request_id::drop_insane))
+            .layer(SetRequestIdLayer::new(request_id::HEADER, request_id::MakeRequestUuidV7))
+            .layer(PropagateRequestIdLayer::new(request_id::HEADER))
+            // Spans name the method, the route template and the request id only: query
+            // strings can hold secrets (calendar-feed and sign-in tokens), which never go into a log.
+            .layer(TraceLayer::new_for_http().make_span_with(request_id::span))
+            .layer(SetResponseHeaderLayer::if_not_present(
+                header::REFERRER_POLICY,
+                HeaderValue::from_static("no-referrer"),
+            ))
+            .layer(SetResponseHeaderLayer::if_not_present(
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            ))
+            .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+            // Pages set their own CSP; everything else (JSON, problems) may load and frame nothing.
+            .layer(SetResponseHeaderLayer::if_not_present(
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+            ))
+            // Too long: a 503 problem (tower-http's TimeoutLayer would answer with an empty body).
+            // Outside every layer that answers with a problem, a 5xx problem (this one too)
+            // gets the request's id.
+            .layer(axum::middleware::from_fn(
+                move |req: axum::extract::Request, next: axum::middleware::Next| async move {
+                    let id = req.extensions().get::<tower_http::request_id::RequestId>().cloned();
+                    let res = match tokio::time::timeout(request_timeout, next.run(req)).await {
+                        Ok(res) => res,
+                        Err(_) => {
+                            tracing::warn!(seconds = request_timeout.as_secs_f64(), "request timed out, answered 503");
+                            problem::ApiError::Timeout.into_response()
                         }
-                    },
-                ))
-                // A hard deadline for the whole body (a drip of one byte now and then does not reset it).
-                .layer(axum::middleware::map_request(move |req: axum::extract::Request| async move {
-                    req.map(|body| axum::body::Body::new(DeadlineBody::new(body_read_timeout, body)))
-                }))
-                .layer(DefaultBodyLimit::max(options.max_body_bytes))
-                .layer(axum::middleware::from_fn(problem::localize)),
-        )
-        .with_state(AppState(std::sync::Arc::new(Shared {
-            store,
-            public_url: options.public_url.trim_end_matches('/').to_owned(),
-            mail_from_address: bare_address(&options.mail_from),
-            limits: Default::default(),
-            demo_personas: options.demo_personas.clone(),
-            sso: sso::Sso::new(),
-            programme: Default::default(),
-        })))
+                    };
+                    problem::with_request_id(res, id.as_ref())
+                },
+            ))
+            // A hard deadline for the whole body (a drip of one byte now and then does not reset it).
+            .layer(axum::middleware::map_request(move |req: axum::extract::Request| async move {
+                req.map(|body| axum::body::Body::new(DeadlineBody::new(body_read_timeout, body)))
+            }))
+            .layer(DefaultBodyLimit::max(options.max_body_bytes))
+            .layer(axum::middleware::from_fn(problem::localize)),
+    )
 }
 
 fn bare_address(from: &str) -> String {
@@ -353,5 +364,61 @@ async fn frontend(uri: axum::http::Uri) -> Response {
             Html(include_str!("../../../frontend/placeholder/index.html")),
         )
             .into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use axum::http::Request;
+    use tower::ServiceExt;
+
+    /// Status, `x-request-id`, `Retry-After` and body of the answer.
+    async fn answer(app: &Router, req: Request<Body>) -> (StatusCode, String, Option<String>, serde_json::Value) {
+        let res = app.clone().oneshot(req).await.unwrap();
+        let header = |name| res.headers().get(name).map(|v: &HeaderValue| v.to_str().unwrap().to_owned());
+        let (id, retry) = (header("x-request-id").expect("an x-request-id"), header("retry-after"));
+        let status = res.status();
+        let body = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
+        (status, id, retry, serde_json::from_slice(&body).unwrap())
+    }
+
+    #[tokio::test]
+    async fn the_apis_own_failure_is_a_500_problem_quoting_the_request_id() {
+        let failing = || async { problem::ApiError::Internal("rendering: key must be a string".into()) };
+        let app = with_layers(Router::new().route("/boom", get(failing)), &ApiOptions::default());
+        let (status, id, _, body) = answer(&app, Request::get("/boom").body(Body::empty()).unwrap()).await;
+        assert_eq!((status, body["type"].as_str()), (StatusCode::INTERNAL_SERVER_ERROR, Some("/errors/internal")));
+        assert_eq!(uuid::Uuid::parse_str(&id).unwrap().get_version_num(), 7);
+        assert_eq!(body["request_id"].as_str(), Some(id.as_str()), "{body}");
+        assert!(!body.to_string().contains("key must be"), "the cause stays in the log: {body}");
+        let req = Request::get("/boom").header("x-request-id", "ticket-9").header("accept-language", "en");
+        let (_, id, _, body) = answer(&app, req.body(Body::empty()).unwrap()).await;
+        assert_eq!(
+            (id.as_str(), body["request_id"].as_str(), body["title"].as_str()),
+            ("ticket-9", Some("ticket-9"), Some("Internal error"))
+        );
+    }
+
+    #[tokio::test]
+    async fn a_request_over_its_time_is_a_503_problem_quoting_the_request_id() {
+        let slow = || async {
+            tokio::time::sleep(Duration::from_secs(10)).await;
+            "late"
+        };
+        let options = ApiOptions { request_timeout: Duration::from_millis(50), ..Default::default() };
+        let app = with_layers(Router::new().route("/slow", get(slow)), &options);
+        let (status, id, retry, body) = answer(&app, Request::get("/slow").body(Body::empty()).unwrap()).await;
+        assert_eq!((status, body["type"].as_str()), (StatusCode::SERVICE_UNAVAILABLE, Some("/errors/timeout")));
+        assert_eq!((body["request_id"].as_str(), retry.as_deref()), (Some(id.as_str()), Some("2")), "{body}");
+    }
+
+    #[tokio::test]
+    async fn a_client_error_does_not_quote_the_request_id() {
+        let app = with_layers(Router::<()>::new().fallback(problem::no_route), &ApiOptions::default());
+        let (status, _, _, body) = answer(&app, Request::get("/api/v1/x").body(Body::empty()).unwrap()).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(body.get("request_id").is_none(), "{body}");
     }
 }

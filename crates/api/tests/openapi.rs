@@ -155,6 +155,18 @@ fn the_frontends_committed_openapi_document_matches_the_server() {
     );
 }
 
+/// Server errors quote the request id: the problem schema documents the member, not required.
+#[test]
+fn the_problem_schema_documents_the_request_id_of_server_errors() {
+    let doc = serde_json::to_value(leerweek_api::openapi()).unwrap();
+    let parts = doc["components"]["schemas"]["Problem"]["allOf"].as_array().unwrap();
+    let own = parts.iter().find(|p| p["properties"].is_object()).unwrap();
+    let member = &own["properties"]["request_id"];
+    assert!(member["type"].as_array().is_some_and(|t| t.contains(&"string".into())), "{member}");
+    assert!(member["description"].as_str().unwrap().contains("x-request-id"), "{member}");
+    assert!(!own["required"].as_array().unwrap().contains(&"request_id".into()));
+}
+
 /// Query parameters are documented as such (a path parameter the path does not name would make the
 /// generated client demand it in the path), and optional ones are not required.
 #[test]

@@ -1958,6 +1958,11 @@ export interface components {
             /** @description The request field at fault. */
             field?: string | null;
             /**
+             * @description Only on a server error (5xx): the request's id, as in the response's `x-request-id`
+             *     header, to quote when reporting the failure (its log lines carry the same id).
+             */
+            request_id?: string | null;
+            /**
              * Format: int32
              * @description HTTP status.
              */

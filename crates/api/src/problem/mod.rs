@@ -1,9 +1,11 @@
 //! Every error answer is `application/problem+json` (RFC 9457): a stable `type` ending in
-//! `/errors/<slug>`, a human `title`/`detail` in Dutch or English, the `status`, and the
-//! offending `field` where there is one.
+//! `/errors/<slug>`, a human `title`/`detail` in Dutch or English, the `status`, the
+//! offending `field` where there is one, and on a server error (5xx) the `request_id`.
 //!
-//! Handlers return [`ApiError`]; its response carries the error in an extension and the
-//! [`localize`] middleware renders it in the language the request asked for.
+//! Handlers return [`ApiError`]; its response carries the error in an extension, the
+//! [`localize`] middleware renders it in the language the request asked for, and
+//! [`with_request_id`] quotes the request's id in a 5xx. The wording of every error is here:
+//! the api's own failures in `own.rs`, store and domain errors in `table.rs`.
 
 use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -12,6 +14,7 @@ use axum::response::{IntoResponse, Response};
 use leerweek_domain::{FieldError, Language};
 use leerweek_store::StoreError;
 use serde::Serialize;
+use tower_http::request_id::RequestId;
 use utoipa::ToSchema;
 
 mod own;
@@ -38,6 +41,10 @@ pub struct Problem {
     /// Per-field problems.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldProblem>,
+    /// Only on a server error (5xx): the request's id, as in the response's `x-request-id`
+    /// header, to quote when reporting the failure (its log lines carry the same id).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
     /// Extra members (e.g. the per-row report of an import).
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
@@ -114,6 +121,7 @@ fn problem(status: StatusCode, slug: &str, title: (&str, &str), lang: Language) 
         detail: String::new(),
         field: None,
         errors: vec![],
+        request_id: None,
         extra: None,
     }
 }
@@ -125,9 +133,13 @@ fn pick<'a>(lang: Language, (nl, en): (&'a str, &'a str)) -> &'a str {
     }
 }
 
-/// The error travelling inside a response until [`localize`] renders it.
+/// The error travelling inside a response, and the language its body is in, until [`localize`]
+/// and [`with_request_id`] have rendered it.
 #[derive(Clone)]
-struct Pending(std::sync::Arc<ApiError>);
+struct Pending {
+    error: std::sync::Arc<ApiError>,
+    lang: Language,
+}
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
@@ -154,7 +166,7 @@ impl IntoResponse for ApiError {
         {
             res.headers_mut().insert(header::RETRY_AFTER, v);
         }
-        res.extensions_mut().insert(Pending(std::sync::Arc::new(self)));
+        res.extensions_mut().insert(Pending { error: std::sync::Arc::new(self), lang: Language::Nl });
         res
     }
 }
@@ -174,23 +186,34 @@ pub async fn localize(req: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .map(Language::from_accept_language)
         .unwrap_or_default();
-    let res = next.run(req).await;
+    let mut res = next.run(req).await;
     if lang == Language::Nl {
         return res;
     }
-    match res.extensions().get::<Pending>().cloned() {
-        Some(Pending(err)) => {
-            let (parts, _) = res.into_parts();
-            let mut fresh = problem_response(&err.render(lang));
-            for name in [header::WWW_AUTHENTICATE, header::RETRY_AFTER] {
-                if let Some(v) = parts.headers.get(&name) {
-                    fresh.headers_mut().insert(name, v.clone());
-                }
-            }
-            fresh
-        }
-        None => res,
-    }
+    let Some(pending) = res.extensions_mut().get_mut::<Pending>() else { return res };
+    pending.lang = lang;
+    let p = pending.error.render(lang);
+    with_body(res, &p)
+}
+
+/// A 5xx problem quotes the request's id (which the response's `x-request-id` header carries
+/// too), so that whoever reports the failure can point at its log lines. Other answers are
+/// left as they are. Called outside every layer that answers with a problem.
+pub fn with_request_id(res: Response, id: Option<&RequestId>) -> Response {
+    let Some(id) = id.filter(|_| res.status().is_server_error()).and_then(|id| id.header_value().to_str().ok()) else {
+        return res;
+    };
+    let Some(Pending { error, lang }) = res.extensions().get::<Pending>().cloned() else { return res };
+    let mut p = error.render(lang);
+    p.request_id = Some(id.to_owned());
+    with_body(res, &p)
+}
+
+/// The response with `p` as its body; status, headers and extensions stay.
+fn with_body(res: Response, p: &Problem) -> Response {
+    let (mut parts, _) = res.into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, axum::body::Body::from(serde_json::to_vec(p).unwrap_or_default()))
 }
 
 /// Fallback for unknown routes under `/api`.
