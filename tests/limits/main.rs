@@ -53,6 +53,16 @@ impl Server {
             "unexpected address of leerweek serve: {}",
             process.base
         );
+        // The start-up's health check has hung up; let the server notice before counting its descriptors.
+        let mut fds = process.open_fds();
+        for _ in 0..50 {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            let now = process.open_fds();
+            if now == fds {
+                break;
+            }
+            fds = now;
+        }
         Server { addr: process.addr, base: process.base.clone(), process, token, _dir: dir }
     }
 

@@ -72,9 +72,11 @@ impl ServerProcess {
             rest
         });
         let mut server = ServerProcess { child, addr, base, started_in: Duration::ZERO, stdout };
-        let client = reqwest::Client::new();
+        // No connection of ours is left open in the server (tests count its descriptors).
+        let client = reqwest::Client::builder().pool_max_idle_per_host(0).build()?;
         while started.elapsed() < within {
-            if client.get(format!("{}/health", server.base)).send().await.is_ok_and(|r| r.status().is_success()) {
+            let health = client.get(format!("{}/health", server.base)).header("connection", "close").send().await;
+            if health.is_ok_and(|r| r.status().is_success()) {
                 server.started_in = started.elapsed();
                 return Ok(server);
             }
