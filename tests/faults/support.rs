@@ -166,7 +166,7 @@ impl Load {
                     (client.clone(), week.clone(), next.clone(), stop.clone(), base.to_owned());
                 let (enrolled, unavailable) = (enrolled.clone(), unavailable.clone());
                 tokio::spawn(async move {
-                    use rand::{Rng, SeedableRng};
+                    use rand::SeedableRng;
                     let mut rng = rand::rngs::StdRng::seed_from_u64((offset + c) as u64);
                     let mut answers = Vec::new();
                     while !stop.load(Ordering::Relaxed) {
@@ -174,9 +174,9 @@ impl Load {
                         if n >= offset.saturating_add(limit) {
                             break;
                         }
-                        let person = &week.people[n % week.people.len()];
-                        let u: f64 = rng.random();
-                        let session = week.sessions[((u * u) * week.sessions.len() as f64) as usize].0;
+                        // The rush benchmark's choice: person n, a session with a skew.
+                        let (p, s) = leerweek_bench::rush::pick(&week, n, &mut rng);
+                        let (person, session) = (&week.people[p], week.sessions[s].0);
                         let sent = Instant::now();
                         let res = client
                             .post(format!("{base}/api/v1/sessions/{session}/enrolments"))

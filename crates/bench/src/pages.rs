@@ -33,6 +33,8 @@ pub(crate) async fn time(
     let person: Uuid = row.try_get("", "person_id")?;
     let token = leerweek_store::people::issue_token_unchecked(store, person, chrono::Utc::now()).await?;
 
+    // The bench's HTTP client needs it (the router installs it too, once it is made).
+    leerweek_api::sso::install_crypto_provider();
     let listener = leerweek_testkit::listener().await;
     let base = format!("http://{}", listener.local_addr()?);
     let mut settings = leerweek::config::Settings::defaults()?;

@@ -96,7 +96,7 @@ impl RushFigure {
 /// The n-th request of the rush: a person (each request a different one until all have had a
 /// turn) and a session with a skew: index `⌊u² · sessions⌋`, so the first tenth of the
 /// sessions draws about a third of the clicks.
-pub(crate) fn pick(week: &RushWeek, n: usize, rng: &mut rand::rngs::StdRng) -> (usize, usize) {
+pub fn pick(week: &RushWeek, n: usize, rng: &mut rand::rngs::StdRng) -> (usize, usize) {
     use rand::Rng;
     let person = n % week.people.len();
     let u: f64 = rng.random();
