@@ -319,6 +319,12 @@ impl Settings {
         Self::from_figment(figment(file.as_deref(), overrides)?)
     }
 
+    /// The built-in defaults alone, without a settings file or the environment: for tests, which
+    /// set what they need on the value.
+    pub fn defaults() -> Result<Self, ConfigError> {
+        Self::from_figment(Figment::from(Toml::string(DEFAULT_TOML)))
+    }
+
     /// Extract and check settings from a prepared figment.
     pub fn from_figment(f: Figment) -> Result<Self, ConfigError> {
         let s: Settings = f.extract().map_err(Box::new)?;

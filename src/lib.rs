@@ -1,9 +1,6 @@
 //! The `leerweek` binary's library: settings, start-up, logging and demo data, shared by
 //! `src/main.rs` and the end-to-end tests.
 
-pub mod bench;
-pub mod bench_read;
-pub mod bench_rush;
 pub mod config;
 pub mod demo;
 pub mod startup;

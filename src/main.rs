@@ -56,11 +56,6 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
-    /// Benchmarks (see docs/BENCHMARKS.md).
-    Bench {
-        #[command(subcommand)]
-        command: BenchCommand,
-    },
     /// Import people from a CSV file (email,name,organisation,org_unit,manager_email): all rows or none.
     ImportPeople {
         /// The CSV file, with a header line.
@@ -68,75 +63,6 @@ enum Command {
         /// E-mail of the admin on whose behalf to import (default: the first admin).
         #[arg(long = "as", value_name = "EMAIL")]
         as_admin: Option<String>,
-    },
-}
-
-#[derive(Debug, Subcommand)]
-enum BenchCommand {
-    /// Time every report on generated weeks (1/10 and national scale), SQLite and PostgreSQL.
-    Reports {
-        /// Scales to run, comma separated.
-        #[arg(long, value_delimiter = ',', default_value = "tenth,national")]
-        scales: Vec<String>,
-        /// PostgreSQL URL of a role that may create databases (also run there).
-        #[arg(long, env = "LEERWEEK_BENCH_POSTGRES_URL", hide_env_values = true)]
-        postgres: Option<String>,
-        /// Timed runs per report; the median counts.
-        #[arg(long, default_value_t = 3)]
-        runs: usize,
-        /// Only PostgreSQL.
-        #[arg(long)]
-        no_sqlite: bool,
-    },
-    /// The enrolment rush over HTTP against a `leerweek serve` child process, beside the
-    /// database's own ceiling (raw SQL, same transaction shape), on SQLite and PostgreSQL.
-    Rush {
-        /// Concurrent clients per run, comma separated.
-        #[arg(long, value_delimiter = ',', default_value = "1,16,64,256")]
-        clients: Vec<usize>,
-        /// PostgreSQL URL of a role that may create databases (also run there).
-        #[arg(long, env = "LEERWEEK_BENCH_POSTGRES_URL", hide_env_values = true)]
-        postgres: Option<String>,
-        /// Only PostgreSQL.
-        #[arg(long)]
-        no_sqlite: bool,
-        /// Longest a run may take, in seconds.
-        #[arg(long, default_value_t = 30)]
-        budget_secs: u64,
-        /// People in the generated week (default 20,000).
-        #[arg(long, default_value_t = 20_000)]
-        people: usize,
-    },
-    /// Reading the programme (600 sessions, live seat counts) over HTTP, alone and during an
-    /// enrolment rush, with a check that seat counts are never staler than 1 s.
-    Programme {
-        /// Concurrent readers (and as many enrolling clients during the rush).
-        #[arg(long, default_value_t = 64)]
-        clients: usize,
-        /// PostgreSQL URL of a role that may create databases (also run there).
-        #[arg(long, env = "LEERWEEK_BENCH_POSTGRES_URL", hide_env_values = true)]
-        postgres: Option<String>,
-        /// Only PostgreSQL.
-        #[arg(long)]
-        no_sqlite: bool,
-        /// Length of each phase, in seconds.
-        #[arg(long, default_value_t = 10)]
-        secs: u64,
-    },
-    /// Start-up time of `leerweek serve` on a SQLite file holding a generated week.
-    Startup {
-        /// `tenth` or `national`.
-        #[arg(long, default_value = "national")]
-        scale: String,
-        /// Starts timed; the median counts.
-        #[arg(long, default_value_t = 5)]
-        runs: usize,
-    },
-    /// Generate a week into the (empty) database, to look around by hand.
-    Generate {
-        /// `tenth` or `national`.
-        #[arg(long, default_value = "tenth")]
-        scale: String,
     },
 }
 
@@ -213,63 +139,6 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::ImportPeople { csv, as_admin } => import_people(&settings, &csv, as_admin.as_deref()).await,
-        Command::Bench { command: BenchCommand::Reports { scales, postgres, runs, no_sqlite } } => {
-            let plan = leerweek::bench::Plan { scales, postgres, runs, no_sqlite };
-            Ok(if leerweek::bench::run(&plan).await? { ExitCode::SUCCESS } else { ExitCode::from(3) })
-        }
-        Command::Bench { command: BenchCommand::Rush { clients, postgres, no_sqlite, budget_secs, people } } => {
-            let plan = leerweek::bench_rush::RushPlan {
-                clients,
-                postgres,
-                no_sqlite,
-                budget: std::time::Duration::from_secs(budget_secs),
-                scale: leerweek_store::fixtures::RushScale { people, ..leerweek_store::fixtures::RushScale::BENCH },
-            };
-            if leerweek::bench_rush::run(&plan).await? { Ok(ExitCode::SUCCESS) } else { Ok(ExitCode::from(1)) }
-        }
-        Command::Bench { command: BenchCommand::Programme { clients, postgres, no_sqlite, secs } } => {
-            let plan = leerweek::bench_read::ProgrammePlan {
-                clients: clients.max(1),
-                postgres,
-                no_sqlite,
-                secs: secs.max(1),
-                scale: leerweek_store::fixtures::RushScale::BENCH,
-            };
-            if leerweek::bench_read::run(&plan).await? { Ok(ExitCode::SUCCESS) } else { Ok(ExitCode::from(1)) }
-        }
-        Command::Bench { command: BenchCommand::Startup { scale, runs } } => {
-            let scale = match scale.as_str() {
-                "national" => leerweek_store::fixtures::Scale::NATIONAL,
-                "tenth" => leerweek_store::fixtures::Scale::tenth(),
-                other => bail!("unknown scale {other:?}: national or tenth"),
-            };
-            if leerweek::bench_rush::startup(scale, runs.max(1)).await? {
-                Ok(ExitCode::SUCCESS)
-            } else {
-                Ok(ExitCode::from(1))
-            }
-        }
-        Command::Bench { command: BenchCommand::Generate { scale } } => {
-            let store = startup::connect(&settings).await?;
-            let scale = match scale.as_str() {
-                "national" => leerweek_store::fixtures::Scale::NATIONAL,
-                "tenth" => leerweek_store::fixtures::Scale::tenth(),
-                other => bail!("unknown scale {other:?}: national or tenth"),
-            };
-            let t = std::time::Instant::now();
-            let g = leerweek_store::fixtures::generate(&store, scale, 2027).await?;
-            println!(
-                "Gegenereerd in {:.1} s: week {}, {} organisaties, {} mensen, {} sessies, {} inschrijvingen",
-                t.elapsed().as_secs_f64(),
-                g.event_id,
-                g.organisations,
-                g.people,
-                g.sessions,
-                g.enrolments
-            );
-            store.close().await?;
-            Ok(ExitCode::SUCCESS)
-        }
     }
 }
 
@@ -278,7 +147,14 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<ExitCode> {
         // Refuse before touching the database: the demo signs anyone in.
         startup::check_demo_bind(addr)?;
     }
-    let store = startup::connect(&settings).await?;
+    let listener = startup::listen(&settings.server.bind)
+        .await
+        .with_context(|| format!("cannot listen on {}", settings.server.bind))?;
+    if demo {
+        startup::check_demo_bind(listener.local_addr()?)?;
+    }
+    let server = startup::build(&settings, listener, startup::shutdown_signal()).await?;
+    let store = server.store().clone();
     let mut demo_block: Option<Summary> = None;
     if demo {
         match demo::state(&store).await? {
@@ -303,13 +179,7 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<ExitCode> {
         Ok((soft, hard)) => tracing::info!(soft, hard, "open files limit"),
         Err(e) => tracing::warn!(error = %e, "cannot raise the open files limit"),
     }
-    let listener = startup::listen(&settings.server.bind)
-        .await
-        .with_context(|| format!("cannot listen on {}", settings.server.bind))?;
-    if demo {
-        startup::check_demo_bind(listener.local_addr()?)?;
-    }
-    let url = startup::public_url(listener.local_addr()?);
+    let url = startup::public_url(server.local_addr()?);
     println!("Leerweek draait op {url}");
     if let Some(summary) = &demo_block {
         print_demo(summary, &url);
@@ -319,7 +189,7 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<ExitCode> {
         .as_ref()
         .map(|d| d.tokens.iter().map(|t| (t.role.to_owned(), t.name.clone(), t.email.clone())).collect())
         .unwrap_or_default();
-    startup::run(store, &settings, listener, personas, startup::shutdown_signal()).await?;
+    server.with_demo_personas(personas).run().await?;
     Ok(ExitCode::SUCCESS)
 }
 

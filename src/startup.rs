@@ -89,36 +89,93 @@ pub fn public_url(addr: SocketAddr) -> String {
     format!("http://{}", SocketAddr::new(ip, addr.port()))
 }
 
-/// Serve on `listener` until `shutdown` resolves, then let running requests finish and stop the workers.
-pub async fn run(
+/// A server made by [`build`]: its database connected and migrated, its listener bound. It
+/// serves once [`Server::run`] (or [`Server::spawn`]) is called, until its shutdown future
+/// resolves; then running requests finish and the background jobs stop.
+pub struct Server {
     store: Store,
+    settings: Settings,
+    listener: TcpListener,
+    shutdown: std::pin::Pin<Box<dyn Future<Output = ()> + Send>>,
+    demo_personas: Vec<(String, String, String)>,
+    workers: bool,
+}
+
+/// The one start-up of a server, for `leerweek serve` and the tests alike: connect to the
+/// configured database and migrate it, to serve the API and the web app on `listener` with the
+/// background jobs (mail outbox, the minute job) beside, until `shutdown` resolves.
+pub async fn build(
     settings: &Settings,
     listener: TcpListener,
-    demo_personas: Vec<(String, String, String)>,
     shutdown: impl Future<Output = ()> + Send + 'static,
-) -> anyhow::Result<()> {
-    let (stop_tx, stop_rx) = watch::channel(false);
-    let stop_tx = Arc::new(stop_tx);
-    let stopped = |mut rx: watch::Receiver<bool>| async move {
-        let _ = rx.wait_for(|stop| *stop).await;
-    };
-
-    let workers = spawn_workers(&store, settings, &stop_rx, stopped);
-
-    let app = leerweek_api::router(store, leerweek_api::ApiOptions { demo_personas, ..api_options(settings) });
-    let signal_tx = stop_tx.clone();
-    serve(listener, app, Transport::from_settings(settings), async move {
-        shutdown.await;
-        tracing::info!("shutting down: finishing running requests");
-        let _ = signal_tx.send(true);
+) -> anyhow::Result<Server> {
+    let store = connect(settings).await?;
+    Ok(Server {
+        store,
+        settings: settings.clone(),
+        listener,
+        shutdown: Box::pin(shutdown),
+        demo_personas: vec![],
+        workers: true,
     })
-    .await;
-    let _ = stop_tx.send(true);
-    for w in workers {
-        let _ = w.await;
+}
+
+impl Server {
+    /// The database, connected and migrated (to load data before serving, or to look at it).
+    pub fn store(&self) -> &Store {
+        &self.store
     }
-    tracing::info!("stopped");
-    Ok(())
+
+    /// Where it listens.
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// Offer these demo personas (role, name, e-mail) at `/demo`.
+    pub fn with_demo_personas(mut self, personas: Vec<(String, String, String)>) -> Self {
+        self.demo_personas = personas;
+        self
+    }
+
+    /// Serve without the background jobs: for tests that run the mail worker and the minute
+    /// jobs themselves, at the moments they choose.
+    pub fn without_workers(mut self) -> Self {
+        self.workers = false;
+        self
+    }
+
+    /// Serve until the shutdown future resolves, then let running requests finish and stop the
+    /// background jobs.
+    pub async fn run(self) -> anyhow::Result<()> {
+        let Server { store, settings, listener, shutdown, demo_personas, workers } = self;
+        let (stop_tx, stop_rx) = watch::channel(false);
+        let stop_tx = Arc::new(stop_tx);
+        let stopped = |mut rx: watch::Receiver<bool>| async move {
+            let _ = rx.wait_for(|stop| *stop).await;
+        };
+
+        let workers = if workers { spawn_workers(&store, &settings, &stop_rx, stopped) } else { vec![] };
+
+        let app = leerweek_api::router(store, leerweek_api::ApiOptions { demo_personas, ..api_options(&settings) });
+        let signal_tx = stop_tx.clone();
+        serve(listener, app, Transport::from_settings(&settings), async move {
+            shutdown.await;
+            tracing::info!("shutting down: finishing running requests");
+            let _ = signal_tx.send(true);
+        })
+        .await;
+        let _ = stop_tx.send(true);
+        for w in workers {
+            let _ = w.await;
+        }
+        tracing::info!("stopped");
+        Ok(())
+    }
+
+    /// [`Server::run`] on a task of its own.
+    pub fn spawn(self) -> tokio::task::JoinHandle<anyhow::Result<()>> {
+        tokio::spawn(self.run())
+    }
 }
 
 /// Connections the kernel may hold for us before we accept them (capped by

@@ -19,23 +19,15 @@ on_both_backends!(
 
 /// Move a session to `starts_at` for `minutes` (time passing).
 async fn move_session(app: &TestApp, session: Uuid, starts_at: DateTime<Utc>, minutes: i64) {
-    use leerweek_store::entities::session;
-    use sea_orm::sea_query::Expr;
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-    session::Entity::update_many()
-        .col_expr(session::Column::StartsAt, Expr::value(starts_at))
-        .col_expr(session::Column::EndsAt, Expr::value(starts_at + Duration::minutes(minutes)))
-        .filter(session::Column::Id.eq(session))
-        .exec(app.store.conn())
-        .await
-        .unwrap();
+    let ends_at = starts_at + Duration::minutes(minutes);
+    let sql = "UPDATE sessions SET starts_at = $1, ends_at = $2 WHERE id = $3";
+    app.sql().await.execute(sql, [starts_at.into(), ends_at.into(), session.into()]).await;
 }
 
 /// The stored code of an enrolment (as a scanner would read it from the person's phone).
 async fn stored_code(app: &TestApp, enrolment: Uuid) -> String {
-    use leerweek_store::entities::enrolment;
-    use sea_orm::EntityTrait;
-    enrolment::Entity::find_by_id(enrolment).one(app.store.conn()).await.unwrap().unwrap().check_in_code.unwrap()
+    let sql = "SELECT check_in_code FROM enrolments WHERE id = $1";
+    app.sql().await.one::<Option<String>>(sql, [enrolment.into()]).await.unwrap().unwrap()
 }
 
 async fn check_in(app: &TestApp, who: &Person, session: Uuid, code: &str) -> reqwest::Response {

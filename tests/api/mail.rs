@@ -6,7 +6,6 @@ use crate::harness::{TestApp, first_day, id, local};
 use crate::on_both_backends;
 use crate::smtp::{SmtpSink, calendar_props};
 use chrono::{Duration, Utc};
-use leerweek_store::outbox::count_with_status;
 use reqwest::StatusCode;
 use serde_json::json;
 use std::collections::{HashMap, HashSet};
@@ -46,7 +45,7 @@ fn worker_process(app: &TestApp, port: u16) -> std::process::Command {
 async fn drain(app: &TestApp, cfg: &leerweek_mailer::MailerConfig) {
     for _ in 0..200 {
         leerweek_mailer::run_once(&app.store, cfg, Utc::now() + Duration::hours(2)).await.expect("worker round");
-        if count_with_status(app.store.conn(), "pending").await.unwrap() == 0 {
+        if app.sql().await.outbox_count("pending").await == 0 {
             return;
         }
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
@@ -135,8 +134,6 @@ async fn every_kind_of_mail_arrives_with_text_html_and_a_calendar_part_that_stay
 /// Through the enrolment writer's batch path: the second enrolment raises the calendar SEQUENCE
 /// the cancel used, and the answer carries exactly the times stored.
 async fn enrolling_again_after_cancelling_sends_an_appointment_that_outranks_the_cancel(app: &TestApp) {
-    use leerweek_store::entities::{calendar_sequence, enrolment};
-    use sea_orm::EntityTrait;
     let sink = SmtpSink::start();
     let org = app.org("Drechterland").await;
     let dirk = app.person(org, "dirk@drechterland.nl").await;
@@ -152,12 +149,19 @@ async fn enrolling_again_after_cancelling_sends_an_appointment_that_outranks_the
     assert_eq!(st, StatusCode::CREATED, "{again}");
     assert_ne!(id(&first), id(&again), "a new enrolment");
 
-    let stored = enrolment::Entity::find_by_id(id(&again)).one(app.store.conn()).await.unwrap().expect("stored");
+    let sql = app.sql().await;
+    let stored: chrono::DateTime<Utc> =
+        sql.one("SELECT created_at FROM enrolments WHERE id = $1", [id(&again).into()]).await.expect("stored");
     let answered: chrono::DateTime<Utc> =
         again["created_at"].as_str().and_then(|t| t.parse().ok()).expect("created_at");
-    assert_eq!(stored.created_at, answered, "the answer carries the time stored");
-    let seq = calendar_sequence::Entity::find_by_id((dirk.id, s)).one(app.store.conn()).await.unwrap();
-    assert_eq!(seq.map(|r| r.sequence), Some(2), "one sequence per person and session, raised twice");
+    assert_eq!(stored, answered, "the answer carries the time stored");
+    let seq: Option<i32> = sql
+        .one(
+            "SELECT sequence FROM calendar_sequences WHERE person_id = $1 AND session_id = $2",
+            [dirk.id.into(), s.into()],
+        )
+        .await;
+    assert_eq!(seq, Some(2), "one sequence per person and session, raised twice");
 
     drain(app, &sink.config()).await;
     let got = sink.received();
@@ -183,14 +187,14 @@ async fn two_hundred_confirmations_queued_during_an_smtp_outage_all_arrive_exact
     for _ in 0..3 {
         assert_eq!(leerweek_mailer::run_once(&app.store, &cfg, Utc::now() + Duration::hours(2)).await.unwrap(), 0);
     }
-    assert_eq!(count_with_status(app.store.conn(), "pending").await.unwrap(), 200);
+    assert_eq!(app.sql().await.outbox_count("pending").await, 200);
     sink.run();
     drain(app, &cfg).await;
     let got = sink.received();
     let distinct: HashSet<_> = got.iter().map(|m| m.message_id.clone()).collect();
     let recipients: HashSet<_> = got.iter().map(|m| m.to.clone()).collect();
     assert_eq!((got.len(), distinct.len(), recipients.len()), (200, 200, 200), "each confirmation exactly once");
-    assert_eq!(count_with_status(app.store.conn(), "sent").await.unwrap(), 200);
+    assert_eq!(app.sql().await.outbox_count("sent").await, 200);
     eprintln!(
         "mail outage [{:?}]: 200 enrolments answered 201 in {:.2} s with SMTP down; after restart sent 200, received {}, duplicates {}",
         app.backend,
@@ -208,14 +212,7 @@ async fn a_worker_killed_mid_batch_loses_nothing_and_resends_only_with_the_same_
     let s = app.session(app.workshop(ev, org, json!({})).await, 0, 10, 2, 400).await;
     futures::future::join_all(people.iter().map(|p| app.enrol(p, s))).await;
     let rows: HashSet<String> = {
-        use sea_orm::{EntityTrait, QuerySelect};
-        let ids: Vec<uuid::Uuid> = leerweek_store::entities::outbox::Entity::find()
-            .select_only()
-            .column(leerweek_store::entities::outbox::Column::Id)
-            .into_tuple()
-            .all(app.store.conn())
-            .await
-            .unwrap();
+        let ids: Vec<uuid::Uuid> = app.sql().await.all("SELECT id FROM outbox", []).await;
         ids.iter().map(|id| format!("<{id}@leerweek.localhost>")).collect()
     };
     assert_eq!(rows.len(), 300);
@@ -234,7 +231,7 @@ async fn a_worker_killed_mid_batch_loses_nothing_and_resends_only_with_the_same_
 
     let mut second = worker();
     let deadline = Instant::now() + std::time::Duration::from_secs(90);
-    while count_with_status(app.store.conn(), "pending").await.unwrap() > 0 {
+    while app.sql().await.outbox_count("pending").await > 0 {
         assert!(Instant::now() < deadline, "the restarted worker did not finish");
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
@@ -247,7 +244,7 @@ async fn a_worker_killed_mid_batch_loses_nothing_and_resends_only_with_the_same_
     }
     assert!(per_id.keys().all(|id| rows.contains(id)), "every message is one of the outbox rows");
     assert_eq!(per_id.len(), 300, "nothing lost");
-    assert_eq!(count_with_status(app.store.conn(), "sent").await.unwrap(), 300);
+    assert_eq!(app.sql().await.outbox_count("sent").await, 300);
     let duplicates = got.len() - per_id.len();
     eprintln!(
         "mail crash [{:?}]: worker killed after {at_kill} of 300 delivered; after restart {} distinct Message-IDs, {} messages, {duplicates} duplicates (each with the same Message-ID)",
@@ -272,11 +269,7 @@ async fn a_stopping_worker_leaves_a_stuck_round_within_seconds_and_loses_nothing
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("leerweek worker");
-    let claimed = || async {
-        use leerweek_store::entities::outbox;
-        use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
-        outbox::Entity::find().filter(outbox::Column::Attempts.gt(0)).count(app.store.conn()).await.unwrap()
-    };
+    let claimed = || async { app.sql().await.scalar_i64("SELECT COUNT(*) FROM outbox WHERE attempts > 0").await };
     let deadline = Instant::now() + std::time::Duration::from_secs(60);
     while claimed().await == 0 {
         assert!(Instant::now() < deadline, "the worker claimed nothing");
@@ -302,7 +295,7 @@ async fn a_stopping_worker_leaves_a_stuck_round_within_seconds_and_loses_nothing
     std::io::Read::read_to_string(&mut worker.stderr.take().unwrap(), &mut log).unwrap();
     assert!(status.success(), "the worker's exit: {status}; its log:\n{log}");
     assert!(log.contains("stopping in the middle of a mail round"), "the worker's log:\n{log}");
-    assert_eq!(count_with_status(app.store.conn(), "pending").await.unwrap(), 40, "nothing sent, nothing lost");
+    assert_eq!(app.sql().await.outbox_count("pending").await, 40, "nothing sent, nothing lost");
     drop(silent);
 
     let sink = SmtpSink::start();
@@ -327,13 +320,14 @@ async fn two_workers_share_the_queue_without_sending_anything_twice(app: &TestAp
     let mut cfg = sink.config();
     cfg.batch = 10;
     // Two workers (as in two server copies) drain the same outbox at the same time.
+    let sql = app.sql().await.clone();
     let work = |cfg: leerweek_mailer::MailerConfig| {
-        let store = app.store.clone();
+        let (store, sql) = (app.store.clone(), sql.clone());
         async move {
             let mut sent = 0;
             for _ in 0..100 {
                 sent += leerweek_mailer::run_once(&store, &cfg, Utc::now()).await.unwrap();
-                if count_with_status(store.conn(), "pending").await.unwrap() == 0 {
+                if sql.outbox_count("pending").await == 0 {
                     break;
                 }
             }
@@ -418,7 +412,7 @@ async fn the_personal_calendar_feed_lists_active_enrolments_behind_a_revocable_s
 }
 
 async fn sign_in_links_and_feedback_requests_arrive_in_the_persons_language(app: &TestApp) {
-    use leerweek_store::outbox::{MailKind, NewMail, enqueue, session_snapshot};
+    use leerweek_store::outbox::{MailKind, NewMail, enqueue};
     let sink = SmtpSink::start();
     let org = app.org("Dommelvallei").await;
     let nl = app.person(org, "els@dommelvallei.nl").await;
@@ -433,12 +427,8 @@ async fn sign_in_links_and_feedback_requests_arrive_in_the_persons_language(app:
     let ev = app.week(&[org], json!({})).await;
     let s = app.session(app.workshop(ev, org, json!({"title": "Feedback geven"})).await, 0, 10, 2, 5).await;
     // The sign-in and reports issues queue these; here they are queued as those features will.
+    let snapshot = session_snapshot(app, s).await;
     let txn = app.store.write().await.unwrap();
-    let session = {
-        use sea_orm::EntityTrait;
-        leerweek_store::entities::session::Entity::find_by_id(s).one(&*txn).await.unwrap().unwrap()
-    };
-    let snapshot = session_snapshot(&*txn, &session).await.unwrap();
     for person in [nl.id, id(&en)] {
         let sign_in = NewMail {
             kind: MailKind::SignInLink,
@@ -498,7 +488,7 @@ async fn organisers_message_a_sessions_participants_by_mail(app: &TestApp) {
     assert_eq!(waiting["status"], "waitlisted");
 
     let path = format!("/api/v1/sessions/{s}/messages");
-    let pending_before = count_with_status(app.store.conn(), "pending").await.unwrap();
+    let pending_before = app.sql().await.outbox_count("pending").await;
     for (body, field) in [
         (json!({"subject": "", "body": "x"}), "subject"),
         (json!({"subject": "Regel 1\r\nBcc: iedereen@example.nl", "body": "x"}), "subject"),
@@ -513,11 +503,7 @@ async fn organisers_message_a_sessions_participants_by_mail(app: &TestApp) {
     app.post(&app.admin, &format!("/api/v1/people/{}/roles", outsider.id), json!({"role": "organiser"})).await;
     let (st, _) = app.post(&outsider.token, &path, json!({"subject": "Hoi", "body": "x"})).await;
     assert_eq!(st, StatusCode::FORBIDDEN, "another organisation's organiser");
-    assert_eq!(
-        count_with_status(app.store.conn(), "pending").await.unwrap(),
-        pending_before,
-        "refused: nothing queued"
-    );
+    assert_eq!(app.sql().await.outbox_count("pending").await, pending_before, "refused: nothing queued");
 
     let text = "Zaal 2 in plaats van zaal 1.\nNeem <b>je laptop</b> mee & een pen.";
     let (st, sent) = app.post(&app.admin, &path, json!({"subject": "Ander lokaal", "body": text})).await;
@@ -560,4 +546,41 @@ async fn organisers_message_a_sessions_participants_by_mail(app: &TestApp) {
     let entries: Vec<_> =
         audit["items"].as_array().unwrap().iter().filter(|e| e["action"] == "session.message").collect();
     assert_eq!(entries.len(), 2, "{audit}");
+}
+
+/// The session as a queued mail describes it (the store's snapshot: the session with its
+/// workshop's title and description and its week's name, time zone and cancellation deadline),
+/// read in SQL.
+async fn session_snapshot(app: &TestApp, session: uuid::Uuid) -> serde_json::Value {
+    type Times = (chrono::DateTime<Utc>, chrono::DateTime<Utc>);
+    let sql = app.sql().await;
+    let (title, description, time_zone, event_name, deadline_hours, status): (String, String, String, String, i32, String) = sql
+        .one(
+            "SELECT w.title, w.description, e.time_zone, e.name, e.cancellation_deadline_hours, s.status \
+             FROM sessions s JOIN workshops w ON w.id = s.workshop_id JOIN events e ON e.id = s.event_id WHERE s.id = $1",
+            [session.into()],
+        )
+        .await
+        .expect("the session");
+    let (starts_at, ends_at): Times =
+        sql.one("SELECT starts_at, ends_at FROM sessions WHERE id = $1", [session.into()]).await.expect("the session");
+    let (venue, room, address, online_url): (Option<String>, Option<String>, Option<String>, Option<String>) = sql
+        .one("SELECT venue, room, address, online_url FROM sessions WHERE id = $1", [session.into()])
+        .await
+        .expect("the session");
+    json!({
+        "id": session,
+        "title": title,
+        "description": description,
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "venue": venue,
+        "room": room,
+        "address": address,
+        "online_url": online_url,
+        "time_zone": time_zone,
+        "event_name": event_name,
+        "cancel_before": starts_at - Duration::hours(deadline_hours.max(0) as i64),
+        "status": status,
+    })
 }

@@ -72,14 +72,8 @@ async fn targets(app: &TestApp, w: &World, scope: Scope) -> Targets {
         .await;
     assert!(st.is_success(), "{b}");
     let outbox = {
-        use sea_orm::{EntityTrait, QueryOrder};
-        leerweek_store::entities::outbox::Entity::find()
-            .order_by_desc(leerweek_store::entities::outbox::Column::CreatedAt)
-            .one(app.store.conn())
-            .await
-            .unwrap()
-            .unwrap()
-            .id
+        let sql = "SELECT id FROM outbox ORDER BY created_at DESC LIMIT 1";
+        app.sql().await.one::<Uuid>(sql, []).await.unwrap()
     };
     Targets { event, workshop, session, enrolment: id(&e), person: id(&p), org, outbox }
 }
@@ -276,10 +270,11 @@ async fn fingerprint(app: &TestApp) -> Vec<String> {
         "SELECT coalesce(sum(capacity), 0) FROM sessions",
         "SELECT count(*) FROM people WHERE name = 'Verwijderde persoon'",
     ];
-    let backend = app.store.conn().get_database_backend();
+    let db = app.sql().await.conn();
+    let backend = db.get_database_backend();
     let mut out = Vec::new();
     for q in queries {
-        let row = app.store.conn().query_one_raw(Statement::from_string(backend, q)).await.unwrap().unwrap();
+        let row = db.query_one_raw(Statement::from_string(backend, q)).await.unwrap().unwrap();
         let n: i64 = row.try_get_by_index(0).unwrap_or_default();
         out.push(format!("{q} = {n}"));
     }

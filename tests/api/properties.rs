@@ -505,7 +505,7 @@ async fn check(
     person_of: &HashMap<Uuid, usize>,
     t0: DateTime<Utc>,
 ) -> Result<(), String> {
-    let db = w.app.store.conn();
+    let db = w.app.sql().await.conn();
     let b = db.get_database_backend();
     let err = |e: sea_orm::DbErr| e.to_string();
 

@@ -30,16 +30,8 @@ async fn person(app: &TestApp, org: Uuid, unit: Option<Uuid>, name: &str, manage
 }
 
 async fn move_session(app: &TestApp, session: Uuid, starts_at: DateTime<Utc>, ends_at: DateTime<Utc>) {
-    use leerweek_store::entities::session;
-    use sea_orm::sea_query::Expr;
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-    session::Entity::update_many()
-        .col_expr(session::Column::StartsAt, Expr::value(starts_at))
-        .col_expr(session::Column::EndsAt, Expr::value(ends_at))
-        .filter(session::Column::Id.eq(session))
-        .exec(app.store.conn())
-        .await
-        .unwrap();
+    let sql = "UPDATE sessions SET starts_at = $1, ends_at = $2 WHERE id = $3";
+    app.sql().await.execute(sql, [starts_at.into(), ends_at.into(), session.into()]).await;
 }
 
 fn find<'a>(items: &'a [Value], key: &str, value: &str, level: &str) -> &'a Value {
@@ -301,14 +293,15 @@ on_both_backends!(a_generated_week_keeps_every_invariant_and_its_reports_add_up)
 /// The benchmark's generator at a small scale: its rows pass every constraint, seat counters
 /// equal the rows, and the reports' totals equal plain counts of the rows.
 async fn a_generated_week_keeps_every_invariant_and_its_reports_add_up(app: &TestApp) {
-    use leerweek_store::fixtures::{Scale, generate};
+    use leerweek_bench::fixtures::{Scale, generate};
     use sea_orm::{ConnectionTrait, Statement};
     let scale = Scale { organisations: 6, people: 400, sessions: 30, enrolments: 2000 };
-    let g = generate(&app.store, scale, 7).await.expect("generate");
+    let g = generate(&app.database_url, scale, 7).await.expect("generate");
     assert_eq!((g.organisations, g.people, g.sessions, g.enrolments), (6, 400, 30, 2000));
     let count = |sql: String| async move {
-        let backend = app.store.conn().get_database_backend();
-        let row = app.store.conn().query_one_raw(Statement::from_string(backend, sql)).await.unwrap().unwrap();
+        let db = app.sql().await.conn();
+        let backend = db.get_database_backend();
+        let row = db.query_one_raw(Statement::from_string(backend, sql)).await.unwrap().unwrap();
         row.try_get_by_index::<i64>(0).unwrap()
     };
     let drift = count(

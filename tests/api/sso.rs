@@ -271,7 +271,9 @@ async fn a_replayed_foreign_or_refused_answer_signs_nobody_in(app: &TestApp) {
     assert_eq!(me(app, &b).await.0, StatusCode::UNAUTHORIZED);
 
     // A provider that cannot be reached: the person is told, quickly.
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    // A port held closed by this test: connections are refused, and no other program gets it.
+    let closed_port = leerweek_testkit::ReservedPort::new().unwrap();
+    let closed = closed_port.port();
     let (st, _) = provider(app, nuenen, &format!("http://127.0.0.1:{closed}"), json!({})).await;
     assert_eq!(st, StatusCode::OK);
     let res = browser().get(app.url(&format!("/aanmelden/sso/{nuenen}"))).send().await.unwrap();

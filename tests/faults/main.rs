@@ -31,7 +31,7 @@ fn sqlite_url(dir: &std::path::Path) -> String {
 }
 
 /// Reads need no writes: an employee's agenda, a session and `/health` answer 200 during `fault`.
-async fn reads_still_served(server: &Server, week: &leerweek_store::fixtures::RushWeek, fault: &str) {
+async fn reads_still_served(server: &Server, week: &leerweek_bench::fixtures::RushWeek, fault: &str) {
     let client = reqwest::Client::new();
     let (person, token) = &week.people[0];
     for path in
@@ -46,7 +46,7 @@ async fn reads_still_served(server: &Server, week: &leerweek_store::fixtures::Ru
 /// how long after `since` the first 201 came.
 async fn enrolments_flow_again(
     server: &Server,
-    week: &Arc<leerweek_store::fixtures::RushWeek>,
+    week: &Arc<leerweek_bench::fixtures::RushWeek>,
     since: Instant,
 ) -> (Vec<Answer>, Duration) {
     let load = Load::start(&server.base, week, 8, 20_000, usize::MAX);

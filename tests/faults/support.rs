@@ -2,9 +2,11 @@
 //! cluster of our own, a small tmpfs to fill, a load of enrolling clients that records every
 //! answer, and the invariants checked in SQL after the fault.
 
-use leerweek_store::fixtures::{self, RushScale, RushWeek};
+use leerweek_bench::fixtures::{self, RushScale, RushWeek};
 use leerweek_store::{Store, StoreOptions};
-use sea_orm::{ConnectionTrait, EntityTrait, Statement};
+use leerweek_testkit::process::serve_command;
+use leerweek_testkit::{ServerProcess, Sql};
+use sea_orm::{ConnectionTrait, Statement};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -29,13 +31,9 @@ pub const CLIENT_TIMEOUT: Duration = Duration::from_secs(15);
 pub async fn prepare(url: &str) -> RushWeek {
     let store = Store::connect(url, &StoreOptions { max_connections: 4, ..Default::default() }).await.expect("connect");
     store.migrate().await.expect("migrate");
-    let week = fixtures::generate_rush(&store, SCALE, 2027, chrono::Utc::now()).await.expect("generate the week");
+    let week = fixtures::generate_rush(url, SCALE, 2027, chrono::Utc::now()).await.expect("generate the week");
     store.close().await.ok();
     week
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
 }
 
 // ------------------------------------------------------------------------------------------
@@ -54,9 +52,11 @@ fn stacks(pid: u32) -> String {
     }
 }
 
-/// A `leerweek serve` child process; its standard error goes to a file the test can read.
+/// A `leerweek serve` child process (testkit's, on a port of the kernel's choice: a server
+/// started again gets a new address, which clients take from `base`); its standard error goes
+/// to a file the test can read.
 pub struct Server {
-    child: tokio::process::Child,
+    process: ServerProcess,
     pub base: String,
     log: PathBuf,
     _dir: tempfile::TempDir,
@@ -68,9 +68,8 @@ impl Server {
         leerweek_api::sso::install_crypto_provider();
         let dir = tempfile::tempdir().expect("temp dir");
         let log = dir.path().join("server.log");
-        let port = free_port();
-        let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_leerweek"))
-            .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+        let mut command = serve_command(env!("CARGO_BIN_EXE_leerweek"));
+        command
             .env("LEERWEEK__DATABASE__URL", url)
             // Fail fast when the database is gone: a request waits at most this long for a connection.
             .env("LEERWEEK__DATABASE__ACQUIRE_TIMEOUT_SECS", "2")
@@ -80,25 +79,11 @@ impl Server {
             .env("RUST_LOG", "warn,leerweek=info")
             .env("NO_COLOR", "1")
             .env_remove("LEERWEEK_CONFIG")
-            .stdout(std::process::Stdio::null())
-            .stderr(std::fs::File::create(&log).expect("log file"))
-            .kill_on_drop(true)
-            .spawn()
-            .expect("spawn leerweek serve");
-        let base = format!("http://127.0.0.1:{port}");
-        let mut server = Server { child, base, log, _dir: dir };
-        let client = reqwest::Client::new();
-        let started = Instant::now();
-        while started.elapsed() < Duration::from_secs(60) {
-            if client.get(format!("{}/health", server.base)).send().await.is_ok_and(|r| r.status().is_success()) {
-                return server;
-            }
-            if let Ok(Some(status)) = server.child.try_wait() {
-                panic!("leerweek serve exited with {status} before answering /health:\n{}", server.log());
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
+            .stderr(std::fs::File::create(&log).expect("log file"));
+        match ServerProcess::start(command, Duration::from_secs(60)).await {
+            Ok(process) => Server { base: process.base.clone(), process, log, _dir: dir },
+            Err(e) => panic!("{e:#}:\n{}", std::fs::read_to_string(&log).unwrap_or_default()),
         }
-        panic!("leerweek serve did not answer /health within 60 s:\n{}", server.log())
     }
 
     /// Everything the server wrote to standard error so far.
@@ -107,19 +92,15 @@ impl Server {
     }
 
     /// `kill -9`: no chance to finish anything.
-    pub async fn kill9(mut self) {
-        self.child.start_kill().expect("SIGKILL");
-        let status = self.child.wait().await.expect("wait");
+    pub async fn kill9(self) {
+        let status = self.process.kill9().await;
         assert!(!status.success(), "killed server exited cleanly?");
     }
 
     /// SIGTERM and wait for the graceful stop.
     pub async fn stop(mut self) {
-        if let Some(pid) = self.child.id() {
-            let _ = Command::new("kill").args(["-TERM", &pid.to_string()]).status();
-        }
-        if tokio::time::timeout(Duration::from_secs(15), self.child.wait()).await.is_err() {
-            let stacks = self.child.id().map(stacks).unwrap_or_default();
+        if !self.process.terminate(Duration::from_secs(15)).await {
+            let stacks = self.process.pid().map(stacks).unwrap_or_default();
             panic!(
                 "the server's log:\n{}\n\nleerweek serve did not stop within 15 s of SIGTERM; where its threads were:\n{stacks}",
                 self.log()
@@ -185,7 +166,7 @@ impl Load {
                     (client.clone(), week.clone(), next.clone(), stop.clone(), base.to_owned());
                 let (enrolled, unavailable) = (enrolled.clone(), unavailable.clone());
                 tokio::spawn(async move {
-                    use rand::{Rng, SeedableRng};
+                    use rand::SeedableRng;
                     let mut rng = rand::rngs::StdRng::seed_from_u64((offset + c) as u64);
                     let mut answers = Vec::new();
                     while !stop.load(Ordering::Relaxed) {
@@ -193,9 +174,9 @@ impl Load {
                         if n >= offset.saturating_add(limit) {
                             break;
                         }
-                        let person = &week.people[n % week.people.len()];
-                        let u: f64 = rng.random();
-                        let session = week.sessions[((u * u) * week.sessions.len() as f64) as usize].0;
+                        // The rush benchmark's choice: person n, a session with a skew.
+                        let (p, s) = leerweek_bench::rush::pick(&week, n, &mut rng);
+                        let (person, session) = (&week.people[p], week.sessions[s].0);
                         let sent = Instant::now();
                         let res = client
                             .post(format!("{base}/api/v1/sessions/{session}/enrolments"))
@@ -353,8 +334,8 @@ pub struct Holdings {
 /// - every enrolment has exactly one outbox row for its confirmation or waiting-list mail;
 /// - SQLite: `PRAGMA integrity_check` says ok.
 pub async fn check_invariants(url: &str, told: &[(Uuid, String)]) -> Holdings {
-    let store = Store::connect(url, &StoreOptions { max_connections: 2, ..Default::default() }).await.expect("connect");
-    let db = store.conn();
+    let sql = Sql::connect(url).await.expect("connect");
+    let db = sql.conn();
     let backend = db.get_database_backend();
     let rows = |sql: &str| db.query_all_raw(Statement::from_string(backend, sql.to_owned()));
     let count = |sql: &'static str| async move {
@@ -362,19 +343,14 @@ pub async fn check_invariants(url: &str, told: &[(Uuid, String)]) -> Holdings {
         r.try_get::<i64>("", "n").expect("n")
     };
 
-    if !store.is_postgres() {
+    if !sql.is_postgres() {
         let r = rows("PRAGMA integrity_check").await.expect("integrity_check");
         let verdict: Vec<String> = r.iter().map(|r| r.try_get_by_index::<String>(0).unwrap_or_default()).collect();
         assert_eq!(verdict, vec!["ok".to_owned()], "SQLite integrity_check");
     }
 
-    let all: HashMap<Uuid, String> = leerweek_store::entities::enrolment::Entity::find()
-        .all(db)
-        .await
-        .expect("enrolments")
-        .into_iter()
-        .map(|e| (e.id, e.status))
-        .collect();
+    let all: HashMap<Uuid, String> =
+        sql.all::<(Uuid, String)>("SELECT id, status FROM enrolments", []).await.into_iter().collect();
     let mut lost = Vec::new();
     for (id, status) in told {
         match all.get(id) {
@@ -450,7 +426,7 @@ pub async fn check_invariants(url: &str, told: &[(Uuid, String)]) -> Holdings {
         count("SELECT COUNT(*) AS n FROM outbox WHERE kind IN ('enrolment_confirmed', 'enrolment_waitlisted')").await;
     assert_eq!(mails, all.len() as i64, "outbox rows of enrolment mails ≠ enrolments");
 
-    store.close().await.ok();
+    sql.close().await;
     let h = Holdings { enrolments: all.len(), confirmed: confirmed_all, waitlisted: waiting_all, full_sessions: full };
     println!(
         "  invariants hold: {} enrolments ({} confirmed, {} waiting), {}/{} sessions full, {} answered enrolments all present",
@@ -467,14 +443,17 @@ pub async fn check_invariants(url: &str, told: &[(Uuid, String)]) -> Holdings {
 // ------------------------------------------------------------------------------------------
 // A PostgreSQL cluster of our own (never the shared one), to stop and start at will
 
-/// `initdb` + `pg_ctl` in a temporary directory, on a free port, trust authentication on
-/// loopback. As root the cluster runs as the `postgres` user (PostgreSQL refuses root).
+/// `initdb` + `pg_ctl` in a temporary directory, listening only on a Unix socket in that
+/// directory (so no TCP port is needed, nor picked and hoped to be free), trust authentication.
+/// As root the cluster runs as the `postgres` user (PostgreSQL refuses root).
 pub struct PgCluster {
     dir: tempfile::TempDir,
     bin: PathBuf,
     as_postgres: bool,
-    pub port: u16,
 }
+
+/// The port number in the name of the cluster's socket file (`.s.PGSQL.5432`); no TCP port.
+const SOCKET_PORT: u16 = 5432;
 
 fn pg_bin() -> Option<PathBuf> {
     if let Ok(dir) = std::env::var("LEERWEEK_TEST_PG_BIN") {
@@ -516,7 +495,7 @@ impl PgCluster {
             };
             std::os::unix::fs::chown(dir.path(), Some(id("-u")), Some(id("-g"))).expect("chown the cluster directory");
         }
-        let cluster = PgCluster { dir, bin, as_postgres: root, port: free_port() };
+        let cluster = PgCluster { dir, bin, as_postgres: root };
         let data = cluster.data();
         cluster.run("initdb", &["-D", &data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"]);
         cluster.start();
@@ -547,8 +526,7 @@ impl PgCluster {
     /// Start (or restart) the cluster and wait until it accepts connections.
     pub fn start(&self) {
         let opts = format!(
-            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=60",
-            self.port,
+            "-p {SOCKET_PORT} -k {} -c listen_addresses='' -c fsync=off -c max_connections=60",
             self.dir.path().display()
         );
         let log = self.dir.path().join("server.log").display().to_string();
@@ -561,7 +539,7 @@ impl PgCluster {
     }
 
     pub fn url(&self) -> String {
-        format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
+        format!("postgres://postgres@localhost/postgres?host={}&port={SOCKET_PORT}", self.dir.path().display())
     }
 }
 

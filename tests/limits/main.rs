@@ -3,27 +3,27 @@
 //! timeouts while other clients are served; 10,000 idle connections do not exhaust the server.
 //! SQLite is enough here: these tests are about connections, not about the database.
 
-use std::io::{BufRead, BufReader};
+use leerweek_testkit::ServerProcess;
+use leerweek_testkit::process::serve_command;
 use std::net::SocketAddr;
-use std::process::{Child, ChildStdout, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 /// A `leerweek serve` child on a fresh SQLite database, with an administrator's token.
 struct Server {
-    child: Child,
+    process: ServerProcess,
     addr: SocketAddr,
     base: String,
     token: String,
-    // Kept open: the server may still write to its stdout.
-    _stdout: BufReader<ChildStdout>,
     _dir: tempfile::TempDir,
 }
 
 impl Server {
-    /// Start with the given header and body timeouts (seconds); the port is the kernel's choice.
-    fn start(header_read_timeout_secs: u64, body_read_timeout_secs: u64) -> Server {
+    /// Start with the given header and body timeouts (seconds); the port is the kernel's choice
+    /// (testkit's `ServerProcess` reads the address the server prints once it listens).
+    async fn start(header_read_timeout_secs: u64, body_read_timeout_secs: u64) -> Server {
         let exe = env!("CARGO_BIN_EXE_leerweek");
         let dir = tempfile::tempdir().unwrap();
         let db = format!("sqlite://{}?mode=rwc", dir.path().join("limits.db").display());
@@ -36,8 +36,8 @@ impl Server {
         assert!(admin.status.success(), "leerweek admin create: {}", String::from_utf8_lossy(&admin.stderr));
         let token = String::from_utf8(admin.stdout).unwrap().lines().last().unwrap().trim().to_owned();
         assert!(token.starts_with("lw_"), "no token printed: {token}");
-        let mut child = Command::new(exe)
-            .args(["serve", "--bind", "127.0.0.1:0"])
+        let mut command = serve_command(exe);
+        command
             .env("LEERWEEK__DATABASE__URL", &db)
             .env("LEERWEEK__MAIL__TRANSPORT", "file")
             .env("LEERWEEK__MAIL__FILE_DIR", dir.path().join("mail"))
@@ -46,51 +46,39 @@ impl Server {
             .env("RUST_LOG", "warn")
             // One malloc arena: steadier memory figures for the leak check.
             .env("MALLOC_ARENA_MAX", "1")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("spawn leerweek serve");
-        // "Leerweek draait op http://127.0.0.1:PORT": printed once it listens.
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
-        let mut line = String::new();
-        stdout.read_line(&mut line).expect("read the server's first line");
-        let base = line.trim().rsplit(' ').next().unwrap_or_default().to_owned();
-        assert!(base.starts_with("http://127.0.0.1:"), "unexpected first line of leerweek serve: {line:?}");
-        let addr = base.trim_start_matches("http://").parse().unwrap();
-        Server { child, addr, base, token, _stdout: stdout, _dir: dir }
-    }
-
-    fn pid(&self) -> u32 {
-        self.child.id()
+            .stderr(std::process::Stdio::inherit());
+        let process = ServerProcess::start(command, Duration::from_secs(60)).await.expect("leerweek serve");
+        assert!(
+            process.base.starts_with("http://127.0.0.1:"),
+            "unexpected address of leerweek serve: {}",
+            process.base
+        );
+        // The start-up's health check has hung up; let the server notice before counting its descriptors.
+        let mut fds = process.open_fds();
+        for _ in 0..50 {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            let now = process.open_fds();
+            if now == fds {
+                break;
+            }
+            fds = now;
+        }
+        Server { addr: process.addr, base: process.base.clone(), process, token, _dir: dir }
     }
 
     /// Whether the child is still running.
     fn alive(&mut self) -> bool {
-        self.child.try_wait().unwrap().is_none()
+        self.process.alive()
     }
 
     /// Resident memory in MiB.
     fn rss_mib(&self) -> f64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).unwrap();
-        let kb: f64 = status
-            .lines()
-            .find(|l| l.starts_with("VmRSS:"))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|v| v.parse().ok())
-            .unwrap();
-        kb / 1024.0
+        self.process.rss_mib()
     }
 
     /// Open file descriptors of the server (its sockets among them).
     fn open_fds(&self) -> usize {
-        std::fs::read_dir(format!("/proc/{}/fd", self.pid())).map(|d| d.count()).unwrap_or(0)
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.process.open_fds()
     }
 }
 
@@ -142,7 +130,7 @@ async fn drip(stream: TcpStream, bytes: Vec<u8>, every: Duration, limit: Duratio
 async fn slow_loris_clients_are_cut_off_while_others_are_served() {
     leerweek_api::sso::install_crypto_provider();
     let (header_timeout, body_timeout) = (Duration::from_secs(2), Duration::from_secs(3));
-    let server = Server::start(header_timeout.as_secs(), body_timeout.as_secs());
+    let server = Server::start(header_timeout.as_secs(), body_timeout.as_secs()).await;
     let limit = Duration::from_secs(15);
     let addr = server.addr;
 
@@ -309,7 +297,7 @@ async fn ten_thousand_idle_connections_do_not_exhaust_the_server() {
     // The server child inherits this limit (and raises its own soft limit to the hard one).
     raise_open_files_limit(IDLE as u64 + 1024);
     // A long header timeout: the idle connections must stay open while we measure.
-    let mut server = Server::start(300, 20);
+    let mut server = Server::start(300, 20).await;
     let rss_start = server.rss_mib();
     let fds_start = server.open_fds();
     let mut rss_after = Vec::new();

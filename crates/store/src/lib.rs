@@ -14,7 +14,6 @@ pub mod entities;
 pub mod error;
 pub mod events;
 pub mod feedback;
-pub mod fixtures;
 pub mod outbox;
 pub mod people;
 pub mod privacy;

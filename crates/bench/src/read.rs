@@ -1,4 +1,4 @@
-//! `leerweek bench programme`: reading the programme of the rush week (600 sessions with live
+//! `leerweek-bench programme`: reading the programme of the rush week (600 sessions with live
 //! seat counts) over HTTP from a real `leerweek serve` child process, by N concurrent clients,
 //! each request as a different person.
 //!
@@ -12,7 +12,7 @@
 //! and here it would take the server's cores.
 //! 2. **alone**: N clients read the programme for `secs` seconds;
 //! 3. **with the rush**: the same reads while N other clients enrol (the rush of
-//!    `leerweek bench rush`), reporting both the reads and the enrolment decisions per second,
+//!    `leerweek-bench rush`), reporting both the reads and the enrolment decisions per second,
 //!    and afterwards checking that nothing was overbooked or miscounted;
 //! 4. **staleness**, during 3: one more client polls the programme and records, per response,
 //!    the moment its request began (`t`) and every session's `confirmed_count` and
@@ -23,11 +23,12 @@
 //!    session, `t − q` for the latest such sample with `q ≤ t` (an upper bound, at the sampler's
 //!    10 ms resolution); the worst over all sessions and responses must be ≤ 1 s.
 
-use crate::bench_rush::{self, Server};
+use crate::db;
+use crate::fixtures::{RushScale, RushWeek};
+use crate::rush;
+use crate::server::Server;
 use anyhow::Context;
-use leerweek_store::Store;
-use leerweek_store::fixtures::{RushScale, RushWeek};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -221,27 +222,20 @@ pub struct Staleness {
 
 /// Sample the database every 10 ms until `stop`.
 async fn sample_counters(
-    store: Store,
+    conn: DatabaseConnection,
     week: Arc<RushWeek>,
     origin: Instant,
     stop: Arc<AtomicBool>,
 ) -> anyhow::Result<Vec<Sample>> {
-    use leerweek_store::entities::session;
     let index: HashMap<Uuid, usize> = week.sessions.iter().enumerate().map(|(i, (id, _))| (*id, i)).collect();
     let mut out = Vec::new();
     while !stop.load(Ordering::Relaxed) {
         let at = origin.elapsed();
-        let rows: Vec<(Uuid, i32, i32)> = session::Entity::find()
-            .select_only()
-            .column(session::Column::Id)
-            .column(session::Column::ConfirmedCount)
-            .column(session::Column::WaitlistCount)
-            .filter(session::Column::EventId.eq(week.event_id))
-            .into_tuple()
-            .all(store.conn())
-            .await?;
+        let sql = "SELECT id, confirmed_count, waitlist_count FROM sessions WHERE event_id = $1";
+        let rows = conn.query_all_raw(db::statement(&conn, sql, vec![week.event_id.into()])).await?;
         let mut counts = vec![(0, 0); week.sessions.len()];
-        for (id, c, w) in rows {
+        for row in rows {
+            let (id, c, w): (Uuid, i32, i32) = row.try_get_many_by_index()?;
             if let Some(&i) = index.get(&id) {
                 counts[i] = (c, w);
             }
@@ -329,16 +323,16 @@ pub struct ProgrammeFigure {
     /// Reads during the rush.
     pub with_rush: ReadFigure,
     /// The rush beside them.
-    pub rush: bench_rush::RushFigure,
+    pub rush: rush::RushFigure,
     /// Staleness during the rush.
     pub staleness: Staleness,
 }
 
 async fn on_backend(backend: &'static str, plan: &ProgrammePlan) -> anyhow::Result<ProgrammeFigure> {
-    let db = bench_rush::fresh_database(backend, plan.postgres.as_deref(), "read").await?;
-    let (store, week) = bench_rush::prepare(&db.url, plan.scale, true).await?;
+    let database = rush::fresh_database(backend, plan.postgres.as_deref(), "read").await?;
+    let (store, conn, week) = rush::prepare(database.url(), plan.scale, true).await?;
     let week = Arc::new(week);
-    let server = Server::start(&db.url).await?;
+    let server = Server::start(database.url()).await?;
     let url = format!("{}/api/v1/events/{}/programme", server.base, week.event_id);
     let tokens: Arc<Vec<String>> = Arc::new(week.people.iter().map(|(_, t)| t.clone()).collect());
     let run_for = Duration::from_secs(plan.secs);
@@ -381,12 +375,12 @@ async fn on_backend(backend: &'static str, plan: &ProgrammePlan) -> anyhow::Resu
     // The programme during the rush, watched for staleness.
     let origin = Instant::now();
     let stop = Arc::new(AtomicBool::new(false));
-    let sampler = tokio::spawn(sample_counters(store.clone(), week.clone(), origin, stop.clone()));
+    let sampler = tokio::spawn(sample_counters(conn.clone(), week.clone(), origin, stop.clone()));
     tokio::time::sleep(Duration::from_millis(50)).await;
     let poller = tokio::spawn(poll_programme(url.clone(), tokens[1].clone(), week.clone(), origin, stop.clone()));
     let rush = tokio::spawn({
         let (base, week, clients) = (server.base.clone(), week.clone(), plan.clients);
-        async move { bench_rush::rush_http(&base, week, clients, run_for).await }
+        async move { rush::rush_http(&base, week, clients, run_for).await }
     });
     f.with_rush = read_load(url.clone(), tokens.clone(), plan.clients, run_for).await;
     f.rush = rush.await.context("the rush")?;
@@ -399,10 +393,11 @@ async fn on_backend(backend: &'static str, plan: &ProgrammePlan) -> anyhow::Resu
     f.rush.backend = backend;
     f.rush.clients = plan.clients;
     server.stop().await;
-    let (over, wrong, filled) = bench_rush::check(&store, &week).await?;
+    let (over, wrong, filled) = rush::check(&conn, &week).await?;
     (f.rush.overbooked, f.rush.miscounted, f.rush.filled) = (over, wrong, filled);
+    conn.close().await?;
     store.close().await?;
-    db.remove().await?;
+    database.remove().await?;
     Ok(f)
 }
 
@@ -410,7 +405,7 @@ async fn on_backend(backend: &'static str, plan: &ProgrammePlan) -> anyhow::Resu
 /// overbooked or miscounted, or the programme was ever staler than 1 s; the speed targets are
 /// reported (met / NOT MET), not enforced, because the machine is shared.
 pub async fn run(plan: &ProgrammePlan) -> anyhow::Result<bool> {
-    let backends = crate::bench_rush::backends(plan.no_sqlite, plan.postgres.as_deref());
+    let backends = rush::backends(plan.no_sqlite, plan.postgres.as_deref());
     println!(
         "programme reads: {} sessions, {} people; N = {} readers (and {} enrolling clients in the rush phase), {} s per phase",
         plan.scale.sessions, plan.scale.people, plan.clients, plan.clients, plan.secs
@@ -480,95 +475,4 @@ pub async fn run(plan: &ProgrammePlan) -> anyhow::Result<bool> {
         );
     }
     Ok(ok)
-}
-
-/// The programme, the personal agenda and its calendar feed of a generated week, through the
-/// whole HTTP stack (the real router on a loopback port in this process), as read by the person
-/// with the most enrolments. Each is the median of `runs` after a warm-up; the programme is
-/// timed cold (its shared snapshot expired before each run, so the week is read and rendered)
-/// and cached. Returns `(what, median, rows)`.
-pub(crate) async fn time_pages(
-    store: &Store,
-    event_id: Uuid,
-    runs: usize,
-) -> anyhow::Result<Vec<(&'static str, Duration, usize)>> {
-    use sea_orm::{ConnectionTrait, Statement};
-    let backend = store.conn().get_database_backend();
-    let row = store
-        .conn()
-        .query_one_raw(Statement::from_sql_and_values(
-            backend,
-            "SELECT person_id, COUNT(*) AS n FROM enrolments WHERE event_id = $1 AND status <> 'cancelled' GROUP BY person_id ORDER BY n DESC LIMIT 1",
-            [event_id.into()],
-        ))
-        .await?
-        .context("a week without enrolments")?;
-    let person: Uuid = row.try_get("", "person_id")?;
-    let token = leerweek_store::people::issue_token_unchecked(store, person, chrono::Utc::now()).await?;
-
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let base = format!("http://{}", listener.local_addr()?);
-    let app = leerweek_api::router(store.clone(), leerweek_api::ApiOptions::default());
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = rx.await;
-            })
-            .await
-    });
-    let client = reqwest::Client::new();
-    let get = |path: String, cold: bool| {
-        let (client, token, base) = (client.clone(), token.clone(), base.clone());
-        async move {
-            if cold {
-                tokio::time::sleep(leerweek_api::programme::MAX_AGE + Duration::from_millis(20)).await;
-            }
-            let t = Instant::now();
-            let r = client.get(format!("{base}{path}")).bearer_auth(&token).send().await?;
-            let status = r.status();
-            let body = r.bytes().await?;
-            let took = t.elapsed();
-            anyhow::ensure!(
-                status.is_success(),
-                "{path} answered {status}: {}",
-                String::from_utf8_lossy(&body[..body.len().min(300)])
-            );
-            let rows = if path.ends_with(".ics") {
-                body.windows(12).filter(|w| w == b"BEGIN:VEVENT").count()
-            } else {
-                let v: serde_json::Value = serde_json::from_slice(&body)?;
-                v.get("sessions").or_else(|| v.get("items")).and_then(|a| a.as_array()).map_or(0, |a| a.len())
-            };
-            anyhow::Ok((took, rows))
-        }
-    };
-    let timed = |path: String, cold: bool| {
-        let get = &get;
-        async move {
-            get(path.clone(), cold).await?; // warm-up
-            let mut times = vec![];
-            let mut rows = 0;
-            for _ in 0..runs.max(1) {
-                let (t, r) = get(path.clone(), cold).await?;
-                times.push(t);
-                rows = r;
-            }
-            times.sort();
-            anyhow::Ok((times[times.len() / 2], rows))
-        }
-    };
-    let programme = format!("/api/v1/events/{event_id}/programme");
-    let mut out = vec![];
-    let (t, n) = timed(programme.clone(), true).await?;
-    out.push(("programme (cold)", t, n));
-    let (t, n) = timed(programme, false).await?;
-    out.push(("programme (cached)", t, n));
-    let (t, n) = timed("/api/v1/me/enrolments".into(), false).await?;
-    out.push(("agenda", t, n));
-    let (t, n) = timed("/api/v1/me/calendar.ics".into(), false).await?;
-    out.push(("agenda (.ics)", t, n));
-    let _ = tx.send(());
-    server.await??;
-    Ok(out)
 }

@@ -1,4 +1,4 @@
-//! `leerweek bench reports`: generate a national week (and a tenth of it) on SQLite and, when
+//! `leerweek-bench reports`: generate a national week (and a tenth of it) on SQLite and, when
 //! given, PostgreSQL, then time every report for an admin, an organiser of the largest
 //! organisation and a manager. Each figure is printed beside a baseline measured in the same run
 //! on the same database — one plain scan of the week's enrolments — and as their ratio, because
@@ -6,13 +6,15 @@
 //! and cached) and the personal agenda (JSON and `.ics`) of the person with the most enrolments.
 //! Ends with how each grows from 1/10 to full scale.
 
+use crate::db;
+use crate::fixtures::{self, Generated, Scale};
 use anyhow::Context;
 use leerweek_domain::Role;
 use leerweek_domain::access::Actor;
-use leerweek_store::fixtures::{self, Generated, Scale};
 use leerweek_store::reports::{self, Scope};
 use leerweek_store::{Store, StoreOptions};
-use sea_orm::{ConnectionTrait, Statement};
+use leerweek_testkit::TestDb;
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 use std::time::{Duration, Instant};
 use uuid::Uuid;
 
@@ -48,14 +50,6 @@ pub struct Figure {
     pub rows: usize,
 }
 
-fn scale_of(name: &str) -> anyhow::Result<Scale> {
-    match name {
-        "national" => Ok(Scale::NATIONAL),
-        "tenth" => Ok(Scale::tenth()),
-        other => anyhow::bail!("unknown scale {other:?}: national or tenth"),
-    }
-}
-
 async fn median<F, Fut>(runs: usize, mut f: F) -> anyhow::Result<(Duration, usize)>
 where
     F: FnMut() -> Fut,
@@ -73,11 +67,10 @@ where
     Ok((times[times.len() / 2], rows))
 }
 
-async fn baseline(store: &Store, event: Uuid, runs: usize) -> anyhow::Result<Duration> {
-    let backend = store.conn().get_database_backend();
+async fn baseline(conn: &DatabaseConnection, event: Uuid, runs: usize) -> anyhow::Result<Duration> {
     let (d, _) = median(runs, || async {
         let sql = "SELECT COUNT(*), SUM(CASE WHEN attendance = 'present' THEN 1 ELSE 0 END) FROM enrolments WHERE event_id = $1";
-        store.conn().query_all_raw(Statement::from_sql_and_values(backend, sql, [event.into()])).await?;
+        conn.query_all_raw(db::statement(conn, sql, vec![event.into()])).await?;
         Ok(1)
     })
     .await?;
@@ -86,12 +79,14 @@ async fn baseline(store: &Store, event: Uuid, runs: usize) -> anyhow::Result<Dur
 
 async fn time_reports(
     store: &Store,
+    conn: &DatabaseConnection,
+    url: &str,
     backend: &'static str,
     scale: &str,
     g: &Generated,
     runs: usize,
 ) -> anyhow::Result<Vec<Figure>> {
-    let base = baseline(store, g.event_id, runs).await?;
+    let base = baseline(conn, g.event_id, runs).await?;
     let admin = Actor { person_id: Uuid::nil(), organisation_id: Uuid::nil(), roles: vec![Role::Admin] };
     let organiser =
         Actor { person_id: g.organiser, organisation_id: g.largest_organisation, roles: vec![Role::Organiser] };
@@ -126,7 +121,7 @@ async fn time_reports(
     }
     // The pages every employee reads, through the HTTP stack: the programme and the agenda of
     // the person with the most enrolments.
-    for (page, median, rows) in crate::bench_read::time_pages(store, g.event_id, runs).await? {
+    for (page, median, rows) in crate::pages::time(store, conn, url, g.event_id, runs).await? {
         out.push(Figure {
             backend,
             scale: scale.to_owned(),
@@ -144,7 +139,7 @@ async fn on_backend(backend: &'static str, url: &str, scale_name: &str, runs: us
     let store = Store::connect(url, &StoreOptions { max_connections: 4, ..Default::default() }).await?;
     store.migrate().await?;
     let t = Instant::now();
-    let g = fixtures::generate(&store, scale_of(scale_name)?, 2027).await?;
+    let g = fixtures::generate(url, Scale::named(scale_name)?, 2027).await?;
     println!(
         "{backend:<8} {scale_name:<8} generated in {:>6.1} s: {} organisations, {} people, {} sessions, {} enrolments ({} seats taken), {} feedback answers",
         t.elapsed().as_secs_f64(),
@@ -156,14 +151,14 @@ async fn on_backend(backend: &'static str, url: &str, scale_name: &str, runs: us
         g.feedback
     );
     // Fresh statistics, as the server's hourly job keeps them (PostgreSQL's autovacuum would).
-    let analyze = match backend {
-        "postgres" => {
-            "ANALYZE enrolments, people, sessions, workshops, feedback, event_organisations, organisations, org_units"
-        }
-        _ => "ANALYZE",
-    };
-    store.conn().execute_unprepared(analyze).await?;
-    let figures = time_reports(&store, backend, scale_name, &g, runs).await;
+    let conn = db::connect(url, 2).await?;
+    db::analyze(
+        &conn,
+        "enrolments, people, sessions, workshops, feedback, event_organisations, organisations, org_units",
+    )
+    .await?;
+    let figures = time_reports(&store, &conn, url, backend, scale_name, &g, runs).await;
+    conn.close().await?;
     store.close().await?;
     figures
 }
@@ -173,18 +168,13 @@ pub async fn run(plan: &Plan) -> anyhow::Result<bool> {
     let mut all = Vec::new();
     for scale in &plan.scales {
         if !plan.no_sqlite {
-            let dir = tempfile::tempdir()?;
-            let url = format!("sqlite://{}?mode=rwc", dir.path().join("bench.db").display());
-            all.extend(on_backend("sqlite", &url, scale, plan.runs).await?);
+            let database = TestDb::sqlite_named("bench.db")?;
+            all.extend(on_backend("sqlite", database.url(), scale, plan.runs).await?);
         }
         if let Some(admin_url) = &plan.postgres {
-            let name = format!("leerweek_bench_{scale}_{}", std::process::id());
-            let admin = sea_orm::Database::connect(admin_url).await.context("connecting to PostgreSQL")?;
-            admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await?;
-            let url = crate::bench_rush::beside(admin_url, &name)?;
-            let result = on_backend("postgres", &url, scale, plan.runs).await;
-            admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await?;
-            admin.close().await?;
+            let database = TestDb::postgres_on(admin_url, &format!("leerweek_bench_{scale}")).await?;
+            let result = on_backend("postgres", database.url(), scale, plan.runs).await;
+            database.remove().await?;
             all.extend(result?);
         }
     }

@@ -1,0 +1,164 @@
+//! `leerweek-bench`: the benchmarks of docs/BENCHMARKS.md, and `generate` to leave a generated
+//! week in a database to look around in by hand. Exit status: 1 when a run lost, overbooked or
+//! miscounted anything (rush, programme) or a start-up took 1 s or more; 3 when a report took
+//! 1 s or more.
+
+use clap::{Parser, Subcommand};
+use leerweek_bench::fixtures::{self, RushScale, Scale};
+use leerweek_bench::{read, reports, rush, startup};
+use leerweek_store::{Store, StoreOptions};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+/// Benchmarks of Leerweek (see docs/BENCHMARKS.md).
+#[derive(Debug, Parser)]
+#[command(name = "leerweek-bench", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Time every report on generated weeks (1/10 and national scale), SQLite and PostgreSQL.
+    Reports {
+        /// Scales to run, comma separated.
+        #[arg(long, value_delimiter = ',', default_value = "tenth,national")]
+        scales: Vec<String>,
+        /// PostgreSQL URL of a role that may create databases (also run there).
+        #[arg(long, env = "LEERWEEK_BENCH_POSTGRES_URL", hide_env_values = true)]
+        postgres: Option<String>,
+        /// Timed runs per report; the median counts.
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+        /// Only PostgreSQL.
+        #[arg(long)]
+        no_sqlite: bool,
+    },
+    /// The enrolment rush over HTTP against a `leerweek serve` child process, beside the
+    /// database's own ceiling (raw SQL, same transaction shape), on SQLite and PostgreSQL.
+    Rush {
+        /// Concurrent clients per run, comma separated.
+        #[arg(long, value_delimiter = ',', default_value = "1,16,64,256")]
+        clients: Vec<usize>,
+        /// PostgreSQL URL of a role that may create databases (also run there).
+        #[arg(long, env = "LEERWEEK_BENCH_POSTGRES_URL", hide_env_values = true)]
+        postgres: Option<String>,
+        /// Only PostgreSQL.
+        #[arg(long)]
+        no_sqlite: bool,
+        /// Longest a run may take, in seconds.
+        #[arg(long, default_value_t = 30)]
+        budget_secs: u64,
+        /// People in the generated week (default 20,000).
+        #[arg(long, default_value_t = 20_000)]
+        people: usize,
+    },
+    /// Reading the programme (600 sessions, live seat counts) over HTTP, alone and during an
+    /// enrolment rush, with a check that seat counts are never staler than 1 s.
+    Programme {
+        /// Concurrent readers (and as many enrolling clients during the rush).
+        #[arg(long, default_value_t = 64)]
+        clients: usize,
+        /// PostgreSQL URL of a role that may create databases (also run there).
+        #[arg(long, env = "LEERWEEK_BENCH_POSTGRES_URL", hide_env_values = true)]
+        postgres: Option<String>,
+        /// Only PostgreSQL.
+        #[arg(long)]
+        no_sqlite: bool,
+        /// Length of each phase, in seconds.
+        #[arg(long, default_value_t = 10)]
+        secs: u64,
+    },
+    /// Start-up time of `leerweek serve` on a SQLite file holding a generated week.
+    Startup {
+        /// `tenth` or `national`.
+        #[arg(long, default_value = "national")]
+        scale: String,
+        /// Starts timed; the median counts.
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+    },
+    /// Generate a week into the (empty) database, to look around by hand.
+    Generate {
+        /// `tenth` or `national`.
+        #[arg(long, default_value = "tenth")]
+        scale: String,
+        /// Database URL: sqlite://path?mode=rwc or postgres://user:pass@host/db (migrated first).
+        #[arg(
+            long,
+            value_name = "URL",
+            env = "LEERWEEK__DATABASE__URL",
+            hide_env_values = true,
+            default_value = "sqlite://data/leerweek.db?mode=rwc"
+        )]
+        database: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("leerweek-bench: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("leerweek-bench: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let ok_or = |ok: bool, code: u8| if ok { ExitCode::SUCCESS } else { ExitCode::from(code) };
+    match cli.command {
+        Command::Reports { scales, postgres, runs, no_sqlite } => {
+            let plan = reports::Plan { scales, postgres, runs, no_sqlite };
+            Ok(ok_or(reports::run(&plan).await?, 3))
+        }
+        Command::Rush { clients, postgres, no_sqlite, budget_secs, people } => {
+            let plan = rush::RushPlan {
+                clients,
+                postgres,
+                no_sqlite,
+                budget: Duration::from_secs(budget_secs),
+                scale: RushScale { people, ..RushScale::BENCH },
+            };
+            Ok(ok_or(rush::run(&plan).await?, 1))
+        }
+        Command::Programme { clients, postgres, no_sqlite, secs } => {
+            let plan = read::ProgrammePlan {
+                clients: clients.max(1),
+                postgres,
+                no_sqlite,
+                secs: secs.max(1),
+                scale: RushScale::BENCH,
+            };
+            Ok(ok_or(read::run(&plan).await?, 1))
+        }
+        Command::Startup { scale, runs } => Ok(ok_or(startup::run(Scale::named(&scale)?, runs.max(1)).await?, 1)),
+        Command::Generate { scale, database } => {
+            let scale = Scale::named(&scale)?;
+            let store = Store::connect(&database, &StoreOptions::default()).await?;
+            store.migrate().await?;
+            let t = Instant::now();
+            let g = fixtures::generate(&database, scale, 2027).await?;
+            println!(
+                "Gegenereerd in {:.1} s: week {}, {} organisaties, {} mensen, {} sessies, {} inschrijvingen",
+                t.elapsed().as_secs_f64(),
+                g.event_id,
+                g.organisations,
+                g.people,
+                g.sessions,
+                g.enrolments
+            );
+            store.close().await?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
