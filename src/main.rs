@@ -7,13 +7,10 @@ use clap::{Args, Parser, Subcommand};
 use leerweek::config::{Overrides, Settings};
 use leerweek::demo::{self, PersonaToken, State, Summary};
 use leerweek::{startup, telemetry};
-use leerweek_domain::Role;
 use leerweek_domain::access::Actor;
 use leerweek_domain::text::{EmailAddress, Name};
 use leerweek_store::Store;
-use leerweek_store::entities::{person, person_role};
 use leerweek_store::people::{self, ImportRow};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -307,25 +304,15 @@ async fn admin_actor(store: &Store, email: Option<&str>) -> anyhow::Result<Actor
     let person = match email {
         Some(e) => {
             let e = EmailAddress::parse(e).map_err(|err| anyhow::anyhow!("--as {err}"))?;
-            person::Entity::find()
-                .filter(person::Column::Email.eq(e.as_str()))
-                .one(store.conn())
-                .await?
-                .with_context(|| format!("nobody has the address {e}"))?
+            people::person_by_email(store, &e).await?.with_context(|| format!("nobody has the address {e}"))?
         }
-        None => {
-            let first = person_role::Entity::find()
-                .filter(person_role::Column::Role.eq(Role::Admin.as_str()))
-                .order_by_asc(person_role::Column::CreatedAt)
-                .one(store.conn())
-                .await?
-                .context("there is no admin yet: create one with `leerweek admin create --email … --name …`")?;
-            person::Entity::find_by_id(first.person_id).one(store.conn()).await?.context("the admin has disappeared")?
-        }
+        None => people::first_admin(store)
+            .await?
+            .context("there is no admin yet: create one with `leerweek admin create --email … --name …`")?,
     };
-    let roles = people::roles_of(store.conn(), person.id).await?;
-    if !roles.contains(&Role::Admin) {
+    let actor = people::actor_of(store, &person).await?;
+    if !actor.may_administer() {
         bail!("{} is not an admin", person.email);
     }
-    Ok(Actor { person_id: person.id, organisation_id: person.organisation_id, roles })
+    Ok(actor)
 }

@@ -2,7 +2,7 @@
 //! calendar part that calendars can follow; an SMTP outage loses nothing; a worker killed
 //! mid-batch loses nothing and duplicates only carry the same Message-ID.
 
-use crate::harness::{TestApp, first_day, id, local};
+use crate::harness::{Person, TestApp, first_day, id, local};
 use crate::on_both_backends;
 use crate::smtp::{SmtpSink, calendar_props};
 use chrono::{Duration, Utc};
@@ -412,7 +412,9 @@ async fn the_personal_calendar_feed_lists_active_enrolments_behind_a_revocable_s
 }
 
 async fn sign_in_links_and_feedback_requests_arrive_in_the_persons_language(app: &TestApp) {
-    use leerweek_store::outbox::{MailKind, NewMail, enqueue};
+    use leerweek_domain::attendance::Attendance;
+    use leerweek_domain::text::EmailAddress;
+    use leerweek_store::{attendance, auth, feedback, people};
     let sink = SmtpSink::start();
     let org = app.org("Dommelvallei").await;
     let nl = app.person(org, "els@dommelvallei.nl").await;
@@ -424,34 +426,37 @@ async fn sign_in_links_and_feedback_requests_arrive_in_the_persons_language(app:
         )
         .await;
     assert_eq!(st, StatusCode::CREATED, "{en}");
+    let en = Person { id: id(&en), token: app.token(id(&en)).await };
     let ev = app.week(&[org], json!({})).await;
     let s = app.session(app.workshop(ev, org, json!({"title": "Feedback geven"})).await, 0, 10, 2, 5).await;
-    // The sign-in and reports issues queue these; here they are queued as those features will.
-    let snapshot = session_snapshot(app, s).await;
-    let txn = app.store.write().await.unwrap();
-    for person in [nl.id, id(&en)] {
-        let sign_in = NewMail {
-            kind: MailKind::SignInLink,
-            person_id: person,
-            enrolment_id: None,
-            session: None,
-            calendar: None,
-            extra: json!({"link": "https://leerweek.example/aanmelden/abc"}),
-        };
-        enqueue(&*txn, sign_in, Utc::now()).await.unwrap();
-        let feedback = NewMail {
-            kind: MailKind::FeedbackRequest,
-            person_id: person,
-            enrolment_id: None,
-            session: Some(&snapshot),
-            calendar: None,
-            extra: json!({"link": "https://leerweek.example/feedback/xyz"}),
-        };
-        enqueue(&*txn, feedback, Utc::now()).await.unwrap();
+    // Both ask for a sign-in link; both come to the session, and once it is over the minute job
+    // asks them for feedback (its clock moved past the session's end).
+    let (_, session) = app.get(&app.admin, &format!("/api/v1/sessions/{s}")).await;
+    let ends_at: chrono::DateTime<Utc> = serde_json::from_value(session["ends_at"].clone()).unwrap();
+    let after = ends_at + Duration::hours(1);
+    let admin = people::authenticate(&app.store, &app.admin).await.unwrap().expect("the admin");
+    for (who, email) in [(&nl, "els@dommelvallei.nl"), (&en, "john@dommelvallei.nl")] {
+        let email = EmailAddress::parse(email).unwrap();
+        auth::request_link(&app.store, &email, "https://leerweek.example/aanmelden/abc", Utc::now()).await.unwrap();
+        let (st, e) = app.enrol(who, s).await;
+        assert_eq!(st, StatusCode::CREATED, "{e}");
+        attendance::mark(&app.store, &admin, id(&e), Some(Attendance::Present), ends_at).await.unwrap();
     }
-    txn.commit().await.unwrap();
-    drain(app, &sink.config()).await;
-    let got = sink.received();
+    assert_eq!(feedback::queue_requests(&app.store, "https://leerweek.example/feedback/xyz", after).await.unwrap(), 2);
+    // Only these four: the enrolment confirmations are not part of this story.
+    let cfg = sink.config();
+    for _ in 0..200 {
+        leerweek_mailer::run_once(&app.store, &cfg, after + Duration::hours(1)).await.expect("worker round");
+        if app.sql().await.outbox_count("pending").await == 0 {
+            break;
+        }
+    }
+    assert_eq!(app.sql().await.outbox_count("pending").await, 0, "the outbox drained");
+    let got: Vec<_> = sink
+        .received()
+        .into_iter()
+        .filter(|m| m.text.as_deref().is_some_and(|t| t.contains("aanmelden/abc") || t.contains("feedback/xyz")))
+        .collect();
     assert_eq!(got.len(), 4);
     let subject_of = |who: &str, link: &str| {
         let m =
@@ -546,41 +551,4 @@ async fn organisers_message_a_sessions_participants_by_mail(app: &TestApp) {
     let entries: Vec<_> =
         audit["items"].as_array().unwrap().iter().filter(|e| e["action"] == "session.message").collect();
     assert_eq!(entries.len(), 2, "{audit}");
-}
-
-/// The session as a queued mail describes it (the store's snapshot: the session with its
-/// workshop's title and description and its week's name, time zone and cancellation deadline),
-/// read in SQL.
-async fn session_snapshot(app: &TestApp, session: uuid::Uuid) -> serde_json::Value {
-    type Times = (chrono::DateTime<Utc>, chrono::DateTime<Utc>);
-    let sql = app.sql().await;
-    let (title, description, time_zone, event_name, deadline_hours, status): (String, String, String, String, i32, String) = sql
-        .one(
-            "SELECT w.title, w.description, e.time_zone, e.name, e.cancellation_deadline_hours, s.status \
-             FROM sessions s JOIN workshops w ON w.id = s.workshop_id JOIN events e ON e.id = s.event_id WHERE s.id = $1",
-            [session.into()],
-        )
-        .await
-        .expect("the session");
-    let (starts_at, ends_at): Times =
-        sql.one("SELECT starts_at, ends_at FROM sessions WHERE id = $1", [session.into()]).await.expect("the session");
-    let (venue, room, address, online_url): (Option<String>, Option<String>, Option<String>, Option<String>) = sql
-        .one("SELECT venue, room, address, online_url FROM sessions WHERE id = $1", [session.into()])
-        .await
-        .expect("the session");
-    json!({
-        "id": session,
-        "title": title,
-        "description": description,
-        "starts_at": starts_at,
-        "ends_at": ends_at,
-        "venue": venue,
-        "room": room,
-        "address": address,
-        "online_url": online_url,
-        "time_zone": time_zone,
-        "event_name": event_name,
-        "cancel_before": starts_at - Duration::hours(deadline_hours.max(0) as i64),
-        "status": status,
-    })
 }

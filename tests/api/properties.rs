@@ -31,9 +31,10 @@
 
 use crate::harness::{Backend, TestApp, first_day, id, local};
 use chrono::{DateTime, Duration, Utc};
+use leerweek_domain::EnrolmentStatus;
 use leerweek_domain::access::Actor;
 use leerweek_store::StoreError;
-use leerweek_store::{enrolments, events};
+use leerweek_store::{enrolments, sessions};
 use proptest::prelude::*;
 use proptest::test_runner::{
     Config, FileFailurePersistence, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner,
@@ -403,7 +404,7 @@ async fn run_case(w: &World, c: &Case) -> Result<Tally, TestCaseError> {
                         }
                     }
                     let e = enrolments::cancel(store, actor, eid, now).await.map_err(|e| fail(ctx(&e.to_string())))?;
-                    if e.status != "cancelled" {
+                    if e.status != EnrolmentStatus::Cancelled {
                         return Err(fail(ctx(&format!("cancel left status {}", e.status))));
                     }
                     active.remove(&(person, session));
@@ -412,7 +413,7 @@ async fn run_case(w: &World, c: &Case) -> Result<Tally, TestCaseError> {
                 } else if let Some(eid) = cancelled.get(&(person, session)).copied() {
                     // Cancelling a cancelled enrolment returns it unchanged (and mails nobody).
                     let e = enrolments::cancel(store, actor, eid, now).await.map_err(|e| fail(ctx(&e.to_string())))?;
-                    let got = if e.status == "cancelled" { Outcome::Nothing } else { Outcome::Done };
+                    let got = if e.status == EnrolmentStatus::Cancelled { Outcome::Nothing } else { Outcome::Done };
                     (got, Outcome::Nothing)
                 } else {
                     (Outcome::Nothing, Outcome::Nothing)
@@ -433,8 +434,8 @@ async fn run_case(w: &World, c: &Case) -> Result<Tally, TestCaseError> {
                     }
                     Outcome::Done
                 };
-                let patch = events::SessionPatch { capacity: Some(capacity as i64), ..Default::default() };
-                let got = match events::update_session(store, &w.admin, sessions[session], patch, now).await {
+                let patch = sessions::SessionPatch { capacity: Some(capacity as i64), ..Default::default() };
+                let got = match sessions::update_session(store, &w.admin, sessions[session], patch, now).await {
                     Ok(_) => Outcome::Done,
                     Err(e) => Outcome::Refused(refusal(&e).ok_or_else(|| fail(ctx(&format!("store error {e}"))))?),
                 };
@@ -450,7 +451,7 @@ async fn run_case(w: &World, c: &Case) -> Result<Tally, TestCaseError> {
                         model.mails.push(("session_cancelled".into(), eid));
                     }
                 }
-                events::cancel_session(store, &w.admin, sessions[session], now)
+                sessions::cancel_session(store, &w.admin, sessions[session], now)
                     .await
                     .map_err(|e| fail(ctx(&e.to_string())))?;
                 (Outcome::Done, Outcome::Done)

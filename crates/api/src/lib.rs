@@ -18,7 +18,10 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use leerweek_store::Store;
-use routes::{attendance, auth, enrolments, events, feedback, mail, people, privacy, reports, sso as single_sign_on};
+use routes::{
+    attendance, auth, enrolments, events, feedback, mail, people, privacy, programme as programme_routes, reports,
+    sessions, sso as single_sign_on, workshops,
+};
 use std::time::Duration;
 use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -148,15 +151,15 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(events::publish_event))
         .routes(routes!(events::close_event))
         .routes(routes!(events::archive_event))
-        .routes(routes!(events::programme))
-        .routes(routes!(events::themes))
-        .routes(routes!(events::create_workshop))
-        .routes(routes!(events::get_workshop, events::update_workshop))
-        .routes(routes!(events::cancel_workshop))
-        .routes(routes!(events::create_session, events::list_sessions))
-        .routes(routes!(events::get_session, events::update_session))
-        .routes(routes!(events::cancel_session))
-        .routes(routes!(events::message_participants))
+        .routes(routes!(programme_routes::programme))
+        .routes(routes!(programme_routes::themes))
+        .routes(routes!(workshops::create_workshop))
+        .routes(routes!(workshops::get_workshop, workshops::update_workshop))
+        .routes(routes!(workshops::cancel_workshop))
+        .routes(routes!(sessions::create_session, sessions::list_sessions))
+        .routes(routes!(sessions::get_session, sessions::update_session))
+        .routes(routes!(sessions::cancel_session))
+        .routes(routes!(sessions::message_participants))
         .routes(routes!(enrolments::enrol, enrolments::participants))
         .routes(routes!(enrolments::get_enrolment, enrolments::cancel))
         .routes(routes!(enrolments::my_enrolments))

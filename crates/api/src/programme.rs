@@ -22,14 +22,15 @@
 //! Nothing that decides an enrolment reads this cache: enrolments lock and read the session row.
 
 use crate::problem::ApiError;
-use crate::routes::events::{EventDto, ProgrammeItemDto};
+use crate::routes::events::EventDto;
+use crate::routes::programme::ProgrammeItemDto;
 use axum::body::Bytes;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use leerweek_domain::access::Actor;
 use leerweek_store::Store;
-use leerweek_store::events::{self, ProgrammeData, ProgrammeFilter};
+use leerweek_store::programme::{self, ProgrammeData, ProgrammeFilter};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -145,7 +146,7 @@ impl ProgrammeCache {
     ) -> Result<Response, ApiError> {
         let snap = self.snapshot(store, event_id).await?;
         let data = match &snap.data {
-            Some(d) if events::can_see(actor, &d.event) => d,
+            Some(d) if d.visible_to(actor) => d,
             _ => return Err(leerweek_store::StoreError::NotFound("event").into()),
         };
         if f.is_empty()
@@ -155,7 +156,7 @@ impl ProgrammeCache {
             let etag = if gzip.is_some() { format!("\"{}-gz\"", full.etag) } else { format!("\"{}\"", full.etag) };
             return Ok(answer(headers, gzip.unwrap_or(&full.body).clone(), etag, gzip.is_some()));
         }
-        let tz = data.event.time_zone();
+        let tz = data.event.time_zone;
         let mut body = Vec::with_capacity(snap.head.len() + 600 * snap.items.len());
         body.extend_from_slice(&snap.head);
         let mut first = true;
@@ -186,7 +187,7 @@ impl ProgrammeCache {
 /// Read and render a snapshot; its age counts from before the first read.
 async fn build(store: &Store, generation: u64, event_id: Uuid) -> Result<Snapshot, ApiError> {
     let began = Instant::now();
-    let data = events::programme_data(store, event_id).await?;
+    let data = programme::programme_data(store, event_id).await?;
     let names: HashMap<Uuid, String> = match &data {
         Some(_) => {
             leerweek_store::people::list_organisations(store).await?.into_iter().map(|o| (o.id, o.name)).collect()

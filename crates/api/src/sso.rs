@@ -5,7 +5,7 @@
 //! gives it an HTTP client and turns its answers into [`Asserted`].
 
 use leerweek_domain::sso::Asserted;
-use leerweek_store::entities::sso_provider;
+use leerweek_store::sso::SsoProvider;
 use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata, CoreUserInfoClaims};
 use openidconnect::{
     AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce, OAuth2TokenResponse, PkceCodeChallenge,
@@ -103,7 +103,7 @@ impl Sso {
         self.http.as_ref().ok_or_else(|| Failure::Unavailable("no HTTP client".into()))
     }
 
-    async fn metadata(&self, p: &sso_provider::Model) -> Result<CoreProviderMetadata, Failure> {
+    async fn metadata(&self, p: &SsoProvider) -> Result<CoreProviderMetadata, Failure> {
         if let Ok(c) = self.cache.lock()
             && let Some((issuer, at, meta)) = c.get(&p.organisation_id)
             && *issuer == p.issuer
@@ -127,7 +127,7 @@ impl Sso {
 
     fn client(
         meta: CoreProviderMetadata,
-        p: &sso_provider::Model,
+        p: &SsoProvider,
         redirect_uri: &str,
     ) -> Result<
         CoreClient<
@@ -151,7 +151,7 @@ impl Sso {
     }
 
     /// The authorization request for `p`'s provider, answering to `redirect_uri`.
-    pub async fn start(&self, p: &sso_provider::Model, redirect_uri: &str) -> Result<Started, Failure> {
+    pub async fn start(&self, p: &SsoProvider, redirect_uri: &str) -> Result<Started, Failure> {
         let client = Self::client(self.metadata(p).await?, p, redirect_uri)?;
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
         let (url, state, nonce) = client
@@ -171,7 +171,7 @@ impl Sso {
     /// Exchange the code, verify the ID token and read who the provider says this is.
     pub async fn finish(
         &self,
-        p: &sso_provider::Model,
+        p: &SsoProvider,
         redirect_uri: &str,
         code: &str,
         pkce_verifier: &str,

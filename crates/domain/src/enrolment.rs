@@ -215,6 +215,48 @@ pub fn promotions(seats: &mut Seats, waitlist: &[Waiting], now: DateTime<Utc>) -
     promoted
 }
 
+/// One person's enrolment in a session: what the store holds of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Enrolment {
+    /// Id.
+    pub id: Uuid,
+    /// The session.
+    pub session_id: Uuid,
+    /// The person.
+    pub person_id: Uuid,
+    /// The session's week.
+    pub event_id: Uuid,
+    /// Confirmed, waitlisted or cancelled.
+    pub status: crate::model::EnrolmentStatus,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// When the seat was confirmed.
+    pub confirmed_at: Option<DateTime<Utc>>,
+    /// When it was cancelled.
+    pub cancelled_at: Option<DateTime<Utc>>,
+    /// Who cancelled it.
+    pub cancelled_by: Option<Uuid>,
+    /// Present, absent or excused, once recorded.
+    pub attendance: Option<crate::attendance::Attendance>,
+    /// When the attendance was recorded.
+    pub attendance_marked_at: Option<DateTime<Utc>>,
+    /// Who recorded it (`None`: the no-show job).
+    pub attendance_marked_by: Option<Uuid>,
+    /// When the person checked in with their code.
+    pub checked_in_at: Option<DateTime<Utc>>,
+    /// The personal check-in code.
+    pub check_in_code: Option<crate::attendance::CheckInCode>,
+    /// Minutes credited for attending.
+    pub credited_minutes: Option<u32>,
+}
+
+impl Enrolment {
+    /// Whether it holds a seat.
+    pub fn is_confirmed(&self) -> bool {
+        self.status == crate::model::EnrolmentStatus::Confirmed
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,9 +1,11 @@
 //! A development week: its dates, enrolment window and policy.
 
+use crate::attendance::NoShowPolicy;
 use crate::model::EventStatus;
 use crate::validation::{FieldError, Invalid};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
+use uuid::Uuid;
 
 /// Default hours before a session after which an employee can no longer cancel.
 pub const DEFAULT_CANCELLATION_DEADLINE_HOURS: u32 = 24;
@@ -114,6 +116,50 @@ pub struct EventPolicy {
     pub cancellation_deadline_hours: u32,
     /// At most this many active enrolments per person (`None`: no limit).
     pub max_enrolments_per_person: Option<u32>,
+}
+
+/// A development week: what the store holds of it, with its participating organisations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    /// Id.
+    pub id: Uuid,
+    /// Name.
+    pub name: String,
+    /// First day (in [`Event::time_zone`]).
+    pub starts_on: NaiveDate,
+    /// Last day.
+    pub ends_on: NaiveDate,
+    /// The zone its days are reckoned in.
+    pub time_zone: Tz,
+    /// Enrolment opens at this instant.
+    pub enrolment_opens_at: DateTime<Utc>,
+    /// Enrolment closes at this instant.
+    pub enrolment_closes_at: DateTime<Utc>,
+    /// Hours before a session after which employees can no longer cancel.
+    pub cancellation_deadline_hours: u32,
+    /// At most this many active enrolments per person (`None`: no limit).
+    pub max_enrolments_per_person: Option<u32>,
+    /// Life-cycle status.
+    pub status: EventStatus,
+    /// Hours before a session at which the reminder mail goes out (0: none).
+    pub reminder_hours_before: u32,
+    /// When unmarked confirmed enrolments become no-shows.
+    pub no_show_policy: NoShowPolicy,
+    /// Participating (hosting) organisations.
+    pub organisation_ids: Vec<Uuid>,
+}
+
+impl Event {
+    /// What the enrolment rules need of it.
+    pub fn policy(&self) -> EventPolicy {
+        EventPolicy {
+            status: self.status,
+            enrolment_opens_at: self.enrolment_opens_at,
+            enrolment_closes_at: self.enrolment_closes_at,
+            cancellation_deadline_hours: self.cancellation_deadline_hours,
+            max_enrolments_per_person: self.max_enrolments_per_person,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -10,10 +10,13 @@ pub mod enrolment;
 pub mod event;
 pub mod feedback;
 pub mod model;
+pub mod people;
+pub mod rules;
 pub mod session;
 pub mod sso;
 pub mod text;
 pub mod validation;
+pub mod workshop;
 
 pub use model::*;
 pub use validation::{FieldError, Invalid};

@@ -126,3 +126,42 @@ vocabulary!(
         Admin => "admin"
     }
 );
+
+vocabulary!(
+    /// What a queued mail is about (one template each).
+    MailKind {
+        /// A seat was confirmed.
+        EnrolmentConfirmed => "enrolment_confirmed",
+        /// A place on the waiting list.
+        EnrolmentWaitlisted => "enrolment_waitlisted",
+        /// Promoted from the waiting list to a seat.
+        EnrolmentPromoted => "enrolment_promoted",
+        /// The person cancelled (or an organiser cancelled for them).
+        EnrolmentCancelled => "enrolment_cancelled",
+        /// The organiser changed the session's time or place.
+        SessionChanged => "session_changed",
+        /// The organiser cancelled the session.
+        SessionCancelled => "session_cancelled",
+        /// A reminder before the session.
+        SessionReminder => "session_reminder",
+        /// A one-time sign-in link (`extra.link`).
+        SignInLink => "sign_in_link",
+        /// A request for feedback after an attended session (`extra.link`).
+        FeedbackRequest => "feedback_request",
+        /// An organiser's message to a session's participants (`extra.subject`, `extra.body`,
+        /// `extra.sender`).
+        SessionMessage => "session_message"
+    }
+);
+
+vocabulary!(
+    /// Where a queued mail stands.
+    MailStatus {
+        /// Waiting to be sent (or to be tried again).
+        Pending => "pending",
+        /// Handed to the mail server.
+        Sent => "sent",
+        /// Given up after the last attempt; an admin can put it back in the queue.
+        Failed => "failed"
+    }
+);

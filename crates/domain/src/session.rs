@@ -1,5 +1,7 @@
 //! A session of a workshop: its time, capacity and per-organisation seat quotas.
 
+use crate::model::SessionStatus;
+use crate::text::ShortText;
 use crate::validation::{FieldError, Invalid};
 use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
@@ -63,6 +65,62 @@ impl TimeRange {
     /// Whether two ranges share any instant. Back-to-back sessions (one ends when the next starts) do not.
     pub fn overlaps(&self, other: &TimeRange) -> bool {
         self.start < other.end && other.start < self.end
+    }
+}
+
+/// A session of a workshop: what the store holds of it, with its seat counters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    /// Id.
+    pub id: Uuid,
+    /// Its workshop.
+    pub workshop_id: Uuid,
+    /// Its week.
+    pub event_id: Uuid,
+    /// Start.
+    pub starts_at: DateTime<Utc>,
+    /// End.
+    pub ends_at: DateTime<Utc>,
+    /// Building or venue.
+    pub venue: Option<String>,
+    /// Room.
+    pub room: Option<String>,
+    /// Street address.
+    pub address: Option<String>,
+    /// Online link.
+    pub online_url: Option<String>,
+    /// Seats.
+    pub capacity: u32,
+    /// Confirmed enrolments.
+    pub confirmed_count: u32,
+    /// People on the waiting list.
+    pub waitlist_count: u32,
+    /// Scheduled or cancelled.
+    pub status: SessionStatus,
+    /// Calendar sequence: rises with every change of time or place.
+    pub sequence: u32,
+    /// The trainer (a person who may check people in).
+    pub trainer_id: Option<Uuid>,
+    /// When the attendance list was closed.
+    pub attendance_closed_at: Option<DateTime<Utc>>,
+}
+
+/// Where a session takes place (each part optional; on-site and hybrid sessions need a venue).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Location {
+    /// Building or venue.
+    pub venue: Option<ShortText>,
+    /// Room.
+    pub room: Option<ShortText>,
+    /// Street address.
+    pub address: Option<ShortText>,
+}
+
+impl Location {
+    /// From stored texts (a text that no longer parses is left out).
+    pub fn from_stored(venue: Option<&str>, room: Option<&str>, address: Option<&str>) -> Self {
+        let part = |t: Option<&str>| t.and_then(|t| ShortText::parse(t).ok()).filter(|t| !t.as_str().is_empty());
+        Self { venue: part(venue), room: part(room), address: part(address) }
     }
 }
 

@@ -154,7 +154,7 @@ pub struct Outgoing {
 
 /// The template context of a due mail.
 pub fn context(m: &DueMail) -> (Value, Language, Option<Tz>) {
-    let lang = Language::parse(&m.person.language).unwrap_or_default();
+    let lang = m.person.language;
     let payload: Value = serde_json::from_str(&m.row.payload).unwrap_or(Value::Null);
     let s = &payload["session"];
     let tz: Option<Tz> = s["time_zone"].as_str().and_then(|t| t.parse().ok());
@@ -203,8 +203,9 @@ pub fn compose(
     now: DateTime<Utc>,
 ) -> Result<Outgoing, MailError> {
     let (ctx, _, _) = context(m);
-    let rendered =
-        renderer.render(&m.row.kind, &ctx).map_err(|e| MailError::Message(format!("template {}: {e}", m.row.kind)))?;
+    let rendered = renderer
+        .render(m.row.kind.as_str(), &ctx)
+        .map_err(|e| MailError::Message(format!("template {}: {e}", m.row.kind)))?;
     let payload: Value = serde_json::from_str(&m.row.payload).unwrap_or(Value::Null);
     let html = SinglePart::html(rendered.html.clone());
     let body = MultiPart::alternative().singlepart(SinglePart::plain(rendered.text.clone()));

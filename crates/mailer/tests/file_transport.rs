@@ -2,11 +2,13 @@
 
 use chrono::{Duration, Utc};
 use leerweek_domain::event::EventSchedule;
-use leerweek_domain::session::{Capacity, TimeRange};
+use leerweek_domain::session::{Capacity, Location, TimeRange};
 use leerweek_domain::text::{Description, EmailAddress, Name, ShortText, Theme, Title};
-use leerweek_domain::{AudienceKind, EventStatus, Language, WorkshopFormat};
+use leerweek_domain::{AudienceKind, EventStatus, Language, MailStatus, WorkshopFormat};
 use leerweek_mailer::{MailerConfig, Transport, run_once};
-use leerweek_store::events::{Location, NewEvent, NewSession, NewWorkshop};
+use leerweek_store::events::NewEvent;
+use leerweek_store::sessions::{self, NewSession};
+use leerweek_store::workshops::{self, NewWorkshop};
 use leerweek_store::{Store, StoreOptions, enrolments, events, outbox, people};
 
 async fn enrolled_store(dir: &std::path::Path) -> Store {
@@ -49,11 +51,11 @@ async fn enrolled_store(dir: &std::path::Path) -> Store {
     )
     .await
     .unwrap();
-    events::set_event_status(&store, &actor, event.event.id, EventStatus::Published, now).await.unwrap();
-    let w = events::create_workshop(
+    events::set_event_status(&store, &actor, event.id, EventStatus::Published, now).await.unwrap();
+    let w = workshops::create_workshop(
         &store,
         &actor,
-        event.event.id,
+        event.id,
         NewWorkshop {
             title: Title::parse("Grip op stress").unwrap(),
             description: Description::parse("").unwrap(),
@@ -70,7 +72,7 @@ async fn enrolled_store(dir: &std::path::Path) -> Store {
     .await
     .unwrap();
     let start = day.and_hms_opt(10, 0, 0).unwrap().and_local_timezone(tz).unwrap().with_timezone(&Utc);
-    let s = events::create_session(
+    let s = sessions::create_session(
         &store,
         &actor,
         w.workshop.id,
@@ -106,7 +108,7 @@ async fn a_confirmation_becomes_one_eml_file_with_a_stable_message_id() {
     assert!(eml.contains("Subject: Ingeschreven: Grip op stress"), "{eml}");
     assert!(eml.contains("<beheer@example.nl>"), "{eml}");
     assert!(eml.contains("text/calendar; charset=utf-8; method=REQUEST"), "{eml}");
-    assert_eq!(outbox::count_with_status(store.conn(), "sent").await.unwrap(), 1);
+    assert_eq!(outbox::count_with_status(&store, MailStatus::Sent).await.unwrap(), 1);
 }
 
 #[tokio::test]
@@ -118,7 +120,7 @@ async fn an_unwritable_mail_directory_backs_off_and_loses_nothing() {
     std::fs::write(&blocked, "not a directory").unwrap();
     let cfg = MailerConfig { transport: Transport::File { dir: blocked.join("mail") }, ..Default::default() };
     assert_eq!(run_once(&store, &cfg, Utc::now()).await.unwrap(), 0);
-    assert_eq!(outbox::count_with_status(store.conn(), "pending").await.unwrap(), 1, "still queued");
+    assert_eq!(outbox::count_with_status(&store, MailStatus::Pending).await.unwrap(), 1, "still queued");
     // Not due again right away: the backoff holds it.
     assert_eq!(run_once(&store, &cfg, Utc::now()).await.unwrap(), 0);
     let fixed = MailerConfig { transport: Transport::File { dir: dir.path().join("mail") }, ..Default::default() };

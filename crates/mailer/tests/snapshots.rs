@@ -3,10 +3,11 @@
 //! rewrites them after a deliberate change; review the diff.
 
 use chrono::{TimeZone, Utc};
+use leerweek_domain::people::Person;
+use leerweek_domain::{Language, MailKind, MailStatus};
 use leerweek_mailer::render::Renderer;
 use leerweek_mailer::{MailerConfig, compose, context};
-use leerweek_store::entities::{outbox, person};
-use leerweek_store::outbox::DueMail;
+use leerweek_store::outbox::{DueMail, Mail};
 use std::path::PathBuf;
 use uuid::Uuid;
 
@@ -29,28 +30,28 @@ fn due(kind: &str, language: &str, calendar: Option<(&str, u32)>) -> DueMail {
     }
     let now = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
     DueMail {
-        row: outbox::Model {
+        row: Mail {
             id: Uuid::from_u128(42),
-            kind: kind.into(),
+            kind: MailKind::parse(kind).expect("a kind of mail"),
             person_id: Uuid::from_u128(1),
             session_id: Some(Uuid::from_u128(7)),
             enrolment_id: Some(Uuid::from_u128(9)),
             payload: payload.to_string(),
-            status: "pending".into(),
+            status: MailStatus::Pending,
             attempts: 1,
             next_attempt_at: now,
             created_at: now,
             sent_at: None,
             last_error: None,
         },
-        person: person::Model {
+        person: Person {
             id: Uuid::from_u128(1),
             email: "anna.de.vries@enkhuizen.example".into(),
             name: "Anna de Vries".into(),
             organisation_id: Uuid::from_u128(2),
             org_unit_id: None,
             manager_id: None,
-            language: language.into(),
+            language: Language::parse(language).expect("a language"),
             created_at: now,
         },
         session: None,

@@ -3,13 +3,16 @@
 //! no-shows once a session is over (by the minute job, or when the list is closed).
 
 use crate::entities::{enrolment, event, person, session, workshop};
-use crate::events::{can_see, load_event};
-use crate::{Result, Store, StoreError, audit};
+use crate::lookup::load_event;
+use crate::{Result, Store, StoreError, audit, mapping};
 use chrono::{DateTime, Utc};
 use leerweek_domain::access::Actor;
 use leerweek_domain::attendance::{
     Attendance, AttendanceError, CheckInCode, CodeOwner, NoShowPolicy, check_code, may_record, no_shows_due,
 };
+use leerweek_domain::enrolment::Enrolment;
+use leerweek_domain::people::Person;
+use leerweek_domain::{EnrolmentStatus, SessionStatus};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
 use serde_json::json;
@@ -24,23 +27,24 @@ async fn recordable(c: &impl ConnectionTrait, actor: &Actor, session_id: Uuid) -
         return Ok(s);
     }
     let e = load_event(c, s.event_id).await?.ok_or(StoreError::NotFound("session"))?;
-    if !can_see(actor, &e) {
+    if !e.visible_to(actor) {
         return Err(StoreError::NotFound("session"));
     }
     let w = workshop::Entity::find_by_id(s.workshop_id).one(c).await?.ok_or(StoreError::NotFound("session"))?;
-    if !actor.organises_for(w.host_organisation_id) {
+    if !actor.may_run_session(w.host_organisation_id, s.trainer_id) {
         return Err(StoreError::Forbidden);
     }
     Ok(s)
 }
 
 fn open(s: &session::Model, now: DateTime<Utc>) -> Result<()> {
-    may_record(s.starts_at, s.status == "cancelled", now).map_err(StoreError::Attendance)
+    may_record(s.starts_at, mapping::session_status(&s.status) == SessionStatus::Cancelled, now)
+        .map_err(StoreError::Attendance)
 }
 
 /// The minutes of development a session credits to those present: its length, from the UTC
 /// instants (a session across the change to winter time is an hour longer than the clock says).
-pub fn minutes_of(s: &session::Model) -> i32 {
+pub(crate) fn minutes_of(s: &session::Model) -> i32 {
     ((s.ends_at - s.starts_at).num_seconds() as f64 / 60.0).round().max(1.0) as i32
 }
 
@@ -52,9 +56,9 @@ fn mark_of(e: &enrolment::Model) -> serde_json::Value {
 #[derive(Debug, Clone)]
 pub struct CheckedIn {
     /// The enrolment, now present.
-    pub enrolment: enrolment::Model,
+    pub enrolment: Enrolment,
     /// Who it is.
-    pub person: person::Model,
+    pub person: Person,
     /// They had checked in before: nothing changed.
     pub already: bool,
 }
@@ -78,18 +82,19 @@ pub async fn check_in(
                 session::Entity::find_by_id(e.session_id).one(&*txn).await?.ok_or(StoreError::NotFound("session"))?;
             let title =
                 workshop::Entity::find_by_id(os.workshop_id).one(&*txn).await?.map(|w| w.title).unwrap_or_default();
-            Some(CodeOwner { session_id: os.id, confirmed: e.status == "confirmed", title, starts_at: os.starts_at })
+            let confirmed = mapping::enrolment_status(&e.status) == EnrolmentStatus::Confirmed;
+            Some(CodeOwner { session_id: os.id, confirmed, title, starts_at: os.starts_at })
         }
     };
     check_code(session_id, owner).map_err(StoreError::Attendance)?;
     let Some(e) = found else { return Err(StoreError::Attendance(AttendanceError::UnknownCode)) };
     let who = person::Entity::find_by_id(e.person_id).one(&*txn).await?.ok_or(StoreError::NotFound("person"))?;
     if e.checked_in_at.is_some() {
-        return Ok(CheckedIn { enrolment: e, person: who, already: true });
+        return Ok(CheckedIn { enrolment: mapping::enrolment(&e), person: mapping::person(&who), already: true });
     }
     let updated = set_mark(&*txn, actor, &e, &s, Some(Attendance::Present), true, now).await?;
     txn.commit().await?;
-    Ok(CheckedIn { enrolment: updated, person: who, already: false })
+    Ok(CheckedIn { enrolment: mapping::enrolment(&updated), person: mapping::person(&who), already: false })
 }
 
 async fn set_mark(
@@ -135,7 +140,7 @@ pub async fn mark(
     enrolment_id: Uuid,
     mark: Option<Attendance>,
     now: DateTime<Utc>,
-) -> Result<enrolment::Model> {
+) -> Result<Enrolment> {
     let txn = store.write().await?;
     let e = enrolment::Entity::find_by_id(enrolment_id).one(&*txn).await?.ok_or(StoreError::NotFound("enrolment"))?;
     let s = recordable(&*txn, actor, e.session_id).await.map_err(|err| match err {
@@ -143,15 +148,15 @@ pub async fn mark(
         other => other,
     })?;
     open(&s, now)?;
-    if e.status != "confirmed" {
+    if mapping::enrolment_status(&e.status) != EnrolmentStatus::Confirmed {
         return Err(StoreError::Attendance(AttendanceError::NotConfirmed));
     }
     if e.attendance.as_deref() == mark.map(|m| m.as_str()) {
-        return Ok(e);
+        return Ok(mapping::enrolment(&e));
     }
     let updated = set_mark(&*txn, actor, &e, &s, mark, false, now).await?;
     txn.commit().await?;
-    Ok(updated)
+    Ok(mapping::enrolment(&updated))
 }
 
 /// Mark every unmarked confirmed enrolment of a session present. Returns how many.
@@ -184,7 +189,7 @@ async fn fill_unmarked(
     }
     let unmarked = enrolment::Entity::find()
         .filter(enrolment::Column::SessionId.eq(session_id))
-        .filter(enrolment::Column::Status.eq("confirmed"))
+        .filter(enrolment::Column::Status.eq(EnrolmentStatus::Confirmed.as_str()))
         .filter(enrolment::Column::Attendance.is_null())
         .all(&*txn)
         .await?;
@@ -233,7 +238,7 @@ pub async fn close_finished(store: &Store, now: DateTime<Utc>) -> Result<u64> {
         .column(session::Column::Id)
         .column(session::Column::EndsAt)
         .column(session::Column::EventId)
-        .filter(session::Column::Status.eq("scheduled"))
+        .filter(session::Column::Status.eq(SessionStatus::Scheduled.as_str()))
         .filter(session::Column::AttendanceClosedAt.is_null())
         .filter(session::Column::EndsAt.lte(now))
         .into_tuple()

@@ -111,11 +111,20 @@ impl From<DbErr> for StoreError {
         if is_outage(&e) {
             let text = e.to_string();
             if text.contains("readonly database") {
-                crate::read_only_seen();
+                crate::db::read_only_seen();
             }
             return StoreError::Unavailable(text);
         }
         StoreError::Db(e)
+    }
+}
+
+impl From<leerweek_domain::rules::RuleError> for StoreError {
+    fn from(e: leerweek_domain::rules::RuleError) -> Self {
+        match e {
+            leerweek_domain::rules::RuleError::Invalid(f) => StoreError::Invalid(f),
+            leerweek_domain::rules::RuleError::UnknownReference { field } => StoreError::UnknownReference { field },
+        }
     }
 }
 

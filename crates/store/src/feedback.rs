@@ -2,12 +2,17 @@
 //! feedback once per enrolment, and what a workshop's organisers read of it (never names).
 
 use crate::entities::{enrolment, feedback, session, workshop};
+use crate::lookup::load_event;
 use crate::outbox::{self, MailKind, NewMail};
 use crate::people::hash_token;
-use crate::{Result, Store, StoreError};
+use crate::{Result, Store, StoreError, mapping};
 use chrono::{DateTime, Duration, Utc};
 use leerweek_domain::access::Actor;
+use leerweek_domain::attendance::Attendance;
+use leerweek_domain::enrolment::Enrolment;
 use leerweek_domain::feedback::{Comment, FeedbackError, Rating, may_give};
+use leerweek_domain::session::Session;
+use leerweek_domain::{EnrolmentStatus, SessionStatus};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use uuid::Uuid;
@@ -20,7 +25,7 @@ pub const REQUEST_WITHIN: Duration = Duration::days(14);
 /// (`…/feedback`). Run by the minute job; returns how many were queued.
 pub async fn queue_requests(store: &Store, link_base: &str, now: DateTime<Utc>) -> Result<u32> {
     let sessions: Vec<session::Model> = session::Entity::find()
-        .filter(session::Column::Status.eq("scheduled"))
+        .filter(session::Column::Status.eq(SessionStatus::Scheduled.as_str()))
         .filter(session::Column::EndsAt.lte(now))
         .filter(session::Column::EndsAt.gt(now - REQUEST_WITHIN))
         .all(store.conn())
@@ -29,7 +34,7 @@ pub async fn queue_requests(store: &Store, link_base: &str, now: DateTime<Utc>) 
     for s in sessions {
         let due = enrolment::Entity::find()
             .filter(enrolment::Column::SessionId.eq(s.id))
-            .filter(enrolment::Column::Attendance.eq("present"))
+            .filter(enrolment::Column::Attendance.eq(Attendance::Present.as_str()))
             .filter(enrolment::Column::FeedbackRequestedAt.is_null())
             .all(store.conn())
             .await?;
@@ -72,13 +77,40 @@ pub async fn queue_requests(store: &Store, link_base: &str, now: DateTime<Utc>) 
     Ok(total)
 }
 
+/// Feedback given on one enrolment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Feedback {
+    /// Id.
+    pub id: Uuid,
+    /// The enrolment it is about.
+    pub enrolment_id: Uuid,
+    /// 1–5.
+    pub rating: i32,
+    /// The comment, if any.
+    pub comment: Option<String>,
+    /// When.
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<feedback::Model> for Feedback {
+    fn from(f: feedback::Model) -> Self {
+        Feedback {
+            id: f.id,
+            enrolment_id: f.enrolment_id,
+            rating: f.rating,
+            comment: f.comment,
+            created_at: f.created_at,
+        }
+    }
+}
+
 /// What a feedback link is about.
 #[derive(Debug, Clone)]
 pub struct LinkInfo {
     /// The enrolment.
-    pub enrolment: enrolment::Model,
+    pub enrolment: Enrolment,
     /// Its session.
-    pub session: session::Model,
+    pub session: Session,
     /// The workshop's title.
     pub title: String,
     /// Feedback already given.
@@ -100,7 +132,7 @@ async fn info(c: &impl ConnectionTrait, e: enrolment::Model) -> Result<LinkInfo>
     let s = session::Entity::find_by_id(e.session_id).one(c).await?.ok_or(StoreError::NotFound("session"))?;
     let title = workshop::Entity::find_by_id(s.workshop_id).one(c).await?.map(|w| w.title).unwrap_or_default();
     let given = feedback::Entity::find().filter(feedback::Column::EnrolmentId.eq(e.id)).one(c).await?.is_some();
-    Ok(LinkInfo { enrolment: e, session: s, title, given })
+    Ok(LinkInfo { enrolment: mapping::enrolment(&e), session: mapping::session(&s), title, given })
 }
 
 /// What a feedback link is about (for its page).
@@ -115,11 +147,12 @@ async fn give_for(
     rating: Rating,
     comment: Option<Comment>,
     now: DateTime<Utc>,
-) -> Result<feedback::Model> {
+) -> Result<Feedback> {
     let txn = store.write().await?;
     let i = info(&*txn, e).await?;
-    may_give(i.enrolment.status == "confirmed" && i.enrolment.attendance.as_deref() == Some("present"), i.given)
-        .map_err(StoreError::Feedback)?;
+    let attended =
+        i.enrolment.status == EnrolmentStatus::Confirmed && i.enrolment.attendance == Some(Attendance::Present);
+    may_give(attended, i.given).map_err(StoreError::Feedback)?;
     let f = feedback::ActiveModel {
         id: Set(Uuid::now_v7()),
         enrolment_id: Set(i.enrolment.id),
@@ -137,7 +170,7 @@ async fn give_for(
         other => other,
     })?;
     txn.commit().await?;
-    Ok(f)
+    Ok(f.into())
 }
 
 /// Give feedback with the link's token (no sign-in needed).
@@ -147,7 +180,7 @@ pub async fn give_by_token(
     rating: Rating,
     comment: Option<Comment>,
     now: DateTime<Utc>,
-) -> Result<feedback::Model> {
+) -> Result<Feedback> {
     let e = by_token(store.conn(), token).await?;
     give_for(store, e, rating, comment, now).await
 }
@@ -160,7 +193,7 @@ pub async fn give(
     rating: Rating,
     comment: Option<Comment>,
     now: DateTime<Utc>,
-) -> Result<feedback::Model> {
+) -> Result<Feedback> {
     let e = enrolment::Entity::find_by_id(enrolment_id)
         .one(store.conn())
         .await?
@@ -187,13 +220,9 @@ pub struct WorkshopFeedback {
 pub async fn of_workshop(store: &Store, actor: &Actor, workshop_id: Uuid) -> Result<WorkshopFeedback> {
     let w =
         workshop::Entity::find_by_id(workshop_id).one(store.conn()).await?.ok_or(StoreError::NotFound("workshop"))?;
-    if !actor.organises_for(w.host_organisation_id) {
-        let e = crate::events::load_event(store.conn(), w.event_id).await?.ok_or(StoreError::NotFound("workshop"))?;
-        return Err(if crate::events::can_see(actor, &e) {
-            StoreError::Forbidden
-        } else {
-            StoreError::NotFound("workshop")
-        });
+    if !actor.may_manage_workshop(w.host_organisation_id) {
+        let e = load_event(store.conn(), w.event_id).await?.ok_or(StoreError::NotFound("workshop"))?;
+        return Err(if e.visible_to(actor) { StoreError::Forbidden } else { StoreError::NotFound("workshop") });
     }
     let rows = feedback::Entity::find()
         .filter(feedback::Column::WorkshopId.eq(workshop_id))

@@ -8,30 +8,36 @@
 
 pub mod attendance;
 pub mod auth;
-pub mod enrol_batch;
 pub mod enrolments;
-pub mod entities;
+pub(crate) mod entities;
 pub mod error;
 pub mod events;
 pub mod feedback;
 pub mod outbox;
 pub mod people;
 pub mod privacy;
+pub mod programme;
 pub mod reports;
+pub mod sessions;
 pub mod sso;
+pub mod workshops;
 
 mod audit;
+mod checkpoints;
+mod db;
 mod idempotency;
+mod lookup;
+mod mapping;
 mod sign_ins;
 
 pub(crate) use sign_ins::SignInCache;
 
 pub use error::{Conflict, StoreError};
-pub use sea_orm::DatabaseConnection;
 
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, Database, DatabaseTransaction, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, SqliteTransactionMode, TransactionOptions,
+    TransactionTrait,
 };
 use std::sync::Arc;
 use std::time::Duration;
@@ -73,7 +79,7 @@ impl Default for StoreOptions {
 pub struct Store {
     db: DatabaseConnection,
     /// Where write transactions run. On PostgreSQL the same pool as reads, except in the
-    /// enrolment writer's copy (see `enrol_batch::spawn`). On SQLite one connection of its own, which every write
+    /// enrolment writer's copy (see `enrolments::writer::spawn`). On SQLite one connection of its own, which every write
     /// transaction of the process uses in turn (SQLite lets one connection write at a time
     /// anyway): a connection's page cache survives its own commits but is thrown away whenever
     /// another connection wrote, so writes that took whichever pooled connection came next
@@ -82,9 +88,9 @@ pub struct Store {
     writer: DatabaseConnection,
     backend: Backend,
     write_gate: Arc<tokio::sync::Mutex<()>>,
-    /// The queue of the enrolment writer task ([`enrol_batch`]); `None` in that task's own copy.
-    enrol_queue: Option<tokio::sync::mpsc::UnboundedSender<enrol_batch::Job>>,
-    enrol_stats: Arc<enrol_batch::BatchStats>,
+    /// The queue of the enrolment writer task ([`enrolments::writer`]); `None` in that task's own copy.
+    enrol_queue: Option<tokio::sync::mpsc::UnboundedSender<enrolments::writer::Job>>,
+    enrol_stats: Arc<enrolments::writer::BatchStats>,
     sign_ins: Arc<SignInCache>,
     /// The queue of the task that looks tokens up together ([`sign_ins`]).
     sign_in_queue: Option<tokio::sync::mpsc::UnboundedSender<sign_ins::Ask>>,
@@ -143,7 +149,7 @@ impl Store {
             )));
         };
         if backend == Backend::Sqlite {
-            ensure_sqlite_dir(url)?;
+            db::ensure_sqlite_dir(url)?;
         }
         let pool_waiting = |max: u32, busy: Duration| {
             let mut opt = ConnectOptions::new(url.to_owned());
@@ -164,7 +170,7 @@ impl Store {
                 .max_lifetime(None)
                 .acquire_timeout(options.acquire_timeout)
                 .connect_timeout(options.acquire_timeout)
-                .test_before_acquire_if_idle_for(PING_AFTER_IDLE)
+                .test_before_acquire_if_idle_for(db::PING_AFTER_IDLE)
                 .sqlx_logging(false);
             opt.map_sqlx_sqlite_opts(move |o| {
                 o.journal_mode(SqliteJournalMode::Wal)
@@ -177,16 +183,16 @@ impl Store {
                     .pragma("temp_store", "memory")
                     // Checkpoints run in the background (see `checkpoints`); this is only the
                     // backstop should that task ever fall behind.
-                    .pragma("wal_autocheckpoint", WAL_BACKSTOP_PAGES.to_string())
+                    .pragma("wal_autocheckpoint", checkpoints::WAL_BACKSTOP_PAGES.to_string())
             });
             opt.map_sqlx_sqlite_pool_opts(|pool| {
-                pool.after_release(|conn, meta| Box::pin(release_sqlite(conn, meta.age)))
+                pool.after_release(|conn, meta| Box::pin(db::release_sqlite(conn, meta.age)))
             });
             opt
         };
         let pool = |max: u32| pool_waiting(max, options.acquire_timeout);
         let db = Database::connect(pool(options.max_connections)).await?;
-        warm_up(&db, options.max_connections).await?;
+        db::warm_up(&db, options.max_connections).await?;
         let mut store = Self {
             writer: db.clone(),
             db,
@@ -201,18 +207,22 @@ impl Store {
             store.writer = Database::connect(pool(1)).await?;
         }
         // On PostgreSQL the enrolment writer gets connections of its own, opened on its own thread
-        // (see `enrol_batch::spawn`); SQLite's writer connection already serves any thread.
+        // (see `enrolments::writer::spawn`); SQLite's writer connection already serves any thread.
         // Four: the batch's transaction, and reads beside it (each connection is pinged when it
         // comes back to the pool, so the next read takes another one meanwhile). The writer's
-        // statements have fixed texts (see `enrol_batch::pg_reads`), so sqlx's cache of 100
+        // statements have fixed texts (see `enrolments::writer`), so sqlx's cache of 100
         // prepared statements holds them all.
         let own_writer = (backend == Backend::Postgres).then(|| pool(4));
-        store.enrol_queue = Some(enrol_batch::spawn(store.clone(), store.enrol_stats.clone(), own_writer));
+        store.enrol_queue = Some(enrolments::writer::spawn(store.clone(), store.enrol_stats.clone(), own_writer));
         store.sign_in_queue = Some(sign_ins::spawn(store.db.clone(), backend, store.sign_ins.clone()));
         if backend == Backend::Sqlite && options.background_checkpoints {
             // A connection of its own that waits for a lock at most CHECKPOINT_PATIENCE.
-            let checkpointer = Database::connect(pool_waiting(1, CHECKPOINT_PATIENCE)).await?;
-            tokio::spawn(checkpoints(checkpointer, store.write_gate.clone(), Arc::downgrade(&store.enrol_stats)));
+            let checkpointer = Database::connect(pool_waiting(1, checkpoints::CHECKPOINT_PATIENCE)).await?;
+            tokio::spawn(checkpoints::checkpoints(
+                checkpointer,
+                store.write_gate.clone(),
+                Arc::downgrade(&store.enrol_stats),
+            ));
         }
         Ok(store)
     }
@@ -230,7 +240,7 @@ impl Store {
     }
 
     /// The connection pool, for reads.
-    pub fn conn(&self) -> &DatabaseConnection {
+    pub(crate) fn conn(&self) -> &DatabaseConnection {
         &self.db
     }
 
@@ -291,13 +301,13 @@ impl Store {
     }
 
     /// On PostgreSQL, the enrolment writer's connections, for reads beside its transaction
-    /// (see `enrol_batch::load`); SQLite's writer has one connection, which the transaction holds.
+    /// (see `enrolments::writer`); SQLite's writer has one connection, which the transaction holds.
     pub(crate) fn writer_beside(&self) -> Option<&DatabaseConnection> {
         self.is_postgres().then_some(&self.writer)
     }
 
     /// The enrolment writer's queue, when this store has one.
-    pub(crate) fn enrol_queue(&self) -> Option<&tokio::sync::mpsc::UnboundedSender<enrol_batch::Job>> {
+    pub(crate) fn enrol_queue(&self) -> Option<&tokio::sync::mpsc::UnboundedSender<enrolments::writer::Job>> {
         self.enrol_queue.as_ref()
     }
 
@@ -313,7 +323,7 @@ impl Store {
     }
 
     /// What the enrolment writer has done since start-up.
-    pub fn enrol_batch_figures(&self) -> enrol_batch::BatchFigures {
+    pub fn enrol_batch_figures(&self) -> enrolments::BatchFigures {
         self.enrol_stats.read()
     }
 
@@ -321,250 +331,6 @@ impl Store {
     pub fn is_postgres(&self) -> bool {
         self.backend == Backend::Postgres
     }
-}
-
-/// Open `n` connections of `db`'s pool at once and hand them back, so that the pool holds them
-/// before the first request needs one (the pool keeps what it opened; see [`Store::connect`]).
-pub(crate) async fn warm_up(db: &DatabaseConnection, n: u32) -> Result<()> {
-    async fn hold<DB: sea_orm::sqlx::Database>(pool: &sea_orm::sqlx::Pool<DB>, n: u32) -> Result<()> {
-        let held = futures::future::try_join_all((0..n).map(|_| pool.acquire()))
-            .await
-            .map_err(|e| sea_orm::DbErr::Conn(sea_orm::RuntimeErr::SqlxError(e.into())))?;
-        drop(held);
-        Ok(())
-    }
-    match db.get_database_backend() {
-        sea_orm::DatabaseBackend::Postgres => hold(db.get_postgres_connection_pool(), n).await,
-        _ => hold(db.get_sqlite_connection_pool(), n).await,
-    }
-}
-
-/// A pooled connection idle this long is pinged before it is handed out; one in use more recently
-/// is not. sqlx's default pings on every checkout: one more round trip to PostgreSQL (or to
-/// SQLite's connection thread) for every database use, and sqlx already pings each connection
-/// when it comes back to the pool. A connection that broke meanwhile (PostgreSQL restarted)
-/// fails its next statement, which answers 503 with Retry-After, and is then closed and
-/// replaced.
-const PING_AFTER_IDLE: Duration = Duration::from_secs(30);
-
-/// WAL pages after which a committing connection checkpoints by itself: a backstop only (the
-/// background task restarts the log at [`RESTART_FRAMES`]).
-const WAL_BACKSTOP_PAGES: u32 = 131_072;
-
-/// How often the background task copies the WAL back into the database file.
-const CHECKPOINT_INTERVAL: Duration = Duration::from_millis(250);
-
-/// Log frames (4 KiB pages) after which the background task restarts the log even while writes
-/// keep coming, holding the writers off for a moment: 256 MiB, about two seconds of an
-/// enrolment rush at 3,000 a second.
-const RESTART_FRAMES: i64 = 65_536;
-
-/// How long the checkpoint that restarts the log waits for readers still reading from it (a
-/// long report, an export) before it gives up until the next round. It holds SQLite's write lock
-/// and the write gate meanwhile, so every writer waits as long: with the pool's busy timeout
-/// (10 s) one long read held up every enrolment for its whole length.
-const CHECKPOINT_PATIENCE: Duration = Duration::from_millis(20);
-
-/// Log frames committed during a checkpoint round small enough to be copied with the writer held
-/// off (see [`checkpoints`]): a few hundred frames take a millisecond or two.
-const GATED_FRAMES: i64 = 256;
-
-/// Copy committed pages from SQLite's write-ahead log into the database file, every
-/// [`CHECKPOINT_INTERVAL`], on a connection of its own, so that no commit has to. Left to SQLite,
-/// the commit that crosses the autocheckpoint limit does the checkpoint itself, with two disk
-/// syncs, and everyone in its batch waits for it.
-///
-/// A passive checkpoint never waits for the writer, but under a steady stream of commits it never
-/// copies the whole log: what was committed while it ran is left over, so the log cannot start
-/// again from the top. It grows until the backstop makes a commit checkpoint after all, and the
-/// commit that finally restarts it syncs a log full of unsynced frames (measured during the
-/// rush: one commit a second took 35–115 ms instead of 1–3). So every round copies without
-/// holding anyone up (often, so that each sync of the log is small), and the log is restarted
-/// when nothing was written since the previous round (nobody waits then), or once it holds
-/// [`RESTART_FRAMES`]: then rounds copy again while much was committed meanwhile (each shorter
-/// than the one before), and the last few frames are copied with the write gate held. The log
-/// is then wholly copied and synced, and the next write transaction restarts it at the cost of
-/// one small write. Each such restart holds the writers off for two syncs of the disk (10–40 ms
-/// here), which is why it is not done every round. Readers still reading from the log are
-/// waited for at most [`CHECKPOINT_PATIENCE`]. Ends once the store is dropped (`alive`).
-async fn checkpoints(
-    db: DatabaseConnection,
-    gate: Arc<tokio::sync::Mutex<()>>,
-    alive: std::sync::Weak<enrol_batch::BatchStats>,
-) {
-    let mut tick = tokio::time::interval(CHECKPOINT_INTERVAL);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    // The log's length at the previous round, and at the last restart.
-    let mut before: Option<i64> = None;
-    let mut restarted_at: Option<i64> = None;
-    loop {
-        tick.tick().await;
-        if alive.strong_count() == 0 {
-            return;
-        }
-        let started = std::time::Instant::now();
-        let log = match checkpoint_mode(&db, "PASSIVE").await {
-            Ok(done) => done.log,
-            Err(CheckpointError::Closed) => return,
-            Err(CheckpointError::Failed) => continue,
-        };
-        let quiet = before == Some(log);
-        before = Some(log);
-        if log == 0 || restarted_at == Some(log) || (!quiet && log < RESTART_FRAMES) {
-            continue;
-        }
-        let mut rounds = 1;
-        let mut previous = log;
-        while !quiet && rounds < 8 {
-            let now = match checkpoint_mode(&db, "PASSIVE").await {
-                Ok(done) => done.log,
-                Err(CheckpointError::Closed) => return,
-                Err(CheckpointError::Failed) => break,
-            };
-            rounds += 1;
-            // Frames committed since the previous round looked (all of them after a restart).
-            let fresh = if now >= previous { now - previous } else { now };
-            previous = now;
-            if fresh <= GATED_FRAMES {
-                break;
-            }
-        }
-        let unguarded = started.elapsed();
-        let _writers_wait = gate.lock().await;
-        let held = std::time::Instant::now();
-        let (restarted, log) = match checkpoint_mode(&db, "RESTART").await {
-            Ok(done) => (!done.busy, done.log),
-            Err(CheckpointError::Closed) => return,
-            Err(CheckpointError::Failed) => (false, previous),
-        };
-        if restarted {
-            restarted_at = Some(log);
-        }
-        tracing::debug!(
-            rounds,
-            log,
-            restarted,
-            unguarded_ms = unguarded.as_secs_f64() * 1e3,
-            gated_ms = held.elapsed().as_secs_f64() * 1e3,
-            "checkpoint"
-        );
-    }
-}
-
-enum CheckpointError {
-    /// The pool is closed: the store is shutting down.
-    Closed,
-    /// Any other failure; the next round tries again.
-    Failed,
-}
-
-/// What a checkpoint reports.
-struct Checkpointed {
-    /// It could not finish: a `RESTART` gave up waiting for readers.
-    busy: bool,
-    /// Frames the log held (0 when it is empty or the database is not in WAL mode).
-    log: i64,
-}
-
-/// A checkpoint in the given mode: `PASSIVE` copies what it can without waiting for anyone;
-/// `RESTART` (only with the write gate held) copies everything and then waits for the readers
-/// still reading from the log, so the next write transaction starts the log from the top.
-async fn checkpoint_mode(db: &DatabaseConnection, mode: &str) -> std::result::Result<Checkpointed, CheckpointError> {
-    use sea_orm::ConnectionTrait;
-    let stmt =
-        sea_orm::Statement::from_string(sea_orm::DatabaseBackend::Sqlite, format!("PRAGMA wal_checkpoint({mode})"));
-    match db.query_one_raw(stmt).await {
-        Ok(Some(row)) => {
-            // Columns: busy, log (frames in the log), checkpointed (frames copied); -1 when
-            // the database is not in WAL mode.
-            Ok(Checkpointed {
-                busy: row.try_get::<i64>("", "busy").unwrap_or(0) != 0,
-                log: row.try_get::<i64>("", "log").unwrap_or(0).max(0),
-            })
-        }
-        Ok(None) => Ok(Checkpointed { busy: false, log: 0 }),
-        Err(sea_orm::DbErr::ConnectionAcquire(sea_orm::ConnAcquireErr::ConnectionClosed)) => {
-            Err(CheckpointError::Closed)
-        }
-        Err(e) => {
-            tracing::debug!(error = %e, "background checkpoint did not run; the next one will try again");
-            Err(CheckpointError::Failed)
-        }
-    }
-}
-
-/// Whether a SQLite connection may go back to the pool: only when no transaction is left on it.
-///
-/// When a statement fails with SQLITE_FULL or SQLITE_IOERR, SQLite may roll the whole
-/// transaction back by itself; the ROLLBACK that follows then fails ("no transaction is active")
-/// and sqlx still counts the connection as inside a transaction. Its next transaction would
-/// become a SAVEPOINT, a failure there a `ROLLBACK TO` that leaves a transaction open, and every
-/// later "commit" a RELEASE into that transaction, which is never committed: answered
-/// enrolments lost, and the write lock held forever. Such a connection is closed instead.
-///
-/// A connection opened before SQLite last answered "attempt to write a readonly database" is
-/// closed too: once a write to the database or its log failed (the file was made read-only, the
-/// filesystem went read-only), SQLite reopens the log read-only and that connection would refuse
-/// every write for the rest of its life, even after the file is writable again. A new connection
-/// opens the files afresh.
-async fn release_sqlite(
-    conn: &mut sea_orm::sqlx::SqliteConnection,
-    age: Duration,
-) -> Result<bool, sea_orm::sqlx::Error> {
-    use sea_orm::sqlx::Connection;
-    if read_only_since().is_some_and(|since| age > since) {
-        tracing::info!("closing a SQLite connection opened before the database refused a write as read-only");
-        return Ok(false);
-    }
-    if !conn.is_in_transaction() {
-        return Ok(true);
-    }
-    // A dropped transaction queued its ROLLBACK: let it run, then look again.
-    conn.ping().await?;
-    if conn.is_in_transaction() {
-        tracing::warn!("closing a SQLite connection left inside a failed transaction");
-        return Ok(false);
-    }
-    Ok(true)
-}
-
-/// When SQLite last refused a write as read-only: nanoseconds after [`CLOCK_START`], plus one
-/// (0: never). Process-wide, as the pool's release hook cannot reach a store.
-static READ_ONLY_SEEN: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-static CLOCK_START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
-
-/// Note that SQLite just refused a write as read-only (see [`release_sqlite`]).
-pub(crate) fn read_only_seen() {
-    let start = *CLOCK_START.get_or_init(std::time::Instant::now);
-    let nanos = u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX - 1);
-    READ_ONLY_SEEN.store(nanos + 1, std::sync::atomic::Ordering::Relaxed);
-}
-
-/// How long ago SQLite last refused a write as read-only, if it ever did.
-fn read_only_since() -> Option<Duration> {
-    let seen = READ_ONLY_SEEN.load(std::sync::atomic::Ordering::Relaxed).checked_sub(1)?;
-    let start = CLOCK_START.get()?;
-    Some(start.elapsed().saturating_sub(Duration::from_nanos(seen)))
-}
-
-/// The file a `sqlite:` URL names; `None` for an in-memory database.
-fn sqlite_path(url: &str) -> Option<&str> {
-    let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
-    let path = path.split('?').next().unwrap_or("");
-    (!path.is_empty() && path != ":memory:").then_some(path)
-}
-
-fn ensure_sqlite_dir(url: &str) -> Result<()> {
-    let Some(path) = sqlite_path(url) else {
-        return Ok(());
-    };
-    if let Some(parent) = std::path::Path::new(path).parent()
-        && !parent.as_os_str().is_empty()
-    {
-        std::fs::create_dir_all(parent)
-            .map_err(|e| StoreError::Config(format!("cannot create {}: {e}", parent.display())))?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -1,8 +1,8 @@
 //! The mail outbox: rows written in the same transaction as the change that causes them.
 //! The mailer crate claims and sends them.
 
-use crate::Result;
 use crate::entities::outbox;
+use crate::{Result, mapping};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, Set,
@@ -10,49 +10,7 @@ use sea_orm::{
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
-/// What a queued mail is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MailKind {
-    /// A seat was confirmed.
-    EnrolmentConfirmed,
-    /// A place on the waiting list.
-    EnrolmentWaitlisted,
-    /// Promoted from the waiting list to a seat.
-    EnrolmentPromoted,
-    /// The person cancelled (or an organiser cancelled for them).
-    EnrolmentCancelled,
-    /// The organiser changed the session's time or place.
-    SessionChanged,
-    /// The organiser cancelled the session.
-    SessionCancelled,
-    /// A reminder before the session.
-    SessionReminder,
-    /// A one-time sign-in link (`extra.link`).
-    SignInLink,
-    /// A request for feedback after an attended session (`extra.link`).
-    FeedbackRequest,
-    /// An organiser's message to a session's participants (`extra.subject`, `extra.body`,
-    /// `extra.sender`).
-    SessionMessage,
-}
-
-impl MailKind {
-    /// Stable name stored in the outbox.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MailKind::EnrolmentConfirmed => "enrolment_confirmed",
-            MailKind::EnrolmentWaitlisted => "enrolment_waitlisted",
-            MailKind::EnrolmentPromoted => "enrolment_promoted",
-            MailKind::EnrolmentCancelled => "enrolment_cancelled",
-            MailKind::SessionChanged => "session_changed",
-            MailKind::SessionCancelled => "session_cancelled",
-            MailKind::SessionReminder => "session_reminder",
-            MailKind::SignInLink => "sign_in_link",
-            MailKind::FeedbackRequest => "feedback_request",
-            MailKind::SessionMessage => "session_message",
-        }
-    }
-}
+pub use leerweek_domain::{MailKind, MailStatus};
 
 /// What a calendar part of a mail does to the appointment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,7 +33,7 @@ impl CalendarMethod {
 
 /// The session as it is when a mail is queued: the mail and its calendar part describe this,
 /// even when the session changes again before the mail goes out.
-pub async fn session_snapshot(
+pub(crate) async fn session_snapshot(
     c: &impl ConnectionTrait,
     s: &crate::entities::session::Model,
 ) -> Result<serde_json::Value> {
@@ -86,7 +44,7 @@ pub async fn session_snapshot(
 }
 
 /// [`session_snapshot`] from rows the caller already holds.
-pub fn snapshot_of(
+pub(crate) fn snapshot_of(
     s: &crate::entities::session::Model,
     w: Option<&crate::entities::workshop::Model>,
     e: Option<&crate::entities::event::Model>,
@@ -148,7 +106,7 @@ pub struct NewMail<'a> {
 }
 
 /// Queue a mail in the caller's transaction.
-pub async fn enqueue(c: &impl ConnectionTrait, mail: NewMail<'_>, now: DateTime<Utc>) -> Result<()> {
+pub(crate) async fn enqueue(c: &impl ConnectionTrait, mail: NewMail<'_>, now: DateTime<Utc>) -> Result<()> {
     let sequence = match (mail.calendar, session_of(&mail)) {
         (Some(_), Some(sid)) => Some(next_sequence(c, mail.person_id, sid).await?),
         _ => None,
@@ -176,7 +134,7 @@ pub(crate) fn row(mail: &NewMail<'_>, sequence: Option<i32>, now: DateTime<Utc>)
         session_id,
         enrolment_id: mail.enrolment_id,
         payload: payload.to_string(),
-        status: "pending".to_owned(),
+        status: MailStatus::Pending.as_str().to_owned(),
         attempts: 0,
         next_attempt_at: now,
         created_at: now,
@@ -185,27 +143,62 @@ pub(crate) fn row(mail: &NewMail<'_>, sequence: Option<i32>, now: DateTime<Utc>)
     }
 }
 
-/// Rows queued for one enrolment, oldest first (for tests and support).
-pub async fn for_enrolment(c: &impl ConnectionTrait, enrolment_id: Uuid) -> Result<Vec<outbox::Model>> {
-    Ok(outbox::Entity::find().filter(outbox::Column::EnrolmentId.eq(enrolment_id)).all(c).await?)
+/// A queued mail: what the outbox holds of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mail {
+    /// Id (also the local part of its Message-ID).
+    pub id: Uuid,
+    /// What it is about.
+    pub kind: MailKind,
+    /// The recipient.
+    pub person_id: Uuid,
+    /// The session concerned.
+    pub session_id: Option<Uuid>,
+    /// The enrolment concerned.
+    pub enrolment_id: Option<Uuid>,
+    /// What the template needs, as JSON: the session as it was, `extra`, the calendar part.
+    pub payload: String,
+    /// Where it stands.
+    pub status: MailStatus,
+    /// Attempts made.
+    pub attempts: i32,
+    /// When it is (next) due.
+    pub next_attempt_at: DateTime<Utc>,
+    /// When it was queued.
+    pub created_at: DateTime<Utc>,
+    /// When it was handed to the mail server.
+    pub sent_at: Option<DateTime<Utc>>,
+    /// What went wrong the last time.
+    pub last_error: Option<String>,
+}
+
+/// Rows queued for one enrolment, oldest first (for support).
+pub async fn for_enrolment(store: &crate::Store, enrolment_id: Uuid) -> Result<Vec<Mail>> {
+    use sea_orm::QueryOrder;
+    let rows = outbox::Entity::find()
+        .filter(outbox::Column::EnrolmentId.eq(enrolment_id))
+        .order_by_asc(outbox::Column::CreatedAt)
+        .all(store.conn())
+        .await?;
+    Ok(rows.iter().map(mail).collect())
 }
 
 /// Number of rows in a status.
-pub async fn count_with_status(c: &impl ConnectionTrait, status: &str) -> Result<u64> {
-    Ok(outbox::Entity::find().filter(outbox::Column::Status.eq(status)).count(c).await?)
+pub async fn count_with_status(store: &crate::Store, status: MailStatus) -> Result<u64> {
+    Ok(outbox::Entity::find().filter(outbox::Column::Status.eq(status.as_str())).count(store.conn()).await?)
 }
 
 /// What a mail needs to be written: the row and the facts it is about.
 #[derive(Debug, Clone)]
 pub struct DueMail {
-    /// The outbox row.
-    pub row: outbox::Model,
+    /// The queued mail.
+    pub row: Mail,
     /// The recipient.
-    pub person: crate::entities::person::Model,
+    pub person: leerweek_domain::people::Person,
     /// The session concerned.
-    pub session: Option<crate::entities::session::Model>,
+    pub session: Option<leerweek_domain::session::Session>,
     /// Its workshop.
-    pub workshop: Option<crate::entities::workshop::Model>,
+    pub workshop: Option<leerweek_domain::workshop::Workshop>,
 }
 
 /// Claim up to `limit` due rows for this worker: each claimed row counts an attempt and is
@@ -224,15 +217,15 @@ pub async fn claim_due(
         (
             DbBackend::Postgres,
             "UPDATE outbox SET next_attempt_at = $1, attempts = attempts + 1 WHERE id IN \
-             (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $2 \
+             (SELECT id FROM outbox WHERE status = $4 AND next_attempt_at <= $2 \
               ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) RETURNING id",
         )
     } else {
         (
             DbBackend::Sqlite,
-            "UPDATE outbox SET next_attempt_at = ?, attempts = attempts + 1 WHERE id IN \
-             (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? \
-              ORDER BY next_attempt_at, id LIMIT ?) RETURNING id",
+            "UPDATE outbox SET next_attempt_at = ?1, attempts = attempts + 1 WHERE id IN \
+             (SELECT id FROM outbox WHERE status = ?4 AND next_attempt_at <= ?2 \
+              ORDER BY next_attempt_at, id LIMIT ?3) RETURNING id",
         )
     };
     let txn = store.write().await?;
@@ -240,7 +233,7 @@ pub async fn claim_due(
         .query_all_raw(Statement::from_sql_and_values(
             backend,
             sql,
-            [(now + lease).into(), now.into(), (limit as i64).into()],
+            [(now + lease).into(), now.into(), (limit as i64).into(), MailStatus::Pending.as_str().into()],
         ))
         .await?;
     txn.commit().await?;
@@ -261,10 +254,11 @@ pub async fn claim_due(
             .await?;
     let mut out = Vec::with_capacity(claimed.len());
     for row in claimed {
-        let Some(person) = people.get(&row.person_id).cloned() else { continue };
-        let session = row.session_id.and_then(|id| sessions.get(&id).cloned());
-        let workshop = session.as_ref().and_then(|s| workshops.get(&s.workshop_id).cloned());
-        out.push(DueMail { row, person, session, workshop });
+        let Some(person) = people.get(&row.person_id).map(mapping::person) else { continue };
+        let session = row.session_id.and_then(|id| sessions.get(&id));
+        let workshop = session.and_then(|s| workshops.get(&s.workshop_id)).map(mapping::workshop);
+        let session = session.map(mapping::session);
+        out.push(DueMail { row: mail(&row), person, session, workshop });
     }
     Ok(out)
 }
@@ -278,7 +272,7 @@ pub async fn mark_sent(store: &crate::Store, ids: &[Uuid], now: DateTime<Utc>) -
     }
     let txn = store.write().await?;
     outbox::Entity::update_many()
-        .col_expr(outbox::Column::Status, Expr::value("sent"))
+        .col_expr(outbox::Column::Status, Expr::value(MailStatus::Sent.as_str()))
         .col_expr(outbox::Column::SentAt, Expr::value(now))
         .col_expr(outbox::Column::LastError, Expr::value(Option::<String>::None))
         .filter(outbox::Column::Id.is_in(ids.iter().copied()))
@@ -292,16 +286,16 @@ pub async fn mark_sent(store: &crate::Store, ids: &[Uuid], now: DateTime<Utc>) -
 /// once `max_attempts` attempts were made.
 pub async fn mark_attempt_failed(
     store: &crate::Store,
-    row: &outbox::Model,
+    row: &Mail,
     error: &str,
     next_attempt_at: DateTime<Utc>,
     max_attempts: i32,
 ) -> Result<()> {
     use sea_orm::sea_query::Expr;
-    let status = if row.attempts >= max_attempts { "failed" } else { "pending" };
+    let status = if row.attempts >= max_attempts { MailStatus::Failed } else { MailStatus::Pending };
     let txn = store.write().await?;
     outbox::Entity::update_many()
-        .col_expr(outbox::Column::Status, Expr::value(status))
+        .col_expr(outbox::Column::Status, Expr::value(status.as_str()))
         .col_expr(outbox::Column::NextAttemptAt, Expr::value(next_attempt_at))
         .col_expr(outbox::Column::LastError, Expr::value(error.chars().take(1000).collect::<String>()))
         .filter(outbox::Column::Id.eq(row.id))
@@ -314,14 +308,14 @@ pub async fn mark_attempt_failed(
 /// Rows in a status, newest first, paged (admins).
 pub async fn list(
     store: &crate::Store,
-    status: Option<&str>,
+    status: Option<MailStatus>,
     page: u64,
     per_page: u64,
-) -> Result<(Vec<outbox::Model>, u64)> {
+) -> Result<(Vec<Mail>, u64)> {
     use sea_orm::{QueryOrder, QuerySelect};
     let mut q = outbox::Entity::find();
     if let Some(s) = status {
-        q = q.filter(outbox::Column::Status.eq(s));
+        q = q.filter(outbox::Column::Status.eq(s.as_str()));
     }
     let total = q.clone().count(store.conn()).await?;
     let rows = q
@@ -331,20 +325,20 @@ pub async fn list(
         .limit(per_page)
         .all(store.conn())
         .await?;
-    Ok((rows, total))
+    Ok((rows.iter().map(mail).collect(), total))
 }
 
 /// Put a failed row back in the queue, due now, with a fresh count of attempts.
-pub async fn retry(store: &crate::Store, id: Uuid, now: DateTime<Utc>) -> Result<outbox::Model> {
+pub async fn retry(store: &crate::Store, id: Uuid, now: DateTime<Utc>) -> Result<Mail> {
     let row = outbox::Entity::find_by_id(id).one(store.conn()).await?.ok_or(crate::StoreError::NotFound("mail"))?;
-    if row.status == "sent" {
-        return Ok(row);
+    if mapping::mail_status(&row.status) == MailStatus::Sent {
+        return Ok(mail(&row));
     }
     let mut am: outbox::ActiveModel = row.into();
-    am.status = Set("pending".into());
+    am.status = Set(MailStatus::Pending.as_str().into());
     am.attempts = Set(0);
     am.next_attempt_at = Set(now);
-    Ok(am.update(store.conn()).await?)
+    Ok(mail(&am.update(store.conn()).await?))
 }
 
 /// The rows of `E` whose `column` is one of `ids`, by their id (`key`); one query, none for no ids.
@@ -359,4 +353,22 @@ async fn by_id<E: EntityTrait>(
         return Ok(HashMap::new());
     }
     Ok(E::find().filter(column.is_in(ids)).all(store.conn()).await?.into_iter().map(|m| (key(&m), m)).collect())
+}
+
+/// A queued mail's row.
+pub(crate) fn mail(m: &outbox::Model) -> Mail {
+    Mail {
+        id: m.id,
+        kind: mapping::mail_kind(&m.kind),
+        person_id: m.person_id,
+        session_id: m.session_id,
+        enrolment_id: m.enrolment_id,
+        payload: m.payload.clone(),
+        status: mapping::mail_status(&m.status),
+        attempts: m.attempts,
+        next_attempt_at: m.next_attempt_at,
+        created_at: m.created_at,
+        sent_at: m.sent_at,
+        last_error: m.last_error.clone(),
+    }
 }

@@ -4,9 +4,10 @@ use crate::entities::{
     api_token, audit, browser_session, calendar_token, enrolment, feedback, outbox, person, person_role, sign_in_token,
     sso_identity,
 };
-use crate::{Result, Store, StoreError};
+use crate::{Result, Store, StoreError, mapping};
 use chrono::{DateTime, Utc};
 use leerweek_domain::access::Actor;
+use leerweek_domain::people::Person;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
@@ -54,8 +55,8 @@ pub async fn export(store: &Store, actor: &Actor) -> Result<serde_json::Value> {
 
 /// Erase a person (admins): name and e-mail are replaced, credentials and pending mail go,
 /// enrolments stay (anonymous) so that attendance figures remain right.
-pub async fn erase(store: &Store, actor: &Actor, person_id: Uuid, now: DateTime<Utc>) -> Result<person::Model> {
-    if !actor.is_admin() {
+pub async fn erase(store: &Store, actor: &Actor, person_id: Uuid, now: DateTime<Utc>) -> Result<Person> {
+    if !actor.may_administer() {
         return Err(StoreError::Forbidden);
     }
     let txn = store.write().await?;
@@ -107,7 +108,43 @@ pub async fn erase(store: &Store, actor: &Actor, person_id: Uuid, now: DateTime<
     let erased = person::Entity::find_by_id(person_id).one(&*txn).await?.ok_or(StoreError::NotFound("person"))?;
     txn.commit().await?;
     store.sign_ins().clear();
-    Ok(erased)
+    Ok(mapping::person(&erased))
+}
+
+/// One entry of the audit log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    /// Id.
+    pub id: Uuid,
+    /// Who did it (`None`: the system, or the command line).
+    pub actor_id: Option<Uuid>,
+    /// What was done (`event.update`, `person.erase`, …).
+    pub action: String,
+    /// The kind of thing it was done to.
+    pub subject_type: String,
+    /// The thing.
+    pub subject_id: Uuid,
+    /// The thing before, as JSON.
+    pub before: Option<String>,
+    /// The thing after, as JSON.
+    pub after: Option<String>,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+impl From<audit::Model> for AuditEntry {
+    fn from(a: audit::Model) -> Self {
+        AuditEntry {
+            id: a.id,
+            actor_id: a.actor_id,
+            action: a.action,
+            subject_type: a.subject_type,
+            subject_id: a.subject_id,
+            before: a.before,
+            after: a.after,
+            at: a.at,
+        }
+    }
 }
 
 /// A page of the audit log, newest first (admins), optionally about one subject.
@@ -117,8 +154,8 @@ pub async fn audit_log(
     subject_id: Option<Uuid>,
     page: u64,
     per_page: u64,
-) -> Result<(Vec<audit::Model>, u64)> {
-    if !actor.is_admin() {
+) -> Result<(Vec<AuditEntry>, u64)> {
+    if !actor.may_administer() {
         return Err(StoreError::Forbidden);
     }
     let mut q = audit::Entity::find();
@@ -133,7 +170,7 @@ pub async fn audit_log(
         .limit(per_page)
         .all(store.conn())
         .await?;
-    Ok((rows, total))
+    Ok((rows.into_iter().map(Into::into).collect(), total))
 }
 
 /// Name given to the stand-in of a participant whose data has been anonymised.

@@ -183,7 +183,7 @@ async fn actors_of(db: &DatabaseConnection, backend: Backend, hashes: &[String])
     // On SQLite the list is padded to a power of two by repeating its last entry, so that the
     // few statement texts stay prepared in the connection's cache instead of being parsed anew.
     let to = if backend == Backend::Sqlite { hashes.len().next_power_of_two() } else { 0 };
-    let list = crate::enrol_batch::padded(hashes.to_vec(), to);
+    let list = crate::db::padded(hashes.to_vec(), to);
     let q = Query::select()
         .column((api_token::Entity, api_token::Column::TokenHash))
         .column((person::Entity, person::Column::Id))

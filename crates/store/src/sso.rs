@@ -48,6 +48,57 @@ pub struct ProviderSettings {
     pub enabled: bool,
 }
 
+/// An organisation's provider, as stored. The client secret is redacted from `Debug`.
+#[derive(Clone)]
+pub struct SsoProvider {
+    /// Whose provider.
+    pub organisation_id: Uuid,
+    /// The provider's issuer.
+    pub issuer: String,
+    /// Leerweek's client id there.
+    pub client_id: String,
+    /// The client secret, if the client has one.
+    pub client_secret: Option<String>,
+    /// Addresses the provider may vouch for.
+    pub allowed_domains: EmailDomains,
+    /// Create unknown people of those domains on their first sign-in.
+    pub create_people: bool,
+    /// Offered on the sign-in page.
+    pub enabled: bool,
+    /// Set up.
+    pub created_at: DateTime<Utc>,
+    /// Last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl std::fmt::Debug for SsoProvider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SsoProvider")
+            .field("organisation_id", &self.organisation_id)
+            .field("issuer", &self.issuer)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &self.client_secret.as_ref().map(|_| "[redacted]"))
+            .field("enabled", &self.enabled)
+            .finish_non_exhaustive()
+    }
+}
+
+impl From<sso_provider::Model> for SsoProvider {
+    fn from(m: sso_provider::Model) -> Self {
+        SsoProvider {
+            organisation_id: m.organisation_id,
+            allowed_domains: EmailDomains::from_stored(&m.allowed_domains),
+            issuer: m.issuer,
+            client_id: m.client_id,
+            client_secret: m.client_secret,
+            create_people: m.create_people,
+            enabled: m.enabled,
+            created_at: m.created_at,
+            updated_at: m.updated_at,
+        }
+    }
+}
+
 fn public_view(m: &sso_provider::Model) -> serde_json::Value {
     serde_json::json!({
         "issuer": m.issuer, "client_id": m.client_id, "client_secret_set": m.client_secret.is_some(),
@@ -62,8 +113,8 @@ pub async fn put_provider(
     organisation_id: Uuid,
     s: ProviderSettings,
     now: DateTime<Utc>,
-) -> Result<(sso_provider::Model, bool)> {
-    if !actor.is_admin() {
+) -> Result<(SsoProvider, bool)> {
+    if !actor.may_administer() {
         return Err(StoreError::Forbidden);
     }
     let txn = store.write().await?;
@@ -97,24 +148,25 @@ pub async fn put_provider(
     )
     .await?;
     txn.commit().await?;
-    Ok((saved, before.is_none()))
+    Ok((saved.into(), before.is_none()))
 }
 
 /// An organisation's provider settings (admins).
-pub async fn get_provider(store: &Store, actor: &Actor, organisation_id: Uuid) -> Result<sso_provider::Model> {
-    if !actor.is_admin() {
+pub async fn get_provider(store: &Store, actor: &Actor, organisation_id: Uuid) -> Result<SsoProvider> {
+    if !actor.may_administer() {
         return Err(StoreError::NotFound("sign-in provider"));
     }
     sso_provider::Entity::find_by_id(organisation_id)
         .one(store.conn())
         .await?
+        .map(Into::into)
         .ok_or(StoreError::NotFound("sign-in provider"))
 }
 
 /// Remove an organisation's provider (admins). Linked accounts stay, so that a provider set up
 /// again later signs the same people in.
 pub async fn delete_provider(store: &Store, actor: &Actor, organisation_id: Uuid, now: DateTime<Utc>) -> Result<()> {
-    if !actor.is_admin() {
+    if !actor.may_administer() {
         return Err(StoreError::Forbidden);
     }
     let txn = store.write().await?;
@@ -154,8 +206,8 @@ pub async fn offered(store: &Store) -> Result<Vec<(Uuid, String)>> {
 }
 
 /// The enabled provider of an organisation, for signing in (no actor: the visitor is anonymous).
-pub async fn provider_for_sign_in(store: &Store, organisation_id: Uuid) -> Result<Option<sso_provider::Model>> {
-    Ok(sso_provider::Entity::find_by_id(organisation_id).one(store.conn()).await?.filter(|p| p.enabled))
+pub async fn provider_for_sign_in(store: &Store, organisation_id: Uuid) -> Result<Option<SsoProvider>> {
+    Ok(sso_provider::Entity::find_by_id(organisation_id).one(store.conn()).await?.filter(|p| p.enabled).map(Into::into))
 }
 
 /// A sign-in on its way to the provider. (No `Debug`: it holds the PKCE verifier.)
@@ -247,13 +299,13 @@ pub async fn take_login(
 /// it allows that. Starts a browser session.
 pub async fn sign_in(
     store: &Store,
-    provider: &sso_provider::Model,
+    provider: &SsoProvider,
     asserted: &Asserted,
     now: DateTime<Utc>,
 ) -> Result<NewSession> {
     let policy = SsoPolicy {
         organisation_id: provider.organisation_id,
-        domains: EmailDomains::from_stored(&provider.allowed_domains),
+        domains: provider.allowed_domains.clone(),
         create_people: provider.create_people,
     };
     let issuer = provider.issuer.as_str();

@@ -60,7 +60,7 @@ pub async fn check_in(
         enrolment_id: c.enrolment.id,
         person_id: c.person.id,
         name: c.person.name,
-        attendance: c.enrolment.attendance.unwrap_or_default(),
+        attendance: c.enrolment.attendance.map(|a| a.as_str().to_owned()).unwrap_or_default(),
         checked_in_at: c.enrolment.checked_in_at,
         already_checked_in: c.already,
     }))
@@ -104,7 +104,7 @@ pub async fn mark(
     let e = attendance::mark(&s.store, &actor, id, mark, now()).await?;
     Ok(Json(AttendanceDto {
         enrolment_id: e.id,
-        attendance: e.attendance,
+        attendance: e.attendance.map(|a| a.as_str().to_owned()),
         attendance_marked_at: e.attendance_marked_at,
         attendance_marked_by: e.attendance_marked_by,
         checked_in_at: e.checked_in_at,
@@ -150,11 +150,10 @@ pub async fn qr(State(s): State<AppState>, Auth(actor): Auth, Id(id): Id) -> Res
     if e.person_id != actor.person_id {
         return Err(StoreError::NotFound("enrolment").into());
     }
-    if e.status != "confirmed" {
+    if !e.is_confirmed() {
         return Err(StoreError::Attendance(AttendanceError::NotConfirmed).into());
     }
-    let code =
-        e.check_in_code.as_deref().and_then(|c| CheckInCode::parse(c).ok()).ok_or(StoreError::NotFound("enrolment"))?;
+    let code = e.check_in_code.ok_or(StoreError::NotFound("enrolment"))?;
     let svg = leerweek_mailer::qr::svg(code.as_str());
     Ok(([(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "private, max-age=3600")], svg)
         .into_response())

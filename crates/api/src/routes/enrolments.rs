@@ -8,9 +8,8 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use chrono::{DateTime, Utc};
-use leerweek_domain::attendance::CheckInCode;
+use leerweek_domain::enrolment::Enrolment;
 use leerweek_store::enrolments::{self, EnrolmentView};
-use leerweek_store::entities::enrolment;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -46,18 +45,18 @@ pub struct EnrolmentDto {
 
 impl EnrolmentDto {
     /// The wire form; the check-in code only when `viewer` is the enrolled person.
-    pub(crate) fn of(e: enrolment::Model, waitlist_position: Option<u32>, viewer: Uuid) -> Self {
-        let check_in_code = (e.person_id == viewer && e.status == "confirmed")
-            .then(|| e.check_in_code.as_deref().and_then(|c| CheckInCode::parse(c).ok()).map(|c| c.display()))
+    pub(crate) fn of(e: Enrolment, waitlist_position: Option<u32>, viewer: Uuid) -> Self {
+        let check_in_code = (e.person_id == viewer && e.is_confirmed())
+            .then(|| e.check_in_code.as_ref().map(|c| c.display()))
             .flatten();
         Self {
-            attendance: e.attendance,
+            attendance: e.attendance.map(|a| a.as_str().to_owned()),
             checked_in_at: e.checked_in_at,
             check_in_code,
             id: e.id,
             session_id: e.session_id,
             person_id: e.person_id,
-            status: e.status,
+            status: e.status.as_str().to_owned(),
             waitlist_position,
             created_at: e.created_at,
             confirmed_at: e.confirmed_at,
@@ -146,7 +145,7 @@ pub struct AgendaItemDto {
     /// End.
     pub ends_at: DateTime<Utc>,
     /// Place.
-    pub location: super::events::LocationDto,
+    pub location: super::sessions::LocationDto,
     /// Online link.
     pub online_url: Option<String>,
     /// Session status.
@@ -167,13 +166,9 @@ impl AgendaItemDto {
             title: v.workshop.title,
             starts_at: v.session.starts_at,
             ends_at: v.session.ends_at,
-            location: super::events::LocationDto {
-                venue: v.session.venue.clone(),
-                room: v.session.room.clone(),
-                address: v.session.address.clone(),
-            },
+            location: super::sessions::location_of(&v.session),
             online_url: v.session.online_url.clone(),
-            session_status: v.session.status.clone(),
+            session_status: v.session.status.as_str().to_owned(),
             person_name: v.person.as_ref().map(|p| p.name.clone()),
             person_email: v.person.as_ref().map(|p| p.email.clone()),
             enrolment: EnrolmentDto::of(v.enrolment, v.waitlist_position, viewer),

@@ -14,7 +14,7 @@ use axum::response::Response;
 use chrono::{DateTime, Utc};
 use leerweek_domain::Language;
 use leerweek_domain::feedback::{Comment, FeedbackError, Rating};
-use leerweek_store::entities::feedback as row;
+use leerweek_store::feedback::Feedback;
 use leerweek_store::{StoreError, feedback};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -70,8 +70,8 @@ pub struct FeedbackDto {
     pub created_at: DateTime<Utc>,
 }
 
-impl From<row::Model> for FeedbackDto {
-    fn from(f: row::Model) -> Self {
+impl From<Feedback> for FeedbackDto {
+    fn from(f: Feedback) -> Self {
         Self { id: f.id, rating: f.rating, comment: f.comment, created_at: f.created_at }
     }
 }

@@ -9,8 +9,9 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
+use leerweek_domain::{EnrolmentStatus, SessionStatus};
 use leerweek_mailer::ics;
-use leerweek_store::entities::outbox;
+use leerweek_store::outbox::{Mail, MailStatus};
 use leerweek_store::{StoreError, enrolments, people};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -94,20 +95,20 @@ pub async fn calendar_feed(
     let organizer = s.mail_from_address.clone();
     let events = items
         .iter()
-        .filter(|v| v.session.status == "scheduled")
+        .filter(|v| v.session.status == SessionStatus::Scheduled)
         .map(|v| {
             let place = [v.session.venue.as_deref(), v.session.room.as_deref(), v.session.address.as_deref()]
                 .into_iter()
                 .flatten()
                 .collect::<Vec<_>>()
                 .join(", ");
-            let waiting = v.enrolment.status == "waitlisted";
+            let waiting = v.enrolment.status == EnrolmentStatus::Waitlisted;
             let summary = if waiting { format!("(wachtlijst) {}", v.workshop.title) } else { v.workshop.title.clone() };
             let location = if place.is_empty() { v.session.online_url.clone().unwrap_or_default() } else { place };
             let mut e = ics::event(&ics::Invite {
                 method: "PUBLISH",
                 uid: ics::uid(person.id, v.session.id),
-                sequence: v.session.sequence.max(0) as u32,
+                sequence: v.session.sequence,
                 summary: &summary,
                 description: &v.workshop.description,
                 starts_at: v.session.starts_at,
@@ -158,14 +159,14 @@ pub struct OutboxDto {
     pub sent_at: Option<DateTime<Utc>>,
 }
 
-impl From<outbox::Model> for OutboxDto {
-    fn from(m: outbox::Model) -> Self {
+impl From<Mail> for OutboxDto {
+    fn from(m: Mail) -> Self {
         Self {
             id: m.id,
-            kind: m.kind,
+            kind: m.kind.as_str().to_owned(),
             person_id: m.person_id,
             session_id: m.session_id,
-            status: m.status,
+            status: m.status.as_str().to_owned(),
             attempts: m.attempts,
             next_attempt_at: m.next_attempt_at,
             last_error: m.last_error,
@@ -210,19 +211,18 @@ pub async fn list_outbox(
     Auth(actor): Auth,
     ApiQuery(q): ApiQuery<OutboxQuery>,
 ) -> Result<Json<OutboxPage>, ApiError> {
-    if !actor.is_admin() {
+    if !actor.may_administer() {
         return Err(StoreError::Forbidden.into());
     }
-    if let Some(st) = &q.status
-        && !["pending", "sent", "failed"].contains(&st.as_str())
-    {
-        return Err(ApiError::InvalidQuery {
+    let status = match &q.status {
+        None => None,
+        Some(st) => Some(MailStatus::parse(st).map_err(|_| ApiError::InvalidQuery {
             field: "status".into(),
             detail: "must be one of pending sent failed".into(),
-        });
-    }
+        })?),
+    };
     let (page, per_page) = crate::paging::check(q.page, q.per_page, 50, 500)?;
-    let (rows, total) = leerweek_store::outbox::list(&s.store, q.status.as_deref(), page, per_page).await?;
+    let (rows, total) = leerweek_store::outbox::list(&s.store, status, page, per_page).await?;
     Ok(Json(OutboxPage { items: rows.into_iter().map(Into::into).collect(), total, page, per_page }))
 }
 
@@ -234,7 +234,7 @@ pub async fn retry_outbox(
     Auth(actor): Auth,
     Id(id): Id,
 ) -> Result<Json<OutboxDto>, ApiError> {
-    if !actor.is_admin() {
+    if !actor.may_administer() {
         return Err(StoreError::Forbidden.into());
     }
     Ok(Json(leerweek_store::outbox::retry(&s.store, id, now()).await?.into()))

@@ -8,8 +8,11 @@ pub mod feedback;
 pub mod mail;
 pub mod people;
 pub mod privacy;
+pub mod programme;
 pub mod reports;
+pub mod sessions;
 pub mod sso;
+pub mod workshops;
 
 use leerweek_domain::{FieldError, Invalid};
 use serde::{Deserialize, Deserializer};

@@ -10,8 +10,7 @@ use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use leerweek_domain::text::{EmailAddress, Name};
 use leerweek_domain::{FieldError, Invalid, Language, Role};
-use leerweek_store::entities::{org_unit, organisation, person};
-use leerweek_store::people::{self, ImportRow, NewPerson};
+use leerweek_store::people::{self, ImportRow, NewPerson, OrgUnit, Organisation, Person};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -27,8 +26,8 @@ pub struct OrganisationDto {
     pub created_at: DateTime<Utc>,
 }
 
-impl From<organisation::Model> for OrganisationDto {
-    fn from(m: organisation::Model) -> Self {
+impl From<Organisation> for OrganisationDto {
+    fn from(m: Organisation) -> Self {
         Self { id: m.id, name: m.name, created_at: m.created_at }
     }
 }
@@ -77,8 +76,8 @@ pub struct UnitDto {
     pub name: String,
 }
 
-impl From<org_unit::Model> for UnitDto {
-    fn from(m: org_unit::Model) -> Self {
+impl From<OrgUnit> for UnitDto {
+    fn from(m: OrgUnit) -> Self {
         Self { id: m.id, organisation_id: m.organisation_id, parent_id: m.parent_id, name: m.name }
     }
 }
@@ -135,8 +134,8 @@ pub struct PersonDto {
     pub language: String,
 }
 
-impl From<person::Model> for PersonDto {
-    fn from(m: person::Model) -> Self {
+impl From<Person> for PersonDto {
+    fn from(m: Person) -> Self {
         Self {
             id: m.id,
             email: m.email,
@@ -144,7 +143,7 @@ impl From<person::Model> for PersonDto {
             organisation_id: m.organisation_id,
             org_unit_id: m.org_unit_id,
             manager_id: m.manager_id,
-            language: m.language,
+            language: m.language.as_str().to_owned(),
         }
     }
 }
@@ -339,7 +338,7 @@ pub async fn import_people(
     Auth(actor): Auth,
     CsvBody(body): CsvBody,
 ) -> Result<Json<ImportReportDto>, ApiError> {
-    if !actor.is_admin() && !actor.is_organiser() {
+    if !actor.may_import_people() {
         return Err(leerweek_store::StoreError::Forbidden.into());
     }
     let rows = read_csv(&body)?;

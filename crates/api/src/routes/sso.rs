@@ -16,7 +16,6 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use leerweek_domain::sso::{ClientId, ClientSecret, EmailDomains, IssuerUrl};
-use leerweek_store::entities::sso_provider;
 use leerweek_store::sso::{self, PendingLogin, ProviderSettings, SecretChange};
 use leerweek_store::{StoreError, auth};
 use serde::{Deserialize, Serialize};
@@ -85,11 +84,11 @@ fn redirect_uri(s: &AppState) -> String {
     format!("{}{SSO_PATH}/callback", s.public_url)
 }
 
-fn dto(s: &AppState, m: sso_provider::Model) -> SsoProviderDto {
+fn dto(s: &AppState, m: leerweek_store::sso::SsoProvider) -> SsoProviderDto {
     SsoProviderDto {
         organisation_id: m.organisation_id,
         client_secret_set: m.client_secret.is_some(),
-        allowed_domains: EmailDomains::from_stored(&m.allowed_domains).as_slice().to_vec(),
+        allowed_domains: m.allowed_domains.as_slice().to_vec(),
         issuer: m.issuer,
         client_id: m.client_id,
         create_people: m.create_people,
@@ -111,7 +110,7 @@ pub async fn put_provider(
     Id(org): Id,
     ApiJson(b): ApiJson<SsoProviderInput>,
 ) -> Result<(StatusCode, Json<SsoProviderDto>), ApiError> {
-    if !actor.is_admin() {
+    if !actor.may_administer() {
         return Err(StoreError::Forbidden.into());
     }
     let settings = ProviderSettings {

@@ -1,0 +1,112 @@
+//! One enrolment read, and cancelled: by the person before the deadline, by organisers at any
+//! time. A freed seat promotes the first eligible waiting person in the same transaction.
+
+use super::position_of;
+use super::waiting::promote_waiting;
+use crate::entities::{enrolment, person, session, workshop};
+use crate::lookup::{load_event, lock_session};
+use crate::outbox::{self, CalendarMethod, MailKind, NewMail};
+use crate::{Conflict, Result, Store, StoreError, audit, mapping};
+use chrono::{DateTime, Utc};
+use leerweek_domain::EnrolmentStatus;
+use leerweek_domain::access::Actor;
+use leerweek_domain::enrolment::{Enrolment, may_cancel};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use uuid::Uuid;
+
+/// Whether the actor may act on this enrolment as an organiser (of the person's organisation or
+/// the workshop's host).
+async fn organises_enrolment(c: &impl ConnectionTrait, actor: &Actor, e: &enrolment::Model) -> Result<bool> {
+    if !actor.may_act_for_others() {
+        return Ok(false);
+    }
+    let Some(person_org) = person::Entity::find_by_id(e.person_id).one(c).await?.map(|p| p.organisation_id) else {
+        return Ok(actor.may_administer());
+    };
+    let host = match session::Entity::find_by_id(e.session_id).one(c).await? {
+        Some(s) => workshop::Entity::find_by_id(s.workshop_id).one(c).await?.map(|w| w.host_organisation_id),
+        None => None,
+    };
+    Ok(actor.may_act_for(person_org, host.unwrap_or(person_org)))
+}
+
+/// One enrolment, if it is the actor's own or the actor organises it.
+pub async fn get_enrolment(store: &Store, actor: &Actor, id: Uuid) -> Result<(Enrolment, Option<u32>)> {
+    let e = enrolment::Entity::find_by_id(id).one(store.conn()).await?.ok_or(StoreError::NotFound("enrolment"))?;
+    if e.person_id != actor.person_id && !organises_enrolment(store.conn(), actor, &e).await? {
+        return Err(StoreError::NotFound("enrolment"));
+    }
+    let pos = position_of(store.conn(), &e).await?;
+    Ok((mapping::enrolment(&e), pos))
+}
+
+/// Cancel an enrolment: the person before the deadline, organisers at any time. A freed seat
+/// promotes the first eligible waiting person in the same transaction. Cancelling a cancelled
+/// enrolment returns it unchanged.
+pub async fn cancel(store: &Store, actor: &Actor, id: Uuid, now: DateTime<Utc>) -> Result<Enrolment> {
+    let txn = store.write().await?;
+    let e = enrolment::Entity::find_by_id(id).one(&*txn).await?.ok_or(StoreError::NotFound("enrolment"))?;
+    let organiser = organises_enrolment(&*txn, actor, &e).await?;
+    if e.person_id != actor.person_id && !organiser {
+        return Err(StoreError::NotFound("enrolment"));
+    }
+    let s = lock_session(&*txn, store, e.session_id).await?.ok_or(StoreError::NotFound("enrolment"))?;
+    // Read again under the session lock: a concurrent promotion may have changed it.
+    let e = enrolment::Entity::find_by_id(id).one(&*txn).await?.ok_or(StoreError::NotFound("enrolment"))?;
+    let status = mapping::enrolment_status(&e.status);
+    if status == EnrolmentStatus::Cancelled {
+        return Ok(mapping::enrolment(&e));
+    }
+    if e.attendance.is_some() {
+        return Err(Conflict::AttendanceRecorded.into());
+    }
+    let event = load_event(&*txn, s.event_id).await?.ok_or(StoreError::NotFound("enrolment"))?;
+    may_cancel(now, s.starts_at, event.policy().cancellation_deadline_hours, organiser)?;
+    let was_confirmed = status == EnrolmentStatus::Confirmed;
+    let mut am: enrolment::ActiveModel = e.clone().into();
+    am.status = Set(EnrolmentStatus::Cancelled.as_str().to_owned());
+    am.waitlist_seq = Set(None);
+    am.cancelled_at = Set(Some(now));
+    am.cancelled_by = Set(Some(actor.person_id));
+    let cancelled = am.update(&*txn).await?;
+    let column = if was_confirmed { session::Column::ConfirmedCount } else { session::Column::WaitlistCount };
+    session::Entity::update_many()
+        .col_expr(column, Expr::col(column).sub(1))
+        .filter(session::Column::Id.eq(s.id))
+        .exec(&*txn)
+        .await?;
+    let snapshot = outbox::session_snapshot(&*txn, &s).await?;
+    outbox::enqueue(
+        &*txn,
+        NewMail {
+            kind: MailKind::EnrolmentCancelled,
+            person_id: e.person_id,
+            enrolment_id: Some(e.id),
+            session: Some(&snapshot),
+            // Only a confirmed seat had an appointment in the calendar to remove.
+            calendar: was_confirmed.then_some(CalendarMethod::Cancel),
+            extra: serde_json::json!({"by_organiser": e.person_id != actor.person_id}),
+        },
+        now,
+    )
+    .await?;
+    if e.person_id != actor.person_id {
+        audit::record(
+            &*txn,
+            Some(actor.person_id),
+            "enrolment.cancel",
+            ("enrolment", e.id),
+            Some(&e),
+            Some(&cancelled),
+            now,
+        )
+        .await?;
+    }
+    if was_confirmed {
+        let s = session::Entity::find_by_id(s.id).one(&*txn).await?.ok_or(StoreError::NotFound("enrolment"))?;
+        promote_waiting(&*txn, &s, now).await?;
+    }
+    txn.commit().await?;
+    Ok(mapping::enrolment(&cancelled))
+}

@@ -1,0 +1,121 @@
+//! Organisations and their units.
+
+use super::Organisation;
+use crate::entities::{org_unit, organisation};
+use crate::{Conflict, Result, Store, StoreError, audit, mapping};
+use chrono::{DateTime, Utc};
+use leerweek_domain::access::Actor;
+use leerweek_domain::people::OrgUnit;
+use leerweek_domain::text::Name;
+use sea_orm::sea_query::{Expr, ExprTrait, Func};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use uuid::Uuid;
+
+/// Name of the organisation that admins created from the command line belong to.
+pub const ADMIN_ORGANISATION: &str = "Leerweek beheer";
+
+/// Create an organisation (admins only).
+pub async fn create_organisation(store: &Store, actor: &Actor, name: Name, now: DateTime<Utc>) -> Result<Organisation> {
+    if !actor.may_administer() {
+        return Err(StoreError::Forbidden);
+    }
+    let txn = store.write().await?;
+    let m = insert_organisation(&*txn, name.as_str(), now).await?;
+    audit::record(
+        &*txn,
+        Some(actor.person_id),
+        "organisation.create",
+        ("organisation", m.id),
+        None::<&()>,
+        Some(&m),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(mapping::organisation(&m))
+}
+
+pub(super) async fn insert_organisation(
+    c: &impl ConnectionTrait,
+    name: &str,
+    now: DateTime<Utc>,
+) -> Result<organisation::Model> {
+    let existing = organisation::Entity::find()
+        .filter(Expr::expr(Func::lower(Expr::col(organisation::Column::Name))).eq(name.to_lowercase()))
+        .one(c)
+        .await?;
+    if existing.is_some() {
+        return Err(Conflict::NameTaken.into());
+    }
+    Ok(organisation::ActiveModel { id: Set(Uuid::now_v7()), name: Set(name.to_owned()), created_at: Set(now) }
+        .insert(c)
+        .await?)
+}
+
+/// All organisations, by name.
+pub async fn list_organisations(store: &Store) -> Result<Vec<Organisation>> {
+    let rows = organisation::Entity::find().order_by_asc(organisation::Column::Name).all(store.conn()).await?;
+    Ok(rows.iter().map(mapping::organisation).collect())
+}
+
+/// One organisation.
+pub async fn get_organisation(store: &Store, id: Uuid) -> Result<Organisation> {
+    let o = organisation::Entity::find_by_id(id).one(store.conn()).await?;
+    o.as_ref().map(mapping::organisation).ok_or(StoreError::NotFound("organisation"))
+}
+
+/// Create a unit (department) in an organisation, optionally under a parent unit of the same organisation.
+pub async fn create_unit(
+    store: &Store,
+    actor: &Actor,
+    organisation_id: Uuid,
+    name: Name,
+    parent_id: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> Result<OrgUnit> {
+    get_organisation(store, organisation_id).await?;
+    if !actor.may_manage_people_of(organisation_id) {
+        return Err(StoreError::Forbidden);
+    }
+    let txn = store.write().await?;
+    if let Some(parent) = parent_id {
+        let p = org_unit::Entity::find_by_id(parent).one(&*txn).await?;
+        if p.map(|p| p.organisation_id) != Some(organisation_id) {
+            return Err(StoreError::UnknownReference { field: "parent_id".into() });
+        }
+    }
+    let m = insert_unit(&*txn, organisation_id, name.as_str(), parent_id, now).await?;
+    audit::record(&*txn, Some(actor.person_id), "org_unit.create", ("org_unit", m.id), None::<&()>, Some(&m), now)
+        .await?;
+    txn.commit().await?;
+    Ok(mapping::org_unit(&m))
+}
+
+pub(super) async fn insert_unit(
+    c: &impl ConnectionTrait,
+    organisation_id: Uuid,
+    name: &str,
+    parent_id: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> Result<org_unit::Model> {
+    Ok(org_unit::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        organisation_id: Set(organisation_id),
+        parent_id: Set(parent_id),
+        name: Set(name.to_owned()),
+        created_at: Set(now),
+    }
+    .insert(c)
+    .await?)
+}
+
+/// Units of an organisation, by name.
+pub async fn list_units(store: &Store, organisation_id: Uuid) -> Result<Vec<OrgUnit>> {
+    get_organisation(store, organisation_id).await?;
+    let rows = org_unit::Entity::find()
+        .filter(org_unit::Column::OrganisationId.eq(organisation_id))
+        .order_by_asc(org_unit::Column::Name)
+        .all(store.conn())
+        .await?;
+    Ok(rows.iter().map(mapping::org_unit).collect())
+}
