@@ -105,31 +105,35 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Serve { demo, .. } => serve(settings, demo).await,
         Command::Worker => {
-            let store = startup::connect(&settings).await?;
+            let (store, background) = startup::connect(&settings).await?;
             println!("Leerweek-worker draait (mail, wachtlijsten, herinneringen); stop met Ctrl-C");
             startup::run_workers(store.clone(), &settings, startup::shutdown_signal()).await;
             store.close().await?;
+            startup::stop_background(background).await;
             Ok(ExitCode::SUCCESS)
         }
         Command::Migrate => {
-            let store = startup::connect(&settings).await?;
+            let (store, background) = startup::connect(&settings).await?;
             store.close().await?;
+            startup::stop_background(background).await;
             println!("Database bijgewerkt: {}", settings.database.url);
             Ok(ExitCode::SUCCESS)
         }
         Command::SeedDemo => {
-            let store = startup::connect(&settings).await?;
+            let (store, background) = startup::connect(&settings).await?;
             let summary = demo::seed(&store, Utc::now()).await?;
             print_demo(&summary, &public_base(&settings));
             store.close().await?;
+            startup::stop_background(background).await;
             Ok(ExitCode::SUCCESS)
         }
         Command::Admin { command: AdminCommand::Create { email, name } } => {
             let email = EmailAddress::parse(&email).map_err(|e| anyhow::anyhow!("--email {e}"))?;
             let name = Name::parse(&name).map_err(|e| anyhow::anyhow!("--name {e}"))?;
-            let store = startup::connect(&settings).await?;
+            let (store, background) = startup::connect(&settings).await?;
             let (person, token) = people::create_admin(&store, email, name, Utc::now()).await?;
             store.close().await?;
+            startup::stop_background(background).await;
             println!("Beheerder: {} <{}> ({})", person.name, person.email, person.id);
             println!("API-token (wordt niet nog eens getoond; gebruik als Authorization: Bearer <token>):");
             println!("{token}");
@@ -151,19 +155,19 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<ExitCode> {
         startup::check_demo_bind(listener.local_addr()?)?;
     }
     let server = startup::build(&settings, listener, startup::shutdown_signal()).await?;
-    let store = server.store().clone();
+    let store = server.store();
     let mut demo_block: Option<Summary> = None;
     if demo {
-        match demo::state(&store).await? {
+        match demo::state(store).await? {
             State::Empty => {
                 tracing::info!("loading demo data");
-                let summary = demo::seed(&store, Utc::now()).await.context("loading demo data")?;
+                let summary = demo::seed(store, Utc::now()).await.context("loading demo data")?;
                 tracing::info!(seconds = summary.elapsed.as_secs_f64(), "demo data loaded");
                 demo_block = Some(summary);
             }
             State::Seeded => {
-                let tokens = demo::fresh_tokens(&store, Utc::now()).await?;
-                let event_id = demo::event_id(&store).await?;
+                let tokens = demo::fresh_tokens(store, Utc::now()).await?;
+                let event_id = demo::event_id(store).await?;
                 demo_block = Some(Summary { tokens, event_id, ..Default::default() });
             }
             State::Other => {
@@ -186,7 +190,8 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<ExitCode> {
         .as_ref()
         .map(|d| d.tokens.iter().map(|t| (t.role.to_owned(), t.name.clone(), t.email.clone())).collect())
         .unwrap_or_default();
-    server.with_demo_personas(personas).run().await?;
+    let background = server.with_demo_personas(personas).run().await?;
+    startup::stop_background(background).await;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -249,10 +254,11 @@ async fn import_people(
     as_admin: Option<&str>,
 ) -> anyhow::Result<ExitCode> {
     let rows = read_people_csv(csv_path)?;
-    let store = startup::connect(settings).await?;
+    let (store, background) = startup::connect(settings).await?;
     let actor = admin_actor(&store, as_admin).await?;
     let report = people::import_people(&store, &actor, rows, Utc::now()).await?;
     store.close().await?;
+    startup::stop_background(background).await;
     for r in &report.rows {
         let problems: Vec<String> = r.errors.iter().map(|e| format!("{}: {}", e.field, e.problem)).collect();
         if problems.is_empty() {

@@ -3,7 +3,7 @@
 
 use crate::config::{MailTransport, Settings, SmtpTlsSetting};
 use leerweek_api::ApiOptions;
-use leerweek_store::Store;
+use leerweek_store::{Background, Store};
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -14,15 +14,16 @@ use tokio::sync::watch;
 /// How often waiting lists are checked for seats freed by a quota's release.
 pub const RELEASE_CHECK_INTERVAL: Duration = Duration::from_secs(60);
 
-/// Connect to the configured database and bring its schema up to date.
-pub async fn connect(settings: &Settings) -> anyhow::Result<Store> {
+/// Connect to the configured database and bring its schema up to date. The store's background
+/// tasks come along: wait for them (after dropping the store) before the process ends.
+pub async fn connect(settings: &Settings) -> anyhow::Result<(Store, Background)> {
     let url = &settings.database.url;
     tracing::info!(database = %url, "connecting");
-    let store = Store::connect(url.expose(), &settings.database.store_options())
+    let (store, background) = Store::connect(url.expose(), &settings.database.store_options())
         .await
         .map_err(|e| anyhow::anyhow!("cannot open database {url}: {e}"))?;
     store.migrate().await.map_err(|e| anyhow::anyhow!("migrating database {url}: {e}"))?;
-    Ok(store)
+    Ok((store, background))
 }
 
 /// The HTTP options from the settings.
@@ -94,6 +95,7 @@ pub fn public_url(addr: SocketAddr) -> String {
 /// resolves; then running requests finish and the background jobs stop.
 pub struct Server {
     store: Store,
+    background: Background,
     settings: Settings,
     listener: TcpListener,
     shutdown: std::pin::Pin<Box<dyn Future<Output = ()> + Send>>,
@@ -109,9 +111,10 @@ pub async fn build(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<Server> {
-    let store = connect(settings).await?;
+    let (store, background) = connect(settings).await?;
     Ok(Server {
         store,
+        background,
         settings: settings.clone(),
         listener,
         shutdown: Box::pin(shutdown),
@@ -145,9 +148,10 @@ impl Server {
     }
 
     /// Serve until the shutdown future resolves, then let running requests finish and stop the
-    /// background jobs.
-    pub async fn run(self) -> anyhow::Result<()> {
-        let Server { store, settings, listener, shutdown, demo_personas, workers } = self;
+    /// background jobs. Returns the store's background tasks: they end once the caller has
+    /// dropped its copies of the store too ([`stop_background`]).
+    pub async fn run(self) -> anyhow::Result<Background> {
+        let Server { store, background, settings, listener, shutdown, demo_personas, workers } = self;
         let (stop_tx, stop_rx) = watch::channel(false);
         let stop_tx = Arc::new(stop_tx);
         let stopped = |mut rx: watch::Receiver<bool>| async move {
@@ -169,12 +173,28 @@ impl Server {
             let _ = w.await;
         }
         tracing::info!("stopped");
-        Ok(())
+        Ok(background)
     }
 
     /// [`Server::run`] on a task of its own.
-    pub fn spawn(self) -> tokio::task::JoinHandle<anyhow::Result<()>> {
+    pub fn spawn(self) -> tokio::task::JoinHandle<anyhow::Result<Background>> {
         tokio::spawn(self.run())
+    }
+}
+
+/// How long a stopping process waits for the store's background tasks (the enrolment writer
+/// finishing its batch) once nothing uses the store any more.
+const BACKGROUND_GRACE: Duration = Duration::from_secs(5);
+
+/// Wait for the store's background tasks to end (every copy of the store must be dropped by
+/// then), and say in the log which did not.
+pub async fn stop_background(mut background: Background) {
+    let running = background.finished(BACKGROUND_GRACE).await;
+    if !running.is_empty() {
+        tracing::warn!(
+            ?running,
+            "background tasks of the store still running at exit (a copy of the store is still held)"
+        );
     }
 }
 

@@ -309,7 +309,8 @@ mod tests {
 
     /// Seed, then check what the database holds and that a second seed is refused.
     async fn seed_and_check(db: &TestDb) {
-        let store = &Store::connect(db.url(), &Default::default()).await.unwrap();
+        let (store, _background) = Store::connect(db.url(), &Default::default()).await.unwrap();
+        let store = &store;
         store.migrate().await.unwrap();
         let now = Utc::now();
         let planned = plan(now);

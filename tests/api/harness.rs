@@ -48,7 +48,7 @@ pub struct TestApp {
     /// The API as the admin and anyone with a token.
     pub api: Api,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
-    server: tokio::task::JoinHandle<anyhow::Result<()>>,
+    server: tokio::task::JoinHandle<anyhow::Result<leerweek_store::Background>>,
     // Last: dropped after everything that uses it.
     db: TestDb,
 }
@@ -117,9 +117,20 @@ impl TestApp {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
-        if tokio::time::timeout(std::time::Duration::from_secs(5), &mut self.server).await.is_err() {
-            self.server.abort();
-        }
+        let background = match tokio::time::timeout(std::time::Duration::from_secs(5), &mut self.server).await {
+            Ok(Ok(Ok(background))) => Some(background),
+            Ok(_) => None,
+            Err(_) => {
+                self.server.abort();
+                None
+            }
+        };
         let _ = self.store.clone().close().await;
+        drop(self.store);
+        // Every copy of the store is gone now: its background tasks end.
+        if let Some(mut background) = background {
+            let running = background.finished(std::time::Duration::from_secs(5)).await;
+            assert!(running.is_empty(), "the store's background tasks did not end: {running:?}");
+        }
     }
 }

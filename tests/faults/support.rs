@@ -29,7 +29,8 @@ pub const CLIENT_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// Generate the rush week into an empty database (migrating it first).
 pub async fn prepare(url: &str) -> RushWeek {
-    let store = Store::connect(url, &StoreOptions { max_connections: 4, ..Default::default() }).await.expect("connect");
+    let (store, _background) =
+        Store::connect(url, &StoreOptions { max_connections: 4, ..Default::default() }).await.expect("connect");
     store.migrate().await.expect("migrate");
     let week = fixtures::generate_rush(url, SCALE, 2027, chrono::Utc::now()).await.expect("generate the week");
     store.close().await.ok();

@@ -9,7 +9,7 @@ use tower::ServiceExt;
 async fn app() -> (axum::Router, String, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display());
-    let store = Store::connect(&url, &StoreOptions::default()).await.unwrap();
+    let (store, _background) = Store::connect(&url, &StoreOptions::default()).await.unwrap();
     store.migrate().await.unwrap();
     let (_, token) = leerweek_store::people::create_admin(
         &store,
@@ -111,7 +111,7 @@ async fn the_demo_persona_picker_exists_only_when_the_server_offers_personas() {
     let res = app.clone().oneshot(Request::get("/demo").body(Body::empty()).unwrap()).await.unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND, "no picker outside demo mode");
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display());
-    let store = Store::connect(&url, &StoreOptions::default()).await.unwrap();
+    let (store, _background) = Store::connect(&url, &StoreOptions::default()).await.unwrap();
     let options = leerweek_api::ApiOptions {
         demo_personas: vec![("beheerder".into(), "Admin".into(), "admin@example.nl".into())],
         ..Default::default()
@@ -287,7 +287,7 @@ async fn the_web_app_is_served_with_client_side_routes_falling_back_to_its_index
 async fn a_stalled_body_gets_408_and_a_request_over_its_time_503_both_as_problems() {
     let (_, token, dir) = app().await;
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display());
-    let store = Store::connect(&url, &StoreOptions::default()).await.unwrap();
+    let (store, _background) = Store::connect(&url, &StoreOptions::default()).await.unwrap();
     let stalled = || {
         Request::post("/api/v1/organisations")
             .header("authorization", format!("Bearer {token}"))

@@ -13,7 +13,7 @@ use uuid::Uuid;
 async fn app() -> (axum::Router, String, Store, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display());
-    let store = Store::connect(&url, &StoreOptions::default()).await.unwrap();
+    let (store, _background) = Store::connect(&url, &StoreOptions::default()).await.unwrap();
     store.migrate().await.unwrap();
     let (_, token) = leerweek_store::people::create_admin(
         &store,

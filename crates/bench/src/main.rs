@@ -144,7 +144,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Startup { scale, runs } => Ok(ok_or(startup::run(Scale::named(&scale)?, runs.max(1)).await?, 1)),
         Command::Generate { scale, database } => {
             let scale = Scale::named(&scale)?;
-            let store = Store::connect(&database, &StoreOptions::default()).await?;
+            let (store, _background) = Store::connect(&database, &StoreOptions::default()).await?;
             store.migrate().await?;
             let t = Instant::now();
             let g = fixtures::generate(&database, scale, 2027).await?;

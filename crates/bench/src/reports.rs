@@ -136,7 +136,7 @@ async fn time_reports(
 }
 
 async fn on_backend(backend: &'static str, url: &str, scale_name: &str, runs: usize) -> anyhow::Result<Vec<Figure>> {
-    let store = Store::connect(url, &StoreOptions { max_connections: 4, ..Default::default() }).await?;
+    let (store, _background) = Store::connect(url, &StoreOptions { max_connections: 4, ..Default::default() }).await?;
     store.migrate().await?;
     let t = Instant::now();
     let g = fixtures::generate(url, Scale::named(scale_name)?, 2027).await?;

@@ -135,7 +135,7 @@ pub(crate) async fn prepare(
     beside_server: bool,
 ) -> anyhow::Result<(Store, DatabaseConnection, RushWeek)> {
     let options = StoreOptions { max_connections: 8, background_checkpoints: !beside_server, ..Default::default() };
-    let store = Store::connect(url, &options).await?;
+    let (store, _background) = Store::connect(url, &options).await?;
     store.migrate().await?;
     let week = fixtures::generate_rush(url, scale, 2027, chrono::Utc::now()).await?;
     let conn = db::connect(url, if store.is_postgres() { 8 } else { 1 }).await?;

@@ -15,14 +15,14 @@ pub async fn run(scale: Scale, runs: usize) -> anyhow::Result<bool> {
     let full = format!("sqlite://{}?mode=rwc", dir.path().join("week.db").display());
     let empty = format!("sqlite://{}?mode=rwc", dir.path().join("empty.db").display());
     let t = Instant::now();
-    let store = Store::connect(&full, &StoreOptions::default()).await?;
+    let (store, _background) = Store::connect(&full, &StoreOptions::default()).await?;
     store.migrate().await?;
     let g = fixtures::generate(&full, scale, 2027).await?;
     let conn = db::connect(&full, 1).await?;
     db::analyze(&conn, "").await?;
     conn.close().await?;
     store.close().await?;
-    let store = Store::connect(&empty, &StoreOptions::default()).await?;
+    let (store, _background) = Store::connect(&empty, &StoreOptions::default()).await?;
     store.migrate().await?;
     store.close().await?;
     let size = std::fs::metadata(dir.path().join("week.db")).map(|m| m.len()).unwrap_or(0);

@@ -13,7 +13,7 @@ use leerweek_store::{Store, StoreOptions, enrolments, events, outbox, people};
 
 async fn enrolled_store(dir: &std::path::Path) -> Store {
     let url = format!("sqlite://{}?mode=rwc", dir.join("m.db").display());
-    let store = Store::connect(&url, &StoreOptions::default()).await.unwrap();
+    let (store, _background) = Store::connect(&url, &StoreOptions::default()).await.unwrap();
     store.migrate().await.unwrap();
     let now = Utc::now();
     let (admin, token) = people::create_admin(

@@ -23,6 +23,7 @@ pub mod sso;
 pub mod workshops;
 
 mod audit;
+mod background;
 mod checkpoints;
 mod db;
 mod idempotency;
@@ -32,6 +33,7 @@ mod sign_ins;
 
 pub(crate) use sign_ins::SignInCache;
 
+pub use background::Background;
 pub use error::{Conflict, StoreError};
 
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
@@ -136,8 +138,11 @@ impl WriteTxn {
 }
 
 impl Store {
-    /// Connect to `url` (`sqlite://…` or `postgres://…`); SQLite runs in WAL mode with a busy timeout.
-    pub async fn connect(url: &str, options: &StoreOptions) -> Result<Self> {
+    /// Connect to `url` (`sqlite://…` or `postgres://…`); SQLite runs in WAL mode with a busy
+    /// timeout. Returns the store and its background tasks (the enrolment writer, the batched
+    /// token lookups, SQLite's checkpoints), which run until the last copy of the store is
+    /// dropped: wait for them with [`Background::finished`] before the process exits.
+    pub async fn connect(url: &str, options: &StoreOptions) -> Result<(Self, Background)> {
         let backend = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Backend::Postgres
         } else if url.starts_with("sqlite:") {
@@ -213,18 +218,23 @@ impl Store {
         // statements have fixed texts (see `enrolments::writer`), so sqlx's cache of 100
         // prepared statements holds them all.
         let own_writer = (backend == Backend::Postgres).then(|| pool(4));
-        store.enrol_queue = Some(enrolments::writer::spawn(store.clone(), store.enrol_stats.clone(), own_writer));
-        store.sign_in_queue = Some(sign_ins::spawn(store.db.clone(), backend, store.sign_ins.clone()));
+        let mut background = Background::default();
+        let writer_done = background.task("enrolment writer");
+        store.enrol_queue =
+            Some(enrolments::writer::spawn(store.clone(), store.enrol_stats.clone(), own_writer, writer_done));
+        let lookups_done = background.task("sign-in lookups");
+        store.sign_in_queue = Some(sign_ins::spawn(store.db.clone(), backend, store.sign_ins.clone(), lookups_done));
         if backend == Backend::Sqlite && options.background_checkpoints {
             // A connection of its own that waits for a lock at most CHECKPOINT_PATIENCE.
             let checkpointer = Database::connect(pool_waiting(1, checkpoints::CHECKPOINT_PATIENCE)).await?;
-            tokio::spawn(checkpoints::checkpoints(
-                checkpointer,
-                store.write_gate.clone(),
-                Arc::downgrade(&store.enrol_stats),
-            ));
+            let done = background.task("checkpoints");
+            let (gate, alive) = (store.write_gate.clone(), Arc::downgrade(&store.enrol_stats));
+            tokio::spawn(async move {
+                let _done = done;
+                checkpoints::checkpoints(checkpointer, gate, alive).await;
+            });
         }
-        Ok(store)
+        Ok((store, background))
     }
 
     /// Bring the schema up to date.
@@ -361,12 +371,32 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("leerweek-{tag}-{}", uuid::Uuid::now_v7()));
         std::fs::create_dir_all(&dir).expect("a temporary folder");
         let url = format!("sqlite://{}?mode=rwc", dir.join("t.db").display());
-        let store = crate::Store::connect(&url, &crate::StoreOptions::default()).await.expect("connect");
+        let (store, _background) = crate::Store::connect(&url, &crate::StoreOptions::default()).await.expect("connect");
         (store, dir, url)
     }
 
     fn sql(s: &str) -> Statement {
         Statement::from_string(sea_orm::DatabaseBackend::Sqlite, s.to_owned())
+    }
+
+    /// The background tasks run while anyone holds a copy of the store, and end once nobody does.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_background_tasks_end_once_every_copy_of_the_store_is_gone() {
+        use std::time::Duration;
+        let dir = std::env::temp_dir().join(format!("leerweek-background-{}", uuid::Uuid::now_v7()));
+        std::fs::create_dir_all(&dir).expect("a temporary folder");
+        let url = format!("sqlite://{}?mode=rwc", dir.join("t.db").display());
+        let (store, mut background) =
+            crate::Store::connect(&url, &crate::StoreOptions::default()).await.expect("connect");
+        assert_eq!(background.names(), ["enrolment writer", "sign-in lookups", "checkpoints"]);
+        let copy = store.clone();
+        drop(store);
+        let running = background.finished(Duration::from_millis(300)).await;
+        assert_eq!(running, ["enrolment writer", "sign-in lookups", "checkpoints"], "a copy is still held");
+        drop(copy);
+        let running = background.finished(Duration::from_secs(5)).await;
+        assert!(running.is_empty(), "still running: {running:?}");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     /// The log starts again from the top once writes pause, so that it does not keep growing over

@@ -92,9 +92,17 @@ enum Failed {
 const MOST: usize = 256;
 
 /// Start the task that looks tokens up together; it ends when every sender is gone.
-pub(crate) fn spawn(db: DatabaseConnection, backend: Backend, cache: Arc<SignInCache>) -> mpsc::UnboundedSender<Ask> {
+pub(crate) fn spawn(
+    db: DatabaseConnection,
+    backend: Backend,
+    cache: Arc<SignInCache>,
+    done: crate::background::Finished,
+) -> mpsc::UnboundedSender<Ask> {
     let (tx, rx) = mpsc::unbounded_channel();
-    tokio::spawn(lookups(db, backend, cache, rx));
+    tokio::spawn(async move {
+        let _done = done;
+        lookups(db, backend, cache, rx).await;
+    });
     tx
 }
 

@@ -116,9 +116,11 @@ pub(crate) fn spawn(
     store: Store,
     stats: Arc<BatchStats>,
     own_writer: Option<sea_orm::ConnectOptions>,
+    done: crate::background::Finished,
 ) -> mpsc::UnboundedSender<Job> {
     let (tx, rx) = mpsc::unbounded_channel();
     let run = move || {
+        let _done = done;
         let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
             Ok(rt) => rt,
             Err(e) => {
