@@ -144,13 +144,53 @@ mod capture {
             self.lines.lock().unwrap().push(Line { fields, request });
         }
     }
+
+    thread_local! {
+        /// The capture of the test running on this thread, if it captures.
+        pub static SINK: std::cell::RefCell<Option<Captured>> = const { std::cell::RefCell::new(None) };
+    }
+
+    /// Ends this thread's capture when dropped.
+    pub struct Guard;
+
+    impl Drop for Guard {
+        fn drop(&mut self) {
+            SINK.with(|s| *s.borrow_mut() = None);
+        }
+    }
+
+    /// The global layer: hands spans and events to this thread's capture.
+    pub struct Routed;
+
+    impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for Routed {
+        fn on_new_span(&self, attrs: &Attributes<'_>, id: &Id, ctx: Context<'_, S>) {
+            if let Some(c) = SINK.with(|s| s.borrow().clone()) {
+                c.on_new_span(attrs, id, ctx);
+            }
+        }
+
+        fn on_event(&self, event: &Event<'_>, ctx: Context<'_, S>) {
+            if let Some(c) = SINK.with(|s| s.borrow().clone()) {
+                c.on_event(event, ctx);
+            }
+        }
+    }
 }
 
-fn capture() -> (capture::Captured, tracing::subscriber::DefaultGuard) {
+/// Capture this test's request spans and log lines. One global subscriber serves every test of
+/// this binary and hands each event to the capture of the thread it happens on (a test's
+/// runtime runs on its own thread): a subscriber set per thread races with the other tests'
+/// threads over which callsites are enabled, and a span could go unrecorded.
+fn capture() -> (capture::Captured, capture::Guard) {
     use tracing_subscriber::layer::SubscriberExt;
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
+    INSTALLED.call_once(|| {
+        tracing::subscriber::set_global_default(tracing_subscriber::registry().with(capture::Routed))
+            .expect("the tests' subscriber");
+    });
     let captured = capture::Captured::default();
-    let guard = tracing::subscriber::set_default(tracing_subscriber::registry().with(captured.clone()));
-    (captured, guard)
+    capture::SINK.with(|s| *s.borrow_mut() = Some(captured.clone()));
+    (captured, capture::Guard)
 }
 
 #[tokio::test]

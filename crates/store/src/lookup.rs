@@ -37,7 +37,7 @@ impl EventRow {
 
     /// The enrolment policy.
     pub fn policy(&self) -> EventPolicy {
-        self.to_event().policy()
+        mapping::policy(&self.event)
     }
 
     /// Whether the actor may see it.

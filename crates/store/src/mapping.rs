@@ -55,6 +55,17 @@ pub(crate) fn time_zone(raw: &str) -> Tz {
     raw.parse().unwrap_or(chrono_tz::Europe::Amsterdam)
 }
 
+/// What the enrolment rules need of a week's row (read on every enrolment: no copies).
+pub(crate) fn policy(e: &event::Model) -> leerweek_domain::event::EventPolicy {
+    leerweek_domain::event::EventPolicy {
+        status: event_status(&e.status),
+        enrolment_opens_at: e.enrolment_opens_at,
+        enrolment_closes_at: e.enrolment_closes_at,
+        cancellation_deadline_hours: count(e.cancellation_deadline_hours),
+        max_enrolments_per_person: e.max_enrolments_per_person.map(|n| n.max(1) as u32),
+    }
+}
+
 /// A week's row with its organisations.
 pub(crate) fn event(e: &event::Model, organisation_ids: Vec<Uuid>) -> Event {
     Event {
