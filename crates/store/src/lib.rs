@@ -99,7 +99,7 @@ pub struct Store {
 }
 
 /// A write transaction. On SQLite it also holds the process's write gate until it ends.
-pub struct WriteTxn {
+pub(crate) struct WriteTxn {
     txn: DatabaseTransaction,
     _gate: Option<HeldGate>,
 }
@@ -132,7 +132,7 @@ impl std::ops::Deref for WriteTxn {
 
 impl WriteTxn {
     /// Commit the transaction.
-    pub async fn commit(self) -> Result<()> {
+    pub(crate) async fn commit(self) -> Result<()> {
         self.txn.commit().await.map_err(StoreError::from)
     }
 }
@@ -261,7 +261,7 @@ impl Store {
 
     /// Start a write transaction that holds the write lock from its first statement.
     #[track_caller]
-    pub fn write(&self) -> impl std::future::Future<Output = Result<WriteTxn>> + Send + '_ {
+    pub(crate) fn write(&self) -> impl std::future::Future<Output = Result<WriteTxn>> + Send + '_ {
         let at = std::panic::Location::caller();
         async move {
             match self.backend {
