@@ -8,6 +8,7 @@ import { Layout, usePageTitle } from "./components/Layout";
 import { Loading, ProblemAlert } from "./components/States";
 import { hasRole, useMe } from "./hooks/session";
 import { MyWeek } from "./pages/MyWeek";
+import { adminRoutes } from "./pages/admin/routes";
 import { organiserRoutes } from "./pages/organiser/routes";
 import { Programme } from "./pages/Programme";
 import { SessionPage } from "./pages/SessionPage";
@@ -56,6 +57,10 @@ const router = createBrowserRouter([
       ...organiserRoutes.map((r) => ({
         path: r.path,
         element: <RequireSignIn roles={["organiser", "admin"]}>{r.element}</RequireSignIn>,
+      })),
+      ...adminRoutes.map((r) => ({
+        path: r.path,
+        element: <RequireSignIn roles={["admin"]}>{r.element}</RequireSignIn>,
       })),
       {
         path: "rapportages",

@@ -1,0 +1,8 @@
+// The parts of the console, in the order the coordinator needs them when setting up a week.
+// Each part adds itself here (its route in ./routes.tsx); the console's start page and its
+// navigation list exactly these.
+export type Section = { path: string; key: string };
+
+export const sections: Section[] = [
+  { path: "/beheer/organisaties", key: "organisations" },
+];
