@@ -184,6 +184,8 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<ExitCode> {
     println!("Leerweek draait op {url}");
     if let Some(summary) = &demo_block {
         print_demo(summary, &url);
+    } else {
+        print_setup_address(store, &settings, &url).await?;
     }
     tracing::info!(%url, database = %settings.database.url, "listening");
     let personas = demo_block
@@ -193,6 +195,26 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<ExitCode> {
     let background = server.with_demo_personas(personas).run().await?;
     startup::stop_background(background).await;
     Ok(ExitCode::SUCCESS)
+}
+
+/// On an installation without an admin: a one-time address where the first admin sets it up.
+async fn print_setup_address(store: &leerweek_store::Store, settings: &Settings, url: &str) -> anyhow::Result<()> {
+    let now = Utc::now();
+    let Some(code) = leerweek_store::people::issue_setup_code(store, now).await? else { return Ok(()) };
+    // The address people reach the server at (behind a proxy), unless it is still the default:
+    // then the address this server really listens on.
+    let configured = settings.mail.public_url.trim_end_matches('/');
+    let base = if configured.is_empty() || configured == "http://127.0.0.1:8080" { url } else { configured };
+    let until = (now + leerweek_store::people::SETUP_CODE_VALIDITY).with_timezone(&chrono_tz::Europe::Amsterdam);
+    println!();
+    println!("Eerste keer: richt Leerweek in op {base}/inrichten#{code}");
+    println!(
+        "  Daar maak je de eerste beheerder aan. Het adres werkt één keer, tot {} (Nederlandse tijd);",
+        until.format("%H:%M")
+    );
+    println!("  een herstart geeft een nieuw adres. Voor scripts: leerweek admin create --email … --name …");
+    tracing::info!("no admin yet: printed a one-time set-up address");
+    Ok(())
 }
 
 /// The URL to show when no server is running in this process.

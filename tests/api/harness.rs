@@ -62,15 +62,24 @@ impl std::ops::Deref for TestApp {
 
 impl TestApp {
     pub async fn spawn(backend: Backend) -> TestApp {
-        Self::start(TestDb::new(backend).await).await
+        Self::start(TestDb::new(backend).await, true).await
     }
 
     /// A PostgreSQL test app, or `None` (with a loud line) when PostgreSQL is explicitly skipped.
     pub async fn spawn_postgres() -> Option<TestApp> {
-        Some(Self::start(TestDb::postgres().await?).await)
+        Some(Self::start(TestDb::postgres().await?, true).await)
     }
 
-    async fn start(db: TestDb) -> TestApp {
+    /// A fresh installation without any admin (the first run); its `admin` token is empty.
+    pub async fn spawn_without_admin(backend: Backend) -> Option<TestApp> {
+        let db = match backend {
+            Backend::Sqlite => TestDb::new(backend).await,
+            Backend::Postgres => TestDb::postgres().await?,
+        };
+        Some(Self::start(db, false).await)
+    }
+
+    async fn start(db: TestDb, with_admin: bool) -> TestApp {
         // The test's HTTP client needs it (the router installs it too, once it is made).
         leerweek_api::sso::install_crypto_provider();
         let listener = leerweek_testkit::listener().await;
@@ -87,14 +96,19 @@ impl TestApp {
         .expect("the server's start-up")
         .without_workers();
         let store = server.store().clone();
-        let (_, admin) = leerweek_store::people::create_admin(
-            &store,
-            EmailAddress::parse("beheer@leerweek.test").unwrap(),
-            Name::parse("Beheerder").unwrap(),
-            Utc::now(),
-        )
-        .await
-        .expect("admin");
+        let admin = if with_admin {
+            leerweek_store::people::create_admin(
+                &store,
+                EmailAddress::parse("beheer@leerweek.test").unwrap(),
+                Name::parse("Beheerder").unwrap(),
+                Utc::now(),
+            )
+            .await
+            .expect("admin")
+            .1
+        } else {
+            String::new()
+        };
         let server = server.spawn();
         TestApp {
             backend: db.backend(),

@@ -43,6 +43,11 @@ struct Targets {
     person: Uuid,
     org: Uuid,
     outbox: Uuid,
+    /// Two units of `org`: the first is renamed, moved or merged into the second.
+    unit: Uuid,
+    unit2: Uuid,
+    /// A bearer token of `person`.
+    token: Uuid,
 }
 
 async fn targets(app: &TestApp, w: &World, scope: Scope) -> Targets {
@@ -75,7 +80,31 @@ async fn targets(app: &TestApp, w: &World, scope: Scope) -> Targets {
         let sql = "SELECT id FROM outbox ORDER BY created_at DESC LIMIT 1";
         app.sql().await.one::<Uuid>(sql, []).await.unwrap()
     };
-    Targets { event, workshop, session, enrolment: id(&e), person: id(&p), org, outbox }
+    let mut units = Vec::new();
+    for n in ["Eén", "Twee"] {
+        let name = format!("Afdeling {n} {}", Uuid::new_v4().simple());
+        let (st, u) = app.post(&app.admin, &format!("/api/v1/organisations/{org}/units"), json!({"name": name})).await;
+        assert_eq!(st, StatusCode::CREATED, "{u}");
+        units.push(id(&u));
+    }
+    let (st, b) = app.post(&app.admin, "/api/v1/tokens", json!({"person_id": id(&p), "label": "Koppeling"})).await;
+    assert_eq!(st, StatusCode::CREATED, "{b}");
+    let token = {
+        let sql = "SELECT id FROM api_tokens ORDER BY created_at DESC, id DESC LIMIT 1";
+        app.sql().await.one::<Uuid>(sql, []).await.unwrap()
+    };
+    Targets {
+        event,
+        workshop,
+        session,
+        enrolment: id(&e),
+        person: id(&p),
+        org,
+        outbox,
+        unit: units[0],
+        unit2: units[1],
+        token,
+    }
 }
 
 fn sso_settings(issuer: &str) -> Value {
@@ -96,7 +125,10 @@ fn allowed(method: &str, path: &str, role: Role, scope: Scope) -> Option<bool> {
         | ("get", "/api/v1/auth/sso/providers")
         // The feedback link's token is the key.
         | ("get", "/api/v1/feedback")
-        | ("post", "/api/v1/feedback") => true,
+        | ("post", "/api/v1/feedback")
+        // The set-up code is the key (and once set up, set-up is refused for everyone).
+        | ("get", "/api/v1/setup")
+        | ("post", "/api/v1/setup") => true,
         ("get", "/api/v1/auth/session") => false, // a browser cookie only; bearer tokens get 401
         ("delete", "/api/v1/auth/session") | ("post", "/api/v1/auth/sign-out-everywhere") => signed_in,
         ("get", "/api/v1/me")
@@ -108,10 +140,15 @@ fn allowed(method: &str, path: &str, role: Role, scope: Scope) -> Option<bool> {
         | ("get", "/api/v1/me/calendar.ics")
         | ("get", "/api/v1/events")
         | ("get", "/api/v1/organisations")
+        | ("get", "/api/v1/organisations/{id}")
         | ("get", "/api/v1/organisations/{id}/units") => signed_in,
         ("post", "/api/v1/organisations")
         | ("post", "/api/v1/tokens")
         | ("post", "/api/v1/people/{id}/roles")
+        | ("delete", "/api/v1/people/{id}/roles/{role}")
+        | ("get", "/api/v1/people/{id}/tokens")
+        | ("delete", "/api/v1/tokens/{id}")
+        | ("patch", "/api/v1/organisations/{id}")
         | ("get", "/api/v1/admin/outbox")
         | ("post", "/api/v1/admin/outbox/{id}/retry")
         | ("post", "/api/v1/admin/people/{id}/erase")
@@ -120,6 +157,8 @@ fn allowed(method: &str, path: &str, role: Role, scope: Scope) -> Option<bool> {
         | ("put", "/api/v1/organisations/{id}/sso")
         | ("delete", "/api/v1/organisations/{id}/sso") => admin,
         ("post", "/api/v1/organisations/{id}/units")
+        | ("patch", "/api/v1/units/{id}")
+        | ("post", "/api/v1/units/{id}/merge")
         | ("post", "/api/v1/people")
         | ("get", "/api/v1/people")
         | ("post", "/api/v1/people/import")
@@ -164,7 +203,9 @@ fn allowed(method: &str, path: &str, role: Role, scope: Scope) -> Option<bool> {
             organiser_in || (role == Employee && scope == Scope::In)
         }
         // The target person reports to the manager (in scope).
-        ("get", "/api/v1/people/{id}") | ("get", "/api/v1/people/{id}/enrolments") => {
+        ("get", "/api/v1/people/{id}")
+        | ("get", "/api/v1/people/{id}/enrolments")
+        | ("get", "/api/v1/people/{id}/roles") => {
             organiser_in || (role == Manager && scope == Scope::In)
         }
         _ => return None,
@@ -186,10 +227,14 @@ fn request_path(path: &str, t: &Targets) -> String {
         t.org
     } else if path.starts_with("/api/v1/admin/outbox/") {
         t.outbox
+    } else if path.starts_with("/api/v1/units/") {
+        t.unit
+    } else if path.starts_with("/api/v1/tokens/") {
+        t.token
     } else {
         Uuid::nil()
     };
-    let mut p = path.replace("{id}", &target.to_string());
+    let mut p = path.replace("{id}", &target.to_string()).replace("{role}", "manager");
     match path {
         "/api/v1/people" => p.push_str(&format!("?organisation_id={}", t.org)),
         "/api/v1/admin/audit" => p.push_str(&format!("?subject_id={}", t.session)),
@@ -209,6 +254,10 @@ fn body(method: &str, path: &str, t: &Targets, org_name: &str) -> Option<Value> 
             json!({"email": format!("{unique}@nieuw.test"), "name": "Nieuw", "organisation_id": t.org})
         }
         ("post", "/api/v1/people/{id}/roles") => json!({"role": "manager"}),
+        ("patch", "/api/v1/organisations/{id}") => json!({"name": format!("Hernoemd {unique}")}),
+        ("patch", "/api/v1/units/{id}") => json!({"name": format!("Hernoemd {unique}"), "parent_id": t.unit2}),
+        ("post", "/api/v1/units/{id}/merge") => json!({"into": t.unit2}),
+        ("post", "/api/v1/setup") => json!({"code": "setup_onbekend", "name": "Iemand", "email": "iemand@matrix.test"}),
         ("put", "/api/v1/organisations/{id}/sso") => sso_settings("https://login.ander.test"),
         ("post", "/api/v1/sessions/{id}/check-in") => json!({"code": "ABCD-EFGH-JKMN"}),
         ("post", "/api/v1/sessions/{id}/messages") => json!({"subject": "Ander lokaal", "body": "Zaal 2."}),
@@ -268,6 +317,12 @@ async fn fingerprint(app: &TestApp) -> Vec<String> {
         "SELECT count(*) FROM events WHERE status = 'published' AND name = 'Meester in je Werk-week'",
         "SELECT count(*) FROM workshops WHERE title = 'Grip op stress'",
         "SELECT coalesce(sum(capacity), 0) FROM sessions",
+        "SELECT count(*) FROM api_tokens WHERE revoked_at IS NOT NULL",
+        "SELECT count(*) FROM browser_sessions WHERE revoked_at IS NOT NULL",
+        "SELECT count(*) FROM organisations WHERE name LIKE 'Hernoemd%'",
+        "SELECT count(*) FROM org_units WHERE name LIKE 'Hernoemd%'",
+        "SELECT count(*) FROM org_units WHERE parent_id IS NOT NULL",
+        "SELECT count(*) FROM setup_codes",
         "SELECT count(*) FROM people WHERE name = 'Verwijderde persoon'",
     ];
     let db = app.sql().await.conn();

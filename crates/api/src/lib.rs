@@ -19,8 +19,8 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use leerweek_store::Store;
 use routes::{
-    attendance, auth, enrolments, events, feedback, mail, people, privacy, programme as programme_routes, reports,
-    sessions, sso as single_sign_on, workshops,
+    access, attendance, auth, enrolments, events, feedback, mail, organisations, people, privacy,
+    programme as programme_routes, reports, sessions, setup, sso as single_sign_on, workshops,
 };
 use std::time::Duration;
 use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
@@ -138,13 +138,20 @@ impl utoipa::Modify for BearerAuth {
 /// The API routes together with their OpenAPI document.
 pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .routes(routes!(people::create_organisation, people::list_organisations))
-        .routes(routes!(people::create_unit, people::list_units))
+        .routes(routes!(organisations::create_organisation, organisations::list_organisations))
+        .routes(routes!(organisations::get_organisation, organisations::rename_organisation))
+        .routes(routes!(organisations::create_unit, organisations::list_units))
+        .routes(routes!(organisations::update_unit))
+        .routes(routes!(organisations::merge_unit))
         .routes(routes!(people::create_person, people::list_people))
         .routes(routes!(people::get_person))
-        .routes(routes!(people::grant_role))
+        .routes(routes!(access::person_roles, access::grant_role))
+        .routes(routes!(access::revoke_role))
+        .routes(routes!(access::list_sign_ins))
+        .routes(routes!(access::revoke_sign_in))
         .routes(routes!(people::import_people))
-        .routes(routes!(people::issue_token))
+        .routes(routes!(access::issue_token))
+        .routes(routes!(setup::setup_state, setup::complete_setup))
         .routes(routes!(people::me))
         .routes(routes!(events::create_event, events::list_events))
         .routes(routes!(events::get_event, events::update_event))

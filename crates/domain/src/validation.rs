@@ -39,6 +39,9 @@ pub enum Invalid {
     /// A required value is missing.
     #[error("is required")]
     Required,
+    /// A moment that must lie in the future.
+    #[error("must lie in the future")]
+    NotInFuture,
     /// A sum that exceeds its bound.
     #[error("together exceed {what}")]
     SumExceeds { what: &'static str },

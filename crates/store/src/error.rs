@@ -37,6 +37,18 @@ pub enum Conflict {
     /// Attendance has been recorded: the enrolment or session took place and stays.
     #[error("attendance has been recorded, so it cannot be cancelled; correct the attendance instead")]
     AttendanceRecorded,
+    /// The installation's last admin cannot lose the role.
+    #[error("the last admin cannot lose the admin role")]
+    LastAdmin,
+    /// A unit cannot move under itself or one of its own units.
+    #[error("a unit cannot be placed under itself or its own sub-unit")]
+    UnitCycle,
+    /// The installation has an admin already: set-up is done.
+    #[error("this installation has been set up already")]
+    AlreadySetUp,
+    /// The set-up code is unknown, used or expired.
+    #[error("the set-up code is unknown, used or expired")]
+    SetupCodeInvalid,
     /// Another unique rule of the database.
     #[error("this conflicts with existing data")]
     Duplicate,

@@ -10,6 +10,7 @@
 
 use crate::entities::{api_token, person, person_role};
 use crate::{Backend, Result, StoreError};
+use chrono::{DateTime, Utc};
 use leerweek_domain::Role;
 use leerweek_domain::access::Actor;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Query};
@@ -26,6 +27,7 @@ use tokio::sync::{mpsc, oneshot};
 /// server process may take to notice such a change.
 #[derive(Default)]
 pub(crate) struct SignInCache {
+    /// Each token's actor, and until when that answer may be believed.
     map: std::sync::RwLock<HashMap<String, (Actor, Instant)>>,
     /// Counts the emptyings, so that a lookup that began before one does not refill the cache
     /// with what it read before the change.
@@ -39,8 +41,8 @@ impl SignInCache {
 
     pub(crate) fn get(&self, token_hash: &str) -> Option<Actor> {
         let map = self.map.read().ok()?;
-        let (actor, at) = map.get(token_hash)?;
-        (at.elapsed() < Self::TTL).then(|| actor.clone())
+        let (actor, until) = map.get(token_hash)?;
+        (Instant::now() < *until).then(|| actor.clone())
     }
 
     /// The generation to pass to [`SignInCache::put`] for a lookup that begins now.
@@ -48,19 +50,27 @@ impl SignInCache {
         self.generation.load(Ordering::Acquire)
     }
 
-    /// Remember what a lookup begun at `generation` found, unless the cache was emptied since.
-    pub(crate) fn put(&self, token_hash: String, actor: Actor, generation: u64) {
+    /// Remember what a lookup begun at `generation` found, unless the cache was emptied since:
+    /// for [`SignInCache::TTL`], or until the token expires if that comes first.
+    pub(crate) fn put(&self, token_hash: String, found: Found, generation: u64) {
+        let Found { actor, expires_at } = found;
+        let mut until = Instant::now() + Self::TTL;
+        if let Some(expires_at) = expires_at {
+            let left = (expires_at - Utc::now()).to_std().unwrap_or(Duration::ZERO);
+            until = until.min(Instant::now() + left);
+        }
         if let Ok(mut map) = self.map.write() {
             if self.generation.load(Ordering::Acquire) != generation {
                 return;
             }
             if map.len() >= Self::MAX {
-                map.retain(|_, (_, at)| at.elapsed() < Self::TTL);
+                let now = Instant::now();
+                map.retain(|_, (_, until)| now < *until);
                 if map.len() >= Self::MAX {
                     map.clear();
                 }
             }
-            map.insert(token_hash, (actor, Instant::now()));
+            map.insert(token_hash, (actor, until));
         }
     }
 
@@ -70,6 +80,13 @@ impl SignInCache {
             map.clear();
         }
     }
+}
+
+/// What a lookup found for a live token: whose it is, and when it expires (if it does).
+#[derive(Clone)]
+pub(crate) struct Found {
+    pub(crate) actor: Actor,
+    pub(crate) expires_at: Option<DateTime<Utc>>,
 }
 
 /// One token to look up, and where its answer goes.
@@ -123,9 +140,10 @@ async fn lookups(
         match actors_of(&db, backend, &hashes).await {
             Ok(mut found) => {
                 for (hash, answers) in waiting {
-                    let actor = found.remove(&hash);
-                    if let Some(actor) = &actor {
-                        cache.put(hash, actor.clone(), generation);
+                    let found = found.remove(&hash);
+                    let actor = found.as_ref().map(|f| f.actor.clone());
+                    if let Some(found) = found {
+                        cache.put(hash, found, generation);
                     }
                     for answer in answers {
                         let _ = answer.send(Ok(actor.clone()));
@@ -176,15 +194,17 @@ pub(crate) async fn actor_of(
     }
     // No lookup task, or the lookup failed: ask alone, so the error is this request's own.
     let generation = cache.generation();
-    let actor = actors_of(db, backend, std::slice::from_ref(&hash)).await?.remove(&hash);
-    if let Some(actor) = &actor {
-        cache.put(hash, actor.clone(), generation);
+    let found = actors_of(db, backend, std::slice::from_ref(&hash)).await?.remove(&hash);
+    let actor = found.as_ref().map(|f| f.actor.clone());
+    if let Some(found) = found {
+        cache.put(hash, found, generation);
     }
     Ok(actor)
 }
 
-/// The actors of the live tokens among `hashes`, in one statement: token, person and roles joined.
-async fn actors_of(db: &DatabaseConnection, backend: Backend, hashes: &[String]) -> Result<HashMap<String, Actor>> {
+/// The actors of the live tokens among `hashes` (not revoked, not expired), in one statement:
+/// token, person and roles joined.
+async fn actors_of(db: &DatabaseConnection, backend: Backend, hashes: &[String]) -> Result<HashMap<String, Found>> {
     if hashes.is_empty() {
         return Ok(HashMap::new());
     }
@@ -194,6 +214,7 @@ async fn actors_of(db: &DatabaseConnection, backend: Backend, hashes: &[String])
     let list = crate::db::padded(hashes.to_vec(), to);
     let q = Query::select()
         .column((api_token::Entity, api_token::Column::TokenHash))
+        .column((api_token::Entity, api_token::Column::ExpiresAt))
         .column((person::Entity, person::Column::Id))
         .column((person::Entity, person::Column::OrganisationId))
         .expr_as(Expr::col((person_role::Entity, person_role::Column::Role)), Alias::new("role"))
@@ -212,12 +233,20 @@ async fn actors_of(db: &DatabaseConnection, backend: Backend, hashes: &[String])
         .and_where(Expr::col((api_token::Entity, api_token::Column::TokenHash)).is_in(list))
         .and_where(Expr::col((api_token::Entity, api_token::Column::RevokedAt)).is_null())
         .to_owned();
-    let mut found: HashMap<String, Actor> = HashMap::new();
+    let mut found: HashMap<String, Found> = HashMap::new();
+    let now = Utc::now();
     for row in db.query_all(&q).await? {
+        let expires_at: Option<DateTime<Utc>> = row.try_get("", "expires_at")?;
+        if expires_at.is_some_and(|at| at <= now) {
+            continue;
+        }
         let hash: String = row.try_get("", "token_hash")?;
         let person_id = row.try_get("", "id")?;
         let organisation_id = row.try_get("", "organisation_id")?;
-        let actor = found.entry(hash).or_insert_with(|| Actor { person_id, organisation_id, roles: Vec::new() });
+        let actor = &mut found
+            .entry(hash)
+            .or_insert_with(|| Found { actor: Actor { person_id, organisation_id, roles: Vec::new() }, expires_at })
+            .actor;
         if let Some(role) = row.try_get::<Option<String>>("", "role")?
             && let Ok(role) = Role::parse(&role)
             && !actor.roles.contains(&role)
@@ -230,12 +259,16 @@ async fn actors_of(db: &DatabaseConnection, backend: Backend, hashes: &[String])
 
 #[cfg(test)]
 mod tests {
-    use super::SignInCache;
+    use super::{Found, SignInCache};
+    use chrono::{Duration, Utc};
     use leerweek_domain::access::Actor;
     use uuid::Uuid;
 
-    fn someone() -> Actor {
-        Actor { person_id: Uuid::now_v7(), organisation_id: Uuid::now_v7(), roles: Vec::new() }
+    fn someone() -> Found {
+        Found {
+            actor: Actor { person_id: Uuid::now_v7(), organisation_id: Uuid::now_v7(), roles: Vec::new() },
+            expires_at: None,
+        }
     }
 
     /// A lookup that read the database before a change (a revoked token, a role taken away) must
@@ -249,5 +282,17 @@ mod tests {
         assert!(cache.get("a").is_none(), "a lookup from before the change was remembered");
         cache.put("a".into(), someone(), cache.generation());
         assert!(cache.get("a").is_some(), "a lookup from after the change was not remembered");
+    }
+
+    /// A token that expires before the cache's time is up is believed only until it expires.
+    #[test]
+    fn a_remembered_token_is_not_believed_past_its_expiry() {
+        let cache = SignInCache::default();
+        let expired = Found { expires_at: Some(Utc::now() - Duration::seconds(1)), ..someone() };
+        cache.put("gone".into(), expired, cache.generation());
+        assert!(cache.get("gone").is_none(), "an expired token was believed");
+        let later = Found { expires_at: Some(Utc::now() + Duration::hours(1)), ..someone() };
+        cache.put("live".into(), later, cache.generation());
+        assert!(cache.get("live").is_some(), "a live token was not remembered");
     }
 }

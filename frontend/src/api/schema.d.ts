@@ -571,7 +571,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** All organisations. */
+        /** All organisations, by name; admins also see how many people and units each has. */
         get: operations["list_organisations"];
         put?: never;
         /** Create an organisation (admins). */
@@ -580,6 +580,24 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organisations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One organisation. */
+        get: operations["get_organisation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Rename an organisation (admins). */
+        patch: operations["rename_organisation"];
         trace?: never;
     };
     "/api/v1/organisations/{id}/sso": {
@@ -629,7 +647,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** People of an organisation, by name (its organisers, admins). */
+        /**
+         * People of an organisation, by name, optionally searched or only of a unit or a role (its
+         *     organisers, admins).
+         */
         get: operations["list_people"];
         put?: never;
         /** Create a person (admins, organisers of the organisation). */
@@ -701,10 +722,48 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** A person's roles (admins; the person themselves). */
+        get: operations["person_roles"];
         put?: never;
         /** Grant a role (admins). */
         post: operations["grant_role"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/{id}/roles/{role}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke a role (admins). It stops working at the person's next request. The last admin keeps
+         *     the admin role.
+         */
+        delete: operations["revoke_role"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/{id}/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A person's live sign-ins, newest first (admins; the person themselves). */
+        get: operations["list_sign_ins"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -848,6 +907,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/setup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether this installation still needs its first admin (anyone may ask). */
+        get: operations["setup_state"];
+        put?: never;
+        /**
+         * Set up a fresh installation: the person named becomes its first admin and is signed in
+         *     (a browser session, as after a sign-in link). The code works once, for an hour.
+         */
+        post: operations["complete_setup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tokens": {
         parameters: {
             query?: never;
@@ -859,6 +939,63 @@ export interface paths {
         put?: never;
         /** Issue a bearer token for a person (admins). */
         post: operations["issue_token"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tokens/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke a sign-in (a bearer token or a browser session) by its id (admins; its owner). It
+         *     stops working at the next request.
+         */
+        delete: operations["revoke_sign_in"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/units/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Rename a unit or move it in the tree (admins, organisers of the organisation). */
+        patch: operations["update_unit"];
+        trace?: never;
+    };
+    "/api/v1/units/{id}/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Merge a unit into another of the same organisation, with its people and sub-units; the
+         *     merged unit is removed (admins, organisers of the organisation).
+         */
+        post: operations["merge_unit"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1411,6 +1548,37 @@ export interface components {
             /** @description Roles beyond employee. */
             roles: string[];
         };
+        /** @description Which unit takes over. */
+        MergeUnitDto: {
+            /**
+             * Format: uuid
+             * @description The unit of the same organisation that stays.
+             */
+            into: string;
+        };
+        /** @description What a merge moved. */
+        MergedDto: {
+            /**
+             * Format: int64
+             * @description Past enrolments now counted for the unit that stays.
+             */
+            enrolments: number;
+            /**
+             * Format: uuid
+             * @description The unit that stays.
+             */
+            into: string;
+            /**
+             * Format: int64
+             * @description People moved.
+             */
+            people: number;
+            /**
+             * Format: int64
+             * @description Sub-units moved.
+             */
+            units: number;
+        };
         /** @description A message to a session's participants. */
         MessageDto: {
             /** @description Text, 1–5,000 characters. */
@@ -1572,6 +1740,13 @@ export interface components {
         /** @description Whom to issue a token for. */
         NewTokenDto: {
             /**
+             * Format: date-time
+             * @description When it stops working by itself (in the future); absent: until revoked.
+             */
+            expires_at?: string | null;
+            /** @description What it is for (shown in the list of sign-ins), 1–100 characters. */
+            label?: string | null;
+            /**
              * Format: uuid
              * @description The person.
              */
@@ -1642,6 +1817,16 @@ export interface components {
             id: string;
             /** @description Name. */
             name: string;
+            /**
+             * Format: int64
+             * @description Its people (shown to admins only).
+             */
+            people?: number | null;
+            /**
+             * Format: int64
+             * @description Its units (shown to admins only).
+             */
+            units?: number | null;
         };
         /** @description A mail in the outbox. */
         OutboxDto: {
@@ -2107,6 +2292,11 @@ export interface components {
             /** @description The token from the link. */
             token: string;
         };
+        /** @description A new name for an organisation. */
+        RenameOrganisationDto: {
+            /** @description Name, 1–200 characters, unique. */
+            name: string;
+        };
         /** @description Roles of a person. */
         RolesDto: {
             /**
@@ -2477,6 +2667,47 @@ export interface components {
              */
             workshop_id: string;
         };
+        /** @description The first admin, with the code from the set-up address. */
+        SetupDto: {
+            /** @description The code from the address `leerweek serve` printed (after `#`). */
+            code: string;
+            /** @description The admin's e-mail address (to sign in with later). */
+            email: string;
+            /** @description The admin's name. */
+            name: string;
+        };
+        /** @description Whether the installation still needs its first admin. */
+        SetupStateDto: {
+            /** @description `true` until the first admin exists. */
+            needed: boolean;
+        };
+        /** @description One live sign-in of a person. The secret is never shown again. */
+        SignInDto: {
+            /**
+             * Format: date-time
+             * @description Made.
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description Stops working by itself then, if ever.
+             */
+            expires_at?: string | null;
+            /**
+             * Format: uuid
+             * @description Id, to revoke it with `DELETE /api/v1/tokens/{id}`.
+             */
+            id: string;
+            /** @description `token` (a bearer token) or `browser` (a browser session). */
+            kind: string;
+            /** @description What a token is for. */
+            label?: string | null;
+            /**
+             * Format: date-time
+             * @description Last used (browser sessions).
+             */
+            last_seen_at?: string | null;
+        };
         /** @description How many sessions ended. */
         SignedOutDto: {
             /**
@@ -2554,6 +2785,16 @@ export interface components {
             rating: number;
             /** @description From the mail's link. */
             token: string;
+        };
+        /** @description A change to a unit: each field given is changed. */
+        UnitChangeDto: {
+            /** @description New name, unique within the organisation. */
+            name?: string | null;
+            /**
+             * Format: uuid
+             * @description New parent unit of the same organisation; `null` moves it to the top.
+             */
+            parent_id?: string | null;
         };
         /** @description A department of an organisation. */
         UnitDto: {
@@ -3978,6 +4219,70 @@ export interface operations {
             };
         };
     };
+    get_organisation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Organisation id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganisationDto"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rename_organisation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Organisation id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RenameOrganisationDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganisationDto"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get_provider: {
         parameters: {
             query?: never;
@@ -4147,6 +4452,12 @@ export interface operations {
             query: {
                 /** @description Organisation whose people to list. */
                 organisation_id: string;
+                /** @description Part of the name or e-mail address, any case. */
+                q?: string;
+                /** @description Only the people of this unit. */
+                org_unit_id?: string;
+                /** @description Only the people holding this role: `organiser`, `manager` or `admin`. */
+                role?: string;
                 /** @description Page, from 1. */
                 page?: number;
                 /** @description Rows per page, 1–500 (default 50). */
@@ -4306,6 +4617,36 @@ export interface operations {
             };
         };
     };
+    person_roles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Person id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RolesDto"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     grant_role: {
         parameters: {
             query?: never;
@@ -4328,6 +4669,68 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RolesDto"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    revoke_role: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Person id */
+                id: string;
+                /** @description `organiser`, `manager` or `admin` */
+                role: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RolesDto"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_sign_ins: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Person id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignInDto"][];
                 };
             };
             "4XX": {
@@ -4661,6 +5064,64 @@ export interface operations {
             };
         };
     };
+    setup_state: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetupStateDto"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    complete_setup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetupDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BrowserSessionDto"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     issue_token: {
         parameters: {
             query?: never;
@@ -4680,6 +5141,102 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TokenDto"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    revoke_sign_in: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Sign-in id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_unit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Unit id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UnitChangeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitDto"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    merge_unit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The unit that is merged away */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MergeUnitDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MergedDto"];
                 };
             };
             "4XX": {

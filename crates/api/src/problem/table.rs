@@ -65,6 +65,10 @@ pub fn slug(e: &S) -> &'static str {
             C::Cancelled => "cancelled",
             C::AttendanceRecorded => "attendance-recorded",
             C::Duplicate => "duplicate",
+            C::LastAdmin => "last-admin",
+            C::UnitCycle => "unit-cycle",
+            C::AlreadySetUp => "already-set-up",
+            C::SetupCodeInvalid => "setup-code-invalid",
         },
         S::Attendance(a) => match a {
             A::TooEarly => "attendance-too-early",
@@ -134,7 +138,14 @@ fn field(e: &S) -> Option<&str> {
             C::NameTaken => Some("name"),
             C::CapacityBelowConfirmed { .. } => Some("capacity"),
             C::StatusTransition { .. } => Some("status"),
-            C::IdempotencyKeyReused | C::Cancelled | C::AttendanceRecorded | C::Duplicate => None,
+            C::UnitCycle => Some("parent_id"),
+            C::SetupCodeInvalid => Some("code"),
+            C::IdempotencyKeyReused
+            | C::Cancelled
+            | C::AttendanceRecorded
+            | C::Duplicate
+            | C::LastAdmin
+            | C::AlreadySetUp => None,
         },
         S::Attendance(A::UnknownCode | A::OtherSession { .. }) => Some("code"),
         S::Feedback(F::UnknownLink) => Some("token"),
@@ -218,6 +229,8 @@ fn dutch(what: &str) -> &str {
         "session" => "sessie",
         "enrolment" => "inschrijving",
         "route" => "pagina",
+        "token" => "aanmelding",
+        "unit" => "afdeling",
         "resource" => "bron",
         other => other,
     }
@@ -241,6 +254,7 @@ pub(crate) fn invalid(i: &Invalid, lang: Language) -> String {
             I::Duplicate => "bevat een dubbele waarde".into(),
             I::Required => "is verplicht".into(),
             I::SumExceeds { what } => format!("zijn samen meer dan {what}"),
+            I::NotInFuture => "moet in de toekomst liggen".into(),
         },
         Language::En => match i {
             I::Empty => "must not be empty".into(),
@@ -256,6 +270,7 @@ pub(crate) fn invalid(i: &Invalid, lang: Language) -> String {
             I::Duplicate => "contains a duplicate".into(),
             I::Required => "is required".into(),
             I::SumExceeds { what } => format!("together exceed {what}"),
+            I::NotInFuture => "must lie in the future".into(),
         },
     }
 }
@@ -322,6 +337,13 @@ fn conflict(c: &C, lang: Language) -> String {
                     .into()
             }
             C::Duplicate => "Dit botst met bestaande gegevens.".into(),
+            C::LastAdmin => "Dit is de laatste beheerder: maak eerst iemand anders beheerder.".into(),
+            C::UnitCycle => "Een afdeling kan niet onder zichzelf of onder een eigen onderdeel komen te staan.".into(),
+            C::AlreadySetUp => "Leerweek is hier al ingericht: log in als beheerder.".into(),
+            C::SetupCodeInvalid => {
+                "Dit inrichtingsadres is onbekend, al gebruikt of verlopen. Start de server opnieuw voor een nieuw adres."
+                    .into()
+            }
         },
         Language::En => match c {
             C::EmailTaken => "A person with this e-mail address already exists.".into(),
@@ -336,6 +358,12 @@ fn conflict(c: &C, lang: Language) -> String {
                 "Attendance has been recorded, so it cannot be cancelled; correct the attendance instead.".into()
             }
             C::Duplicate => "This conflicts with existing data.".into(),
+            C::LastAdmin => "This is the last admin: make someone else admin first.".into(),
+            C::UnitCycle => "A unit cannot be placed under itself or one of its own units.".into(),
+            C::AlreadySetUp => "Leerweek has been set up here already: sign in as an admin.".into(),
+            C::SetupCodeInvalid => {
+                "This set-up address is unknown, used or expired. Restart the server for a new address.".into()
+            }
         },
     }
 }

@@ -1,16 +1,19 @@
 //! Handlers, one module per resource: extract → call the store → map to a wire type.
 
+pub mod access;
 pub mod attendance;
 pub mod auth;
 pub mod enrolments;
 pub mod events;
 pub mod feedback;
 pub mod mail;
+pub mod organisations;
 pub mod people;
 pub mod privacy;
 pub mod programme;
 pub mod reports;
 pub mod sessions;
+pub mod setup;
 pub mod sso;
 pub mod workshops;
 

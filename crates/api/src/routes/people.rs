@@ -1,4 +1,4 @@
-//! Organisations, units, people, roles, tokens and the signed-in person.
+//! People: added one by one or by import, listed, and the signed-in person.
 
 use super::{at, now, opt};
 use crate::AppState;
@@ -7,113 +7,12 @@ use crate::problem::{ApiError, Problem};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use chrono::{DateTime, Utc};
 use leerweek_domain::text::{EmailAddress, Name};
 use leerweek_domain::{FieldError, Invalid, Language, Role};
-use leerweek_store::people::{self, ImportRow, NewPerson, OrgUnit, Organisation, Person};
+use leerweek_store::people::{self, ImportRow, NewPerson, PeopleFilter, Person};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
-
-/// A municipality or shared service organisation.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct OrganisationDto {
-    /// Id.
-    pub id: Uuid,
-    /// Name.
-    pub name: String,
-    /// Created.
-    pub created_at: DateTime<Utc>,
-}
-
-impl From<Organisation> for OrganisationDto {
-    fn from(m: Organisation) -> Self {
-        Self { id: m.id, name: m.name, created_at: m.created_at }
-    }
-}
-
-/// New organisation.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewOrganisationDto {
-    /// Name, 1–200 characters, unique.
-    pub name: String,
-}
-
-/// Create an organisation (admins).
-#[utoipa::path(post, path = "/api/v1/organisations", tag = "organisations", request_body = NewOrganisationDto,
-    responses((status = 201, body = OrganisationDto), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
-pub async fn create_organisation(
-    State(s): State<AppState>,
-    Auth(actor): Auth,
-    ApiJson(b): ApiJson<NewOrganisationDto>,
-) -> Result<(StatusCode, Json<OrganisationDto>), ApiError> {
-    let name = at("name", Name::parse(&b.name))?;
-    let m = people::create_organisation(&s.store, &actor, name, now()).await?;
-    Ok((StatusCode::CREATED, Json(m.into())))
-}
-
-/// All organisations.
-#[utoipa::path(get, path = "/api/v1/organisations", tag = "organisations",
-    responses((status = 200, body = Vec<OrganisationDto>), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
-pub async fn list_organisations(
-    State(s): State<AppState>,
-    _auth: Auth,
-) -> Result<Json<Vec<OrganisationDto>>, ApiError> {
-    Ok(Json(people::list_organisations(&s.store).await?.into_iter().map(Into::into).collect()))
-}
-
-/// A department of an organisation.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct UnitDto {
-    /// Id.
-    pub id: Uuid,
-    /// Organisation.
-    pub organisation_id: Uuid,
-    /// Parent unit.
-    pub parent_id: Option<Uuid>,
-    /// Name.
-    pub name: String,
-}
-
-impl From<OrgUnit> for UnitDto {
-    fn from(m: OrgUnit) -> Self {
-        Self { id: m.id, organisation_id: m.organisation_id, parent_id: m.parent_id, name: m.name }
-    }
-}
-
-/// New unit.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewUnitDto {
-    /// Name, unique within the organisation.
-    pub name: String,
-    /// Parent unit of the same organisation.
-    pub parent_id: Option<Uuid>,
-}
-
-/// Create a unit (admins, organisers of the organisation).
-#[utoipa::path(post, path = "/api/v1/organisations/{id}/units", tag = "organisations", request_body = NewUnitDto,
-    params(("id" = Uuid, Path, description = "Organisation id")),
-    responses((status = 201, body = UnitDto), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
-pub async fn create_unit(
-    State(s): State<AppState>,
-    Auth(actor): Auth,
-    Id(org): Id,
-    ApiJson(b): ApiJson<NewUnitDto>,
-) -> Result<(StatusCode, Json<UnitDto>), ApiError> {
-    let name = at("name", Name::parse(&b.name))?;
-    let m = people::create_unit(&s.store, &actor, org, name, b.parent_id, now()).await?;
-    Ok((StatusCode::CREATED, Json(m.into())))
-}
-
-/// Units of an organisation.
-#[utoipa::path(get, path = "/api/v1/organisations/{id}/units", tag = "organisations",
-    params(("id" = Uuid, Path, description = "Organisation id")),
-    responses((status = 200, body = Vec<UnitDto>), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
-pub async fn list_units(State(s): State<AppState>, _auth: Auth, Id(org): Id) -> Result<Json<Vec<UnitDto>>, ApiError> {
-    Ok(Json(people::list_units(&s.store, org).await?.into_iter().map(Into::into).collect()))
-}
 
 /// A person.
 #[derive(Debug, Serialize, ToSchema)]
@@ -199,6 +98,12 @@ pub async fn get_person(State(s): State<AppState>, Auth(actor): Auth, Id(id): Id
 pub struct PeopleQuery {
     /// Organisation whose people to list.
     pub organisation_id: Uuid,
+    /// Part of the name or e-mail address, any case.
+    pub q: Option<String>,
+    /// Only the people of this unit.
+    pub org_unit_id: Option<Uuid>,
+    /// Only the people holding this role: `organiser`, `manager` or `admin`.
+    pub role: Option<String>,
     /// Page, from 1.
     #[param(minimum = 1, maximum = 1_000_000)]
     pub page: Option<u64>,
@@ -220,7 +125,8 @@ pub struct PeoplePage {
     pub total: u64,
 }
 
-/// People of an organisation, by name (its organisers, admins).
+/// People of an organisation, by name, optionally searched or only of a unit or a role (its
+/// organisers, admins).
 #[utoipa::path(get, path = "/api/v1/people", tag = "people", params(PeopleQuery),
     responses((status = 200, body = PeoplePage), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 pub async fn list_people(
@@ -229,39 +135,13 @@ pub async fn list_people(
     ApiQuery(q): ApiQuery<PeopleQuery>,
 ) -> Result<Json<PeoplePage>, ApiError> {
     let (page, per_page) = crate::paging::check(q.page, q.per_page, 50, 500)?;
-    let (rows, total) = people::list_people(&s.store, &actor, q.organisation_id, page, per_page).await?;
+    if q.q.as_ref().is_some_and(|t| t.chars().count() > 200) {
+        return Err(FieldError::new("q", Invalid::TooLong { max: 200 }).into());
+    }
+    let filter =
+        PeopleFilter { query: q.q, org_unit_id: q.org_unit_id, role: opt("role", q.role, |r| Role::parse(&r))? };
+    let (rows, total) = people::list_people(&s.store, &actor, q.organisation_id, &filter, page, per_page).await?;
     Ok(Json(PeoplePage { items: rows.into_iter().map(Into::into).collect(), page, per_page, total }))
-}
-
-/// A role to grant.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct GrantRoleDto {
-    /// `organiser`, `manager` or `admin`.
-    pub role: String,
-}
-
-/// Roles of a person.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct RolesDto {
-    /// The person.
-    pub person_id: Uuid,
-    /// Their roles beyond employee.
-    pub roles: Vec<String>,
-}
-
-/// Grant a role (admins).
-#[utoipa::path(post, path = "/api/v1/people/{id}/roles", tag = "people", request_body = GrantRoleDto, params(("id" = Uuid, Path, description = "Person id")),
-    responses((status = 200, body = RolesDto), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
-pub async fn grant_role(
-    State(s): State<AppState>,
-    Auth(actor): Auth,
-    Id(id): Id,
-    ApiJson(b): ApiJson<GrantRoleDto>,
-) -> Result<Json<RolesDto>, ApiError> {
-    let role = at("role", Role::parse(&b.role))?;
-    let roles = people::grant_role(&s.store, &actor, id, role, now()).await?;
-    Ok(Json(RolesDto { person_id: id, roles: roles.iter().map(|r| r.as_str().to_owned()).collect() }))
 }
 
 /// One row of an import report.
@@ -373,33 +253,6 @@ pub async fn import_people(
         return Err(ApiError::ImportRejected(serde_json::to_value(&dto).unwrap_or_default()));
     }
     Ok(Json(dto))
-}
-
-/// Whom to issue a token for.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewTokenDto {
-    /// The person.
-    pub person_id: Uuid,
-}
-
-/// A bearer token; shown once.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct TokenDto {
-    /// Send as `Authorization: Bearer <token>`.
-    pub token: String,
-}
-
-/// Issue a bearer token for a person (admins).
-#[utoipa::path(post, path = "/api/v1/tokens", tag = "people", request_body = NewTokenDto,
-    responses((status = 201, body = TokenDto), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
-pub async fn issue_token(
-    State(s): State<AppState>,
-    Auth(actor): Auth,
-    ApiJson(b): ApiJson<NewTokenDto>,
-) -> Result<(StatusCode, Json<TokenDto>), ApiError> {
-    let token = people::issue_token(&s.store, &actor, b.person_id, now()).await?;
-    Ok((StatusCode::CREATED, Json(TokenDto { token })))
 }
 
 /// The signed-in person with roles.

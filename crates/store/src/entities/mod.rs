@@ -18,6 +18,7 @@ pub mod person;
 pub mod person_role;
 pub mod session;
 pub mod session_quota;
+pub mod setup_code;
 pub mod sign_in_token;
 pub mod sso_identity;
 pub mod sso_login;

@@ -2,20 +2,28 @@
 //! them, their roles, their tokens (bearer and calendar feed), and the organisations and units
 //! they belong to.
 
+mod access;
 mod import;
 mod organisations;
+mod setup;
 mod tokens;
+mod units;
 
+use access::insert_role;
+pub use access::{SignIn, SignInKind, grant_role, revoke_role, revoke_sign_in, sign_ins};
 pub use import::{ImportReport, ImportRow, ImportRowReport, import_people};
 pub use leerweek_domain::people::{OrgUnit, Organisation, Person};
 pub use organisations::{
-    ADMIN_ORGANISATION, create_organisation, create_unit, get_organisation, list_organisations, list_units,
+    ADMIN_ORGANISATION, OrganisationCounts, create_organisation, create_unit, get_organisation, list_organisations,
+    list_units, organisation_counts, rename_organisation,
 };
+pub use setup::{SETUP_CODE_VALIDITY, complete_setup, issue_setup_code, needs_setup};
 pub(crate) use tokens::hash_token;
 pub use tokens::{
-    authenticate, by_calendar_token, calendar_token_created, create_admin, issue_token, issue_token_unchecked,
-    revoke_calendar_token, rotate_calendar_token,
+    NewToken, authenticate, by_calendar_token, calendar_token_created, create_admin, issue_token,
+    issue_token_unchecked, revoke_calendar_token, rotate_calendar_token,
 };
+pub use units::{Merged, UnitChange, merge_units, update_unit};
 
 use crate::entities::{org_unit, organisation, person, person_role};
 use crate::lookup::reports_of;
@@ -111,22 +119,72 @@ pub async fn get_person(store: &Store, actor: &Actor, id: Uuid) -> Result<Person
     if seen { Ok(mapping::person(&p)) } else { Err(StoreError::NotFound("person")) }
 }
 
-/// People of an organisation, paged by name (organisers of it and admins).
+/// Which people of an organisation to list.
+#[derive(Debug, Clone, Default)]
+pub struct PeopleFilter {
+    /// Part of the name or e-mail address, any case.
+    pub query: Option<String>,
+    /// Only the people of this unit.
+    pub org_unit_id: Option<Uuid>,
+    /// Only the people holding this role.
+    pub role: Option<Role>,
+}
+
+/// `%text%` for LIKE, with LIKE's own characters taken literally (escape `\`).
+fn contains_pattern(text: &str) -> String {
+    let mut p = String::with_capacity(text.len() + 2);
+    p.push('%');
+    for ch in text.to_lowercase().chars() {
+        if matches!(ch, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(ch);
+    }
+    p.push('%');
+    p
+}
+
+/// People of an organisation, paged by name (organisers of it and admins), optionally only
+/// those matching a search, of a unit, or holding a role.
 pub async fn list_people(
     store: &Store,
     actor: &Actor,
     organisation_id: Uuid,
+    filter: &PeopleFilter,
     page: u64,
     per_page: u64,
 ) -> Result<(Vec<Person>, u64)> {
+    use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query};
     get_organisation(store, organisation_id).await?;
     if !actor.may_manage_people_of(organisation_id) {
         return Err(StoreError::Forbidden);
     }
-    let q = person::Entity::find()
+    let mut q = person::Entity::find()
         .filter(person::Column::OrganisationId.eq(organisation_id))
-        .order_by_asc(person::Column::Name)
-        .order_by_asc(person::Column::Id);
+        .filter(person::Column::Email.not_like("%@anonymised.invalid"));
+    if let Some(text) = filter.query.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        let like = || LikeExpr::new(contains_pattern(text)).escape('\\');
+        q = q.filter(
+            Expr::expr(Func::lower(Expr::col(person::Column::Name)))
+                .like(like())
+                .or(Expr::col(person::Column::Email).like(like())),
+        );
+    }
+    if let Some(unit) = filter.org_unit_id {
+        q = q.filter(person::Column::OrgUnitId.eq(unit));
+    }
+    if let Some(role) = filter.role {
+        q = q.filter(
+            person::Column::Id.in_subquery(
+                Query::select()
+                    .column(person_role::Column::PersonId)
+                    .from(person_role::Entity)
+                    .and_where(person_role::Column::Role.eq(role.as_str()))
+                    .to_owned(),
+            ),
+        );
+    }
+    let q = q.order_by_asc(person::Column::Name).order_by_asc(person::Column::Id);
     let total = q.clone().count(store.conn()).await?;
     let rows = q.offset(page.saturating_sub(1).saturating_mul(per_page)).limit(per_page).all(store.conn()).await?;
     Ok((rows.iter().map(mapping::person).collect(), total))
@@ -141,57 +199,6 @@ pub async fn roles(store: &Store, person_id: Uuid) -> Result<Vec<Role>> {
 pub(crate) async fn roles_of(c: &impl ConnectionTrait, person_id: Uuid) -> Result<Vec<Role>> {
     let rows = person_role::Entity::find().filter(person_role::Column::PersonId.eq(person_id)).all(c).await?;
     Ok(rows.iter().filter_map(|r| Role::parse(&r.role).ok()).collect())
-}
-
-/// Grant a role (admins only). Granting a held role again changes nothing.
-pub async fn grant_role(
-    store: &Store,
-    actor: &Actor,
-    person_id: Uuid,
-    role: Role,
-    now: DateTime<Utc>,
-) -> Result<Vec<Role>> {
-    if !actor.may_administer() {
-        return Err(StoreError::Forbidden);
-    }
-    let txn = store.write().await?;
-    if person::Entity::find_by_id(person_id).one(&*txn).await?.is_none() {
-        return Err(StoreError::NotFound("person"));
-    }
-    insert_role(&*txn, person_id, role, now).await?;
-    audit::record(
-        &*txn,
-        Some(actor.person_id),
-        "role.grant",
-        ("person", person_id),
-        None::<&()>,
-        Some(&role.as_str()),
-        now,
-    )
-    .await?;
-    let roles = roles_of(&*txn, person_id).await?;
-    txn.commit().await?;
-    store.sign_ins().clear();
-    Ok(roles)
-}
-
-pub(super) async fn insert_role(
-    c: &impl ConnectionTrait,
-    person_id: Uuid,
-    role: Role,
-    now: DateTime<Utc>,
-) -> Result<()> {
-    let held = person_role::Entity::find_by_id((person_id, role.as_str().to_owned())).one(c).await?;
-    if held.is_none() {
-        person_role::ActiveModel {
-            person_id: Set(person_id),
-            role: Set(role.as_str().to_owned()),
-            created_at: Set(now),
-        }
-        .insert(c)
-        .await?;
-    }
-    Ok(())
 }
 
 /// The people a manager manages directly.

@@ -1,7 +1,7 @@
 //! Organisations and their units.
 
 use super::Organisation;
-use crate::entities::{org_unit, organisation};
+use crate::entities::{org_unit, organisation, person};
 use crate::{Conflict, Result, Store, StoreError, audit, mapping};
 use chrono::{DateTime, Utc};
 use leerweek_domain::access::Actor;
@@ -33,6 +33,92 @@ pub async fn create_organisation(store: &Store, actor: &Actor, name: Name, now: 
     .await?;
     txn.commit().await?;
     Ok(mapping::organisation(&m))
+}
+
+/// Rename an organisation (admins only). Names stay unique regardless of case.
+pub async fn rename_organisation(
+    store: &Store,
+    actor: &Actor,
+    id: Uuid,
+    name: Name,
+    now: DateTime<Utc>,
+) -> Result<Organisation> {
+    if !actor.may_administer() {
+        return Err(StoreError::Forbidden);
+    }
+    let txn = store.write().await?;
+    let before = organisation::Entity::find_by_id(id).one(&*txn).await?.ok_or(StoreError::NotFound("organisation"))?;
+    let taken = organisation::Entity::find()
+        .filter(Expr::expr(Func::lower(Expr::col(organisation::Column::Name))).eq(name.as_str().to_lowercase()))
+        .filter(organisation::Column::Id.ne(id))
+        .one(&*txn)
+        .await?;
+    if taken.is_some() {
+        return Err(Conflict::NameTaken.into());
+    }
+    let mut row: organisation::ActiveModel = before.clone().into();
+    row.name = Set(name.as_str().to_owned());
+    let after = row.update(&*txn).await?;
+    if after != before {
+        audit::record(
+            &*txn,
+            Some(actor.person_id),
+            "organisation.rename",
+            ("organisation", id),
+            Some(&before),
+            Some(&after),
+            now,
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(mapping::organisation(&after))
+}
+
+/// How many people and units an organisation has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OrganisationCounts {
+    /// People (employees, anonymous stand-ins of retention aside).
+    pub people: u64,
+    /// Units.
+    pub units: u64,
+}
+
+/// The number of people and units of every organisation (for the console's list).
+pub async fn organisation_counts(store: &Store) -> Result<std::collections::HashMap<Uuid, OrganisationCounts>> {
+    use sea_orm::{FromQueryResult, QuerySelect};
+    #[derive(FromQueryResult)]
+    struct Count {
+        organisation_id: Uuid,
+        n: i64,
+    }
+    let people: Vec<Count> = person::Entity::find()
+        .select_only()
+        .column(person::Column::OrganisationId)
+        .column_as(Expr::col(person::Column::Id).count(), "n")
+        .filter(person::Column::Email.not_like("%@anonymised.invalid"))
+        .group_by(person::Column::OrganisationId)
+        .into_model()
+        .all(store.conn())
+        .await?;
+    let units: Vec<Count> = org_unit::Entity::find()
+        .select_only()
+        .column(org_unit::Column::OrganisationId)
+        .column_as(Expr::col(org_unit::Column::Id).count(), "n")
+        .group_by(org_unit::Column::OrganisationId)
+        .into_model()
+        .all(store.conn())
+        .await?;
+    let mut out: std::collections::HashMap<Uuid, OrganisationCounts> = std::collections::HashMap::new();
+    for c in people {
+        out.entry(c.organisation_id).or_insert(OrganisationCounts { people: 0, units: 0 }).people =
+            u64::try_from(c.n).unwrap_or(0);
+    }
+    for c in units {
+        out.entry(c.organisation_id).or_insert(OrganisationCounts { people: 0, units: 0 }).units =
+            u64::try_from(c.n).unwrap_or(0);
+    }
+    Ok(out)
 }
 
 pub(super) async fn insert_organisation(

@@ -8,7 +8,7 @@ use base64::Engine;
 use chrono::{DateTime, Utc};
 use leerweek_domain::access::Actor;
 use leerweek_domain::text::{EmailAddress, Name};
-use leerweek_domain::{Language, Role};
+use leerweek_domain::{FieldError, Invalid, Language, Role};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -18,16 +18,29 @@ pub(crate) fn hash_token(token: &str) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-async fn insert_token(c: &impl ConnectionTrait, person_id: Uuid, now: DateTime<Utc>) -> Result<String> {
+/// A bearer token to issue.
+#[derive(Debug, Clone)]
+pub struct NewToken {
+    /// For whom.
+    pub person_id: Uuid,
+    /// What it is for (shown in the list of sign-ins), 1–100 characters.
+    pub label: Option<Name>,
+    /// When it stops working by itself (after now); `None`: until revoked.
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+async fn insert_token(c: &impl ConnectionTrait, t: &NewToken, now: DateTime<Utc>) -> Result<String> {
     let mut bytes = [0u8; 32];
     rand::fill(&mut bytes);
     let token = format!("lw_{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes));
     api_token::ActiveModel {
         id: Set(Uuid::now_v7()),
-        person_id: Set(person_id),
+        person_id: Set(t.person_id),
         token_hash: Set(hash_token(&token)),
         created_at: Set(now),
         revoked_at: Set(None),
+        expires_at: Set(t.expires_at),
+        label: Set(t.label.as_ref().map(|l| l.as_str().to_owned())),
     }
     .insert(c)
     .await?;
@@ -35,16 +48,20 @@ async fn insert_token(c: &impl ConnectionTrait, person_id: Uuid, now: DateTime<U
 }
 
 /// Issue a bearer token for a person (admins only). Only its hash is stored.
-pub async fn issue_token(store: &Store, actor: &Actor, person_id: Uuid, now: DateTime<Utc>) -> Result<String> {
+pub async fn issue_token(store: &Store, actor: &Actor, t: NewToken, now: DateTime<Utc>) -> Result<String> {
     if !actor.may_administer() {
         return Err(StoreError::Forbidden);
     }
+    if t.expires_at.is_some_and(|at| at <= now) {
+        return Err(FieldError::new("expires_at", Invalid::NotInFuture).into());
+    }
     let txn = store.write().await?;
-    if person::Entity::find_by_id(person_id).one(&*txn).await?.is_none() {
+    if person::Entity::find_by_id(t.person_id).one(&*txn).await?.is_none() {
         return Err(StoreError::UnknownReference { field: "person_id".into() });
     }
-    let token = insert_token(&*txn, person_id, now).await?;
-    audit::record(&*txn, Some(actor.person_id), "token.issue", ("person", person_id), None::<&()>, None::<&()>, now)
+    let token = insert_token(&*txn, &t, now).await?;
+    let what = serde_json::json!({ "label": t.label.as_ref().map(Name::as_str), "expires_at": t.expires_at });
+    audit::record(&*txn, Some(actor.person_id), "token.issue", ("person", t.person_id), None::<&()>, Some(&what), now)
         .await?;
     txn.commit().await?;
     Ok(token)
@@ -53,7 +70,7 @@ pub async fn issue_token(store: &Store, actor: &Actor, person_id: Uuid, now: Dat
 /// Issue a token without an actor: for the command line and the demo seed.
 pub async fn issue_token_unchecked(store: &Store, person_id: Uuid, now: DateTime<Utc>) -> Result<String> {
     let txn = store.write().await?;
-    let token = insert_token(&*txn, person_id, now).await?;
+    let token = insert_token(&*txn, &NewToken { person_id, label: None, expires_at: None }, now).await?;
     txn.commit().await?;
     Ok(token)
 }
@@ -74,16 +91,32 @@ pub async fn create_admin(
     now: DateTime<Utc>,
 ) -> Result<(Person, String)> {
     let txn = store.write().await?;
-    let person = match find_by_email(&*txn, &email).await? {
+    let person = make_admin(&*txn, email, name, now).await?;
+    let token = insert_token(&*txn, &NewToken { person_id: person.id, label: None, expires_at: None }, now).await?;
+    audit::record(&*txn, None, "admin.create", ("person", person.id), None::<&()>, Some(&person), now).await?;
+    txn.commit().await?;
+    store.sign_ins().clear();
+    Ok((mapping::person(&person), token))
+}
+
+/// The person with this address (made, in the admins' own organisation, when unknown), now
+/// holding the admin role.
+pub(super) async fn make_admin(
+    c: &impl ConnectionTrait,
+    email: EmailAddress,
+    name: Name,
+    now: DateTime<Utc>,
+) -> Result<person::Model> {
+    let person = match find_by_email(c, &email).await? {
         Some(p) => p,
         None => {
             let org = match organisation::Entity::find()
                 .filter(organisation::Column::Name.eq(ADMIN_ORGANISATION))
-                .one(&*txn)
+                .one(c)
                 .await?
             {
                 Some(o) => o,
-                None => insert_organisation(&*txn, ADMIN_ORGANISATION, now).await?,
+                None => insert_organisation(c, ADMIN_ORGANISATION, now).await?,
             };
             let p = NewPerson {
                 email,
@@ -93,15 +126,11 @@ pub async fn create_admin(
                 manager_id: None,
                 language: Language::Nl,
             };
-            insert_person(&*txn, &p, now).await?
+            insert_person(c, &p, now).await?
         }
     };
-    insert_role(&*txn, person.id, Role::Admin, now).await?;
-    let token = insert_token(&*txn, person.id, now).await?;
-    audit::record(&*txn, None, "admin.create", ("person", person.id), None::<&()>, Some(&person), now).await?;
-    txn.commit().await?;
-    store.sign_ins().clear();
-    Ok((mapping::person(&person), token))
+    insert_role(c, person.id, Role::Admin, now).await?;
+    Ok(person)
 }
 
 /// When the person's calendar-feed token was made, if they have one.
