@@ -1,9 +1,12 @@
 // End-to-end tests in Debian's Chromium (/usr/bin/chromium; Playwright cannot download its own
-// browser here) against a real `leerweek serve --demo` on a fresh database.
+// browser here) against a real `leerweek serve --demo` on a fresh database, and a plain
+// `leerweek serve` on an empty one for the first run.
 import { defineConfig } from "@playwright/test";
 
 const port = process.env.E2E_PORT ?? "18080";
 export const baseURL = `http://127.0.0.1:${port}`;
+/** A second server on an empty database, for the first run (no demo, no CLI step). */
+export const freshURL = `http://127.0.0.1:${process.env.E2E_FRESH_PORT ?? "18081"}`;
 
 export default defineConfig({
   testDir: "e2e",
@@ -33,12 +36,22 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: "node e2e/server.mjs",
-    url: `${baseURL}/health`,
-    timeout: 120_000,
-    reuseExistingServer: false,
-    stdout: "ignore",
-    stderr: "pipe",
-  },
+  webServer: [
+    {
+      command: "node e2e/server.mjs",
+      url: `${baseURL}/health`,
+      timeout: 120_000,
+      reuseExistingServer: false,
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+    {
+      command: "node e2e/server.mjs fresh",
+      url: `${freshURL}/health`,
+      timeout: 120_000,
+      reuseExistingServer: false,
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+  ],
 });

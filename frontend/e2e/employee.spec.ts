@@ -1,8 +1,8 @@
 // The employee's journeys: find a workshop, enrol, see it in "Mijn week", cancel (once with the
 // mouse, once with the keyboard alone); a full session puts them on the waiting list and someone
 // else's cancellation gives them the seat. axe checks every state the journeys pass through.
-import { expect, test, type Page } from "@playwright/test";
-import { call, demoWeek, expectAccessible, personas, screenshots, signIn, type ProgrammeItem } from "./support";
+import { expect, test } from "@playwright/test";
+import { call, demoWeek, expectAccessible, personas, screenshots, signIn, tabTo, type ProgrammeItem } from "./support";
 
 /** A session the demo employee can take: free seats, not enrolled, its workshop's only session. */
 async function freeSession(request: import("@playwright/test").APIRequestContext, token: string): Promise<ProgrammeItem> {
@@ -17,17 +17,6 @@ async function freeSession(request: import("@playwright/test").APIRequestContext
   const pick = sessions.find((s) => s.seats_left > 1 && perWorkshop.get(s.workshop_id) === 1 && titles.get(s.title) === 1 && !clash(s));
   if (!pick) throw new Error("the demo week has no free single-session workshop for the employee");
   return pick;
-}
-
-/** Press Tab until the focused element has this role and name (fails after 80 presses). */
-async function tabTo(page: Page, role: string, name: RegExp) {
-  const target = page.getByRole(role as Parameters<Page["getByRole"]>[0], { name }).first();
-  await expect(target).toBeVisible();
-  for (let i = 0; i < 80; i++) {
-    await page.keyboard.press("Tab");
-    if (await target.evaluate((el) => el === document.activeElement)) return;
-  }
-  throw new Error(`could not reach ${role} ${name} with Tab`);
 }
 
 test("an employee finds a workshop, enrols, sees it in their week and cancels", async ({ page, request }, testInfo) => {

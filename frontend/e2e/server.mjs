@@ -1,5 +1,7 @@
 // Starts a real `leerweek serve --demo` on a fresh SQLite database for the browser tests, and
-// keeps what it prints (the demo tokens) in e2e/.server/out.txt for the tests to read.
+// keeps what it prints (the demo tokens) in e2e/.server/out.txt for the tests to read. With the
+// argument `fresh`: a plain `leerweek serve` on an empty database (the first run, no demo) on
+// E2E_FRESH_PORT, printing its one-time set-up address into e2e/.server-fresh/out.txt.
 // The binary: LEERWEEK_BIN, else ../target/debug/leerweek (built by scripts/test).
 import { spawn } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync, rmSync } from "node:fs";
@@ -8,8 +10,9 @@ import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const bin = process.env.LEERWEEK_BIN ?? resolve(here, "../../target/debug/leerweek");
-const port = process.env.E2E_PORT ?? "18080";
-const dir = resolve(here, ".server");
+const fresh = process.argv[2] === "fresh";
+const port = fresh ? (process.env.E2E_FRESH_PORT ?? "18081") : (process.env.E2E_PORT ?? "18080");
+const dir = resolve(here, fresh ? ".server-fresh" : ".server");
 if (!existsSync(bin)) {
   console.error(`FAIL: no Leerweek binary at ${bin}: run \`cargo build --bin leerweek\` first (or set LEERWEEK_BIN)`);
   process.exit(1);
@@ -17,7 +20,8 @@ if (!existsSync(bin)) {
 rmSync(dir, { recursive: true, force: true });
 mkdirSync(dir, { recursive: true });
 const out = createWriteStream(resolve(dir, "out.txt"));
-const child = spawn(bin, ["serve", "--demo", "--bind", `127.0.0.1:${port}`], {
+const args = fresh ? ["serve", "--bind", `127.0.0.1:${port}`] : ["serve", "--demo", "--bind", `127.0.0.1:${port}`];
+const child = spawn(bin, args, {
   env: {
     ...process.env,
     LEERWEEK__DATABASE__URL: `sqlite://${dir}/e2e.db?mode=rwc`,

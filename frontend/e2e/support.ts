@@ -90,3 +90,14 @@ export async function demoWeek(request: APIRequestContext, token: string) {
   const programme = await call<{ sessions: ProgrammeItem[] }>(request, token, "GET", `/api/v1/events/${event.id}/programme`);
   return { event, sessions: programme.sessions };
 }
+
+/** Press Tab until the focused element has this role and name (fails after 80 presses). */
+export async function tabTo(page: Page, role: string, name: RegExp) {
+  const target = page.getByRole(role as Parameters<Page["getByRole"]>[0], { name }).first();
+  await expect(target).toBeVisible();
+  for (let i = 0; i < 80; i++) {
+    await page.keyboard.press("Tab");
+    if (await target.evaluate((el) => el === document.activeElement)) return;
+  }
+  throw new Error(`could not reach ${role} ${name} with Tab`);
+}

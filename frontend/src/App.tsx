@@ -15,6 +15,7 @@ import { SessionPage } from "./pages/SessionPage";
 import { SignIn } from "./pages/SignIn";
 
 const Reports = lazy(() => import("./pages/reports/Reports"));
+const Setup = lazy(() => import("./pages/admin/Setup"));
 
 export function RequireSignIn({ children, roles }: { children: ReactNode; roles?: string[] }) {
   const me = useMe();
@@ -52,6 +53,7 @@ const router = createBrowserRouter([
     children: [
       { index: true, element: <RequireSignIn><Programme /></RequireSignIn> },
       { path: "inloggen", element: <SignIn /> },
+      { path: "inrichten", element: <Suspense fallback={<Loading />}><Setup /></Suspense> },
       { path: "sessies/:id", element: <RequireSignIn><SessionPage /></RequireSignIn> },
       { path: "mijn-week", element: <RequireSignIn><MyWeek /></RequireSignIn> },
       ...organiserRoutes.map((r) => ({

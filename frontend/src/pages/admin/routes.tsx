@@ -5,6 +5,9 @@ import { lazy, Suspense, type ReactNode } from "react";
 import { Loading } from "../../components/States";
 
 const Console = lazy(() => import("./Console"));
+const Organisations = lazy(() => import("./Organisations"));
+const OrganisationPage = lazy(() => import("./OrganisationPage"));
+const PersonPage = lazy(() => import("./PersonPage"));
 
 const page = (node: ReactNode) => (
   <div className="lw-admin">
@@ -14,4 +17,7 @@ const page = (node: ReactNode) => (
 
 export const adminRoutes: { path: string; element: ReactNode }[] = [
   { path: "beheer", element: page(<Console />) },
+  { path: "beheer/organisaties", element: page(<Organisations />) },
+  { path: "beheer/organisaties/:id", element: page(<OrganisationPage />) },
+  { path: "beheer/mensen/:id", element: page(<PersonPage />) },
 ];
