@@ -108,6 +108,25 @@ test("the first admin sets up a fresh installation, organisations, units and a r
   await expectAccessible(page, "organisation: units");
   await screenshots(page, testInfo, "organisatie");
 
+  // Sign-in with the organisation's own provider: settings saved, the redirect address shown,
+  // the secret never shown again.
+  await page.getByRole("link", { name: /Inloggen met het account van deze organisatie/ }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Inloggen bij Enkhuizen" })).toBeVisible();
+  await expect(page.getByText("Er is nog geen aanbieder ingesteld")).toBeVisible();
+  await expectAccessible(page, "sign-in settings: none");
+  await page.getByLabel(/Issuer/).fill("https://login.enkhuizen.test");
+  await page.getByLabel(/Client-id/).fill("leerweek");
+  await page.getByLabel(/Client secret/).fill("heel-geheim");
+  await page.getByLabel(/Toegestane maildomeinen/).fill("enkhuizen.nl");
+  await page.getByRole("button", { name: "Instellingen opslaan" }).click();
+  await expect(page.getByText("De instellingen zijn opgeslagen.")).toBeVisible();
+  await expect(page.getByText(/\/aanmelden\/sso\/callback/)).toBeVisible();
+  await expect(page.getByText("Er is een geheim opgeslagen.", { exact: false })).toBeVisible();
+  await expect(page.getByLabel(/Client secret/)).toHaveValue("");
+  expect(await page.content()).not.toContain("heel-geheim");
+  await expectAccessible(page, "sign-in settings: saved");
+  await page.getByRole("link", { name: "Terug naar Enkhuizen" }).click();
+
   // Someone to make organiser (added through the API, as an import would).
   const orgs = await asBrowser<{ id: string; name: string }[]>(page, "GET", "/api/v1/organisations");
   const enkhuizen = orgs.body.find((o) => o.name === "Enkhuizen")!;

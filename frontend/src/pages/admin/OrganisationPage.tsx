@@ -35,6 +35,7 @@ export default function OrganisationPage() {
     <>
       <BackLink to="/beheer/organisaties">{t("org.back")}</BackLink>
       <Heading1>{org.data.name}</Heading1>
+      <Paragraph><Link to={`/beheer/organisaties/${id}/inloggen`}>{t("sso.link")}</Link></Paragraph>
       <Rename id={id} name={org.data.name} />
       <Units orgId={id} />
       <Staff orgId={id} />

@@ -8,6 +8,7 @@ const Console = lazy(() => import("./Console"));
 const Organisations = lazy(() => import("./Organisations"));
 const OrganisationPage = lazy(() => import("./OrganisationPage"));
 const PersonPage = lazy(() => import("./PersonPage"));
+const SignInSettings = lazy(() => import("./SignInSettings"));
 
 const page = (node: ReactNode) => (
   <div className="lw-admin">
@@ -19,5 +20,6 @@ export const adminRoutes: { path: string; element: ReactNode }[] = [
   { path: "beheer", element: page(<Console />) },
   { path: "beheer/organisaties", element: page(<Organisations />) },
   { path: "beheer/organisaties/:id", element: page(<OrganisationPage />) },
+  { path: "beheer/organisaties/:id/inloggen", element: page(<SignInSettings />) },
   { path: "beheer/mensen/:id", element: page(<PersonPage />) },
 ];
