@@ -6,6 +6,7 @@ pub mod enrolments;
 pub mod events;
 pub mod feedback;
 pub mod mail;
+pub mod outbox;
 pub mod people;
 pub mod privacy;
 pub mod programme;

@@ -25,8 +25,8 @@ use leerweek_domain::access::{Actor, Reach};
 use leerweek_domain::text::{EmailAddress, Name};
 use leerweek_domain::{Language, Role};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 use uuid::Uuid;
 
@@ -111,25 +111,63 @@ pub async fn get_person(store: &Store, actor: &Actor, id: Uuid) -> Result<Person
     if seen { Ok(mapping::person(&p)) } else { Err(StoreError::NotFound("person")) }
 }
 
-/// People of an organisation, paged by name (organisers of it and admins).
+/// People of an organisation (organisers of it and admins), or of every organisation (admins
+/// only: `organisation_id` `None`), whose name or address contains `q`; paged by name.
 pub async fn list_people(
     store: &Store,
     actor: &Actor,
-    organisation_id: Uuid,
+    organisation_id: Option<Uuid>,
+    q: Option<&str>,
     page: u64,
     per_page: u64,
 ) -> Result<(Vec<Person>, u64)> {
-    get_organisation(store, organisation_id).await?;
-    if !actor.may_manage_people_of(organisation_id) {
-        return Err(StoreError::Forbidden);
+    let mut query = person::Entity::find();
+    match organisation_id {
+        Some(org) => {
+            get_organisation(store, org).await?;
+            if !actor.may_manage_people_of(org) {
+                return Err(StoreError::Forbidden);
+            }
+            query = query.filter(person::Column::OrganisationId.eq(org));
+        }
+        None if actor.may_administer() => {}
+        None => return Err(StoreError::Forbidden),
     }
-    let q = person::Entity::find()
-        .filter(person::Column::OrganisationId.eq(organisation_id))
-        .order_by_asc(person::Column::Name)
-        .order_by_asc(person::Column::Id);
-    let total = q.clone().count(store.conn()).await?;
-    let rows = q.offset(page.saturating_sub(1).saturating_mul(per_page)).limit(per_page).all(store.conn()).await?;
+    if let Some(p) = crate::search::pattern(q) {
+        query = query.filter(
+            Condition::any()
+                .add(crate::search::contains((person::Entity, person::Column::Name), &p))
+                .add(crate::search::contains((person::Entity, person::Column::Email), &p)),
+        );
+    }
+    let query = query.order_by_asc(person::Column::Name).order_by_asc(person::Column::Id);
+    let total = query.clone().count(store.conn()).await?;
+    let rows = query.offset(page.saturating_sub(1).saturating_mul(per_page)).limit(per_page).all(store.conn()).await?;
     Ok((rows.iter().map(mapping::person).collect(), total))
+}
+
+/// Set the language of the actor's own mail (audited).
+pub async fn set_language(store: &Store, actor: &Actor, language: Language, now: DateTime<Utc>) -> Result<Person> {
+    let txn = store.write().await?;
+    let p = person::Entity::find_by_id(actor.person_id).one(&*txn).await?.ok_or(StoreError::NotFound("person"))?;
+    let before = p.language.clone();
+    let mut am: person::ActiveModel = p.into();
+    am.language = Set(language.as_str().to_owned());
+    let after = am.update(&*txn).await?;
+    if before != language.as_str() {
+        audit::record(
+            &*txn,
+            Some(actor.person_id),
+            "person.language",
+            ("person", actor.person_id),
+            Some(&before),
+            Some(&language.as_str()),
+            now,
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(mapping::person(&after))
 }
 
 /// The roles a person holds.
