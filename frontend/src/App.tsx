@@ -15,6 +15,7 @@ import { SessionPage } from "./pages/SessionPage";
 import { SignIn } from "./pages/SignIn";
 
 const Reports = lazy(() => import("./pages/reports/Reports"));
+const Profile = lazy(() => import("./pages/Profile"));
 
 export function RequireSignIn({ children, roles }: { children: ReactNode; roles?: string[] }) {
   const me = useMe();
@@ -54,6 +55,14 @@ const router = createBrowserRouter([
       { path: "inloggen", element: <SignIn /> },
       { path: "sessies/:id", element: <RequireSignIn><SessionPage /></RequireSignIn> },
       { path: "mijn-week", element: <RequireSignIn><MyWeek /></RequireSignIn> },
+      {
+        path: "profiel",
+        element: (
+          <RequireSignIn>
+            <Suspense fallback={<Loading />}><Profile /></Suspense>
+          </RequireSignIn>
+        ),
+      },
       ...organiserRoutes.map((r) => ({
         path: r.path,
         element: <RequireSignIn roles={["organiser", "admin"]}>{r.element}</RequireSignIn>,

@@ -1,17 +1,27 @@
 // The console's screens (/beheer), mounted by App for admins only. Each page loads only when
 // opened, so none of this adds to an employee's first download. A new part adds its page here
-// and its entry in ./sections.ts.
+// and its entry in ./sections.ts. Every page shows the warning when mail has been failing.
 import { lazy, Suspense, type ReactNode } from "react";
 import { Loading } from "../../components/States";
 
 const Console = lazy(() => import("./Console"));
+const Mail = lazy(() => import("./Mail"));
+const Audit = lazy(() => import("./Audit"));
+const Privacy = lazy(() => import("./Privacy"));
+const Banner = lazy(() => import("./shared").then((m) => ({ default: m.MailBanner })));
 
 const page = (node: ReactNode) => (
   <div className="lw-admin">
-    <Suspense fallback={<Loading />}>{node}</Suspense>
+    <Suspense fallback={<Loading />}>
+      <Banner />
+      {node}
+    </Suspense>
   </div>
 );
 
 export const adminRoutes: { path: string; element: ReactNode }[] = [
   { path: "beheer", element: page(<Console />) },
+  { path: "beheer/mail", element: page(<Mail />) },
+  { path: "beheer/audit", element: page(<Audit />) },
+  { path: "beheer/privacy", element: page(<Privacy />) },
 ];
