@@ -35,6 +35,7 @@ pub fn api_options(settings: &Settings) -> ApiOptions {
         public_url: settings.mail.public_url.clone(),
         mail_from: settings.mail.from.clone(),
         demo_personas: vec![],
+        retention_days: settings.privacy.retention_days,
     }
 }
 
@@ -372,8 +373,14 @@ pub async fn run_workers(store: Store, settings: &Settings, shutdown: impl Futur
 /// Every [`RELEASE_CHECK_INTERVAL`]: promote waiting people into seats that a quota's release
 /// opened, queue the reminders that are due, turn unmarked enrolments of finished sessions into
 /// no-shows (events with the automatic policy), ask those who attended for feedback, and
-/// anonymise enrolments of weeks archived longer than the retention period.
-async fn minute_jobs(store: Store, retention_days: u32, feedback_page: String, shutdown: impl Future<Output = ()>) {
+/// anonymise enrolments of weeks archived longer than the retention period (the one an admin
+/// set, else `default_retention_days`).
+async fn minute_jobs(
+    store: Store,
+    default_retention_days: u32,
+    feedback_page: String,
+    shutdown: impl Future<Output = ()>,
+) {
     tokio::pin!(shutdown);
     let mut round: u64 = 0;
     loop {
@@ -405,6 +412,14 @@ async fn minute_jobs(store: Store, retention_days: u32, feedback_page: String, s
             Ok(n) => tracing::info!(queued = n, "feedback requests queued"),
             Err(e) => tracing::warn!(error = %e, "queueing feedback requests failed"),
         }
+        // The period an admin set in the console, else the configured one.
+        let retention_days = match leerweek_store::privacy::retention(&store, default_retention_days).await {
+            Ok(r) => r.days,
+            Err(e) => {
+                tracing::warn!(error = %e, "reading the retention period failed; using the configured one");
+                default_retention_days
+            }
+        };
         let cutoff = now - chrono::Duration::days(retention_days as i64);
         match leerweek_store::privacy::anonymise_archived(&store, cutoff, now).await {
             Ok(0) => {}

@@ -16,6 +16,7 @@ import { SignIn } from "./pages/SignIn";
 
 const Reports = lazy(() => import("./pages/reports/Reports"));
 const Setup = lazy(() => import("./pages/admin/Setup"));
+const Profile = lazy(() => import("./pages/Profile"));
 
 export function RequireSignIn({ children, roles }: { children: ReactNode; roles?: string[] }) {
   const me = useMe();
@@ -56,6 +57,14 @@ const router = createBrowserRouter([
       { path: "inrichten", element: <Suspense fallback={<Loading />}><Setup /></Suspense> },
       { path: "sessies/:id", element: <RequireSignIn><SessionPage /></RequireSignIn> },
       { path: "mijn-week", element: <RequireSignIn><MyWeek /></RequireSignIn> },
+      {
+        path: "profiel",
+        element: (
+          <RequireSignIn>
+            <Suspense fallback={<Loading />}><Profile /></Suspense>
+          </RequireSignIn>
+        ),
+      },
       ...organiserRoutes.map((r) => ({
         path: r.path,
         element: <RequireSignIn roles={["organiser", "admin"]}>{r.element}</RequireSignIn>,

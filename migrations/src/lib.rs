@@ -13,7 +13,8 @@ mod m20261124_000007_single_sign_on;
 mod m20261124_000008_attendance_and_check_in;
 mod m20261124_000009_feedback;
 mod m20261124_000010_report_columns;
-mod m20261205_000011_console_access;
+mod m20261201_000011_mail_health_and_privacy_settings;
+mod m20261205_000012_console_access;
 mod util;
 
 /// All migrations, in order.
@@ -33,7 +34,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000008_attendance_and_check_in::Migration),
             Box::new(m20261124_000009_feedback::Migration),
             Box::new(m20261124_000010_report_columns::Migration),
-            Box::new(m20261205_000011_console_access::Migration),
+            Box::new(m20261201_000011_mail_health_and_privacy_settings::Migration),
+            Box::new(m20261205_000012_console_access::Migration),
         ]
     }
 }

@@ -15,5 +15,6 @@ mod programme;
 mod properties;
 mod reports;
 mod rules;
+mod self_service;
 mod sign_in;
 mod sso;

@@ -132,6 +132,7 @@ fn allowed(method: &str, path: &str, role: Role, scope: Scope) -> Option<bool> {
         ("get", "/api/v1/auth/session") => false, // a browser cookie only; bearer tokens get 401
         ("delete", "/api/v1/auth/session") | ("post", "/api/v1/auth/sign-out-everywhere") => signed_in,
         ("get", "/api/v1/me")
+        | ("patch", "/api/v1/me")
         | ("get", "/api/v1/me/enrolments")
         | ("get", "/api/v1/me/export")
         | ("get", "/api/v1/me/calendar-token")
@@ -153,6 +154,12 @@ fn allowed(method: &str, path: &str, role: Role, scope: Scope) -> Option<bool> {
         | ("post", "/api/v1/admin/outbox/{id}/retry")
         | ("post", "/api/v1/admin/people/{id}/erase")
         | ("get", "/api/v1/admin/audit")
+        | ("post", "/api/v1/admin/outbox/retry-failed")
+        | ("post", "/api/v1/admin/mail/test")
+        | ("get", "/api/v1/admin/mail/health")
+        | ("get", "/api/v1/admin/people/{id}/export")
+        | ("get", "/api/v1/admin/settings/privacy")
+        | ("put", "/api/v1/admin/settings/privacy")
         | ("get", "/api/v1/organisations/{id}/sso")
         | ("put", "/api/v1/organisations/{id}/sso")
         | ("delete", "/api/v1/organisations/{id}/sso") => admin,
@@ -262,6 +269,8 @@ fn body(method: &str, path: &str, t: &Targets, org_name: &str) -> Option<Value> 
         ("post", "/api/v1/sessions/{id}/check-in") => json!({"code": "ABCD-EFGH-JKMN"}),
         ("post", "/api/v1/sessions/{id}/messages") => json!({"subject": "Ander lokaal", "body": "Zaal 2."}),
         ("put", "/api/v1/enrolments/{id}/attendance") => json!({"attendance": "present"}),
+        ("put", "/api/v1/admin/settings/privacy") => json!({"retention_days": 400}),
+        ("patch", "/api/v1/me") => json!({"language": "en"}),
         ("post", "/api/v1/enrolments/{id}/feedback") => json!({"rating": 4}),
         ("post", "/api/v1/feedback") => json!({"token": "fb_onbekend", "rating": 4}),
         ("post", "/api/v1/tokens") => json!({"person_id": t.person}),
@@ -324,6 +333,10 @@ async fn fingerprint(app: &TestApp) -> Vec<String> {
         "SELECT count(*) FROM org_units WHERE parent_id IS NOT NULL",
         "SELECT count(*) FROM setup_codes",
         "SELECT count(*) FROM people WHERE name = 'Verwijderde persoon'",
+        "SELECT count(*) FROM people WHERE language = 'en'",
+        "SELECT count(*) FROM privacy_settings",
+        "SELECT count(*) FROM outbox WHERE kind = 'test_mail'",
+        "SELECT count(*) FROM audit_log",
     ];
     let db = app.sql().await.conn();
     let backend = db.get_database_backend();

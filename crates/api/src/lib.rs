@@ -19,7 +19,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use leerweek_store::Store;
 use routes::{
-    access, attendance, auth, enrolments, events, feedback, mail, organisations, people, privacy,
+    access, attendance, auth, enrolments, events, feedback, mail, organisations, outbox, people, privacy,
     programme as programme_routes, reports, sessions, setup, sso as single_sign_on, workshops,
 };
 use std::time::Duration;
@@ -47,6 +47,8 @@ pub struct ApiOptions {
     pub mail_from: String,
     /// Demo personas `(role, name, e-mail)` offered at `/demo` (empty: no picker).
     pub demo_personas: Vec<(String, String, String)>,
+    /// The configured retention period in days, until an admin sets one.
+    pub retention_days: u32,
 }
 
 impl Default for ApiOptions {
@@ -58,6 +60,7 @@ impl Default for ApiOptions {
             public_url: "http://127.0.0.1:8080".into(),
             mail_from: "Leerweek <noreply@leerweek.localhost>".into(),
             demo_personas: vec![],
+            retention_days: 365,
         }
     }
 }
@@ -91,6 +94,10 @@ pub struct Shared {
     pub sso: sso::Sso,
     /// The programmes, shared among their readers for a moment.
     pub programme: programme::ProgrammeCache,
+    /// The configured retention period in days, until an admin sets one.
+    pub retention_days: u32,
+    /// The mail templates, for the subjects in the admins' view of the outbox.
+    pub mail_templates: leerweek_mailer::render::Renderer,
 }
 
 /// Rate limits of sign-in requests: per address and per client IP.
@@ -152,7 +159,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(people::import_people))
         .routes(routes!(access::issue_token))
         .routes(routes!(setup::setup_state, setup::complete_setup))
-        .routes(routes!(people::me))
+        .routes(routes!(people::me, people::update_me))
         .routes(routes!(events::create_event, events::list_events))
         .routes(routes!(events::get_event, events::update_event))
         .routes(routes!(events::publish_event))
@@ -173,14 +180,19 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(enrolments::person_enrolments))
         .routes(routes!(mail::get_calendar_token, mail::rotate_calendar_token, mail::revoke_calendar_token))
         .routes(routes!(mail::calendar_feed))
-        .routes(routes!(mail::list_outbox))
+        .routes(routes!(outbox::list_outbox))
+        .routes(routes!(outbox::retry_failed))
+        .routes(routes!(outbox::send_test_mail))
+        .routes(routes!(outbox::mail_health))
         .routes(routes!(auth::request_link))
         .routes(routes!(auth::redeem, auth::current, auth::sign_out))
         .routes(routes!(auth::sign_out_everywhere))
         .routes(routes!(privacy::export))
         .routes(routes!(privacy::erase))
         .routes(routes!(privacy::audit_log))
-        .routes(routes!(mail::retry_outbox))
+        .routes(routes!(outbox::retry_outbox))
+        .routes(routes!(privacy::export_person))
+        .routes(routes!(privacy::get_privacy_settings, privacy::put_privacy_settings))
         .routes(routes!(single_sign_on::put_provider, single_sign_on::get_provider, single_sign_on::delete_provider))
         .routes(routes!(single_sign_on::offered))
         .routes(routes!(attendance::check_in))
@@ -232,6 +244,8 @@ pub fn router(store: Store, options: ApiOptions) -> Router {
         demo_personas: options.demo_personas.clone(),
         sso: sso::Sso::new(),
         programme: Default::default(),
+        retention_days: options.retention_days,
+        mail_templates: leerweek_mailer::render::Renderer::new(),
     })))
 }
 

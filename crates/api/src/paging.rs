@@ -32,6 +32,22 @@ pub fn check(
     Ok((page, per_page))
 }
 
+/// The longest search text a list accepts.
+pub const MAX_SEARCH: usize = 200;
+
+/// A search text from the query: blank is no search; over [`MAX_SEARCH`] characters a 400
+/// naming the parameter.
+pub fn search(field: &str, q: Option<String>) -> Result<Option<String>, ApiError> {
+    let Some(q) = q.map(|q| q.trim().to_owned()).filter(|q| !q.is_empty()) else { return Ok(None) };
+    if q.chars().count() > MAX_SEARCH {
+        return Err(ApiError::InvalidQuery {
+            field: field.into(),
+            detail: format!("must be at most {MAX_SEARCH} characters"),
+        });
+    }
+    Ok(Some(q))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

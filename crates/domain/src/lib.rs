@@ -11,6 +11,7 @@ pub mod event;
 pub mod feedback;
 pub mod model;
 pub mod people;
+pub mod privacy;
 pub mod rules;
 pub mod session;
 pub mod sso;

@@ -150,7 +150,9 @@ vocabulary!(
         FeedbackRequest => "feedback_request",
         /// An organiser's message to a session's participants (`extra.subject`, `extra.body`,
         /// `extra.sender`).
-        SessionMessage => "session_message"
+        SessionMessage => "session_message",
+        /// A test mail an admin sends to themselves from the console.
+        TestMail => "test_mail"
     }
 );
 

@@ -187,6 +187,14 @@ pub fn context(m: &DueMail) -> (Value, Language, Option<Tz>) {
     (ctx, lang, tz)
 }
 
+/// The subject line a mail has (or had) for its recipient, for the admins' view of the outbox;
+/// empty when it cannot be rendered.
+pub fn subject(renderer: &Renderer, row: &outbox::Mail, person: &leerweek_domain::people::Person) -> String {
+    let due = DueMail { row: row.clone(), person: person.clone(), session: None, workshop: None };
+    let (ctx, _, _) = context(&due);
+    renderer.render(row.kind.as_str(), &ctx).map(|r| r.subject).unwrap_or_default()
+}
+
 fn parse_time(v: &Value) -> Option<DateTime<Utc>> {
     v.as_str().and_then(|t| DateTime::parse_from_rfc3339(t).ok()).map(|t| t.with_timezone(&Utc))
 }
@@ -509,6 +517,7 @@ async fn round(
                     store,
                     &m.row,
                     &e.to_string(),
+                    Utc::now(),
                     Utc::now() + backoff(cfg.retry_base, m.row.attempts),
                     cfg.max_attempts,
                 )

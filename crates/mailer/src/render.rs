@@ -29,6 +29,7 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "sign_in_link",
     "feedback_request",
     "session_message",
+    "test_mail",
 );
 
 /// A rendered mail.

@@ -43,6 +43,7 @@ fn due(kind: &str, language: &str, calendar: Option<(&str, u32)>) -> DueMail {
             created_at: now,
             sent_at: None,
             last_error: None,
+            first_failed_at: None,
         },
         person: Person {
             id: Uuid::from_u128(1),

@@ -29,6 +29,7 @@ mod db;
 mod idempotency;
 mod lookup;
 mod mapping;
+mod search;
 mod sign_ins;
 
 pub(crate) use sign_ins::SignInCache;

@@ -21,6 +21,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/mail/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether mail is going out (admins): the console warns when it has been failing for more
+         *     than 15 minutes.
+         */
+        get: operations["mail_health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/mail/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a test mail to oneself (admins): it goes through the outbox like every mail. */
+        post: operations["send_test_mail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/outbox": {
         parameters: {
             query?: never;
@@ -28,10 +65,27 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The mail outbox (admins): e.g. `?status=failed` for mails that gave up. */
+        /** The mail outbox (admins): e.g. `?status=failed` for mails that gave up, `?q=` to search. */
         get: operations["list_outbox"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/outbox/retry-failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Put every failed mail back in the queue (admins). */
+        post: operations["retry_failed"];
         delete?: never;
         options?: never;
         head?: never;
@@ -69,6 +123,47 @@ export interface paths {
          *     kept anonymously so that attendance figures stay right.
          */
         post: operations["erase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/people/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Everything stored about a person (admins): the same JSON as `GET /api/v1/me/export`. The
+         *     reading is audited (`person.export`).
+         */
+        get: operations["export_person"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/settings/privacy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The retention period of personal data (admins). */
+        get: operations["get_privacy_settings"];
+        /**
+         * Set the retention period (admins; 30–3650 days). The anonymisation job uses it from its
+         *     next round.
+         */
+        put: operations["put_privacy_settings"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -484,7 +579,8 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** Change one's own settings: the language of one's mail (audited). */
+        patch: operations["update_me"];
         trace?: never;
     };
     "/api/v1/me/calendar-token": {
@@ -648,8 +744,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * People of an organisation, by name, optionally searched or only of a unit or a role (its
-         *     organisers, admins).
+         * People of an organisation (its organisers, admins) or of all (admins), by name; `q` searches
+         *     names and addresses; optionally only the people of a unit or holding a role.
          */
         get: operations["list_people"];
         put?: never;
@@ -1148,6 +1244,8 @@ export interface components {
              * @description Who acted (none: the system or the command line).
              */
             actor_id?: string | null;
+            /** @description Their name as it is now. */
+            actor_name?: string | null;
             /** @description After: any JSON value. */
             after?: unknown;
             /**
@@ -1530,6 +1628,54 @@ export interface components {
             /** @description Building or venue. */
             venue?: string | null;
         };
+        /** @description Mails per state. */
+        MailCountsDto: {
+            /**
+             * Format: int64
+             * @description Given up; retry them.
+             */
+            failed: number;
+            /**
+             * Format: int64
+             * @description Waiting to be sent (including those being retried).
+             */
+            pending: number;
+            /**
+             * Format: int64
+             * @description Of those waiting, the ones whose last attempt failed.
+             */
+            retrying: number;
+            /**
+             * Format: int64
+             * @description Sent.
+             */
+            sent: number;
+        };
+        /** @description Whether mail is going out. */
+        MailHealthDto: {
+            /** @description Mails per state. */
+            counts: components["schemas"]["MailCountsDto"];
+            /**
+             * @description Mail has been failing for more than `threshold_minutes`: the earliest first failure of
+             *     an unsent mail, among those that failed after the last mail went out, lies longer ago.
+             */
+            failing: boolean;
+            /**
+             * Format: date-time
+             * @description That earliest first failure.
+             */
+            failing_since?: string | null;
+            /**
+             * Format: date-time
+             * @description When the last mail was sent.
+             */
+            last_sent_at?: string | null;
+            /**
+             * Format: int64
+             * @description The threshold, in minutes (15).
+             */
+            threshold_minutes: number;
+        };
         /** @description A mark. */
         MarkDto: {
             /** @description `present`, `absent`, `excused`, or `null` to clear the mark. */
@@ -1841,6 +1987,11 @@ export interface components {
              */
             created_at: string;
             /**
+             * Format: date-time
+             * @description When the first attempt failed (until it is sent).
+             */
+            first_failed_at?: string | null;
+            /**
              * Format: uuid
              * @description Id (also the Message-ID's local part).
              */
@@ -1859,6 +2010,10 @@ export interface components {
              * @description Recipient.
              */
             person_id: string;
+            /** @description The recipient's address. */
+            recipient_email?: string | null;
+            /** @description The recipient's name (none once erased with their mail). */
+            recipient_name?: string | null;
             /**
              * Format: date-time
              * @description Sent.
@@ -1871,9 +2026,13 @@ export interface components {
             session_id?: string | null;
             /** @description `pending`, `sent` or `failed`. */
             status: string;
+            /** @description The subject line, in the recipient's language. */
+            subject?: string | null;
         };
         /** @description A page of the outbox. */
         OutboxPage: {
+            /** @description Mails per state among those the search finds (whatever the `status`). */
+            counts: components["schemas"]["MailCountsDto"];
             /** @description Mails, newest first. */
             items: components["schemas"]["OutboxDto"][];
             /**
@@ -2134,6 +2293,49 @@ export interface components {
              */
             sessions: number;
         };
+        /** @description The retention period of personal data. */
+        PrivacySettingsDto: {
+            /**
+             * Format: int32
+             * @description The configured period, in force until an admin sets one.
+             */
+            default_retention_days: number;
+            /**
+             * Format: int64
+             * @description The longest period allowed.
+             */
+            max_days: number;
+            /**
+             * Format: int64
+             * @description The shortest period allowed.
+             */
+            min_days: number;
+            /**
+             * Format: int32
+             * @description Days after a week is archived before its enrolments are anonymised.
+             */
+            retention_days: number;
+            /** @description Whether an admin set the period. */
+            set: boolean;
+            /**
+             * Format: date-time
+             * @description When an admin last set it.
+             */
+            updated_at?: string | null;
+            /**
+             * Format: uuid
+             * @description Who did.
+             */
+            updated_by?: string | null;
+        };
+        /** @description A new retention period. */
+        PrivacySettingsInput: {
+            /**
+             * Format: int64
+             * @description Days, 30–3650.
+             */
+            retention_days: number;
+        };
         /** @description The problem document. */
         Problem: (Record<string, never> | null) & {
             /** @description What happened here, for people. */
@@ -2296,6 +2498,14 @@ export interface components {
         RenameOrganisationDto: {
             /** @description Name, 1–200 characters, unique. */
             name: string;
+        };
+        /** @description How many mails went back in the queue. */
+        RetriedDto: {
+            /**
+             * Format: int64
+             * @description Failed mails now waiting again.
+             */
+            retried: number;
         };
         /** @description Roles of a person. */
         RolesDto: {
@@ -2816,6 +3026,11 @@ export interface components {
              */
             parent_id?: string | null;
         };
+        /** @description Changes to one's own settings. */
+        UpdateMeDto: {
+            /** @description The language of one's mail: `nl` or `en`. */
+            language?: string | null;
+        };
         /** @description A workshop. */
         WorkshopDto: {
             /** @description `all`, `host_only`, `listed`. */
@@ -2900,8 +3115,20 @@ export interface operations {
     audit_log: {
         parameters: {
             query?: {
+                /** @description Done by this person. */
+                actor_id?: string;
+                /** @description Done by someone whose name or address contains this. */
+                actor?: string;
+                /** @description The action (`person.erase`), or every action of a kind when it ends in a dot (`person.`). */
+                action?: string;
+                /** @description The kind of thing (`person`, `session`, `mail`, …). */
+                subject_type?: string;
                 /** @description Only entries about this thing. */
                 subject_id?: string;
+                /** @description At or after this moment (RFC 3339, e.g. `2027-11-15T00:00:00Z`). */
+                from?: string;
+                /** @description Before this moment (RFC 3339). */
+                to?: string;
                 /** @description Page, from 1. */
                 page?: number;
                 /** @description Rows per page, 1–500 (default 50). */
@@ -2931,11 +3158,67 @@ export interface operations {
             };
         };
     };
+    mail_health: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailHealthDto"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    send_test_mail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutboxDto"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_outbox: {
         parameters: {
             query?: {
                 /** @description `pending`, `sent` or `failed`. */
                 status?: string;
+                /** @description Text in the recipient's name or address, or in the session title or message subject. */
+                q?: string;
                 /** @description Page, from 1. */
                 page?: number;
                 /** @description Rows per page, 1–500 (default 50). */
@@ -2953,6 +3236,33 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OutboxPage"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    retry_failed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetriedDto"];
                 };
             };
             "4XX": {
@@ -3013,6 +3323,94 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PersonDto"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    export_person: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Person id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_privacy_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrivacySettingsDto"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_privacy_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PrivacySettingsInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrivacySettingsDto"];
                 };
             };
             "4XX": {
@@ -3995,6 +4393,37 @@ export interface operations {
             };
         };
     };
+    update_me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateMeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeDto"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get_calendar_token: {
         parameters: {
             query?: never;
@@ -4449,10 +4878,10 @@ export interface operations {
     };
     list_people: {
         parameters: {
-            query: {
-                /** @description Organisation whose people to list. */
-                organisation_id: string;
-                /** @description Part of the name or e-mail address, any case. */
+            query?: {
+                /** @description Organisation whose people to list (admins may leave it out: everyone). */
+                organisation_id?: string;
+                /** @description Text in the name or e-mail address. */
                 q?: string;
                 /** @description Only the people of this unit. */
                 org_unit_id?: string;

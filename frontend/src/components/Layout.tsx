@@ -64,6 +64,7 @@ export function Layout() {
     { to: "/organiseren", label: t("nav.organise"), show: hasRole(person, "organiser", "admin"), end: false },
     { to: "/rapportages", label: t("nav.reports"), show: hasRole(person, "manager", "organiser", "admin"), end: false },
     { to: "/beheer", label: t("nav.admin"), show: hasRole(person, "admin"), end: false },
+    { to: "/profiel", label: t("nav.profile"), show: !!person, end: false },
   ];
 
   return (

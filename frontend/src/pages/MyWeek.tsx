@@ -69,7 +69,7 @@ export function MyWeek() {
   );
 }
 
-function CalendarFeed() {
+export function CalendarFeed() {
   const { t } = useTranslation();
   const qc = useQueryClient();
   const [url, setUrl] = useState<string | null>(null);

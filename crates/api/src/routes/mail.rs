@@ -1,8 +1,8 @@
-//! The personal calendar feed with its revocable token, and the admins' view of the mail outbox.
+//! The personal calendar feed with its revocable token.
 
 use super::now;
 use crate::AppState;
-use crate::extract::{ApiQuery, Auth, Id};
+use crate::extract::{ApiQuery, Auth};
 use crate::problem::{ApiError, Problem};
 use axum::Json;
 use axum::extract::State;
@@ -11,11 +11,9 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use leerweek_domain::{EnrolmentStatus, SessionStatus};
 use leerweek_mailer::ics;
-use leerweek_store::outbox::{Mail, MailStatus};
-use leerweek_store::{StoreError, enrolments, people};
+use leerweek_store::{enrolments, people};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use uuid::Uuid;
 
 /// The state of the personal calendar feed.
 #[derive(Debug, Serialize, ToSchema)]
@@ -132,110 +130,4 @@ pub async fn calendar_feed(
         body,
     )
         .into_response())
-}
-
-/// A mail in the outbox.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct OutboxDto {
-    /// Id (also the Message-ID's local part).
-    pub id: Uuid,
-    /// Kind of mail.
-    pub kind: String,
-    /// Recipient.
-    pub person_id: Uuid,
-    /// Session concerned.
-    pub session_id: Option<Uuid>,
-    /// `pending`, `sent` or `failed`.
-    pub status: String,
-    /// Attempts made.
-    pub attempts: i32,
-    /// Next attempt.
-    pub next_attempt_at: DateTime<Utc>,
-    /// Last error.
-    pub last_error: Option<String>,
-    /// Queued.
-    pub created_at: DateTime<Utc>,
-    /// Sent.
-    pub sent_at: Option<DateTime<Utc>>,
-}
-
-impl From<Mail> for OutboxDto {
-    fn from(m: Mail) -> Self {
-        Self {
-            id: m.id,
-            kind: m.kind.as_str().to_owned(),
-            person_id: m.person_id,
-            session_id: m.session_id,
-            status: m.status.as_str().to_owned(),
-            attempts: m.attempts,
-            next_attempt_at: m.next_attempt_at,
-            last_error: m.last_error,
-            created_at: m.created_at,
-            sent_at: m.sent_at,
-        }
-    }
-}
-
-/// Filter and page of the outbox.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct OutboxQuery {
-    /// `pending`, `sent` or `failed`.
-    pub status: Option<String>,
-    /// Page, from 1.
-    #[param(minimum = 1, maximum = 1_000_000)]
-    pub page: Option<u64>,
-    /// Rows per page, 1–500 (default 50).
-    #[param(minimum = 1, maximum = 500)]
-    pub per_page: Option<u64>,
-}
-
-/// A page of the outbox.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct OutboxPage {
-    /// Mails, newest first.
-    pub items: Vec<OutboxDto>,
-    /// All matching.
-    pub total: u64,
-    /// Page.
-    pub page: u64,
-    /// Rows per page.
-    pub per_page: u64,
-}
-
-/// The mail outbox (admins): e.g. `?status=failed` for mails that gave up.
-#[utoipa::path(get, path = "/api/v1/admin/outbox", tag = "admin", params(OutboxQuery),
-    responses((status = 200, body = OutboxPage), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
-pub async fn list_outbox(
-    State(s): State<AppState>,
-    Auth(actor): Auth,
-    ApiQuery(q): ApiQuery<OutboxQuery>,
-) -> Result<Json<OutboxPage>, ApiError> {
-    if !actor.may_administer() {
-        return Err(StoreError::Forbidden.into());
-    }
-    let status = match &q.status {
-        None => None,
-        Some(st) => Some(MailStatus::parse(st).map_err(|_| ApiError::InvalidQuery {
-            field: "status".into(),
-            detail: "must be one of pending sent failed".into(),
-        })?),
-    };
-    let (page, per_page) = crate::paging::check(q.page, q.per_page, 50, 500)?;
-    let (rows, total) = leerweek_store::outbox::list(&s.store, status, page, per_page).await?;
-    Ok(Json(OutboxPage { items: rows.into_iter().map(Into::into).collect(), total, page, per_page }))
-}
-
-/// Put a failed mail back in the queue (admins).
-#[utoipa::path(post, path = "/api/v1/admin/outbox/{id}/retry", tag = "admin", params(("id" = Uuid, Path, description = "Outbox id")),
-    responses((status = 200, body = OutboxDto), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
-pub async fn retry_outbox(
-    State(s): State<AppState>,
-    Auth(actor): Auth,
-    Id(id): Id,
-) -> Result<Json<OutboxDto>, ApiError> {
-    if !actor.may_administer() {
-        return Err(StoreError::Forbidden.into());
-    }
-    Ok(Json(leerweek_store::outbox::retry(&s.store, id, now()).await?.into()))
 }

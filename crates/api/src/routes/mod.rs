@@ -8,6 +8,7 @@ pub mod events;
 pub mod feedback;
 pub mod mail;
 pub mod organisations;
+pub mod outbox;
 pub mod people;
 pub mod privacy;
 pub mod programme;

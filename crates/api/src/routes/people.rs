@@ -96,9 +96,10 @@ pub async fn get_person(State(s): State<AppState>, Auth(actor): Auth, Id(id): Id
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PeopleQuery {
-    /// Organisation whose people to list.
-    pub organisation_id: Uuid,
-    /// Part of the name or e-mail address, any case.
+    /// Organisation whose people to list (admins may leave it out: everyone).
+    pub organisation_id: Option<Uuid>,
+    /// Text in the name or e-mail address.
+    #[param(max_length = 200)]
     pub q: Option<String>,
     /// Only the people of this unit.
     pub org_unit_id: Option<Uuid>,
@@ -125,8 +126,8 @@ pub struct PeoplePage {
     pub total: u64,
 }
 
-/// People of an organisation, by name, optionally searched or only of a unit or a role (its
-/// organisers, admins).
+/// People of an organisation (its organisers, admins) or of all (admins), by name; `q` searches
+/// names and addresses; optionally only the people of a unit or holding a role.
 #[utoipa::path(get, path = "/api/v1/people", tag = "people", params(PeopleQuery),
     responses((status = 200, body = PeoplePage), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 pub async fn list_people(
@@ -135,11 +136,11 @@ pub async fn list_people(
     ApiQuery(q): ApiQuery<PeopleQuery>,
 ) -> Result<Json<PeoplePage>, ApiError> {
     let (page, per_page) = crate::paging::check(q.page, q.per_page, 50, 500)?;
-    if q.q.as_ref().is_some_and(|t| t.chars().count() > 200) {
-        return Err(FieldError::new("q", Invalid::TooLong { max: 200 }).into());
-    }
-    let filter =
-        PeopleFilter { query: q.q, org_unit_id: q.org_unit_id, role: opt("role", q.role, |r| Role::parse(&r))? };
+    let filter = PeopleFilter {
+        query: crate::paging::search("q", q.q)?,
+        org_unit_id: q.org_unit_id,
+        role: opt("role", q.role, |r| Role::parse(&r))?,
+    };
     let (rows, total) = people::list_people(&s.store, &actor, q.organisation_id, &filter, page, per_page).await?;
     Ok(Json(PeoplePage { items: rows.into_iter().map(Into::into).collect(), page, per_page, total }))
 }
@@ -270,5 +271,28 @@ pub struct MeDto {
     responses((status = 200, body = MeDto), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 pub async fn me(State(s): State<AppState>, Auth(actor): Auth) -> Result<Json<MeDto>, ApiError> {
     let p = people::get_person(&s.store, &actor, actor.person_id).await?;
+    Ok(Json(MeDto { person: p.into(), roles: actor.roles.iter().map(|r| r.as_str().to_owned()).collect() }))
+}
+
+/// Changes to one's own settings.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateMeDto {
+    /// The language of one's mail: `nl` or `en`.
+    pub language: Option<String>,
+}
+
+/// Change one's own settings: the language of one's mail (audited).
+#[utoipa::path(patch, path = "/api/v1/me", tag = "me", request_body = UpdateMeDto,
+    responses((status = 200, body = MeDto), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
+pub async fn update_me(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    ApiJson(b): ApiJson<UpdateMeDto>,
+) -> Result<Json<MeDto>, ApiError> {
+    let p = match opt("language", b.language, |l| Language::parse(&l))? {
+        Some(language) => people::set_language(&s.store, &actor, language, now()).await?,
+        None => people::get_person(&s.store, &actor, actor.person_id).await?,
+    };
     Ok(Json(MeDto { person: p.into(), roles: actor.roles.iter().map(|r| r.as_str().to_owned()).collect() }))
 }

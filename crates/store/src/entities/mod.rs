@@ -16,6 +16,7 @@ pub mod organisation;
 pub mod outbox;
 pub mod person;
 pub mod person_role;
+pub mod privacy_settings;
 pub mod session;
 pub mod session_quota;
 pub mod setup_code;

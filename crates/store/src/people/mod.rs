@@ -33,8 +33,8 @@ use leerweek_domain::access::{Actor, Reach};
 use leerweek_domain::text::{EmailAddress, Name};
 use leerweek_domain::{Language, Role};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 use uuid::Uuid;
 
@@ -119,7 +119,7 @@ pub async fn get_person(store: &Store, actor: &Actor, id: Uuid) -> Result<Person
     if seen { Ok(mapping::person(&p)) } else { Err(StoreError::NotFound("person")) }
 }
 
-/// Which people of an organisation to list.
+/// Which people to list.
 #[derive(Debug, Clone, Default)]
 pub struct PeopleFilter {
     /// Part of the name or e-mail address, any case.
@@ -130,51 +130,42 @@ pub struct PeopleFilter {
     pub role: Option<Role>,
 }
 
-/// `%text%` for LIKE, with LIKE's own characters taken literally (escape `\`).
-fn contains_pattern(text: &str) -> String {
-    let mut p = String::with_capacity(text.len() + 2);
-    p.push('%');
-    for ch in text.to_lowercase().chars() {
-        if matches!(ch, '%' | '_' | '\\') {
-            p.push('\\');
-        }
-        p.push(ch);
-    }
-    p.push('%');
-    p
-}
-
-/// People of an organisation, paged by name (organisers of it and admins), optionally only
-/// those matching a search, of a unit, or holding a role.
+/// People of an organisation (organisers of it and admins), or of every organisation (admins
+/// only: `organisation_id` `None`), optionally only those whose name or address contains the
+/// search, of a unit, or holding a role; paged by name. Anonymous stand-ins are no people here.
 pub async fn list_people(
     store: &Store,
     actor: &Actor,
-    organisation_id: Uuid,
+    organisation_id: Option<Uuid>,
     filter: &PeopleFilter,
     page: u64,
     per_page: u64,
 ) -> Result<(Vec<Person>, u64)> {
-    use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query};
-    get_organisation(store, organisation_id).await?;
-    if !actor.may_manage_people_of(organisation_id) {
-        return Err(StoreError::Forbidden);
+    use sea_orm::sea_query::Query;
+    let mut query = person::Entity::find().filter(person::Column::Email.not_like("%@anonymised.invalid"));
+    match organisation_id {
+        Some(org) => {
+            get_organisation(store, org).await?;
+            if !actor.may_manage_people_of(org) {
+                return Err(StoreError::Forbidden);
+            }
+            query = query.filter(person::Column::OrganisationId.eq(org));
+        }
+        None if actor.may_administer() => {}
+        None => return Err(StoreError::Forbidden),
     }
-    let mut q = person::Entity::find()
-        .filter(person::Column::OrganisationId.eq(organisation_id))
-        .filter(person::Column::Email.not_like("%@anonymised.invalid"));
-    if let Some(text) = filter.query.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        let like = || LikeExpr::new(contains_pattern(text)).escape('\\');
-        q = q.filter(
-            Expr::expr(Func::lower(Expr::col(person::Column::Name)))
-                .like(like())
-                .or(Expr::col(person::Column::Email).like(like())),
+    if let Some(p) = crate::search::pattern(filter.query.as_deref()) {
+        query = query.filter(
+            Condition::any()
+                .add(crate::search::contains((person::Entity, person::Column::Name), &p))
+                .add(crate::search::contains((person::Entity, person::Column::Email), &p)),
         );
     }
     if let Some(unit) = filter.org_unit_id {
-        q = q.filter(person::Column::OrgUnitId.eq(unit));
+        query = query.filter(person::Column::OrgUnitId.eq(unit));
     }
     if let Some(role) = filter.role {
-        q = q.filter(
+        query = query.filter(
             person::Column::Id.in_subquery(
                 Query::select()
                     .column(person_role::Column::PersonId)
@@ -184,10 +175,34 @@ pub async fn list_people(
             ),
         );
     }
-    let q = q.order_by_asc(person::Column::Name).order_by_asc(person::Column::Id);
-    let total = q.clone().count(store.conn()).await?;
-    let rows = q.offset(page.saturating_sub(1).saturating_mul(per_page)).limit(per_page).all(store.conn()).await?;
+    let query = query.order_by_asc(person::Column::Name).order_by_asc(person::Column::Id);
+    let total = query.clone().count(store.conn()).await?;
+    let rows = query.offset(page.saturating_sub(1).saturating_mul(per_page)).limit(per_page).all(store.conn()).await?;
     Ok((rows.iter().map(mapping::person).collect(), total))
+}
+
+/// Set the language of the actor's own mail (audited).
+pub async fn set_language(store: &Store, actor: &Actor, language: Language, now: DateTime<Utc>) -> Result<Person> {
+    let txn = store.write().await?;
+    let p = person::Entity::find_by_id(actor.person_id).one(&*txn).await?.ok_or(StoreError::NotFound("person"))?;
+    let before = p.language.clone();
+    let mut am: person::ActiveModel = p.into();
+    am.language = Set(language.as_str().to_owned());
+    let after = am.update(&*txn).await?;
+    if before != language.as_str() {
+        audit::record(
+            &*txn,
+            Some(actor.person_id),
+            "person.language",
+            ("person", actor.person_id),
+            Some(&before),
+            Some(&language.as_str()),
+            now,
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(mapping::person(&after))
 }
 
 /// The roles a person holds.

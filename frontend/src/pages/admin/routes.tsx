@@ -1,6 +1,6 @@
 // The console's screens (/beheer), mounted by App for admins only. Each page loads only when
 // opened, so none of this adds to an employee's first download. A new part adds its page here
-// and its entry in ./sections.ts.
+// and its entry in ./sections.ts. Every page shows the warning when mail has been failing.
 import { lazy, Suspense, type ReactNode } from "react";
 import { Loading } from "../../components/States";
 
@@ -9,10 +9,17 @@ const Organisations = lazy(() => import("./Organisations"));
 const OrganisationPage = lazy(() => import("./OrganisationPage"));
 const PersonPage = lazy(() => import("./PersonPage"));
 const SignInSettings = lazy(() => import("./SignInSettings"));
+const Mail = lazy(() => import("./Mail"));
+const Audit = lazy(() => import("./Audit"));
+const Privacy = lazy(() => import("./Privacy"));
+const Banner = lazy(() => import("./shared").then((m) => ({ default: m.MailBanner })));
 
 const page = (node: ReactNode) => (
   <div className="lw-admin">
-    <Suspense fallback={<Loading />}>{node}</Suspense>
+    <Suspense fallback={<Loading />}>
+      <Banner />
+      {node}
+    </Suspense>
   </div>
 );
 
@@ -22,4 +29,7 @@ export const adminRoutes: { path: string; element: ReactNode }[] = [
   { path: "beheer/organisaties/:id", element: page(<OrganisationPage />) },
   { path: "beheer/organisaties/:id/inloggen", element: page(<SignInSettings />) },
   { path: "beheer/mensen/:id", element: page(<PersonPage />) },
+  { path: "beheer/mail", element: page(<Mail />) },
+  { path: "beheer/audit", element: page(<Audit />) },
+  { path: "beheer/privacy", element: page(<Privacy />) },
 ];

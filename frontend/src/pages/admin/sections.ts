@@ -5,4 +5,7 @@ export type Section = { path: string; key: string };
 
 export const sections: Section[] = [
   { path: "/beheer/organisaties", key: "organisations" },
+  { path: "/beheer/mail", key: "mail" },
+  { path: "/beheer/audit", key: "audit" },
+  { path: "/beheer/privacy", key: "privacy" },
 ];

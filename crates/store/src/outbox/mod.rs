@@ -1,5 +1,9 @@
 //! The mail outbox: rows written in the same transaction as the change that causes them.
-//! The mailer crate claims and sends them.
+//! The mailer crate claims and sends them; admins watch and retry them (`admin`).
+
+mod admin;
+
+pub use admin::{FAILING_AFTER, Listed, MailCounts, MailHealth, health, list, retry, retry_failed, send_test};
 
 use crate::entities::outbox;
 use crate::{Result, mapping};
@@ -140,6 +144,7 @@ pub(crate) fn row(mail: &NewMail<'_>, sequence: Option<i32>, now: DateTime<Utc>)
         created_at: now,
         sent_at: None,
         last_error: None,
+        first_failed_at: None,
     }
 }
 
@@ -170,6 +175,8 @@ pub struct Mail {
     pub sent_at: Option<DateTime<Utc>>,
     /// What went wrong the last time.
     pub last_error: Option<String>,
+    /// When its first attempt failed (kept through retries, cleared once it is sent).
+    pub first_failed_at: Option<DateTime<Utc>>,
 }
 
 /// Rows queued for one enrolment, oldest first (for support).
@@ -275,6 +282,7 @@ pub async fn mark_sent(store: &crate::Store, ids: &[Uuid], now: DateTime<Utc>) -
         .col_expr(outbox::Column::Status, Expr::value(MailStatus::Sent.as_str()))
         .col_expr(outbox::Column::SentAt, Expr::value(now))
         .col_expr(outbox::Column::LastError, Expr::value(Option::<String>::None))
+        .col_expr(outbox::Column::FirstFailedAt, Expr::value(Option::<DateTime<Utc>>::None))
         .filter(outbox::Column::Id.is_in(ids.iter().copied()))
         .exec(&*txn)
         .await?;
@@ -282,63 +290,32 @@ pub async fn mark_sent(store: &crate::Store, ids: &[Uuid], now: DateTime<Utc>) -
     Ok(())
 }
 
-/// Record a failed attempt of a claimed row: retry at `next_attempt_at`, or leave it `failed`
-/// once `max_attempts` attempts were made.
+/// Record a failed attempt (at `now`) of a claimed row: retry at `next_attempt_at`, or leave it
+/// `failed` once `max_attempts` attempts were made. The first failure's time stays.
 pub async fn mark_attempt_failed(
     store: &crate::Store,
     row: &Mail,
     error: &str,
+    now: DateTime<Utc>,
     next_attempt_at: DateTime<Utc>,
     max_attempts: i32,
 ) -> Result<()> {
-    use sea_orm::sea_query::Expr;
+    use sea_orm::sea_query::{Expr, Func};
     let status = if row.attempts >= max_attempts { MailStatus::Failed } else { MailStatus::Pending };
     let txn = store.write().await?;
     outbox::Entity::update_many()
         .col_expr(outbox::Column::Status, Expr::value(status.as_str()))
         .col_expr(outbox::Column::NextAttemptAt, Expr::value(next_attempt_at))
         .col_expr(outbox::Column::LastError, Expr::value(error.chars().take(1000).collect::<String>()))
+        .col_expr(
+            outbox::Column::FirstFailedAt,
+            Func::coalesce([Expr::col(outbox::Column::FirstFailedAt), Expr::value(now)]).into(),
+        )
         .filter(outbox::Column::Id.eq(row.id))
         .exec(&*txn)
         .await?;
     txn.commit().await?;
     Ok(())
-}
-
-/// Rows in a status, newest first, paged (admins).
-pub async fn list(
-    store: &crate::Store,
-    status: Option<MailStatus>,
-    page: u64,
-    per_page: u64,
-) -> Result<(Vec<Mail>, u64)> {
-    use sea_orm::{QueryOrder, QuerySelect};
-    let mut q = outbox::Entity::find();
-    if let Some(s) = status {
-        q = q.filter(outbox::Column::Status.eq(s.as_str()));
-    }
-    let total = q.clone().count(store.conn()).await?;
-    let rows = q
-        .order_by_desc(outbox::Column::CreatedAt)
-        .order_by_desc(outbox::Column::Id)
-        .offset(page.saturating_sub(1).saturating_mul(per_page))
-        .limit(per_page)
-        .all(store.conn())
-        .await?;
-    Ok((rows.iter().map(mail).collect(), total))
-}
-
-/// Put a failed row back in the queue, due now, with a fresh count of attempts.
-pub async fn retry(store: &crate::Store, id: Uuid, now: DateTime<Utc>) -> Result<Mail> {
-    let row = outbox::Entity::find_by_id(id).one(store.conn()).await?.ok_or(crate::StoreError::NotFound("mail"))?;
-    if mapping::mail_status(&row.status) == MailStatus::Sent {
-        return Ok(mail(&row));
-    }
-    let mut am: outbox::ActiveModel = row.into();
-    am.status = Set(MailStatus::Pending.as_str().into());
-    am.attempts = Set(0);
-    am.next_attempt_at = Set(now);
-    Ok(mail(&am.update(store.conn()).await?))
 }
 
 /// The rows of `E` whose `column` is one of `ids`, by their id (`key`); one query, none for no ids.
@@ -370,5 +347,6 @@ pub(crate) fn mail(m: &outbox::Model) -> Mail {
         created_at: m.created_at,
         sent_at: m.sent_at,
         last_error: m.last_error.clone(),
+        first_failed_at: m.first_failed_at,
     }
 }
