@@ -13,6 +13,7 @@ mod m20261124_000007_single_sign_on;
 mod m20261124_000008_attendance_and_check_in;
 mod m20261124_000009_feedback;
 mod m20261124_000010_report_columns;
+mod m20261126_000011_people_who_left;
 mod util;
 
 /// All migrations, in order.
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000008_attendance_and_check_in::Migration),
             Box::new(m20261124_000009_feedback::Migration),
             Box::new(m20261124_000010_report_columns::Migration),
+            Box::new(m20261126_000011_people_who_left::Migration),
         ]
     }
 }
