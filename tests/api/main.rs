@@ -7,6 +7,7 @@ mod smtp;
 mod attendance;
 mod bad_input;
 mod concurrency;
+mod import;
 mod mail;
 mod matrix;
 mod privacy;

@@ -6,6 +6,7 @@ pub mod extract;
 pub mod limit;
 pub mod page;
 pub mod paging;
+pub mod people_file;
 pub mod problem;
 pub mod programme;
 pub mod request_id;
@@ -19,8 +20,8 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use leerweek_store::Store;
 use routes::{
-    attendance, auth, enrolments, events, feedback, mail, people, privacy, programme as programme_routes, reports,
-    sessions, sso as single_sign_on, workshops,
+    attendance, auth, enrolments, events, feedback, import, mail, people, privacy, programme as programme_routes,
+    reports, sessions, sso as single_sign_on, workshops,
 };
 use std::time::Duration;
 use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
@@ -143,7 +144,6 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(people::create_person, people::list_people))
         .routes(routes!(people::get_person))
         .routes(routes!(people::grant_role))
-        .routes(routes!(people::import_people))
         .routes(routes!(people::issue_token))
         .routes(routes!(people::me))
         .routes(routes!(events::create_event, events::list_events))
@@ -189,6 +189,13 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(reports::reach))
         .routes(routes!(reports::sessions))
         .routes(routes!(reports::mix))
+        // A file of 20,000 people is larger than any other body.
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(import::import_people))
+                .routes(routes!(import::preview_import))
+                .layer(DefaultBodyLimit::max(import::MAX_FILE_BYTES)),
+        )
         .split_for_parts()
 }
 

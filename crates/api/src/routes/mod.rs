@@ -5,6 +5,7 @@ pub mod auth;
 pub mod enrolments;
 pub mod events;
 pub mod feedback;
+pub mod import;
 pub mod mail;
 pub mod people;
 pub mod privacy;
