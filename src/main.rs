@@ -10,7 +10,7 @@ use leerweek::{startup, telemetry};
 use leerweek_domain::access::Actor;
 use leerweek_domain::text::{EmailAddress, Name};
 use leerweek_store::Store;
-use leerweek_store::people::{self, ImportRow};
+use leerweek_store::people::{self, ImportOptions, ImportRow, RowOutcome};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -53,13 +53,17 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
-    /// Import people from a CSV file (email,name,organisation,org_unit,manager_email): all rows or none.
+    /// Import people from a CSV or Excel file (email,name,organisation[,org_unit,manager_email],
+    /// or the usual Dutch headers): all rows or none.
     ImportPeople {
-        /// The CSV file, with a header line.
+        /// The CSV or XLSX file, with a header line.
         csv: PathBuf,
         /// E-mail of the admin on whose behalf to import (default: the first admin).
         #[arg(long = "as", value_name = "EMAIL")]
         as_admin: Option<String>,
+        /// Mark the people of the file's organisations whom it does not list as gone.
+        #[arg(long)]
+        mark_gone: bool,
     },
 }
 
@@ -139,7 +143,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("{token}");
             Ok(ExitCode::SUCCESS)
         }
-        Command::ImportPeople { csv, as_admin } => import_people(&settings, &csv, as_admin.as_deref()).await,
+        Command::ImportPeople { csv, as_admin, mark_gone } => {
+            import_people(&settings, &csv, as_admin.as_deref(), ImportOptions { mark_gone }).await
+        }
     }
 }
 
@@ -274,23 +280,42 @@ async fn import_people(
     settings: &Settings,
     csv_path: &std::path::Path,
     as_admin: Option<&str>,
+    options: ImportOptions,
 ) -> anyhow::Result<ExitCode> {
-    let rows = read_people_csv(csv_path)?;
+    let rows = read_people_file(csv_path)?;
     let (store, background) = startup::connect(settings).await?;
     let actor = admin_actor(&store, as_admin).await?;
-    let report = people::import_people(&store, &actor, rows, Utc::now()).await?;
+    let report = people::import_people(&store, &actor, &rows, options, Utc::now()).await?;
     store.close().await?;
     startup::stop_background(background).await;
     for r in &report.rows {
-        let problems: Vec<String> = r.errors.iter().map(|e| format!("{}: {}", e.field, e.problem)).collect();
+        let problems: Vec<String> = match &r.outcome {
+            RowOutcome::Invalid(errors) => errors.iter().map(|e| format!("{}: {}", e.field, e.problem)).collect(),
+            RowOutcome::Changed(changes) => changes
+                .iter()
+                .map(|c| {
+                    format!("{}: {} → {}", c.field, c.old.as_deref().unwrap_or(""), c.new.as_deref().unwrap_or(""))
+                })
+                .collect(),
+            RowOutcome::New | RowOutcome::Unchanged => vec![],
+        };
         if problems.is_empty() {
-            println!("regel {:>5}  {:<40} {}", r.line, r.email, r.status);
+            println!("regel {:>5}  {:<40} {}", r.line, r.email, r.outcome.as_str());
         } else {
-            println!("regel {:>5}  {:<40} {}  ({})", r.line, r.email, r.status, problems.join("; "));
+            println!("regel {:>5}  {:<40} {}  ({})", r.line, r.email, r.outcome.as_str(), problems.join("; "));
         }
     }
+    for g in &report.gone {
+        println!("vertrokken   {:<40} {}", g.email, g.name);
+    }
     if report.imported {
-        println!("Geïmporteerd: {} nieuw, {} bijgewerkt.", report.created, report.updated);
+        println!(
+            "Geïmporteerd: {} nieuw, {} gewijzigd, {} ongewijzigd, {} vertrokken.",
+            report.new,
+            report.changed,
+            report.unchanged,
+            report.gone.len()
+        );
         Ok(ExitCode::SUCCESS)
     } else {
         println!("Niets geïmporteerd: {} ongeldige regel(s). Verbeter het bestand en probeer opnieuw.", report.invalid);
@@ -298,33 +323,20 @@ async fn import_people(
     }
 }
 
-/// Read `email,name,organisation,org_unit,manager_email` (the last two may be absent or empty).
-fn read_people_csv(path: &std::path::Path) -> anyhow::Result<Vec<ImportRow>> {
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .flexible(true)
-        .from_path(path)
-        .with_context(|| format!("cannot read {}", path.display()))?;
-    let headers = reader.headers()?.clone();
-    let col = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
-    let (Some(email), Some(name), Some(organisation)) = (col("email"), col("name"), col("organisation")) else {
-        bail!("{}: the header must name the columns email,name,organisation[,org_unit,manager_email]", path.display());
-    };
-    let (org_unit, manager_email) = (col("org_unit"), col("manager_email"));
-    let mut rows = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let record = record.with_context(|| format!("{}: line {}", path.display(), i + 2))?;
-        let field = |c: Option<usize>| c.and_then(|c| record.get(c)).unwrap_or("").to_owned();
-        rows.push(ImportRow {
-            line: record.position().map(|p| p.line() as usize).unwrap_or(i + 2),
-            email: field(Some(email)),
-            name: field(Some(name)),
-            organisation: field(Some(organisation)),
-            org_unit: field(org_unit),
-            manager_email: field(manager_email),
-        });
-    }
-    Ok(rows)
+/// Read a CSV or XLSX file of people as the API does (`leerweek_api::people_file`).
+fn read_people_file(path: &std::path::Path) -> anyhow::Result<Vec<ImportRow>> {
+    use leerweek_api::people_file::{self, FileKind, FileProblem};
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let xlsx = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+    let kind =
+        FileKind::of(Some(if xlsx { people_file::XLSX_TYPE } else { "text/csv" }), &bytes).unwrap_or(FileKind::Csv);
+    let rows = people_file::read(&bytes, kind).and_then(|t| people_file::rows(&t, &Default::default(), None));
+    rows.map_err(|e| match e {
+        FileProblem::MissingColumn { field, columns } => {
+            anyhow::anyhow!("{}: no column for {} in the header {columns:?}", path.display(), field.as_str())
+        }
+        other => anyhow::anyhow!("{}: {other:?}", path.display()),
+    })
 }
 
 /// The admin on whose behalf the command line acts: the one named, or the first one created.

@@ -87,16 +87,18 @@ pub async fn seed(store: &Store, now: DateTime<Utc>) -> anyhow::Result<Summary> 
             email: p.email.clone(),
             name: p.name.clone(),
             organisation: ORGANISATIONS[p.org].name.to_owned(),
-            org_unit: p.department.to_owned(),
-            manager_email: p.manager.map(|m| plan.people[m].email.clone()).unwrap_or_default(),
+            org_unit: Some(p.department.to_owned()),
+            manager_email: Some(p.manager.map(|m| plan.people[m].email.clone()).unwrap_or_default()),
         })
         .collect();
-    let report = people::import_people(store, &admin, rows, now).await.context("importing the demo people")?;
+    let report = people::import_people(store, &admin, &rows, Default::default(), now)
+        .await
+        .context("importing the demo people")?;
     if !report.imported {
-        let first = report.rows.iter().find(|r| !r.errors.is_empty());
+        let first = report.rows.iter().find(|r| r.outcome.as_str() == "invalid");
         bail!("the demo people were refused: {first:?}");
     }
-    summary.people = report.created;
+    summary.people = report.new;
 
     // The import answers each row with the person it made.
     let ids: HashMap<String, (Uuid, Uuid)> = report

@@ -173,7 +173,7 @@ async fn a_csv_with_one_bad_row_imports_nobody(app: &TestApp) {
         )
         .await;
     assert_eq!(st, StatusCode::OK, "{report}");
-    assert_eq!((report["created"].as_u64(), report["updated"].as_u64()), (Some(2), Some(0)));
+    assert_eq!((report["new"].as_u64(), report["changed"].as_u64()), (Some(2), Some(0)));
     let (_, people) = app.get(&app.admin, &format!("/api/v1/people?organisation_id={org}")).await;
     let items = people["items"].as_array().unwrap();
     let anna = items.iter().find(|p| p["email"] == "a@dv.nl").unwrap();

@@ -8,6 +8,7 @@ mod attendance;
 mod bad_input;
 mod concurrency;
 mod console;
+mod import;
 mod mail;
 mod matrix;
 mod privacy;

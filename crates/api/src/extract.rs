@@ -108,23 +108,22 @@ impl<T: DeserializeOwned> FromRequest<AppState> for OptionalJson<T> {
     }
 }
 
-/// A raw body of a given media type (CSV import).
-pub struct CsvBody(pub Bytes);
+/// A file of people as the body: CSV or an Excel workbook, told by its `Content-Type` (and a
+/// workbook also by its first bytes).
+pub struct FileBody(pub Bytes, pub crate::people_file::FileKind);
 
-impl FromRequest<AppState> for CsvBody {
+impl FromRequest<AppState> for FileBody {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, ApiError> {
-        let ok = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(|v| v.trim().to_ascii_lowercase().starts_with("text/csv"))
-            .unwrap_or(false);
-        if !ok {
-            return Err(ApiError::UnsupportedMediaType("text/csv"));
+        let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let bytes = body_bytes(req, state).await?;
+        match crate::people_file::FileKind::of(content_type.as_deref(), &bytes) {
+            Some(kind) => Ok(FileBody(bytes, kind)),
+            None => Err(ApiError::UnsupportedMediaType(
+                "text/csv, application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )),
         }
-        body_bytes(req, state).await.map(CsvBody)
     }
 }
 

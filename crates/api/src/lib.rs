@@ -6,6 +6,7 @@ pub mod extract;
 pub mod limit;
 pub mod page;
 pub mod paging;
+pub mod people_file;
 pub mod problem;
 pub mod programme;
 pub mod request_id;
@@ -19,7 +20,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use leerweek_store::Store;
 use routes::{
-    access, attendance, auth, enrolments, events, feedback, mail, organisations, outbox, people, privacy,
+    access, attendance, auth, enrolments, events, feedback, import, mail, organisations, outbox, people, privacy,
     programme as programme_routes, reports, sessions, setup, sso as single_sign_on, workshops,
 };
 use std::time::Duration;
@@ -156,7 +157,6 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(access::revoke_role))
         .routes(routes!(access::list_sign_ins))
         .routes(routes!(access::revoke_sign_in))
-        .routes(routes!(people::import_people))
         .routes(routes!(access::issue_token))
         .routes(routes!(setup::setup_state, setup::complete_setup))
         .routes(routes!(people::me, people::update_me))
@@ -208,6 +208,13 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(reports::reach))
         .routes(routes!(reports::sessions))
         .routes(routes!(reports::mix))
+        // A file of 20,000 people is larger than any other body.
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(import::import_people))
+                .routes(routes!(import::preview_import))
+                .layer(DefaultBodyLimit::max(import::MAX_FILE_BYTES)),
+        )
         .split_for_parts()
 }
 

@@ -23,6 +23,9 @@ pub struct Person {
     pub language: Language,
     /// When they were added.
     pub created_at: DateTime<Utc>,
+    /// When an import marked them as gone (no longer in their organisation's file): they
+    /// cannot sign in; their history stays.
+    pub left_at: Option<DateTime<Utc>>,
 }
 
 /// A municipality or other organisation taking part.

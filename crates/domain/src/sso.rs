@@ -191,6 +191,8 @@ pub struct Known {
     pub person_id: Uuid,
     /// Their organisation.
     pub organisation_id: Uuid,
+    /// Whether an import marked them as gone (they may not sign in).
+    pub left: bool,
 }
 
 /// Whom the sign-in is for.
@@ -230,6 +232,9 @@ pub enum SignInRefused {
     /// Nobody with this address, and the organisation does not create people on sign-in.
     #[error("nobody with this e-mail address is known to Leerweek")]
     Unknown,
+    /// The person was marked as gone by an import: they no longer work there.
+    #[error("this person no longer works at the organisation")]
+    Left,
 }
 
 /// Decide whom a verified answer of `policy`'s provider signs in.
@@ -244,6 +249,9 @@ pub fn decide(
     by_subject: Option<Known>,
     by_email: Option<(Known, Option<String>)>,
 ) -> Result<SignIn, SignInRefused> {
+    if by_subject.is_some_and(|k| k.left) || by_email.as_ref().is_some_and(|(k, _)| k.left) {
+        return Err(SignInRefused::Left);
+    }
     if let Some(k) = by_subject {
         return if k.organisation_id == policy.organisation_id {
             Ok(SignIn::Linked(k.person_id))
@@ -296,7 +304,7 @@ mod tests {
     }
 
     fn known(person: u128, org: Uuid) -> Known {
-        Known { person_id: Uuid::from_u128(person), organisation_id: org }
+        Known { person_id: Uuid::from_u128(person), organisation_id: org, left: false }
     }
 
     #[test]
@@ -345,6 +353,14 @@ mod tests {
         a.email = None;
         assert_eq!(decide(&policy(false), &a, Some(known(7, ORG)), None), Ok(SignIn::Linked(Uuid::from_u128(7))));
         assert_eq!(decide(&policy(false), &a, Some(known(7, OTHER)), None), Err(SignInRefused::OtherOrganisation));
+    }
+
+    #[test]
+    fn people_who_left_are_refused_however_they_are_found() {
+        let gone = Known { left: true, ..known(7, ORG) };
+        let a = said("ilse@nuenen.nl");
+        assert_eq!(decide(&policy(true), &a, Some(gone), None), Err(SignInRefused::Left));
+        assert_eq!(decide(&policy(true), &a, None, Some((gone, None))), Err(SignInRefused::Left));
     }
 
     #[test]

@@ -54,6 +54,7 @@ fn due(kind: &str, language: &str, calendar: Option<(&str, u32)>) -> DueMail {
             manager_id: None,
             language: Language::parse(language).expect("a language"),
             created_at: now,
+            left_at: None,
         },
         session: None,
         workshop: None,

@@ -33,6 +33,10 @@ pub async fn request_link(store: &Store, email: &EmailAddress, link_base: &str, 
     let Some(p) = person::Entity::find().filter(person::Column::Email.eq(email.as_str())).one(&*txn).await? else {
         return Ok(());
     };
+    if p.left_at.is_some() {
+        // Gone (an import no longer lists them): no link, and the same answer as for a stranger.
+        return Ok(());
+    }
     let token = secret("si_");
     sign_in_token::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -88,6 +92,9 @@ pub async fn redeem_link(store: &Store, token: &str, now: DateTime<Utc>) -> Resu
     if t.used_at.is_some() || now >= t.expires_at {
         return Ok(None);
     }
+    if person::Entity::find_by_id(t.person_id).one(&*txn).await?.is_none_or(|p| p.left_at.is_some()) {
+        return Ok(None);
+    }
     let mut used: sign_in_token::ActiveModel = t.clone().into();
     used.used_at = Set(Some(now));
     used.update(&*txn).await?;
@@ -125,6 +132,9 @@ pub async fn demo_session(store: &Store, email: &EmailAddress, now: DateTime<Utc
     let Some(p) = person::Entity::find().filter(person::Column::Email.eq(email.as_str())).one(&*txn).await? else {
         return Ok(None);
     };
+    if p.left_at.is_some() {
+        return Ok(None);
+    }
     let s = insert_session(&*txn, p.id, now).await?;
     txn.commit().await?;
     Ok(Some(s))
@@ -165,6 +175,9 @@ pub async fn session(store: &Store, secret: &str, now: DateTime<Utc>) -> Result<
             .await?;
     }
     let Some(p) = person::Entity::find_by_id(s.person_id).one(store.conn()).await? else { return Ok(None) };
+    if p.left_at.is_some() {
+        return Ok(None);
+    }
     let roles = roles_of(store.conn(), p.id).await?;
     Ok(Some(LiveSession {
         actor: Actor { person_id: p.id, organisation_id: p.organisation_id, roles },

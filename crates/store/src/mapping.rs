@@ -173,6 +173,7 @@ pub(crate) fn person(p: &crate::entities::person::Model) -> leerweek_domain::peo
         manager_id: p.manager_id,
         language: language(&p.language),
         created_at: p.created_at,
+        left_at: p.left_at,
     }
 }
 

@@ -232,6 +232,8 @@ async fn actors_of(db: &DatabaseConnection, backend: Backend, hashes: &[String])
         )
         .and_where(Expr::col((api_token::Entity, api_token::Column::TokenHash)).is_in(list))
         .and_where(Expr::col((api_token::Entity, api_token::Column::RevokedAt)).is_null())
+        // People who left cannot sign in, even with a token an import did not revoke.
+        .and_where(Expr::col((person::Entity, person::Column::LeftAt)).is_null())
         .to_owned();
     let mut found: HashMap<String, Found> = HashMap::new();
     let now = Utc::now();

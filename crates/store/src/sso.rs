@@ -361,6 +361,7 @@ pub async fn sign_in(
                 manager_id: Set(None),
                 language: Set(Language::Nl.as_str().to_owned()),
                 created_at: Set(now),
+                left_at: Set(None),
             }
             .insert(&*txn)
             .await?;
@@ -375,7 +376,7 @@ pub async fn sign_in(
 }
 
 fn known(p: person::Model) -> Known {
-    Known { person_id: p.id, organisation_id: p.organisation_id }
+    Known { person_id: p.id, organisation_id: p.organisation_id, left: p.left_at.is_some() }
 }
 
 async fn link(

@@ -116,7 +116,7 @@ impl Api {
             )
             .await;
         assert_eq!(s, StatusCode::OK, "{b}");
-        assert_eq!(b["created"], n);
+        assert_eq!(b["new"], n);
         let (_, page) = self.get(&self.admin, &format!("/api/v1/people?organisation_id={org}&per_page=500")).await;
         let mut ids: Vec<(String, Uuid)> = page["items"]
             .as_array()

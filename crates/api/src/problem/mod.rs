@@ -85,10 +85,10 @@ pub enum ApiError {
     InvalidQuery { field: String, detail: String },
     /// A bad header (`Idempotency-Key`).
     InvalidHeader { field: String, detail: String },
-    /// A CSV import with invalid rows: nothing was imported.
+    /// An import with invalid rows: nothing was imported.
     ImportRejected(serde_json::Value),
-    /// A CSV body that cannot be read.
-    InvalidCsv(String),
+    /// A file of people that cannot be read, or lacks a column.
+    ImportFile(crate::people_file::FileProblem),
     /// Too many requests; try again after the duration.
     RateLimited(std::time::Duration),
     /// A sign-in link that is unknown, used or expired.

@@ -2,6 +2,7 @@
 
 use super::table::store_problem;
 use super::{ApiError, FieldProblem, Problem, pick, problem};
+use crate::people_file::{FileProblem, MAX_ROWS};
 use axum::http::StatusCode;
 use leerweek_domain::Language;
 use leerweek_store::StoreError;
@@ -51,7 +52,14 @@ impl ApiError {
             ApiError::PayloadTooLarge => {
                 let mut p =
                     problem(S::PAYLOAD_TOO_LARGE, "payload-too-large", ("Verzoek te groot", "Payload too large"), lang);
-                p.detail = pick(lang, ("De body is groter dan 1 MiB.", "The body is larger than 1 MiB.")).into();
+                p.detail = pick(
+                    lang,
+                    (
+                        "De body is groter dan de server toestaat (1 MiB; een bestand om te importeren 16 MiB).",
+                        "The body is larger than the server allows (1 MiB; a file to import 16 MiB).",
+                    ),
+                )
+                .into();
                 p
             }
             ApiError::BodyTimeout => {
@@ -151,11 +159,84 @@ impl ApiError {
                 p
             }
             ApiError::Internal(_) => super::table::internal(lang),
-            ApiError::InvalidCsv(msg) => {
-                let mut p = problem(S::BAD_REQUEST, "malformed-csv", ("Ongeldige CSV", "Malformed CSV"), lang);
-                p.detail = msg.clone();
-                p
-            }
+            ApiError::ImportFile(f) => import_file(f, lang),
+        }
+    }
+}
+
+/// The problem of a file of people that cannot be imported as it is.
+fn import_file(f: &FileProblem, lang: Language) -> Problem {
+    use StatusCode as S;
+    let list = |columns: &[String]| {
+        let mut m = serde_json::Map::new();
+        m.insert("columns".into(), serde_json::json!(columns));
+        Some(m)
+    };
+    match f {
+        FileProblem::Unreadable(why) => {
+            let mut p =
+                problem(S::BAD_REQUEST, "import-file-unreadable", ("Bestand onleesbaar", "File unreadable"), lang);
+            p.detail = format!(
+                "{}: {why}",
+                pick(lang, ("Dit is geen leesbaar CSV- of Excel-bestand", "This is not a readable CSV or Excel file"))
+            );
+            p.field = Some("file".into());
+            p
+        }
+        FileProblem::Empty => {
+            let mut p = problem(S::UNPROCESSABLE_ENTITY, "import-file-empty", ("Bestand leeg", "File empty"), lang);
+            p.detail = pick(
+                lang,
+                (
+                    "Het bestand heeft geen kopregel of geen regels daaronder.",
+                    "The file has no header or no rows below it.",
+                ),
+            )
+            .into();
+            p.field = Some("file".into());
+            p
+        }
+        FileProblem::TooManyRows => {
+            let mut p =
+                problem(S::UNPROCESSABLE_ENTITY, "import-too-many-rows", ("Te veel regels", "Too many rows"), lang);
+            p.detail = match lang {
+                Language::Nl => format!("Een import heeft hoogstens {} regels; splits het bestand.", MAX_ROWS),
+                Language::En => format!("An import has at most {} rows; split the file.", MAX_ROWS),
+            };
+            p.field = Some("file".into());
+            p
+        }
+        FileProblem::MissingColumn { field, columns } => {
+            let mut p =
+                problem(S::UNPROCESSABLE_ENTITY, "import-column-missing", ("Kolom ontbreekt", "Column missing"), lang);
+            let name = field.as_str();
+            p.detail = match lang {
+                Language::Nl => {
+                    format!("Geen kolom voor {name} gevonden in de kopregel. Geef aan welke kolom het is (col_{name}).")
+                }
+                Language::En => {
+                    format!("No column for {name} found in the header. Say which column it is (col_{name}).")
+                }
+            };
+            p.field = Some(name.into());
+            p.extra = list(columns);
+            p
+        }
+        FileProblem::UnknownColumn { field, column, columns } => {
+            let mut p = problem(
+                S::UNPROCESSABLE_ENTITY,
+                "import-column-unknown",
+                ("Kolom bestaat niet", "Unknown column"),
+                lang,
+            );
+            let name = field.as_str();
+            p.detail = match lang {
+                Language::Nl => format!("Het bestand heeft geen kolom \"{column}\" (gekozen voor {name})."),
+                Language::En => format!("The file has no column \"{column}\" (chosen for {name})."),
+            };
+            p.field = Some(format!("col_{name}"));
+            p.extra = list(columns);
+            p
         }
     }
 }

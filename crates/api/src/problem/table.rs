@@ -236,6 +236,17 @@ fn dutch(what: &str) -> &str {
     }
 }
 
+/// The Dutch of an `Invalid::Outside`'s range.
+fn outside_nl(what: &str) -> &str {
+    match what {
+        "your organisation" => "je organisatie",
+        "the known organisations" => "de bekende organisaties",
+        "the people known or in this file" => "de bekende mensen en dit bestand",
+        "the days of the event" => "de dagen van de week",
+        other => other,
+    }
+}
+
 /// What is wrong with one value, after its field name (`capacity: must be at least 1`).
 pub(crate) fn invalid(i: &Invalid, lang: Language) -> String {
     use Invalid as I;
@@ -247,7 +258,7 @@ pub(crate) fn invalid(i: &Invalid, lang: Language) -> String {
             I::TooLarge { max } => format!("mag hoogstens {max} zijn"),
             I::NotAnEmail => "is geen e-mailadres".into(),
             I::NotAfter { start_field } => format!("moet na {start_field} liggen"),
-            I::Outside { what } => format!("valt buiten {what}"),
+            I::Outside { what } => format!("valt buiten {}", outside_nl(what)),
             I::NotOneOf { allowed } => format!("moet een van {allowed} zijn"),
             I::NotAUrl => "is geen http(s)-link".into(),
             I::UnknownTimeZone => "is geen bekende tijdzone".into(),
@@ -425,6 +436,7 @@ pub(crate) fn sign_in_slug(r: R) -> &'static str {
         R::OtherOrganisation => "sso-other-organisation",
         R::SubjectConflict => "sso-account-conflict",
         R::Unknown => "sso-unknown-person",
+        R::Left => "sso-person-left",
     }
 }
 
@@ -437,6 +449,9 @@ pub(crate) fn sign_in_nl(r: R) -> &'static str {
         R::OtherOrganisation => "Je hoort bij een andere organisatie: meld je aan via die organisatie.",
         R::SubjectConflict => "Dit e-mailadres is al gekoppeld aan een ander account van de aanmeldservice.",
         R::Unknown => "Leerweek kent niemand met dit e-mailadres. Vraag je organisator je toe te voegen.",
+        R::Left => {
+            "Je staat bij je organisatie niet meer als medewerker geregistreerd. Vraag je organisator als dat niet klopt."
+        }
     }
 }
 
@@ -450,5 +465,6 @@ fn sign_in_en(r: R) -> &'static str {
         R::OtherOrganisation => "this person belongs to another organisation",
         R::SubjectConflict => "this person is linked to another account of the sign-in service",
         R::Unknown => "nobody with this e-mail address is known to Leerweek",
+        R::Left => "this person no longer works at the organisation",
     }
 }

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod enrolments;
 pub mod events;
 pub mod feedback;
+pub mod import;
 pub mod mail;
 pub mod organisations;
 pub mod outbox;

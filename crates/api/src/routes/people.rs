@@ -2,14 +2,15 @@
 
 use super::{at, now, opt};
 use crate::AppState;
-use crate::extract::{ApiJson, ApiQuery, Auth, CsvBody, Id};
+use crate::extract::{ApiJson, ApiQuery, Auth, Id};
 use crate::problem::{ApiError, Problem};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
 use leerweek_domain::text::{EmailAddress, Name};
-use leerweek_domain::{FieldError, Invalid, Language, Role};
-use leerweek_store::people::{self, ImportRow, NewPerson, PeopleFilter, Person};
+use leerweek_domain::{Language, Role};
+use leerweek_store::people::{self, NewPerson, PeopleFilter, Person};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -31,6 +32,9 @@ pub struct PersonDto {
     pub manager_id: Option<Uuid>,
     /// `nl` or `en`.
     pub language: String,
+    /// When an import marked them as gone (no longer in their organisation's file); they
+    /// cannot sign in. `null`: they work there.
+    pub left_at: Option<DateTime<Utc>>,
 }
 
 impl From<Person> for PersonDto {
@@ -43,6 +47,7 @@ impl From<Person> for PersonDto {
             org_unit_id: m.org_unit_id,
             manager_id: m.manager_id,
             language: m.language.as_str().to_owned(),
+            left_at: m.left_at,
         }
     }
 }
@@ -143,117 +148,6 @@ pub async fn list_people(
     };
     let (rows, total) = people::list_people(&s.store, &actor, q.organisation_id, &filter, page, per_page).await?;
     Ok(Json(PeoplePage { items: rows.into_iter().map(Into::into).collect(), page, per_page, total }))
-}
-
-/// One row of an import report.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ImportRowDto {
-    /// Line in the file (header = 1).
-    pub line: usize,
-    /// E-mail as given.
-    pub email: String,
-    /// `created`, `updated` or `invalid`.
-    pub status: String,
-    /// Problems of an invalid row.
-    pub errors: Vec<crate::problem::FieldProblem>,
-}
-
-/// The report of an import.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ImportReportDto {
-    /// Whether anything was imported (all rows or none).
-    pub imported: bool,
-    /// Created.
-    pub created: usize,
-    /// Updated.
-    pub updated: usize,
-    /// Invalid rows.
-    pub invalid: usize,
-    /// Every row.
-    pub rows: Vec<ImportRowDto>,
-}
-
-/// Largest number of rows in one import.
-const MAX_IMPORT_ROWS: usize = 50_000;
-
-fn read_csv(bytes: &[u8]) -> Result<Vec<ImportRow>, ApiError> {
-    let text = std::str::from_utf8(bytes)
-        .map_err(|_| ApiError::InvalidCsv("the file is not UTF-8 / het bestand is geen UTF-8".into()))?;
-    let text = text.trim_start_matches('\u{feff}');
-    let mut rdr = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
-    let headers = rdr.headers().map_err(|e| ApiError::InvalidCsv(e.to_string()))?.clone();
-    let col = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
-    let (Some(ce), Some(cn), Some(co)) = (col("email"), col("name"), col("organisation")) else {
-        return Err(ApiError::InvalidCsv("header must be email,name,organisation,org_unit,manager_email / kopregel moet email,name,organisation,org_unit,manager_email zijn".into()));
-    };
-    let (cu, cm) = (col("org_unit"), col("manager_email"));
-    let mut rows = Vec::new();
-    for (i, rec) in rdr.records().enumerate() {
-        let rec = rec.map_err(|e| ApiError::InvalidCsv(e.to_string()))?;
-        if rec.iter().all(|f| f.is_empty()) {
-            continue;
-        }
-        if rows.len() >= MAX_IMPORT_ROWS {
-            return Err(ApiError::InvalidCsv(format!(
-                "more than {MAX_IMPORT_ROWS} rows / meer dan {MAX_IMPORT_ROWS} regels"
-            )));
-        }
-        let get = |c: Option<usize>| c.and_then(|c| rec.get(c)).unwrap_or("").to_owned();
-        rows.push(ImportRow {
-            line: i + 2,
-            email: get(Some(ce)),
-            name: get(Some(cn)),
-            organisation: get(Some(co)),
-            org_unit: get(cu),
-            manager_email: get(cm),
-        });
-    }
-    Ok(rows)
-}
-
-/// Import people from CSV (`email,name,organisation,org_unit,manager_email`): all rows or none.
-#[utoipa::path(post, path = "/api/v1/people/import", tag = "people", request_body(content = String, content_type = "text/csv"),
-    responses((status = 200, body = ImportReportDto), (status = 422, body = Problem, content_type = "application/problem+json"), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
-pub async fn import_people(
-    State(s): State<AppState>,
-    Auth(actor): Auth,
-    CsvBody(body): CsvBody,
-) -> Result<Json<ImportReportDto>, ApiError> {
-    if !actor.may_import_people() {
-        return Err(leerweek_store::StoreError::Forbidden.into());
-    }
-    let rows = read_csv(&body)?;
-    if rows.is_empty() {
-        return Err(FieldError::new("body", Invalid::Empty).into());
-    }
-    let r = people::import_people(&s.store, &actor, rows, now()).await?;
-    let dto = ImportReportDto {
-        imported: r.imported,
-        created: r.created,
-        updated: r.updated,
-        invalid: r.invalid,
-        rows: r
-            .rows
-            .into_iter()
-            .map(|row| ImportRowDto {
-                line: row.line,
-                email: row.email,
-                status: row.status.to_owned(),
-                errors: row
-                    .errors
-                    .iter()
-                    .map(|e| crate::problem::FieldProblem {
-                        field: e.field.clone(),
-                        detail: crate::problem::invalid(&e.problem, Language::En),
-                    })
-                    .collect(),
-            })
-            .collect(),
-    };
-    if !dto.imported {
-        return Err(ApiError::ImportRejected(serde_json::to_value(&dto).unwrap_or_default()));
-    }
-    Ok(Json(dto))
 }
 
 /// The signed-in person with roles.

@@ -422,6 +422,9 @@ fn english(r: leerweek_domain::sso::SignInRefused) -> &'static str {
         R::OtherOrganisation => "You belong to another organisation: sign in through that organisation.",
         R::SubjectConflict => "This e-mail address is linked to another account of the sign-in service.",
         R::Unknown => "Leerweek knows nobody with this e-mail address. Ask your organiser to add you.",
+        R::Left => {
+            "You are no longer registered as an employee of your organisation. Ask your organiser if that is wrong."
+        }
     }
 }
 

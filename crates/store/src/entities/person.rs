@@ -14,6 +14,7 @@ pub struct Model {
     pub manager_id: Option<Uuid>,
     pub language: String,
     pub created_at: DateTimeUtc,
+    pub left_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -11,7 +11,10 @@ mod units;
 
 use access::insert_role;
 pub use access::{SignIn, SignInKind, grant_role, revoke_role, revoke_sign_in, sign_ins};
-pub use import::{ImportReport, ImportRow, ImportRowReport, import_people};
+pub use import::{
+    Change, GonePerson, ImportOptions, ImportReport, ImportRow, ImportRowReport, RowOutcome, import_people,
+    preview_import,
+};
 pub use leerweek_domain::people::{OrgUnit, Organisation, Person};
 pub use organisations::{
     ADMIN_ORGANISATION, OrganisationCounts, create_organisation, create_unit, get_organisation, list_organisations,
@@ -98,6 +101,7 @@ pub(super) async fn insert_person(
         manager_id: Set(p.manager_id),
         language: Set(p.language.as_str().to_owned()),
         created_at: Set(now),
+        left_at: Set(None),
     }
     .insert(c)
     .await?)

@@ -180,6 +180,9 @@ pub async fn by_calendar_token(store: &Store, token: &str) -> Result<Option<(Per
         return Ok(None);
     };
     let Some(p) = person::Entity::find_by_id(t.person_id).one(store.conn()).await? else { return Ok(None) };
+    if p.left_at.is_some() {
+        return Ok(None);
+    }
     let roles = roles_of(store.conn(), p.id).await?;
     let actor = Actor { person_id: p.id, organisation_id: p.organisation_id, roles };
     Ok(Some((mapping::person(&p), actor)))

@@ -117,6 +117,7 @@ pub async fn anonymise_archived(store: &Store, archived_before: DateTime<Utc>, n
                 manager_id: Set(None),
                 language: Set("nl".to_owned()),
                 created_at: Set(now),
+                left_at: Set(None),
             }
             .insert(&*txn)
             .await?;
