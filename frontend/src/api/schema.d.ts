@@ -649,8 +649,32 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Import people from CSV (`email,name,organisation,org_unit,manager_email`): all rows or none. */
+        /**
+         * Import a file of people: all rows or none (any invalid row: 422 with the report, nothing
+         *     written). Known people (same e-mail) are updated; with `gone=mark` the people of the file's
+         *     organisations whom it leaves out are marked as gone. The body is as for the preview.
+         */
         post: operations["import_people"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/import/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What importing a file of people would do, row by row; writes nothing. The body is the file:
+         *     `text/csv` (`,` or `;`, UTF-8 or Windows-1252) or an Excel workbook (first sheet).
+         */
+        post: operations["preview_import"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1080,6 +1104,15 @@ export interface components {
             /** @description The subscription address: only in the answer that made it. */
             url?: string | null;
         };
+        /** @description One changed value. */
+        ChangeDto: {
+            /** @description `name`, `organisation`, `org_unit`, `manager_email` or `left_at` (someone gone comes back). */
+            field: string;
+            /** @description After (`null`: empty). */
+            new?: string | null;
+            /** @description Before (`null`: empty). */
+            old?: string | null;
+        };
         /** @description A scanned or typed check-in code. */
         CheckInDto: {
             /** @description The personal code (`XXXX-XXXX-XXXX`; case, spaces and dashes do not matter). */
@@ -1345,33 +1378,53 @@ export interface components {
             /** @description The field, as the client named it. */
             field: string;
         };
+        /** @description Someone an import marks as gone. */
+        GoneDto: {
+            /** @description E-mail. */
+            email: string;
+            /**
+             * Format: uuid
+             * @description Id.
+             */
+            id: string;
+            /** @description Name. */
+            name: string;
+        };
         /** @description A role to grant. */
         GrantRoleDto: {
             /** @description `organiser`, `manager` or `admin`. */
             role: string;
         };
-        /** @description The report of an import. */
+        /** @description The report of a preview or an import. */
         ImportReportDto: {
-            /** @description Created. */
-            created: number;
-            /** @description Whether anything was imported (all rows or none). */
+            /** @description Rows that change a person. */
+            changed: number;
+            /** @description People marked (or to be marked) as gone (`gone=mark`). */
+            gone: number;
+            /** @description The people marked (or to be marked) as gone, by name. */
+            gone_people: components["schemas"]["GoneDto"][];
+            /** @description Whether the file was imported (a preview never is; an import all rows or none). */
             imported: boolean;
             /** @description Invalid rows. */
             invalid: number;
-            /** @description Every row. */
+            /** @description Rows that add a person. */
+            new: number;
+            /** @description Every row, in file order. */
             rows: components["schemas"]["ImportRowDto"][];
-            /** @description Updated. */
-            updated: number;
+            /** @description Rows that change nothing. */
+            unchanged: number;
         };
         /** @description One row of an import report. */
         ImportRowDto: {
+            /** @description What changes (status `changed`). */
+            changes?: components["schemas"]["ChangeDto"][];
             /** @description E-mail as given. */
             email: string;
-            /** @description Problems of an invalid row. */
-            errors: components["schemas"]["FieldProblem"][];
-            /** @description Line in the file (header = 1). */
+            /** @description Why not (status `invalid`). */
+            errors?: components["schemas"]["RowErrorDto"][];
+            /** @description Line in the file (header = 1; in a workbook, the sheet's row). */
             line: number;
-            /** @description `created`, `updated` or `invalid`. */
+            /** @description `new`, `changed`, `unchanged` or `invalid`. */
             status: string;
         };
         /** @description Who asks for a link. */
@@ -1891,6 +1944,12 @@ export interface components {
             /** @description `nl` or `en`. */
             language: string;
             /**
+             * Format: date-time
+             * @description When an import marked them as gone (no longer in their organisation's file); they
+             *     cannot sign in. `null`: they work there.
+             */
+            left_at?: string | null;
+            /**
              * Format: uuid
              * @description Manager.
              */
@@ -2116,6 +2175,15 @@ export interface components {
             person_id: string;
             /** @description Their roles beyond employee. */
             roles: string[];
+        };
+        /** @description Why a row is invalid, in Dutch and English. */
+        RowErrorDto: {
+            /** @description In English. */
+            en: string;
+            /** @description `email`, `name`, `organisation`, `org_unit` or `manager_email`. */
+            field: string;
+            /** @description In Dutch. */
+            nl: string;
         };
         /** @description A report's rows. */
         Rows_MixDto: {
@@ -4209,13 +4277,35 @@ export interface operations {
     };
     import_people: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description `mark`: mark the people of the file's organisations whom it does not list as gone (their
+                 *     sign-in ends, their history stays). Default `keep`.
+                 */
+                gone?: string;
+                /**
+                 * @description The organisation of every row whose organisation cell is empty (the file then needs no
+                 *     organisation column).
+                 */
+                organisation_id?: string;
+                /** @description The header of the column holding the e-mail address, when it is not recognised. */
+                col_email?: string;
+                /** @description The header of the name column. */
+                col_name?: string;
+                /** @description The header of the organisation column. */
+                col_organisation?: string;
+                /** @description The header of the unit column. */
+                col_org_unit?: string;
+                /** @description The header of the manager's e-mail column. */
+                col_manager_email?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody: {
             content: {
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
                 "text/csv": string;
             };
         };
@@ -4234,6 +4324,59 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    preview_import: {
+        parameters: {
+            query?: {
+                /**
+                 * @description `mark`: mark the people of the file's organisations whom it does not list as gone (their
+                 *     sign-in ends, their history stays). Default `keep`.
+                 */
+                gone?: string;
+                /**
+                 * @description The organisation of every row whose organisation cell is empty (the file then needs no
+                 *     organisation column).
+                 */
+                organisation_id?: string;
+                /** @description The header of the column holding the e-mail address, when it is not recognised. */
+                col_email?: string;
+                /** @description The header of the name column. */
+                col_name?: string;
+                /** @description The header of the organisation column. */
+                col_organisation?: string;
+                /** @description The header of the unit column. */
+                col_org_unit?: string;
+                /** @description The header of the manager's e-mail column. */
+                col_manager_email?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                "text/csv": string;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReportDto"];
                 };
             };
             "4XX": {

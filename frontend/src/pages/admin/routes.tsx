@@ -5,6 +5,7 @@ import { lazy, Suspense, type ReactNode } from "react";
 import { Loading } from "../../components/States";
 
 const Console = lazy(() => import("./Console"));
+const PeopleImport = lazy(() => import("./PeopleImport"));
 
 const page = (node: ReactNode) => (
   <div className="lw-admin">
@@ -14,4 +15,5 @@ const page = (node: ReactNode) => (
 
 export const adminRoutes: { path: string; element: ReactNode }[] = [
   { path: "beheer", element: page(<Console />) },
+  { path: "beheer/import", element: page(<PeopleImport />) },
 ];

@@ -5,4 +5,5 @@ export type Section = { path: string; key: string };
 
 export const sections: Section[] = [
   { path: "/beheer/organisaties", key: "organisations" },
+  { path: "/beheer/import", key: "import" },
 ];
