@@ -141,6 +141,15 @@ async fn a_file_with_an_invalid_row_is_previewed_with_reasons_and_imports_nobody
     assert_eq!((problem["imported"].as_bool(), problem["invalid"].as_u64()), (Some(false), Some(2)));
     assert_eq!(count(app, "SELECT count(*) FROM people WHERE email LIKE '%@geldrop.nl'").await, 0);
     assert_eq!(count(app, "SELECT count(*) FROM audit_log WHERE action = 'people.import'").await, 0);
+    // A file over the 1 MiB of other bodies is taken (the import's own limit is 16 MiB).
+    let mut big = String::from("email,name,organisation,opmerking\n");
+    let filler = "x".repeat(2_000);
+    for i in 0..1_000 {
+        big.push_str(&format!("p{i}@geldrop.nl,P {i},Geldrop,{filler}\n"));
+    }
+    assert!(big.len() > 2 * 1024 * 1024 - 100_000);
+    let (st, preview) = upload(app, "/api/v1/people/import/preview", "text/csv", big.into_bytes()).await;
+    assert_eq!((st, preview["new"].as_u64()), (StatusCode::OK, Some(1_000)));
     // Not a file we read.
     let res = app
         .client

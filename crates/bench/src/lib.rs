@@ -6,7 +6,8 @@
 //! - [`read`]: reading the programme, alone and during a rush, with its staleness;
 //! - [`reports`]: every report, and the pages every employee reads ([`pages`]), on a generated
 //!   national week and a tenth of it;
-//! - [`startup`]: how long `leerweek serve` takes to answer on a national week.
+//! - [`startup`]: how long `leerweek serve` takes to answer on a national week;
+//! - [`import`]: a file of 20,000 people previewed and imported while people enrol.
 //!
 //! [`fixtures`] generates the weeks (also for the fault tests), with SQL on a connection of the
 //! bench's own ([`db`]); what is measured goes through the product: its HTTP API, its start-up
@@ -15,6 +16,7 @@
 pub mod baseline;
 pub mod db;
 pub mod fixtures;
+pub mod import;
 pub mod pages;
 pub mod read;
 pub mod reports;

@@ -1,11 +1,11 @@
 //! `leerweek-bench`: the benchmarks of docs/BENCHMARKS.md, and `generate` to leave a generated
 //! week in a database to look around in by hand. Exit status: 1 when a run lost, overbooked or
-//! miscounted anything (rush, programme) or a start-up took 1 s or more; 3 when a report took
+//! miscounted anything (rush, programme), a start-up took 1 s or more or an import missed a target; 3 when a report took
 //! 1 s or more.
 
 use clap::{Parser, Subcommand};
 use leerweek_bench::fixtures::{self, RushScale, Scale};
-use leerweek_bench::{read, reports, rush, startup};
+use leerweek_bench::{import, read, reports, rush, startup};
 use leerweek_store::{Store, StoreOptions};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -79,6 +79,13 @@ enum Command {
         #[arg(long, default_value_t = 5)]
         runs: usize,
     },
+    /// A file of 20,000 people (CSV, then XLSX) previewed and imported over HTTP on SQLite while
+    /// enrolments trickle in beside it.
+    Import {
+        /// Rows in the file.
+        #[arg(long, default_value_t = 20_000)]
+        rows: usize,
+    },
     /// Generate a week into the (empty) database, to look around by hand.
     Generate {
         /// `tenth` or `national`.
@@ -141,6 +148,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             Ok(ok_or(read::run(&plan).await?, 1))
         }
+        Command::Import { rows } => Ok(ok_or(import::run(&import::ImportPlan { rows: rows.max(1) }).await?, 1)),
         Command::Startup { scale, runs } => Ok(ok_or(startup::run(Scale::named(&scale)?, runs.max(1)).await?, 1)),
         Command::Generate { scale, database } => {
             let scale = Scale::named(&scale)?;

@@ -88,3 +88,30 @@ export async function unwrap<T>(
   }
   return data as T;
 }
+
+/**
+ * POST a file as the raw body (the people import): its type from its name (`.xlsx` is a workbook,
+ * anything else CSV), the session's CSRF token, and the answer's problem thrown as an ApiProblem.
+ */
+export async function postFile<T>(path: string, file: Blob & { name?: string }, query: Record<string, string>): Promise<T> {
+  const xlsx = /\.xlsx$/i.test(file.name ?? "");
+  const headers: Record<string, string> = {
+    "Content-Type": xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv",
+    "Accept-Language": document.documentElement.lang || "nl",
+  };
+  const token = await csrfToken();
+  if (token) headers["X-CSRF-Token"] = token;
+  const qs = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== "")).toString();
+  let res: Response;
+  try {
+    res = await fetch(qs ? `${path}?${qs}` : path, { method: "POST", body: file, headers, credentials: "same-origin" });
+  } catch (e) {
+    throw new ApiProblem(0, { detail: navigator.onLine ? String(e) : "offline", type: "/errors/network" });
+  }
+  const body = (await res.json().catch(() => undefined)) as unknown;
+  if (!res.ok) {
+    if (res.status === 403 && (body as Problem | undefined)?.type?.endsWith("/csrf")) resetCsrf();
+    throw new ApiProblem(res.status, body as Partial<Problem> | undefined);
+  }
+  return body as T;
+}

@@ -13,6 +13,7 @@ const Mail = lazy(() => import("./Mail"));
 const Audit = lazy(() => import("./Audit"));
 const Privacy = lazy(() => import("./Privacy"));
 const Banner = lazy(() => import("./shared").then((m) => ({ default: m.MailBanner })));
+const PeopleImport = lazy(() => import("./PeopleImport"));
 
 const page = (node: ReactNode) => (
   <div className="lw-admin">
@@ -32,4 +33,5 @@ export const adminRoutes: { path: string; element: ReactNode }[] = [
   { path: "beheer/mail", element: page(<Mail />) },
   { path: "beheer/audit", element: page(<Audit />) },
   { path: "beheer/privacy", element: page(<Privacy />) },
+  { path: "beheer/import", element: page(<PeopleImport />) },
 ];

@@ -8,4 +8,5 @@ export const sections: Section[] = [
   { path: "/beheer/mail", key: "mail" },
   { path: "/beheer/audit", key: "audit" },
   { path: "/beheer/privacy", key: "privacy" },
+  { path: "/beheer/import", key: "import" },
 ];
