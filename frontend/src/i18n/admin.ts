@@ -300,7 +300,7 @@ const nl = {
   },
   import: {
     title: "Medewerkers importeren",
-    intro: "Lees medewerkers in uit een bestand. U ziet eerst per regel wat er gebeurt; pas daarna importeert u alles of niets.",
+    intro: "Lees medewerkers in uit een bestand. Je ziet eerst per regel wat er gebeurt; pas daarna importeer je alles of niets.",
     file: "Bestand",
     fileHint: "CSV (met komma of puntkomma, ook zoals Nederlandse Excel het opslaat) of Excel (.xlsx, het eerste tabblad). Kolommen: e-mailadres, naam, organisatie, en desgewenst afdeling en e-mail leidinggevende.",
     organisation: "Organisatie van regels zonder organisatie",
