@@ -66,7 +66,7 @@ pub async fn list_organisations(
     Auth(actor): Auth,
 ) -> Result<Json<Vec<OrganisationDto>>, ApiError> {
     let list = people::list_organisations(&s.store).await?;
-    let counts = if actor.may_administer() { Some(people::organisation_counts(&s.store).await?) } else { None };
+    let counts = if actor.may_administer() { Some(people::organisation_counts(&s.store, None).await?) } else { None };
     Ok(Json(
         list.into_iter()
             .map(|o| {
@@ -91,7 +91,7 @@ pub async fn get_organisation(
     let o = people::get_organisation(&s.store, id).await?;
     let mut dto = OrganisationDto::from(o);
     if actor.may_administer() {
-        let n = people::organisation_counts(&s.store).await?.get(&id).copied();
+        let n = people::organisation_counts(&s.store, Some(id)).await?.get(&id).copied();
         dto.people = Some(n.map_or(0, |n| n.people));
         dto.units = Some(n.map_or(0, |n| n.units));
     }

@@ -5,7 +5,7 @@
 //! [`crate::sign_ins`]'s few seconds).
 
 use super::roles_of;
-use crate::auth::{ABSOLUTE_TIMEOUT, IDLE_TIMEOUT};
+use crate::auth::IDLE_TIMEOUT;
 use crate::entities::{api_token, browser_session, person, person_role};
 use crate::{Conflict, Result, Store, StoreError, audit};
 use chrono::{DateTime, Utc};
@@ -172,7 +172,6 @@ pub async fn sign_ins(store: &Store, actor: &Actor, person_id: Uuid, now: DateTi
         .filter(browser_session::Column::PersonId.eq(person_id))
         .filter(browser_session::Column::RevokedAt.is_null())
         .filter(browser_session::Column::AbsoluteExpiresAt.gt(now))
-        .filter(browser_session::Column::CreatedAt.gt(now - ABSOLUTE_TIMEOUT))
         .order_by_desc(browser_session::Column::CreatedAt)
         .all(c)
         .await?;
@@ -204,50 +203,37 @@ pub async fn sign_ins(store: &Store, actor: &Actor, person_id: Uuid, now: DateTi
 /// working at the next request. Revoking one already revoked changes nothing.
 pub async fn revoke_sign_in(store: &Store, actor: &Actor, id: Uuid, now: DateTime<Utc>) -> Result<()> {
     let txn = store.write().await?;
-    if let Some(t) = api_token::Entity::find_by_id(id).one(&*txn).await? {
-        if !may_see_sign_ins(actor, t.person_id) {
-            return Err(StoreError::NotFound("token"));
-        }
-        if t.revoked_at.is_none() {
-            api_token::Entity::update_many()
-                .col_expr(api_token::Column::RevokedAt, Expr::value(now))
-                .filter(api_token::Column::Id.eq(id))
-                .exec(&*txn)
-                .await?;
-            audit::record(
-                &*txn,
-                Some(actor.person_id),
-                "token.revoke",
-                ("person", t.person_id),
-                None::<&()>,
-                Some(&id),
-                now,
-            )
-            .await?;
-        }
-    } else if let Some(s) = browser_session::Entity::find_by_id(id).one(&*txn).await? {
-        if !may_see_sign_ins(actor, s.person_id) {
-            return Err(StoreError::NotFound("token"));
-        }
-        if s.revoked_at.is_none() {
-            browser_session::Entity::update_many()
-                .col_expr(browser_session::Column::RevokedAt, Expr::value(now))
-                .filter(browser_session::Column::Id.eq(id))
-                .exec(&*txn)
-                .await?;
-            audit::record(
-                &*txn,
-                Some(actor.person_id),
-                "session.revoke",
-                ("person", s.person_id),
-                None::<&()>,
-                Some(&id),
-                now,
-            )
-            .await?;
-        }
-    } else {
+    // Whose it is, whether it still works, and which kind (ids are unique across both tables).
+    let found = match api_token::Entity::find_by_id(id).one(&*txn).await? {
+        Some(t) => Some((t.person_id, t.revoked_at.is_none(), SignInKind::Token)),
+        None => browser_session::Entity::find_by_id(id)
+            .one(&*txn)
+            .await?
+            .map(|s| (s.person_id, s.revoked_at.is_none(), SignInKind::Browser)),
+    };
+    let Some((person_id, live, kind)) = found.filter(|(owner, ..)| may_see_sign_ins(actor, *owner)) else {
         return Err(StoreError::NotFound("token"));
+    };
+    if live {
+        let action = match kind {
+            SignInKind::Token => {
+                api_token::Entity::update_many()
+                    .col_expr(api_token::Column::RevokedAt, Expr::value(now))
+                    .filter(api_token::Column::Id.eq(id))
+                    .exec(&*txn)
+                    .await?;
+                "token.revoke"
+            }
+            SignInKind::Browser => {
+                browser_session::Entity::update_many()
+                    .col_expr(browser_session::Column::RevokedAt, Expr::value(now))
+                    .filter(browser_session::Column::Id.eq(id))
+                    .exec(&*txn)
+                    .await?;
+                "session.revoke"
+            }
+        };
+        audit::record(&*txn, Some(actor.person_id), action, ("person", person_id), None::<&()>, Some(&id), now).await?;
     }
     txn.commit().await?;
     store.sign_ins().clear();

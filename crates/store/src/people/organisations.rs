@@ -84,9 +84,12 @@ pub struct OrganisationCounts {
     pub units: u64,
 }
 
-/// The number of people and units of every organisation (for the console's list).
-pub async fn organisation_counts(store: &Store) -> Result<std::collections::HashMap<Uuid, OrganisationCounts>> {
-    use sea_orm::{FromQueryResult, QuerySelect};
+/// The number of people and units of every organisation, or of one (for the console).
+pub async fn organisation_counts(
+    store: &Store,
+    only: Option<Uuid>,
+) -> Result<std::collections::HashMap<Uuid, OrganisationCounts>> {
+    use sea_orm::{FromQueryResult, QuerySelect, QueryTrait};
     #[derive(FromQueryResult)]
     struct Count {
         organisation_id: Uuid,
@@ -97,6 +100,7 @@ pub async fn organisation_counts(store: &Store) -> Result<std::collections::Hash
         .column(person::Column::OrganisationId)
         .column_as(Expr::col(person::Column::Id).count(), "n")
         .filter(person::Column::Email.not_like("%@anonymised.invalid"))
+        .apply_if(only, |q, id| q.filter(person::Column::OrganisationId.eq(id)))
         .group_by(person::Column::OrganisationId)
         .into_model()
         .all(store.conn())
@@ -105,6 +109,7 @@ pub async fn organisation_counts(store: &Store) -> Result<std::collections::Hash
         .select_only()
         .column(org_unit::Column::OrganisationId)
         .column_as(Expr::col(org_unit::Column::Id).count(), "n")
+        .apply_if(only, |q, id| q.filter(org_unit::Column::OrganisationId.eq(id)))
         .group_by(org_unit::Column::OrganisationId)
         .into_model()
         .all(store.conn())
