@@ -16,6 +16,7 @@ mod m20261124_000010_report_columns;
 mod m20261201_000011_mail_health_and_privacy_settings;
 mod m20261205_000012_console_access;
 mod m20261205_000013_people_who_left;
+mod m20261205_000014_sign_in_choices;
 mod util;
 
 /// All migrations, in order.
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000011_mail_health_and_privacy_settings::Migration),
             Box::new(m20261205_000012_console_access::Migration),
             Box::new(m20261205_000013_people_who_left::Migration),
+            Box::new(m20261205_000014_sign_in_choices::Migration),
         ]
     }
 }

@@ -19,3 +19,4 @@ mod rules;
 mod self_service;
 mod sign_in;
 mod sso;
+mod sso_console;

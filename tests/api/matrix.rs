@@ -162,7 +162,8 @@ fn allowed(method: &str, path: &str, role: Role, scope: Scope) -> Option<bool> {
         | ("put", "/api/v1/admin/settings/privacy")
         | ("get", "/api/v1/organisations/{id}/sso")
         | ("put", "/api/v1/organisations/{id}/sso")
-        | ("delete", "/api/v1/organisations/{id}/sso") => admin,
+        | ("delete", "/api/v1/organisations/{id}/sso")
+        | ("post", "/api/v1/organisations/{id}/sso/test") => admin,
         ("post", "/api/v1/organisations/{id}/units")
         | ("patch", "/api/v1/units/{id}")
         | ("post", "/api/v1/units/{id}/merge")
@@ -338,6 +339,9 @@ async fn fingerprint(app: &TestApp) -> Vec<String> {
         "SELECT count(*) FROM people WHERE name = 'Verwijderde persoon'",
         "SELECT count(*) FROM people WHERE language = 'en'",
         "SELECT count(*) FROM privacy_settings",
+        "SELECT count(*) FROM sso_providers WHERE tested_at IS NOT NULL",
+        "SELECT count(*) FROM sso_logins",
+        "SELECT count(*) FROM organisations WHERE mail_link_sign_in = false",
         "SELECT count(*) FROM outbox WHERE kind = 'test_mail'",
         "SELECT count(*) FROM audit_log",
         "SELECT count(*) FROM people WHERE left_at IS NOT NULL",

@@ -15,17 +15,17 @@ on_both_backends!(
     a_replayed_foreign_or_refused_answer_signs_nobody_in,
 );
 
-const CLIENT_ID: &str = "leerweek-test";
-const CLIENT_SECRET: &str = "geheim-7f3a9c1e5b";
+pub(crate) const CLIENT_ID: &str = "leerweek-test";
+pub(crate) const CLIENT_SECRET: &str = "geheim-7f3a9c1e5b";
 
 /// The provider process; killed when dropped.
-struct Idp {
-    issuer: String,
+pub(crate) struct Idp {
+    pub(crate) issuer: String,
     child: Child,
 }
 
 impl Idp {
-    fn start(redirect_uri: &str) -> Idp {
+    pub(crate) fn start(redirect_uri: &str) -> Idp {
         use std::io::BufRead;
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/oidc");
         assert!(
@@ -59,11 +59,11 @@ impl Drop for Idp {
 }
 
 /// A browser: its own cookie jar, redirects followed by hand.
-fn browser() -> reqwest::Client {
+pub(crate) fn browser() -> reqwest::Client {
     reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap()
 }
 
-fn location(res: &reqwest::Response, base: &str) -> String {
+pub(crate) fn location(res: &reqwest::Response, base: &str) -> String {
     assert_eq!(res.status(), StatusCode::SEE_OTHER, "expected a redirect from {}", res.url());
     let l = res.headers()["location"].to_str().unwrap().to_owned();
     if l.starts_with('/') { format!("{base}{l}") } else { l }
@@ -71,14 +71,14 @@ fn location(res: &reqwest::Response, base: &str) -> String {
 
 /// Who the provider will say it is.
 #[derive(Clone, Copy)]
-struct Account<'a> {
-    email: &'a str,
-    subject: &'a str,
-    verified: bool,
-    name: &'a str,
+pub(crate) struct Account<'a> {
+    pub(crate) email: &'a str,
+    pub(crate) subject: &'a str,
+    pub(crate) verified: bool,
+    pub(crate) name: &'a str,
 }
 
-fn account(email: &str) -> Account<'_> {
+pub(crate) fn account(email: &str) -> Account<'_> {
     Account { email, subject: email, verified: true, name: "" }
 }
 
@@ -92,7 +92,20 @@ async fn to_callback(app: &TestApp, idp: &Idp, org: Uuid, who: Account<'_>) -> (
     for part in ["code_challenge_method=S256", "code_challenge=", "nonce=", "state=", "scope=openid"] {
         assert!(authorize.contains(part), "authorization request without {part}: {authorize}");
     }
-    let interaction = location(&b.get(&authorize).send().await.unwrap(), &idp.issuer);
+    let callback = at_provider(app, idp, &b, &authorize, who).await;
+    (b, callback)
+}
+
+/// Log in at the provider as `who` from the authorization request; returns the callback URL
+/// the provider sends the browser to (not yet followed).
+pub(crate) async fn at_provider(
+    app: &TestApp,
+    idp: &Idp,
+    b: &reqwest::Client,
+    authorize: &str,
+    who: Account<'_>,
+) -> String {
+    let interaction = location(&b.get(authorize).send().await.unwrap(), &idp.issuer);
     assert!(interaction.contains("/interaction/"), "{interaction}");
     let form = [
         ("email", who.email),
@@ -104,7 +117,7 @@ async fn to_callback(app: &TestApp, idp: &Idp, org: Uuid, who: Account<'_>) -> (
     let resume = location(&res, &idp.issuer);
     let callback = location(&b.get(&resume).send().await.unwrap(), &idp.issuer);
     assert!(callback.starts_with(&app.url("/aanmelden/sso/callback?")), "{callback}");
-    (b, callback)
+    callback
 }
 
 /// The whole flow; returns the browser and where Leerweek sent it at the end.
@@ -119,7 +132,7 @@ async fn me(app: &TestApp, b: &reqwest::Client) -> (StatusCode, Value) {
     app.send(b.get(app.url("/api/v1/me"))).await
 }
 
-async fn provider(app: &TestApp, org: Uuid, issuer: &str, extra: Value) -> (StatusCode, Value) {
+pub(crate) async fn provider(app: &TestApp, org: Uuid, issuer: &str, extra: Value) -> (StatusCode, Value) {
     let mut body = json!({"issuer": issuer, "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
         "allowed_domains": ["nuenen.nl"]});
     if let (Some(b), Value::Object(e)) = (body.as_object_mut(), extra) {

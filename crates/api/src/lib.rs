@@ -21,7 +21,7 @@ use axum::routing::get;
 use leerweek_store::Store;
 use routes::{
     access, attendance, auth, enrolments, events, feedback, import, mail, organisations, outbox, people, privacy,
-    programme as programme_routes, reports, sessions, setup, sso as single_sign_on, workshops,
+    programme as programme_routes, reports, sessions, setup, sso as single_sign_on, sso_trial, workshops,
 };
 use std::time::Duration;
 use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
@@ -147,7 +147,7 @@ impl utoipa::Modify for BearerAuth {
 pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(organisations::create_organisation, organisations::list_organisations))
-        .routes(routes!(organisations::get_organisation, organisations::rename_organisation))
+        .routes(routes!(organisations::get_organisation, organisations::update_organisation))
         .routes(routes!(organisations::create_unit, organisations::list_units))
         .routes(routes!(organisations::update_unit))
         .routes(routes!(organisations::merge_unit))
@@ -195,6 +195,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(privacy::get_privacy_settings, privacy::put_privacy_settings))
         .routes(routes!(single_sign_on::put_provider, single_sign_on::get_provider, single_sign_on::delete_provider))
         .routes(routes!(single_sign_on::offered))
+        .routes(routes!(sso_trial::start_test))
         .routes(routes!(attendance::check_in))
         .routes(routes!(attendance::mark))
         .routes(routes!(attendance::all_present))

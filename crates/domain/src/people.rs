@@ -35,6 +35,9 @@ pub struct Organisation {
     pub id: Uuid,
     /// Name.
     pub name: String,
+    /// Whether its people may sign in by mail link (else only through its own provider, while
+    /// that is switched on; admins always may).
+    pub mail_link_sign_in: bool,
     /// When it was added.
     pub created_at: DateTime<Utc>,
 }

@@ -178,6 +178,7 @@ pub fn context(m: &DueMail) -> (Value, Language, Option<Tz>) {
         "position": payload["extra"]["waitlist_position"],
         "by_organiser": payload["extra"]["by_organiser"].as_bool().unwrap_or(false),
         "link": payload["extra"]["link"],
+        "via_sso": payload["extra"]["via_sso"].as_bool().unwrap_or(false),
         "check_in_code": payload["extra"]["check_in_code"],
         "has_calendar": payload["calendar"].is_object(),
         "message_subject": payload["extra"]["subject"],

@@ -86,6 +86,24 @@ fn every_mail_renders_as_its_snapshot_in_dutch_and_english() {
     }
 }
 
+#[test]
+fn a_sign_in_mail_of_an_organisation_without_mail_links_points_to_its_own_sign_in() {
+    let r = Renderer::new();
+    for lang in ["nl", "en"] {
+        let mut mail = due("sign_in_link", lang, None);
+        mail.row.payload =
+            serde_json::json!({"extra": {"link": "https://leerweek.example.nl/aanmelden/sso/7", "via_sso": true}})
+                .to_string();
+        let (ctx, _, _) = context(&mail);
+        let m = r.render("sign_in_link", &ctx).unwrap();
+        assert!(!m.text.contains("15"), "no 15-minute link in the single sign-on variant");
+        check(
+            &format!("sign_in_link_sso.{lang}.txt"),
+            &format!("Subject: {}\n\n{}\n-----\n{}", m.subject, m.text, m.html),
+        );
+    }
+}
+
 fn redact(raw: &str) -> String {
     let mut boundaries: Vec<String> =
         raw.lines().filter_map(|l| l.split("boundary=\"").nth(1).map(|b| b.trim_end_matches('"').to_owned())).collect();

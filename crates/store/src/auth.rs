@@ -1,7 +1,7 @@
 //! Sign-in by one-time mail link and browser sessions. Tokens and session ids are random,
 //! shown once, and stored only as hashes.
 
-use crate::entities::{browser_session, person, sign_in_token};
+use crate::entities::{browser_session, organisation, person, sign_in_token, sso_provider};
 use crate::outbox::{self, MailKind, NewMail};
 use crate::people::{hash_token, roles_of};
 use crate::{Result, Store};
@@ -26,9 +26,25 @@ pub(crate) fn secret(prefix: &str) -> String {
     format!("{prefix}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
 }
 
+/// Whether this person signs in only through their organisation's own provider: the
+/// organisation switched mail-link sign-in off and its provider is switched on. Admins always
+/// keep the mail link, as the way back in when a provider fails.
+async fn sso_only(c: &impl sea_orm::ConnectionTrait, p: &person::Model) -> Result<bool> {
+    let Some(org) = organisation::Entity::find_by_id(p.organisation_id).one(c).await? else { return Ok(false) };
+    if org.mail_link_sign_in {
+        return Ok(false);
+    }
+    let provider_on = sso_provider::Entity::find_by_id(org.id).one(c).await?.is_some_and(|sp| sp.enabled);
+    Ok(provider_on && !roles_of(c, p.id).await?.contains(&leerweek_domain::model::Role::Admin))
+}
+
 /// Queue a one-time sign-in link for the person with this address, if there is one. Answers
-/// the same either way, so nobody learns whether an address is known.
-pub async fn request_link(store: &Store, email: &EmailAddress, link_base: &str, now: DateTime<Utc>) -> Result<()> {
+/// the same either way, so nobody learns whether an address is known. Where the person's
+/// organisation signs its people in only through its own provider, the mail says so and links
+/// to that provider's sign-in instead (no token is made).
+///
+/// `site` is the public address of the site, e.g. `https://leerweek.example.nl`.
+pub async fn request_link(store: &Store, email: &EmailAddress, site: &str, now: DateTime<Utc>) -> Result<()> {
     let txn = store.write().await?;
     let Some(p) = person::Entity::find().filter(person::Column::Email.eq(email.as_str())).one(&*txn).await? else {
         return Ok(());
@@ -36,6 +52,20 @@ pub async fn request_link(store: &Store, email: &EmailAddress, link_base: &str, 
     if p.left_at.is_some() {
         // Gone (an import no longer lists them): no link, and the same answer as for a stranger.
         return Ok(());
+    }
+    if sso_only(&*txn, &p).await? {
+        let link = format!("{site}/aanmelden/sso/{}", p.organisation_id);
+        let extra = serde_json::json!({"link": link, "via_sso": true});
+        let mail = NewMail {
+            kind: MailKind::SignInLink,
+            person_id: p.id,
+            enrolment_id: None,
+            session: None,
+            calendar: None,
+            extra,
+        };
+        outbox::enqueue(&*txn, mail, now).await?;
+        return txn.commit().await;
     }
     let token = secret("si_");
     sign_in_token::ActiveModel {
@@ -48,7 +78,7 @@ pub async fn request_link(store: &Store, email: &EmailAddress, link_base: &str, 
     }
     .insert(&*txn)
     .await?;
-    let link = format!("{link_base}?token={token}");
+    let link = format!("{site}/aanmelden?token={token}");
     outbox::enqueue(
         &*txn,
         NewMail {
@@ -92,7 +122,9 @@ pub async fn redeem_link(store: &Store, token: &str, now: DateTime<Utc>) -> Resu
     if t.used_at.is_some() || now >= t.expires_at {
         return Ok(None);
     }
-    if person::Entity::find_by_id(t.person_id).one(&*txn).await?.is_none_or(|p| p.left_at.is_some()) {
+    let Some(p) = person::Entity::find_by_id(t.person_id).one(&*txn).await? else { return Ok(None) };
+    if p.left_at.is_some() || sso_only(&*txn, &p).await? {
+        // Gone, or mail links were switched off for their organisation after this one was sent.
         return Ok(None);
     }
     let mut used: sign_in_token::ActiveModel = t.clone().into();

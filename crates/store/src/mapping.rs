@@ -179,7 +179,12 @@ pub(crate) fn person(p: &crate::entities::person::Model) -> leerweek_domain::peo
 
 /// An organisation's row.
 pub(crate) fn organisation(o: &crate::entities::organisation::Model) -> leerweek_domain::people::Organisation {
-    leerweek_domain::people::Organisation { id: o.id, name: o.name.clone(), created_at: o.created_at }
+    leerweek_domain::people::Organisation {
+        id: o.id,
+        name: o.name.clone(),
+        mail_link_sign_in: o.mail_link_sign_in,
+        created_at: o.created_at,
+    }
 }
 
 /// A unit's row.

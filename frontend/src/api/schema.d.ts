@@ -692,8 +692,8 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Rename an organisation (admins). */
-        patch: operations["rename_organisation"];
+        /** Rename an organisation or choose how its people sign in (admins). */
+        patch: operations["update_organisation"];
         trace?: never;
     };
     "/api/v1/organisations/{id}/sso": {
@@ -713,6 +713,27 @@ export interface paths {
          *     their linked accounts are kept for when a provider is set again.
          */
         delete: operations["delete_provider"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organisations/{id}/sso/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a test sign-in with an organisation's provider (admins; also while it is switched off).
+         *     Sets the browser binding cookie; send the browser to `authorization_url`. Afterwards the
+         *     provider's `last_test` tells what happened. Nobody is signed in by a test.
+         */
+        post: operations["start_test"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -2002,6 +2023,17 @@ export interface components {
             /** @description By organisation name. */
             items: components["schemas"]["OfferedProviderDto"][];
         };
+        /** @description What changes in an organisation; a member left out stays as it is. */
+        OrganisationChangeDto: {
+            /**
+             * @description Whether its people may sign in by mail link. Switch it off when the organisation's own
+             *     provider signs them in: it applies only while that provider is switched on, and admins
+             *     always keep the mail link as their way back in.
+             */
+            mail_link_sign_in?: boolean | null;
+            /** @description Name, 1–200 characters, unique. */
+            name?: string | null;
+        };
         /** @description A municipality or shared service organisation. */
         OrganisationDto: {
             /**
@@ -2014,6 +2046,11 @@ export interface components {
              * @description Id.
              */
             id: string;
+            /**
+             * @description Whether its people may sign in by mail link. Off: only through the organisation's own
+             *     provider, while that is switched on (admins always may use a mail link).
+             */
+            mail_link_sign_in: boolean;
             /** @description Name. */
             name: string;
             /**
@@ -2553,11 +2590,6 @@ export interface components {
             /** @description The token from the link. */
             token: string;
         };
-        /** @description A new name for an organisation. */
-        RenameOrganisationDto: {
-            /** @description Name, 1–200 characters, unique. */
-            name: string;
-        };
         /** @description How many mails went back in the queue. */
         RetriedDto: {
             /**
@@ -3013,6 +3045,7 @@ export interface components {
             enabled: boolean;
             /** @description The provider's issuer. */
             issuer: string;
+            last_test?: components["schemas"]["SsoTestDto"] | null;
             /**
              * Format: uuid
              * @description The organisation.
@@ -3046,6 +3079,46 @@ export interface components {
              *     http only on localhost).
              */
             issuer: string;
+        };
+        /** @description What the provider said about the test account. */
+        SsoTestClaimsDto: {
+            /** @description `email`. */
+            email?: string | null;
+            /** @description `email_verified`. */
+            email_verified?: boolean | null;
+            /** @description `name`. */
+            name?: string | null;
+            /** @description `sub`: the account's stable identifier at the provider. */
+            subject: string;
+        };
+        /** @description The last test sign-in of a provider (kept until its connection settings change). */
+        SsoTestDto: {
+            /**
+             * Format: date-time
+             * @description When it ran.
+             */
+            at: string;
+            claims?: components["schemas"]["SsoTestClaimsDto"] | null;
+            /** @description What it means, in English. */
+            message_en: string;
+            /** @description What it means, in Dutch. */
+            message_nl: string;
+            /** @description Whether a real sign-in with this account would have succeeded. */
+            ok: boolean;
+            /**
+             * @description `would-sign-in`, `would-link`, `would-create`, or the sign-in page's failure slug
+             *     (`sso-provider-unavailable`, `sso-domain-not-allowed`, …).
+             */
+            outcome: string;
+        };
+        /** @description A test sign-in, started. */
+        SsoTestStarted: {
+            /**
+             * @description Send the browser here to sign in at the provider with a test account; `null` when the
+             *     provider could not even be asked (then `last_test` says why).
+             */
+            authorization_url?: string | null;
+            last_test?: components["schemas"]["SsoTestDto"] | null;
         };
         /** @description A bearer token; shown once. */
         TokenDto: {
@@ -4746,7 +4819,7 @@ export interface operations {
             };
         };
     };
-    rename_organisation: {
+    update_organisation: {
         parameters: {
             query?: never;
             header?: never;
@@ -4758,7 +4831,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["RenameOrganisationDto"];
+                "application/json": components["schemas"]["OrganisationChangeDto"];
             };
         };
         responses: {
@@ -4869,6 +4942,36 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    start_test: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Organisation id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SsoTestStarted"];
+                };
             };
             "4XX": {
                 headers: {

@@ -57,7 +57,7 @@ pub async fn request_link(
     let ip = client_ip(&headers, peer.as_ref().map(|e| &e.0));
     s.limits.per_ip.check(&ip, t).map_err(ApiError::RateLimited)?;
     s.limits.per_address.check(email.as_str(), t).map_err(ApiError::RateLimited)?;
-    auth::request_link(&s.store, &email, &format!("{}/aanmelden", s.public_url), now()).await?;
+    auth::request_link(&s.store, &email, &s.public_url, now()).await?;
     Ok((StatusCode::ACCEPTED, Json(LinkSentDto { status: "sent".into() })))
 }
 

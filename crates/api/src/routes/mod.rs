@@ -17,6 +17,7 @@ pub mod reports;
 pub mod sessions;
 pub mod setup;
 pub mod sso;
+pub mod sso_trial;
 pub mod workshops;
 
 use leerweek_domain::{FieldError, Invalid};

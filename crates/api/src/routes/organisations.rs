@@ -21,6 +21,9 @@ pub struct OrganisationDto {
     pub id: Uuid,
     /// Name.
     pub name: String,
+    /// Whether its people may sign in by mail link. Off: only through the organisation's own
+    /// provider, while that is switched on (admins always may use a mail link).
+    pub mail_link_sign_in: bool,
     /// Created.
     pub created_at: DateTime<Utc>,
     /// Its people (shown to admins only).
@@ -33,7 +36,14 @@ pub struct OrganisationDto {
 
 impl From<Organisation> for OrganisationDto {
     fn from(m: Organisation) -> Self {
-        Self { id: m.id, name: m.name, created_at: m.created_at, people: None, units: None }
+        Self {
+            id: m.id,
+            name: m.name,
+            mail_link_sign_in: m.mail_link_sign_in,
+            created_at: m.created_at,
+            people: None,
+            units: None,
+        }
     }
 }
 
@@ -98,26 +108,33 @@ pub async fn get_organisation(
     Ok(Json(dto))
 }
 
-/// A new name for an organisation.
+/// What changes in an organisation; a member left out stays as it is.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct RenameOrganisationDto {
+pub struct OrganisationChangeDto {
     /// Name, 1–200 characters, unique.
-    pub name: String,
+    pub name: Option<String>,
+    /// Whether its people may sign in by mail link. Switch it off when the organisation's own
+    /// provider signs them in: it applies only while that provider is switched on, and admins
+    /// always keep the mail link as their way back in.
+    pub mail_link_sign_in: Option<bool>,
 }
 
-/// Rename an organisation (admins).
-#[utoipa::path(patch, path = "/api/v1/organisations/{id}", tag = "organisations", request_body = RenameOrganisationDto,
+/// Rename an organisation or choose how its people sign in (admins).
+#[utoipa::path(patch, path = "/api/v1/organisations/{id}", tag = "organisations", request_body = OrganisationChangeDto,
     params(("id" = Uuid, Path, description = "Organisation id")),
     responses((status = 200, body = OrganisationDto), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
-pub async fn rename_organisation(
+pub async fn update_organisation(
     State(s): State<AppState>,
     Auth(actor): Auth,
     Id(id): Id,
-    ApiJson(b): ApiJson<RenameOrganisationDto>,
+    ApiJson(b): ApiJson<OrganisationChangeDto>,
 ) -> Result<Json<OrganisationDto>, ApiError> {
-    let name = at("name", Name::parse(&b.name))?;
-    Ok(Json(people::rename_organisation(&s.store, &actor, id, name, now()).await?.into()))
+    let change = people::OrganisationChange {
+        name: b.name.as_deref().map(|n| at("name", Name::parse(n))).transpose()?,
+        mail_link_sign_in: b.mail_link_sign_in,
+    };
+    Ok(Json(people::update_organisation(&s.store, &actor, id, change, now()).await?.into()))
 }
 
 /// A department of an organisation.

@@ -25,7 +25,7 @@ use uuid::Uuid;
 
 /// Cookie that binds a pending sign-in to the browser that started it.
 pub const SSO_COOKIE: &str = "lw_sso";
-const SSO_PATH: &str = "/aanmelden/sso";
+pub(super) const SSO_PATH: &str = "/aanmelden/sso";
 
 /// An organisation's OpenID Connect provider, as an admin sets it. (No `Debug`: it holds the secret.)
 #[derive(Deserialize, ToSchema)]
@@ -78,9 +78,11 @@ pub struct SsoProviderDto {
     pub created_at: DateTime<Utc>,
     /// Last changed.
     pub updated_at: DateTime<Utc>,
+    /// The last test sign-in, until the connection settings change.
+    pub last_test: Option<super::sso_trial::SsoTestDto>,
 }
 
-fn redirect_uri(s: &AppState) -> String {
+pub(super) fn redirect_uri(s: &AppState) -> String {
     format!("{}{SSO_PATH}/callback", s.public_url)
 }
 
@@ -96,6 +98,7 @@ fn dto(s: &AppState, m: leerweek_store::sso::SsoProvider) -> SsoProviderDto {
         redirect_uri: redirect_uri(s),
         created_at: m.created_at,
         updated_at: m.updated_at,
+        last_test: m.last_test.map(Into::into),
     }
 }
 
@@ -197,19 +200,24 @@ fn fail(slug: &str) -> Response {
 }
 
 fn store_failure(e: StoreError) -> Response {
+    fail(store_slug(e))
+}
+
+/// The failure slug of a store error in the flow, logged.
+fn store_slug(e: StoreError) -> &'static str {
     match e {
         StoreError::SignIn(r) => {
             let slug = crate::problem::sign_in_slug(r);
             tracing::info!(reason = slug, "single sign-on refused by Leerweek's rules");
-            fail(slug)
+            slug
         }
         StoreError::Unavailable(e) => {
             tracing::warn!(error = %e, "single sign-on: database unavailable");
-            fail("unavailable")
+            "unavailable"
         }
         other => {
             tracing::error!(error = %other, "single sign-on failed");
-            fail("internal")
+            "internal"
         }
     }
 }
@@ -230,7 +238,7 @@ fn safe_return(to: Option<&str>) -> String {
     }
 }
 
-fn secure(s: &AppState) -> &'static str {
+pub(super) fn secure(s: &AppState) -> &'static str {
     if s.public_url.starts_with("https://") { "; Secure" } else { "" }
 }
 
@@ -274,6 +282,7 @@ pub async fn start(
         pkce_verifier: started.pkce_verifier,
         nonce: started.nonce,
         return_to: safe_return(q.as_ref().ok().and_then(|q| q.return_to.as_deref())),
+        tested_by: None,
     };
     let browser = match sso::begin_login(&s.store, pending, now()).await {
         Ok(b) => b,
@@ -324,32 +333,21 @@ pub async fn callback(
         Err(e) => return store_failure(e),
     };
     let org = login.organisation_id;
-    if let Some(error) = q.error.as_deref() {
-        let description: String = q.error_description.as_deref().unwrap_or("").chars().take(300).collect();
-        let error: String = error.chars().take(60).collect();
-        tracing::warn!(organisation_id = %org, %error, %description, "single sign-on: the provider answered an error");
-        return fail(if error == "access_denied" { "sso-cancelled" } else { "sso-provider-error" });
+    let provider = match login.tested_by {
+        Some(_) => super::sso_trial::provider(&s, org).await,
+        None => match sso::provider_for_sign_in(&s.store, org).await {
+            Ok(p) => p,
+            Err(e) => return store_failure(e),
+        },
+    };
+    let answer = verify(&s, &login, &q, provider.as_ref()).await;
+    if let Some(tester) = login.tested_by {
+        return super::sso_trial::finish_test(&s, &login, tester, answer).await;
     }
-    let provider = match sso::provider_for_sign_in(&s.store, org).await {
-        Ok(Some(p)) => p,
-        Ok(None) => return fail("sso-not-configured"),
-        Err(e) => return store_failure(e),
+    let (Some(provider), Ok(asserted)) = (provider, answer.as_ref()) else {
+        return fail(answer.err().unwrap_or("sso-not-configured"));
     };
-    if q.iss.as_deref().is_some_and(|iss| iss.trim_end_matches('/') != provider.issuer) {
-        tracing::warn!(organisation_id = %org, "single sign-on: answer from another issuer (mix-up), refused");
-        return fail("sso-token-invalid");
-    }
-    let Some(code) = q.code.as_deref().filter(|c| !c.is_empty() && c.len() <= 2000) else {
-        return fail("sso-provider-error");
-    };
-    let asserted = match s.sso.finish(&provider, &redirect_uri(&s), code, &login.pkce_verifier, &login.nonce).await {
-        Ok(a) => a,
-        Err(e) => {
-            tracing::warn!(organisation_id = %org, issuer = %provider.issuer, error = %e, "single sign-on failed at the provider");
-            return fail(e.slug());
-        }
-    };
-    let session = match sso::sign_in(&s.store, &provider, &asserted, now()).await {
+    let session = match sso::sign_in(&s.store, &provider, asserted, now()).await {
         Ok(v) => v,
         Err(e) => return store_failure(e),
     };
@@ -360,18 +358,56 @@ pub async fn callback(
         header::SET_COOKIE,
         super::auth::session_cookie(&s, &session.secret, auth::ABSOLUTE_TIMEOUT.num_seconds()),
     );
-    if let Ok(v) = HeaderValue::from_str(&format!("{SSO_COOKIE}=; HttpOnly; SameSite=Lax; Path={SSO_PATH}; Max-Age=0"))
-    {
-        h.append(header::SET_COOKIE, v);
-    }
+    h.append(header::SET_COOKIE, clear_binding());
     res
+}
+
+/// The cookie that ends the browser binding.
+pub(super) fn clear_binding() -> HeaderValue {
+    HeaderValue::from_static("lw_sso=; HttpOnly; SameSite=Lax; Path=/aanmelden/sso; Max-Age=0")
+}
+
+/// The provider's answer checked: no error, the same issuer, a code that exchanges for a
+/// verified ID token. The failure slug of the first check that fails otherwise.
+async fn verify(
+    s: &AppState,
+    login: &PendingLogin,
+    q: &CallbackQuery,
+    provider: Option<&leerweek_store::sso::SsoProvider>,
+) -> super::sso_trial::Answer {
+    let org = login.organisation_id;
+    if let Some(error) = q.error.as_deref() {
+        let description: String = q.error_description.as_deref().unwrap_or("").chars().take(300).collect();
+        let error: String = error.chars().take(60).collect();
+        tracing::warn!(organisation_id = %org, %error, %description, "single sign-on: the provider answered an error");
+        return Err(if error == "access_denied" { "sso-cancelled" } else { "sso-provider-error" });
+    }
+    let Some(provider) = provider else { return Err("sso-not-configured") };
+    if q.iss.as_deref().is_some_and(|iss| iss.trim_end_matches('/') != provider.issuer) {
+        tracing::warn!(organisation_id = %org, "single sign-on: answer from another issuer (mix-up), refused");
+        return Err("sso-token-invalid");
+    }
+    let Some(code) = q.code.as_deref().filter(|c| !c.is_empty() && c.len() <= 2000) else {
+        return Err("sso-provider-error");
+    };
+    s.sso.finish(provider, &redirect_uri(s), code, &login.pkce_verifier, &login.nonce).await.map_err(|e| {
+        tracing::warn!(organisation_id = %org, issuer = %provider.issuer, error = %e, "single sign-on failed at the provider");
+        e.slug()
+    })
 }
 
 /// The sign-in page's explanation of a `fout` slug: (Dutch, English).
 pub fn failure_message(slug: &str) -> Option<(&'static str, &'static str)> {
     use leerweek_domain::sso::SignInRefused as R;
-    let refused =
-        [R::NoEmail, R::EmailNotVerified, R::DomainNotAllowed, R::OtherOrganisation, R::SubjectConflict, R::Unknown];
+    let refused = [
+        R::NoEmail,
+        R::EmailNotVerified,
+        R::DomainNotAllowed,
+        R::OtherOrganisation,
+        R::SubjectConflict,
+        R::Unknown,
+        R::Left,
+    ];
     if let Some(r) = refused.into_iter().find(|r| crate::problem::sign_in_slug(*r) == slug) {
         return Some((crate::problem::sign_in_nl(r), english(r)));
     }
@@ -456,6 +492,7 @@ mod tests {
             "sso-other-organisation",
             "sso-account-conflict",
             "sso-unknown-person",
+            "sso-person-left",
             "rate-limited",
             "unavailable",
             "internal",

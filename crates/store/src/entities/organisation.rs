@@ -8,6 +8,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub name: String,
+    pub mail_link_sign_in: bool,
     pub created_at: DateTimeUtc,
 }
 

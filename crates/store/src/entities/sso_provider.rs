@@ -15,6 +15,8 @@ pub struct Model {
     pub enabled: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    pub tested_at: Option<DateTimeUtc>,
+    pub test_result: Option<String>,
 }
 
 // By hand: the client secret never reaches a log.
@@ -28,6 +30,7 @@ impl std::fmt::Debug for Model {
             .field("allowed_domains", &self.allowed_domains)
             .field("create_people", &self.create_people)
             .field("enabled", &self.enabled)
+            .field("tested_at", &self.tested_at)
             .finish()
     }
 }

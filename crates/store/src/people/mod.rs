@@ -17,8 +17,8 @@ pub use import::{
 };
 pub use leerweek_domain::people::{OrgUnit, Organisation, Person};
 pub use organisations::{
-    ADMIN_ORGANISATION, OrganisationCounts, create_organisation, create_unit, get_organisation, list_organisations,
-    list_units, organisation_counts, rename_organisation,
+    ADMIN_ORGANISATION, OrganisationChange, OrganisationCounts, create_organisation, create_unit, get_organisation,
+    list_organisations, list_units, organisation_counts, update_organisation,
 };
 pub use setup::{SETUP_CODE_VALIDITY, complete_setup, issue_setup_code, needs_setup};
 pub(crate) use tokens::hash_token;

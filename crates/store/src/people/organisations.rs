@@ -35,12 +35,22 @@ pub async fn create_organisation(store: &Store, actor: &Actor, name: Name, now: 
     Ok(mapping::organisation(&m))
 }
 
-/// Rename an organisation (admins only). Names stay unique regardless of case.
-pub async fn rename_organisation(
+/// What changes in an organisation; `None` keeps.
+#[derive(Debug, Clone, Default)]
+pub struct OrganisationChange {
+    /// A new name.
+    pub name: Option<Name>,
+    /// Whether its people may sign in by mail link.
+    pub mail_link_sign_in: Option<bool>,
+}
+
+/// Rename an organisation or choose how its people sign in (admins only). Names stay unique
+/// regardless of case. Audited as `organisation.rename` and `organisation.sign_in`.
+pub async fn update_organisation(
     store: &Store,
     actor: &Actor,
     id: Uuid,
-    name: Name,
+    change: OrganisationChange,
     now: DateTime<Utc>,
 ) -> Result<Organisation> {
     if !actor.may_administer() {
@@ -48,28 +58,30 @@ pub async fn rename_organisation(
     }
     let txn = store.write().await?;
     let before = organisation::Entity::find_by_id(id).one(&*txn).await?.ok_or(StoreError::NotFound("organisation"))?;
-    let taken = organisation::Entity::find()
-        .filter(Expr::expr(Func::lower(Expr::col(organisation::Column::Name))).eq(name.as_str().to_lowercase()))
-        .filter(organisation::Column::Id.ne(id))
-        .one(&*txn)
-        .await?;
-    if taken.is_some() {
-        return Err(Conflict::NameTaken.into());
-    }
     let mut row: organisation::ActiveModel = before.clone().into();
-    row.name = Set(name.as_str().to_owned());
+    if let Some(name) = &change.name {
+        let taken = organisation::Entity::find()
+            .filter(Expr::expr(Func::lower(Expr::col(organisation::Column::Name))).eq(name.as_str().to_lowercase()))
+            .filter(organisation::Column::Id.ne(id))
+            .one(&*txn)
+            .await?;
+        if taken.is_some() {
+            return Err(Conflict::NameTaken.into());
+        }
+        row.name = Set(name.as_str().to_owned());
+    }
+    if let Some(on) = change.mail_link_sign_in {
+        row.mail_link_sign_in = Set(on);
+    }
     let after = row.update(&*txn).await?;
-    if after != before {
-        audit::record(
-            &*txn,
-            Some(actor.person_id),
-            "organisation.rename",
-            ("organisation", id),
-            Some(&before),
-            Some(&after),
-            now,
-        )
-        .await?;
+    for (action, changed) in [
+        ("organisation.rename", after.name != before.name),
+        ("organisation.sign_in", after.mail_link_sign_in != before.mail_link_sign_in),
+    ] {
+        if changed {
+            audit::record(&*txn, Some(actor.person_id), action, ("organisation", id), Some(&before), Some(&after), now)
+                .await?;
+        }
     }
     txn.commit().await?;
     Ok(mapping::organisation(&after))
@@ -138,9 +150,14 @@ pub(super) async fn insert_organisation(
     if existing.is_some() {
         return Err(Conflict::NameTaken.into());
     }
-    Ok(organisation::ActiveModel { id: Set(Uuid::now_v7()), name: Set(name.to_owned()), created_at: Set(now) }
-        .insert(c)
-        .await?)
+    Ok(organisation::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        name: Set(name.to_owned()),
+        mail_link_sign_in: Set(true),
+        created_at: Set(now),
+    }
+    .insert(c)
+    .await?)
 }
 
 /// All organisations, by name.

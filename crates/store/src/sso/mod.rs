@@ -1,7 +1,12 @@
 //! Single sign-on with an organisation's OpenID Connect provider: its settings (admins), the
 //! pending sign-ins between the redirect and the provider's answer, and turning a verified
 //! answer into a browser session. The protocol itself (discovery, tokens, signatures) is the
-//! api crate's; this module keeps state and applies [`leerweek_domain::sso::decide`].
+//! api crate's; this module keeps state and applies [`leerweek_domain::sso::decide`]. An admin's
+//! test sign-in ([`trial`]) runs the same flow but signs nobody in.
+
+mod trial;
+
+pub use trial::{TestClaims, TestResult, preview, provider_for_test, record_test};
 
 use crate::auth::{NewSession, insert_session};
 use crate::entities::{organisation, person, sso_identity, sso_login, sso_provider};
@@ -69,6 +74,8 @@ pub struct SsoProvider {
     pub created_at: DateTime<Utc>,
     /// Last changed.
     pub updated_at: DateTime<Utc>,
+    /// What the last test sign-in found, since the connection settings last changed.
+    pub last_test: Option<TestResult>,
 }
 
 impl std::fmt::Debug for SsoProvider {
@@ -95,6 +102,7 @@ impl From<sso_provider::Model> for SsoProvider {
             enabled: m.enabled,
             created_at: m.created_at,
             updated_at: m.updated_at,
+            last_test: m.test_result.as_deref().and_then(|t| serde_json::from_str(t).ok()),
         }
     }
 }
@@ -125,6 +133,18 @@ pub async fn put_provider(
         (SecretChange::Keep, None) | (SecretChange::Clear, _) => None,
         (SecretChange::Set(v), _) => Some(v.expose().to_owned()),
     };
+    // A test tells about the connection it tried: it goes when the connection changes.
+    let same_connection = before.as_ref().is_some_and(|b| {
+        b.issuer == s.issuer.as_str()
+            && b.client_id == s.client_id.as_str()
+            && b.client_secret == secret
+            && b.allowed_domains == s.domains.to_stored()
+            && b.create_people == s.create_people
+    });
+    let (tested_at, test_result) = match (&before, same_connection) {
+        (Some(b), true) => (b.tested_at, b.test_result.clone()),
+        _ => (None, None),
+    };
     let row = sso_provider::ActiveModel {
         organisation_id: Set(organisation_id),
         issuer: Set(s.issuer.as_str().to_owned()),
@@ -135,6 +155,8 @@ pub async fn put_provider(
         enabled: Set(s.enabled),
         created_at: Set(before.as_ref().map_or(now, |b| b.created_at)),
         updated_at: Set(now),
+        tested_at: Set(tested_at),
+        test_result: Set(test_result),
     };
     let saved = if before.is_some() { row.update(&*txn).await? } else { row.insert(&*txn).await? };
     audit::record(
@@ -225,6 +247,8 @@ pub struct PendingLogin {
     pub nonce: String,
     /// Where to go after signing in: a path of this site.
     pub return_to: String,
+    /// Set when an admin tests the provider: then nobody is signed in, the outcome is kept.
+    pub tested_by: Option<Uuid>,
 }
 
 /// Remember a pending sign-in; forgets those expired a day ago. Returns the browser binding to
@@ -247,6 +271,7 @@ pub async fn begin_login(store: &Store, mut p: PendingLogin, now: DateTime<Utc>)
         pkce_verifier: Set(p.pkce_verifier),
         nonce: Set(p.nonce),
         return_to: Set(p.return_to),
+        tested_by: Set(p.tested_by),
         created_at: Set(now),
         expires_at: Set(now + LOGIN_VALIDITY),
         used_at: Set(None),
@@ -291,6 +316,7 @@ pub async fn take_login(
         pkce_verifier: l.pkce_verifier,
         nonce: l.nonce,
         return_to: l.return_to,
+        tested_by: l.tested_by,
     }))
 }
 
@@ -303,39 +329,10 @@ pub async fn sign_in(
     asserted: &Asserted,
     now: DateTime<Utc>,
 ) -> Result<NewSession> {
-    let policy = SsoPolicy {
-        organisation_id: provider.organisation_id,
-        domains: provider.allowed_domains.clone(),
-        create_people: provider.create_people,
-    };
     let issuer = provider.issuer.as_str();
     let txn = store.write().await?;
-    let linked = sso_identity::Entity::find()
-        .filter(sso_identity::Column::Issuer.eq(issuer))
-        .filter(sso_identity::Column::Subject.eq(&asserted.subject))
-        .one(&*txn)
-        .await?;
-    let by_subject = match &linked {
-        Some(i) => person::Entity::find_by_id(i.person_id).one(&*txn).await?.map(known),
-        None => None,
-    };
-    let by_email = match asserted.email.as_deref().map(str::trim).map(str::to_lowercase) {
-        Some(email) if by_subject.is_none() => {
-            match person::Entity::find().filter(person::Column::Email.eq(email)).one(&*txn).await? {
-                Some(p) => {
-                    let account = sso_identity::Entity::find()
-                        .filter(sso_identity::Column::PersonId.eq(p.id))
-                        .filter(sso_identity::Column::Issuer.eq(issuer))
-                        .one(&*txn)
-                        .await?;
-                    Some((known(p), account.map(|a| a.subject)))
-                }
-                None => None,
-            }
-        }
-        _ => None,
-    };
-    let decision = decide(&policy, asserted, by_subject, by_email).map_err(StoreError::SignIn)?;
+    let (by_subject, by_email) = find_known(&*txn, issuer, asserted).await?;
+    let decision = decide(&policy(provider), asserted, by_subject, by_email).map_err(StoreError::SignIn)?;
     let person_id = match decision {
         SignIn::Linked(id) => {
             sso_identity::Entity::update_many()
@@ -373,6 +370,49 @@ pub async fn sign_in(
     let session = insert_session(&*txn, person_id, now).await?;
     txn.commit().await?;
     Ok(session)
+}
+
+fn policy(provider: &SsoProvider) -> SsoPolicy {
+    SsoPolicy {
+        organisation_id: provider.organisation_id,
+        domains: provider.allowed_domains.clone(),
+        create_people: provider.create_people,
+    }
+}
+
+/// The person linked to the answer's subject at this issuer, and else the person with its
+/// address (with the subject they are linked to at this issuer), for [`decide`].
+async fn find_known(
+    c: &impl sea_orm::ConnectionTrait,
+    issuer: &str,
+    asserted: &Asserted,
+) -> Result<(Option<Known>, Option<(Known, Option<String>)>)> {
+    let linked = sso_identity::Entity::find()
+        .filter(sso_identity::Column::Issuer.eq(issuer))
+        .filter(sso_identity::Column::Subject.eq(&asserted.subject))
+        .one(c)
+        .await?;
+    let by_subject = match &linked {
+        Some(i) => person::Entity::find_by_id(i.person_id).one(c).await?.map(known),
+        None => None,
+    };
+    let by_email = match asserted.email.as_deref().map(str::trim).map(str::to_lowercase) {
+        Some(email) if by_subject.is_none() => {
+            match person::Entity::find().filter(person::Column::Email.eq(email)).one(c).await? {
+                Some(p) => {
+                    let account = sso_identity::Entity::find()
+                        .filter(sso_identity::Column::PersonId.eq(p.id))
+                        .filter(sso_identity::Column::Issuer.eq(issuer))
+                        .one(c)
+                        .await?;
+                    Some((known(p), account.map(|a| a.subject)))
+                }
+                None => None,
+            }
+        }
+        _ => None,
+    };
+    Ok((by_subject, by_email))
 }
 
 fn known(p: person::Model) -> Known {
