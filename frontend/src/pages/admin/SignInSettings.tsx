@@ -1,16 +1,18 @@
 // /beheer/organisaties/:id/inloggen: the organisation's OpenID Connect provider: the redirect
-// address to register, the settings (the secret is never shown again), and removing it.
+// address to register, the settings (the secret is never shown again), a test sign-in, whether
+// its people may sign in by mail link, and removing the provider.
 import { Button, Checkbox, FormLabel, Heading1, Paragraph } from "@utrecht/component-library-react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
-import { useParams } from "react-router";
+import { useParams, useSearchParams } from "react-router";
 import { api, ApiProblem, unwrap, type Schemas } from "../../api/client";
 import { usePageTitle } from "../../components/Layout";
 import { Loading, ProblemAlert, Success } from "../../components/States";
 import { fieldErrors } from "../organiser/forms";
 import { BackLink, Confirm, SaveButton, TextField } from "../organiser/shared";
 import { useOrganisation } from "./OrganisationPage";
+import { MailLinkChoice, ProviderTest } from "./SignInChecks";
 
 type Provider = Schemas["SsoProviderDto"];
 
@@ -37,6 +39,7 @@ export default function SignInSettings() {
   const { t } = useTranslation("admin");
   const qc = useQueryClient();
   const org = useOrganisation(id);
+  const [search] = useSearchParams();
   usePageTitle(t("sso.title", { name: org.data?.name ?? "" }));
   const provider = useQuery({
     queryKey: ["sso", id],
@@ -122,6 +125,8 @@ export default function SignInSettings() {
         </div>
         <SaveButton busy={save.isPending}>{t("sso.save")}</SaveButton>
       </form>
+      <ProviderTest orgId={id} provider={p} returned={search.get("getest") === "1"} />
+      <MailLinkChoice org={org.data} providerOffered={!!p?.enabled} />
       {p && (
         <div className="lw-card">
           <ProblemAlert error={remove.error} />
