@@ -264,6 +264,11 @@ test("a coordinator runs a shared week from a fresh installation, in the browser
   expect(me.body.name).toBe("Anna de Vries"); // the test signed nobody else in
   await expectAccessible(page, "sign-in settings: tested");
   await screenshots(page, testInfo, "inloggen-getest");
+  // Enkhuizen's people sign in only through it from now on (admins keep the mail link).
+  await page.getByLabel("Medewerkers van Enkhuizen mogen inloggen met een link per mail").uncheck();
+  await page.getByRole("button", { name: "Keuze opslaan" }).click();
+  await expect(page.getByText(/Medewerkers loggen nu alleen in via de eigen aanbieder/)).toBeVisible();
+  await expectAccessible(page, "sign-in settings: mail links off");
 
   // The organiser signs in through Enkhuizen's own sign-in and sets up the shared week.
   const jan = await signInWithEnkhuizen(browser, "jan.visser@enkhuizen.nl", "Jan Visser");
