@@ -336,6 +336,11 @@ test("a coordinator runs a shared week from a fresh installation, in the browser
   await expect(page.getByText("De rol organisator is ingetrokken.")).toBeVisible();
   expect((await jan.request.get(theirs)).status()).toBe(403);
   await expectAccessible(page, "person: role revoked");
+  // His browser session is listed among his sign-ins; revoked, it stops working at once.
+  await page.getByRole("button", { name: /^Browser van .* intrekken$/ }).click();
+  await expect(page.getByText("De aanmelding is ingetrokken.")).toBeVisible();
+  expect((await jan.request.get("/api/v1/me")).status()).toBe(401);
+  await expectAccessible(page, "person: sign-in revoked");
 
   // Erase Sanne on request; the audit shows the erase, without her name or address.
   await page.goto("/beheer/privacy");

@@ -22,7 +22,8 @@ async fn test_sign_in(app: &TestApp, idp: &Idp, b: &reqwest::Client, org: Uuid, 
     let res =
         b.post(app.url(&format!("/api/v1/organisations/{org}/sso/test"))).bearer_auth(&app.admin).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
-    let cookies = res.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).collect::<Vec<_>>();
+    let cookies =
+        res.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).collect::<Vec<_>>();
     assert!(cookies.iter().any(|c| c.starts_with("lw_sso=sb_") && c.contains("Path=/aanmelden/sso")), "{cookies:?}");
     let started: Value = res.json().await.unwrap();
     let authorize = started["authorization_url"].as_str().expect("an authorization address").to_owned();
@@ -67,8 +68,11 @@ async fn an_admin_tests_a_provider_that_is_off_and_sees_what_it_returned_without
     assert!(!cookies.contains("lw_session=ses_"), "a test signed someone in: {cookies}");
     let t = last_test(app, nuenen).await;
     assert_eq!((t["outcome"].as_str(), t["ok"].as_bool()), (Some("would-link"), Some(true)), "{t}");
-    assert_eq!(t["claims"], json!({"subject": "idp-ilse-1", "email": "ilse@nuenen.nl", "email_verified": true,
-        "name": "Ilse de Vries"}));
+    assert_eq!(
+        t["claims"],
+        json!({"subject": "idp-ilse-1", "email": "ilse@nuenen.nl", "email_verified": true,
+        "name": "Ilse de Vries"})
+    );
     assert!(t["message_nl"].as_str().unwrap().starts_with("Gelukt"), "{t}");
     let linked = "SELECT count(*) FROM sso_identities";
     assert_eq!(app.sql().await.one::<i64>(linked, []).await, Some(0), "a test linked an account");
@@ -94,8 +98,12 @@ async fn an_admin_tests_a_provider_that_is_off_and_sees_what_it_returned_without
 
     // A provider that cannot be reached: no address to go to, and the reason kept.
     let (st, _) = app
-        .put(&app.admin, &format!("/api/v1/organisations/{nuenen}/sso"), json!({"issuer": "http://127.0.0.1:9/leeg",
-            "client_id": "x", "allowed_domains": ["nuenen.nl"]}))
+        .put(
+            &app.admin,
+            &format!("/api/v1/organisations/{nuenen}/sso"),
+            json!({"issuer": "http://127.0.0.1:9/leeg",
+            "client_id": "x", "allowed_domains": ["nuenen.nl"]}),
+        )
         .await;
     assert_eq!(st, StatusCode::OK);
     let (st, started) = app.post(&app.admin, &format!("/api/v1/organisations/{nuenen}/sso/test"), json!({})).await;
@@ -116,16 +124,16 @@ async fn ask_link(app: &TestApp, email: &str) {
 }
 
 fn token_in(text: &str) -> Option<String> {
-    text.split_whitespace().find(|w| w.contains("/aanmelden?token=")).map(|l| l.split("token=").nth(1).unwrap().to_owned())
+    text.split_whitespace()
+        .find(|w| w.contains("/aanmelden?token="))
+        .map(|l| l.split("token=").nth(1).unwrap().to_owned())
 }
 
 async fn redeem(app: &TestApp, token: &str) -> StatusCode {
     app.client.post(app.url("/api/v1/auth/session")).json(&json!({"token": token})).send().await.unwrap().status()
 }
 
-async fn an_organisation_that_signs_in_through_its_own_provider_gets_no_mail_links_but_its_admins_do(
-    app: &TestApp,
-) {
+async fn an_organisation_that_signs_in_through_its_own_provider_gets_no_mail_links_but_its_admins_do(app: &TestApp) {
     let sink = SmtpSink::start();
     let nuenen = app.org("Nuenen").await;
     app.person(nuenen, "ilse@nuenen.nl").await;
