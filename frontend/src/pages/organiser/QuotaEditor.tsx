@@ -32,7 +32,7 @@ export function QuotaEditor({
       ]);
     },
   });
-  const errors = quotaErrorsByRow(fieldErrors(save.error), rows);
+  const errors = quotaErrorsByRow(fieldErrors(save.error));
   const used = new Map(session.quotas.map((q) => [q.organisation_id, q]));
   const set = (i: number, p: Partial<QuotaForm>) => {
     setDone(null);

@@ -39,17 +39,13 @@ describe("quota rows", () => {
     });
   });
 
-  it("leave out empty rows, send none to remove all, and report half-filled rows", () => {
-    const empty = { organisation_id: "", seats: "", release_at: "" };
-    expect(quotasBody([empty])).toEqual({ quotas: [] });
-    expect(quotasBody([empty, { organisation_id: host, seats: "", release_at: "" }])).toEqual({ incomplete: [1] });
+  it("send no rows to remove all, and report rows not filled in wholly", () => {
+    expect(quotasBody([])).toEqual({ quotas: [] });
+    const whole = { organisation_id: host, seats: "2", release_at: "2027-11-01T12:00" };
+    expect(quotasBody([whole, { organisation_id: "", seats: "", release_at: "" }, { ...whole, seats: " " }])).toEqual({ incomplete: [1, 2] });
   });
 
-  it("show the server's word at the row it came from", () => {
-    const rows = [
-      { organisation_id: "", seats: "", release_at: "" },
-      { organisation_id: host, seats: "99", release_at: "2027-11-01T12:00" },
-    ];
-    expect(quotaErrorsByRow({ "quotas[0].seats": "te veel", capacity: "x" }, rows)).toEqual({ "1.seats": "te veel", capacity: "x" });
+  it("show the server's word at its row", () => {
+    expect(quotaErrorsByRow({ "quotas[1].seats": "te veel", capacity: "x" })).toEqual({ "1.seats": "te veel", capacity: "x" });
   });
 });

@@ -32,15 +32,15 @@ export function quotaRowsOf(quotas: Pick<Schemas["QuotaDto"], "organisation_id" 
 }
 
 /**
- * The rows as the PATCH's `quotas` (replacing all). Wholly empty rows are left out; a row filled
- * in only partly is reported by index (0-based) and nothing is sent.
+ * The rows as the PATCH's `quotas` (replacing all; no rows removes every quota). A row not
+ * filled in wholly is reported by index (0-based) and nothing is sent: an unwanted row is removed
+ * with its own button, never dropped silently.
  */
 export function quotasBody(rows: QuotaForm[], zone = DEFAULT_ZONE): { quotas: Schemas["QuotaInput"][] } | { incomplete: number[] } {
-  const filled = rows.map((r, i) => ({ r, i })).filter(({ r }) => r.organisation_id || r.seats.trim() || r.release_at);
-  const incomplete = filled.filter(({ r }) => !r.organisation_id || !r.seats.trim() || !r.release_at).map(({ i }) => i);
+  const incomplete = rows.map((r, i) => ({ r, i })).filter(({ r }) => !r.organisation_id || !r.seats.trim() || !r.release_at).map(({ i }) => i);
   if (incomplete.length > 0) return { incomplete };
   return {
-    quotas: filled.map(({ r }) => ({
+    quotas: rows.map((r) => ({
       organisation_id: r.organisation_id,
       seats: intOrNull(r.seats) ?? Number.NaN,
       release_at: fromLocalInput(r.release_at, zone),
@@ -48,18 +48,12 @@ export function quotasBody(rows: QuotaForm[], zone = DEFAULT_ZONE): { quotas: Sc
   };
 }
 
-/**
- * The server names a quota row's field by its place in what was sent (`quotas[1].seats`); the
- * form shows it at the row it came from, skipping the empty rows that were left out.
- */
-export function quotaErrorsByRow(errors: Record<string, string>, rows: QuotaForm[]): Record<string, string> {
-  const sent = rows.map((r, i) => ({ r, i })).filter(({ r }) => r.organisation_id || r.seats.trim() || r.release_at).map(({ i }) => i);
+/** The server names a quota row's field by its place (`quotas[1].seats`): the form's `1.seats`. */
+export function quotaErrorsByRow(errors: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(errors)) {
     const m = k.match(/^quotas\[(\d+)\]\.(\w+)$/);
-    const row = m ? sent[Number(m[1])] : undefined;
-    if (m && row !== undefined) out[`${row}.${m[2]}`] = v;
-    else out[k] = v;
+    out[m ? `${m[1]}.${m[2]}` : k] = v;
   }
   return out;
 }
