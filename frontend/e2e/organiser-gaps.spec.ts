@@ -129,8 +129,16 @@ test("an organiser assigns a trainer, changes quotas, cancels someone with a rea
   expect(afterQuota.quotas.map((q) => [q.organisation_id, q.seats])).toEqual([[own.id, 1]]);
 
   // Cancel the employee after the deadline: the dialog asks the reason.
-  await page.getByRole("button", { name: `${employee.name} afmelden` }).click();
+  // By keyboard: Enter opens the dialog on the reason, Escape closes it and gives the focus back.
+  const opener = page.getByRole("button", { name: `${employee.name} afmelden` });
   const dialog = page.getByRole("dialog", { name: `${employee.name} afmelden` });
+  await opener.focus();
+  await page.keyboard.press("Enter");
+  await expect(dialog.getByLabel(/^Reden/)).toBeFocused();
+  await page.keyboard.press("Escape");
+  await expect(dialog).toBeHidden();
+  await expect(opener).toBeFocused();
+  await opener.click();
   await expect(dialog).toBeVisible();
   await expect(dialog.getByLabel(/^Reden/)).toBeFocused();
   await dialog.getByRole("button", { name: "Afmelden met deze reden" }).click();
@@ -142,6 +150,8 @@ test("an organiser assigns a trainer, changes quotas, cancels someone with a rea
   await dialog.getByRole("button", { name: "Afmelden met deze reden" }).click();
   await expect(page.getByText(`${employee.name} is afgemeld.`)).toBeVisible();
   await expect(dialog).toBeHidden();
+  // The focus lands on the list it changed, not on the page's start.
+  await expect(page.getByRole("heading", { level: 2, name: /^Deelnemers/ })).toBeFocused();
   // The colleague moved up from the waiting list.
   const participants = page.getByRole("table", { name: /^Deelnemers/ });
   await expect(participants.getByRole("cell", { name: colleague.name, exact: true })).toBeVisible();

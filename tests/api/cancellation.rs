@@ -151,6 +151,27 @@ async fn a_cancellation_without_a_reason_or_by_others_is_refused_and_changes_not
     .await;
     assert_eq!(p["field"], "reason", "{p}");
 
+    // Bodies of the wrong shape: a clear problem, never a 500.
+    let url = app.url(&format!("/api/v1/enrolments/{enrolment}/cancellation"));
+    for (raw, status, slug, field) in [
+        ("{\"reason\": ", StatusCode::BAD_REQUEST, "malformed-json", None),
+        ("{\"reason\": 5}", StatusCode::UNPROCESSABLE_ENTITY, "invalid-field", Some("reason")),
+        ("{\"reason\": \"Ziek\", \"notify\": false}", StatusCode::UNPROCESSABLE_ENTITY, "invalid-field", None),
+    ] {
+        let res = reqwest::Client::new()
+            .post(&url)
+            .bearer_auth(&gijs.token)
+            .header("content-type", "application/json")
+            .body(raw)
+            .send()
+            .await
+            .unwrap();
+        let p = expect_problem(res, status, slug).await;
+        if let Some(f) = field {
+            assert_eq!(p["field"], f, "{raw}: {p}");
+        }
+    }
+
     let with_reason = json!({"reason": "Dubbel ingeschreven"});
     // The person herself, the organiser of her own organisation (who sees the enrolment but does
     // not host the session): 403. An organiser of a third organisation does not even see it: 404.

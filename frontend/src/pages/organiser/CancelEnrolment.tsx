@@ -24,6 +24,8 @@ export function CancelEnrolment({
     mutationFn: (r: string) =>
       unwrap(api.POST("/api/v1/enrolments/{id}/cancellation", { params: { path: { id: item.id } }, body: { reason: r } })),
     onSuccess: async () => {
+      // Closed now, not after the next render: a modal dialog keeps the focus from the page.
+      shut();
       setOpen(false);
       onDone(name);
       await Promise.all([
@@ -44,12 +46,18 @@ export function CancelEnrolment({
       else d.setAttribute("open", "");
       document.getElementById(`${id}-reason`)?.focus();
     } else if (!open && d.open) {
-      if (typeof d.close === "function") d.close();
-      else d.removeAttribute("open");
+      shut();
     }
   }, [open, id]);
 
+  function shut() {
+    const d = dialog.current;
+    if (!d?.open) return;
+    if (typeof d.close === "function") d.close();
+    else d.removeAttribute("open");
+  }
   const close = () => {
+    shut();
     setOpen(false);
     opener.current?.focus();
   };

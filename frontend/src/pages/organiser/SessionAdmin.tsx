@@ -97,7 +97,7 @@ function Participants({ session, mayCancel }: { session: SessionDto; mayCancel: 
   const cancelCell = (i: EnrolmentItem) =>
     mayCancel && (
       <TableCell>
-        {cancellable(i) ? <CancelEnrolment item={i} session={session} onDone={(name) => setCancelled(tm("cancel.done", { name }))} /> : i.attendance ? tm("cancel.recorded") : "—"}
+        {cancellable(i) ? <CancelEnrolment item={i} session={session} onDone={(name) => { setCancelled(tm("cancel.done", { name })); document.getElementById("participants-h")?.focus(); }} /> : i.attendance ? tm("cancel.recorded") : "—"}
       </TableCell>
     );
   const cancelHeader = mayCancel && <TableHeaderCell scope="col">{tm("cancel.column")}</TableHeaderCell>;
@@ -110,7 +110,7 @@ function Participants({ session, mayCancel }: { session: SessionDto; mayCancel: 
   return (
     <>
       <section aria-labelledby="participants-h">
-        <Heading2 id="participants-h">{t("participants.title", { count: confirmed.length })}</Heading2>
+        <Heading2 id="participants-h" tabIndex={-1}>{t("participants.title", { count: confirmed.length })}</Heading2>
         <div aria-live="polite">{cancelled && <Success>{cancelled}</Success>}</div>
         <p>
           <a href={`/api/v1/sessions/${session.id}/enrolments?format=csv`} download={`deelnemers-${session.id}.csv`}>
