@@ -31,7 +31,7 @@ export function ArchiveWeek({ event }: { event: EventDto }) {
         <ProblemAlert error={archive.error} />
       </div>
       {event.status === "archived" ? (
-        <Paragraph>{t("archive.isArchived")}</Paragraph>
+        !archive.isSuccess && <Paragraph>{t("archive.isArchived")}</Paragraph>
       ) : (
         <>
           <Paragraph>{t("archive.intro")}</Paragraph>
