@@ -6,6 +6,7 @@ mod smtp;
 
 mod attendance;
 mod bad_input;
+mod cancellation;
 mod concurrency;
 mod console;
 mod import;

@@ -213,6 +213,8 @@ fn allowed(method: &str, path: &str, role: Role, scope: Scope) -> Option<bool> {
         ("get", "/api/v1/enrolments/{id}") | ("delete", "/api/v1/enrolments/{id}") => {
             organiser_in || (role == Employee && scope == Scope::In)
         }
+        // The host's cancellation with a reason: the in-scope session is hosted by A.
+        ("post", "/api/v1/enrolments/{id}/cancellation") => organiser_in,
         // The target person reports to the manager (in scope).
         ("get", "/api/v1/people/{id}")
         | ("get", "/api/v1/people/{id}/enrolments")
@@ -273,6 +275,7 @@ fn body(method: &str, path: &str, t: &Targets, org_name: &str) -> Option<Value> 
         ("post", "/api/v1/sessions/{id}/check-in") => json!({"code": "ABCD-EFGH-JKMN"}),
         ("post", "/api/v1/sessions/{id}/messages") => json!({"subject": "Ander lokaal", "body": "Zaal 2."}),
         ("put", "/api/v1/enrolments/{id}/attendance") => json!({"attendance": "present"}),
+        ("post", "/api/v1/enrolments/{id}/cancellation") => json!({"reason": "Dubbel ingeschreven"}),
         ("put", "/api/v1/admin/settings/privacy") => json!({"retention_days": 400}),
         ("patch", "/api/v1/me") => json!({"language": "en"}),
         ("post", "/api/v1/enrolments/{id}/feedback") => json!({"rating": 4}),

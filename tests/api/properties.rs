@@ -403,7 +403,9 @@ async fn run_case(w: &World, c: &Case) -> Result<Tally, TestCaseError> {
                             model.mails.push(("enrolment_promoted".into(), active[&(p, session)]));
                         }
                     }
-                    let e = enrolments::cancel(store, actor, eid, now).await.map_err(|e| fail(ctx(&e.to_string())))?;
+                    let e = enrolments::cancel(store, actor, eid, None, now)
+                        .await
+                        .map_err(|e| fail(ctx(&e.to_string())))?;
                     if e.status != EnrolmentStatus::Cancelled {
                         return Err(fail(ctx(&format!("cancel left status {}", e.status))));
                     }
@@ -412,7 +414,9 @@ async fn run_case(w: &World, c: &Case) -> Result<Tally, TestCaseError> {
                     (Outcome::Done, Outcome::Done)
                 } else if let Some(eid) = cancelled.get(&(person, session)).copied() {
                     // Cancelling a cancelled enrolment returns it unchanged (and mails nobody).
-                    let e = enrolments::cancel(store, actor, eid, now).await.map_err(|e| fail(ctx(&e.to_string())))?;
+                    let e = enrolments::cancel(store, actor, eid, None, now)
+                        .await
+                        .map_err(|e| fail(ctx(&e.to_string())))?;
                     let got = if e.status == EnrolmentStatus::Cancelled { Outcome::Nothing } else { Outcome::Done };
                     (got, Outcome::Nothing)
                 } else {

@@ -176,6 +176,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(sessions::message_participants))
         .routes(routes!(enrolments::enrol, enrolments::participants))
         .routes(routes!(enrolments::get_enrolment, enrolments::cancel))
+        .routes(routes!(enrolments::cancel_with_reason))
         .routes(routes!(enrolments::my_enrolments))
         .routes(routes!(enrolments::person_enrolments))
         .routes(routes!(mail::get_calendar_token, mail::rotate_calendar_token, mail::revoke_calendar_token))

@@ -169,6 +169,45 @@ pub enum CancelError {
         /// The deadline.
         deadline: DateTime<Utc>,
     },
+    /// An organiser's cancellation on someone's behalf needs a reason (it goes into the mail).
+    #[error("a reason is required")]
+    ReasonRequired,
+    /// The reason is longer than [`CancelReason::MAX`] characters.
+    #[error("the reason is longer than {max} characters")]
+    ReasonTooLong {
+        /// Longest allowed, in characters.
+        max: usize,
+    },
+}
+
+/// Why an organiser cancelled someone's enrolment: 1–500 characters, trimmed, told to the
+/// person in the cancellation mail.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(transparent)]
+pub struct CancelReason(String);
+
+impl CancelReason {
+    /// Longest allowed reason, in characters.
+    pub const MAX: usize = 500;
+
+    /// Trim and check: empty (or absent) is [`CancelError::ReasonRequired`].
+    pub fn parse(raw: Option<&str>) -> Result<Self, CancelError> {
+        // Control characters other than line breaks and tabs have no place in a mail.
+        let clean: String = raw.unwrap_or("").chars().filter(|c| !c.is_control() || matches!(c, '\n' | '\t')).collect();
+        let trimmed = clean.trim();
+        if trimmed.is_empty() {
+            return Err(CancelError::ReasonRequired);
+        }
+        if trimmed.chars().count() > Self::MAX {
+            return Err(CancelError::ReasonTooLong { max: Self::MAX });
+        }
+        Ok(Self(trimmed.to_owned()))
+    }
+
+    /// The reason.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
 }
 
 /// The last instant at which an employee may cancel an enrolment in a session starting at `start`.
@@ -340,6 +379,17 @@ mod tests {
             })
             .collect();
         assert_eq!(decide(&req(&p, &s, &three)), Err(EnrolError::LimitReached { limit: 3 }));
+    }
+
+    #[test]
+    fn a_cancel_reason_is_trimmed_required_and_bounded() {
+        assert_eq!(CancelReason::parse(Some("  Ziek gemeld \r\n")).unwrap().as_str(), "Ziek gemeld");
+        assert_eq!(CancelReason::parse(Some("\u{1}")), Err(CancelError::ReasonRequired));
+        assert_eq!(CancelReason::parse(Some("a\u{0}b")).unwrap().as_str(), "ab");
+        assert_eq!(CancelReason::parse(None), Err(CancelError::ReasonRequired));
+        assert_eq!(CancelReason::parse(Some(" \t ")), Err(CancelError::ReasonRequired));
+        assert!(CancelReason::parse(Some(&"x".repeat(500))).is_ok());
+        assert_eq!(CancelReason::parse(Some(&"x".repeat(501))), Err(CancelError::ReasonTooLong { max: 500 }));
     }
 
     #[test]

@@ -177,6 +177,7 @@ pub fn context(m: &DueMail) -> (Value, Language, Option<Tz>) {
         "deadline": deadline,
         "position": payload["extra"]["waitlist_position"],
         "by_organiser": payload["extra"]["by_organiser"].as_bool().unwrap_or(false),
+        "reason": payload["extra"]["reason"],
         "link": payload["extra"]["link"],
         "via_sso": payload["extra"]["via_sso"].as_bool().unwrap_or(false),
         "check_in_code": payload["extra"]["check_in_code"],

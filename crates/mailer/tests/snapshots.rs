@@ -104,6 +104,26 @@ fn a_sign_in_mail_of_an_organisation_without_mail_links_points_to_its_own_sign_i
     }
 }
 
+#[test]
+fn an_organisers_cancellation_tells_the_reason_escaped_in_html() {
+    let r = Renderer::new();
+    for lang in ["nl", "en"] {
+        let mut m = due("enrolment_cancelled", lang, Some(("CANCEL", 1)));
+        let mut payload: serde_json::Value = serde_json::from_str(&m.row.payload).unwrap();
+        payload["extra"] =
+            serde_json::json!({"by_organiser": true, "reason": "De trainer is ziek <b>& er is geen vervanger</b>"});
+        m.row.payload = payload.to_string();
+        let (ctx, _, _) = context(&m);
+        let out = r.render("enrolment_cancelled", &ctx).unwrap();
+        check(
+            &format!("enrolment_cancelled.reason.{lang}.txt"),
+            &format!("Subject: {}\n\n{}\n-----\n{}", out.subject, out.text, out.html),
+        );
+        assert!(out.html.contains("&lt;b&gt;&amp; er is geen vervanger&lt;&#x2f;b&gt;"), "{}", out.html);
+        assert!(!out.html.contains("<b>&"), "{}", out.html);
+    }
+}
+
 fn redact(raw: &str) -> String {
     let mut boundaries: Vec<String> =
         raw.lines().filter_map(|l| l.split("boundary=\"").nth(1).map(|b| b.trim_end_matches('"').to_owned())).collect();

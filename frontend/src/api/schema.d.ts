@@ -284,6 +284,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/enrolments/{id}/cancellation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel someone's enrolment as the host (organisers of the workshop's host organisation,
+         *     admins), also after the cancellation deadline, with a reason that goes into the mail to the
+         *     person. The freed seat goes to the first waiting person, as with any cancellation. Audited
+         *     with the reason.
+         */
+        post: operations["cancel_with_reason"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/enrolments/{id}/check-in.svg": {
         parameters: {
             query?: never;
@@ -1359,6 +1381,11 @@ export interface components {
             created_at?: string | null;
             /** @description The subscription address: only in the answer that made it. */
             url?: string | null;
+        };
+        /** @description Why an organiser cancels someone's enrolment. */
+        CancellationDto: {
+            /** @description The reason, 1–500 characters; told to the person in the cancellation mail. */
+            reason?: string | null;
         };
         /** @description One changed value. */
         ChangeDto: {
@@ -3838,6 +3865,49 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AttendanceDto"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cancel_with_reason: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Enrolment id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CancellationDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrolmentDto"];
+                };
+            };
+            /** @description No reason, or too long (`/errors/cancellation-reason-required`, `/errors/cancellation-reason-too-long`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             "4XX": {

@@ -1,16 +1,17 @@
 // Dutch first, English second. Each part of the app keeps its texts in its own namespace file
-// (common, organiser, reports, admin, signin), with the same keys in both languages (a unit test checks that).
+// (common, organiser, reports, admin, manage, signin), with the same keys in both languages (a unit test checks that).
 import i18n from "i18next";
 import { initReactI18next } from "react-i18next";
 import admin from "./admin";
 import common from "./common";
+import manage from "./manage";
 import organiser from "./organiser";
 import reports from "./reports";
 import signin from "./signin";
 
 export const LANGUAGES = ["nl", "en"] as const;
 export type Language = (typeof LANGUAGES)[number];
-export const namespaces = { common, organiser, reports, admin, signin };
+export const namespaces = { common, organiser, reports, admin, manage, signin };
 
 const STORAGE_KEY = "leerweek.language";
 
@@ -43,8 +44,8 @@ void i18n.use(initReactI18next).init({
   defaultNS: "common",
   ns: Object.keys(namespaces),
   resources: {
-    nl: { common: common.nl, organiser: organiser.nl, reports: reports.nl, admin: admin.nl, signin: signin.nl },
-    en: { common: common.en, organiser: organiser.en, reports: reports.en, admin: admin.en, signin: signin.en },
+    nl: { common: common.nl, organiser: organiser.nl, reports: reports.nl, admin: admin.nl, manage: manage.nl, signin: signin.nl },
+    en: { common: common.en, organiser: organiser.en, reports: reports.en, admin: admin.en, manage: manage.en, signin: signin.en },
   },
   interpolation: { escapeValue: false },
   returnNull: false,

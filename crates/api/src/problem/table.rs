@@ -55,7 +55,11 @@ pub fn slug(e: &S) -> &'static str {
             E::Overlap { .. } => "session-overlap",
             E::LimitReached { .. } => "limit-reached",
         },
-        S::Cancel(CancelError::DeadlinePassed { .. }) => "cancellation-deadline-passed",
+        S::Cancel(c) => match c {
+            CancelError::DeadlinePassed { .. } => "cancellation-deadline-passed",
+            CancelError::ReasonRequired => "cancellation-reason-required",
+            CancelError::ReasonTooLong { .. } => "cancellation-reason-too-long",
+        },
         S::Conflict(c) => match c {
             C::EmailTaken => "email-taken",
             C::NameTaken => "name-taken",
@@ -97,6 +101,7 @@ fn status(e: &S) -> StatusCode {
         S::UnknownReference { .. } | S::Invalid(_) => H::UNPROCESSABLE_ENTITY,
         S::Forbidden | S::SignIn(_) => H::FORBIDDEN,
         // Every refusal by a rule is a conflict with the current state of the week.
+        S::Cancel(CancelError::ReasonRequired | CancelError::ReasonTooLong { .. }) => H::UNPROCESSABLE_ENTITY,
         S::Enrol(_) | S::Cancel(_) => H::CONFLICT,
         S::Conflict(C::IdempotencyKeyReused) => H::UNPROCESSABLE_ENTITY,
         S::Conflict(_) => H::CONFLICT,
@@ -148,6 +153,7 @@ fn field(e: &S) -> Option<&str> {
             | C::AlreadySetUp => None,
         },
         S::Attendance(A::UnknownCode | A::OtherSession { .. }) => Some("code"),
+        S::Cancel(CancelError::ReasonRequired | CancelError::ReasonTooLong { .. }) => Some("reason"),
         S::Feedback(F::UnknownLink) => Some("token"),
         S::NotFound(_)
         | S::Forbidden
@@ -320,7 +326,24 @@ fn enrol(e: &E, lang: Language) -> String {
 }
 
 fn cancel(e: &CancelError, lang: Language) -> String {
-    let CancelError::DeadlinePassed { deadline } = e;
+    let deadline = match e {
+        CancelError::DeadlinePassed { deadline } => deadline,
+        CancelError::ReasonRequired => {
+            return say(
+                lang,
+                (
+                    "Geef een reden op; die komt in de mail aan de deelnemer.",
+                    "Give a reason; it goes into the mail to the participant.",
+                ),
+            );
+        }
+        CancelError::ReasonTooLong { max } => {
+            return match lang {
+                Language::Nl => format!("De reden is te lang: hoogstens {max} tekens."),
+                Language::En => format!("The reason is too long: at most {max} characters."),
+            };
+        }
+    };
     match lang {
         Language::Nl => format!(
             "De annuleringstermijn is verstreken op {}; vraag de organisator om je af te melden.",

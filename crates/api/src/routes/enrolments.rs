@@ -2,13 +2,14 @@
 
 use super::now;
 use crate::AppState;
-use crate::extract::{ApiQuery, Auth, Id, OptionalJson};
+use crate::extract::{ApiJson, ApiQuery, Auth, Id, OptionalJson};
 use crate::problem::{ApiError, Problem};
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use chrono::{DateTime, Utc};
-use leerweek_domain::enrolment::Enrolment;
+use leerweek_domain::enrolment::{CancelReason, Enrolment};
+use leerweek_store::StoreError;
 use leerweek_store::enrolments::{self, EnrolmentView};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -126,7 +127,36 @@ pub async fn get_enrolment(
     responses((status = 200, body = EnrolmentDto), (status = 409, body = Problem, content_type = "application/problem+json", description = "Deadline passed"),
         (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 pub async fn cancel(State(s): State<AppState>, Auth(actor): Auth, Id(id): Id) -> Result<Json<EnrolmentDto>, ApiError> {
-    let e = enrolments::cancel(&s.store, &actor, id, now()).await?;
+    let e = enrolments::cancel(&s.store, &actor, id, None, now()).await?;
+    Ok(Json(EnrolmentDto::of(e, None, actor.person_id)))
+}
+
+/// Why an organiser cancels someone's enrolment.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CancellationDto {
+    /// The reason, 1–500 characters; told to the person in the cancellation mail.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// Cancel someone's enrolment as the host (organisers of the workshop's host organisation,
+/// admins), also after the cancellation deadline, with a reason that goes into the mail to the
+/// person. The freed seat goes to the first waiting person, as with any cancellation. Audited
+/// with the reason.
+#[utoipa::path(post, path = "/api/v1/enrolments/{id}/cancellation", tag = "enrolments", request_body = CancellationDto,
+    params(("id" = Uuid, Path, description = "Enrolment id")),
+    responses((status = 200, body = EnrolmentDto),
+        (status = 422, body = Problem, content_type = "application/problem+json", description = "No reason, or too long (`/errors/cancellation-reason-required`, `/errors/cancellation-reason-too-long`)"),
+        (status = "4XX", body = Problem, content_type = "application/problem+json")))]
+pub async fn cancel_with_reason(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    Id(id): Id,
+    ApiJson(b): ApiJson<CancellationDto>,
+) -> Result<Json<EnrolmentDto>, ApiError> {
+    let reason = CancelReason::parse(b.reason.as_deref()).map_err(StoreError::from)?;
+    let e = enrolments::cancel(&s.store, &actor, id, Some(&reason), now()).await?;
     Ok(Json(EnrolmentDto::of(e, None, actor.person_id)))
 }
 

@@ -10,10 +10,19 @@ use crate::{Conflict, Result, Store, StoreError, audit, mapping};
 use chrono::{DateTime, Utc};
 use leerweek_domain::EnrolmentStatus;
 use leerweek_domain::access::Actor;
-use leerweek_domain::enrolment::{Enrolment, may_cancel};
+use leerweek_domain::enrolment::{CancelReason, Enrolment, may_cancel};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
+
+/// The audit log's "after" of a cancellation: the row, and the reason when one was given.
+#[derive(serde::Serialize)]
+struct CancelledWith<'a> {
+    #[serde(flatten)]
+    enrolment: &'a enrolment::Model,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
+}
 
 /// Whether the actor may act on this enrolment as an organiser (of the person's organisation or
 /// the workshop's host).
@@ -24,11 +33,16 @@ async fn organises_enrolment(c: &impl ConnectionTrait, actor: &Actor, e: &enrolm
     let Some(person_org) = person::Entity::find_by_id(e.person_id).one(c).await?.map(|p| p.organisation_id) else {
         return Ok(actor.may_administer());
     };
-    let host = match session::Entity::find_by_id(e.session_id).one(c).await? {
+    let host = host_of(c, e).await?;
+    Ok(actor.may_act_for(person_org, host.unwrap_or(person_org)))
+}
+
+/// The host organisation of the workshop an enrolment's session belongs to.
+async fn host_of(c: &impl ConnectionTrait, e: &enrolment::Model) -> Result<Option<Uuid>> {
+    Ok(match session::Entity::find_by_id(e.session_id).one(c).await? {
         Some(s) => workshop::Entity::find_by_id(s.workshop_id).one(c).await?.map(|w| w.host_organisation_id),
         None => None,
-    };
-    Ok(actor.may_act_for(person_org, host.unwrap_or(person_org)))
+    })
 }
 
 /// One enrolment, if it is the actor's own or the actor organises it.
@@ -44,12 +58,25 @@ pub async fn get_enrolment(store: &Store, actor: &Actor, id: Uuid) -> Result<(En
 /// Cancel an enrolment: the person before the deadline, organisers at any time. A freed seat
 /// promotes the first eligible waiting person in the same transaction. Cancelling a cancelled
 /// enrolment returns it unchanged.
-pub async fn cancel(store: &Store, actor: &Actor, id: Uuid, now: DateTime<Utc>) -> Result<Enrolment> {
+///
+/// With a `reason` it is the host's cancellation on someone's behalf: only organisers of the
+/// workshop's host and admins may (others who can see the enrolment are refused), at any time;
+/// the reason goes into the mail and the audit log.
+pub async fn cancel(
+    store: &Store,
+    actor: &Actor,
+    id: Uuid,
+    reason: Option<&CancelReason>,
+    now: DateTime<Utc>,
+) -> Result<Enrolment> {
     let txn = store.write().await?;
     let e = enrolment::Entity::find_by_id(id).one(&*txn).await?.ok_or(StoreError::NotFound("enrolment"))?;
     let organiser = organises_enrolment(&*txn, actor, &e).await?;
     if e.person_id != actor.person_id && !organiser {
         return Err(StoreError::NotFound("enrolment"));
+    }
+    if reason.is_some() && !host_of(&*txn, &e).await?.is_some_and(|host| actor.may_manage_workshop(host)) {
+        return Err(StoreError::Forbidden);
     }
     let s = lock_session(&*txn, store, e.session_id).await?.ok_or(StoreError::NotFound("enrolment"))?;
     // Read again under the session lock: a concurrent promotion may have changed it.
@@ -86,19 +113,23 @@ pub async fn cancel(store: &Store, actor: &Actor, id: Uuid, now: DateTime<Utc>) 
             session: Some(&snapshot),
             // Only a confirmed seat had an appointment in the calendar to remove.
             calendar: was_confirmed.then_some(CalendarMethod::Cancel),
-            extra: serde_json::json!({"by_organiser": e.person_id != actor.person_id}),
+            extra: match reason {
+                Some(r) => serde_json::json!({"by_organiser": true, "reason": r.as_str()}),
+                None => serde_json::json!({"by_organiser": e.person_id != actor.person_id}),
+            },
         },
         now,
     )
     .await?;
-    if e.person_id != actor.person_id {
+    if e.person_id != actor.person_id || reason.is_some() {
+        let after = CancelledWith { enrolment: &cancelled, reason: reason.map(CancelReason::as_str) };
         audit::record(
             &*txn,
             Some(actor.person_id),
             "enrolment.cancel",
             ("enrolment", e.id),
             Some(&e),
-            Some(&cancelled),
+            Some(&after),
             now,
         )
         .await?;

@@ -21,12 +21,17 @@ import {
 import { MissingAlert } from "./MissingAlert";
 import { BackLink, Confirm, SaveButton, StatusBadge, useEvent, useOrganisations, useRequired } from "./shared";
 import { WorkshopFields } from "./WorkshopFields";
+import { ArchiveWeek } from "./ArchiveWeek";
+import { EventOrganisations } from "./EventOrganisations";
+import { mayChangeEvent } from "./manage";
 
 export default function EventPage() {
   const { id = "" } = useParams();
   const { t } = useTranslation("organiser");
   const event = useEvent(id);
   const location = useLocation();
+  const me = useMe();
+  const organisations = useOrganisations();
   usePageTitle(event.data?.name ?? t("event.titleFallback"));
 
   if (event.isPending) return <Loading />;
@@ -50,6 +55,9 @@ export default function EventPage() {
       </Paragraph>
       {(location.state as { created?: boolean } | null)?.created && <Success>{t("event.created")}</Success>}
       <StatusActions event={e} />
+      {/* may: from the event's flags once the API sends them */}
+      {mayChangeEvent(me.data, e) && <ArchiveWeek event={e} />}
+      <EventOrganisations event={e} organisations={organisations.data ?? []} mayChange={mayChangeEvent(me.data, e)} />
       <Workshops event={e} />
       <NewWorkshop event={e} />
       <EditEvent key={e.id} event={e} />

@@ -14,6 +14,12 @@ import { Empty, Loading, ProblemAlert, Success } from "../../components/States";
 import { DEFAULT_ZONE, longDate, timeRange, toLocalInput } from "../../format";
 import { fieldErrors, intOrNull, movePatch, type EnrolmentItem, type SessionDto } from "./forms";
 import { MissingAlert } from "./MissingAlert";
+import { CancelEnrolment } from "./CancelEnrolment";
+import { cancellable, mayManageSession } from "./manage";
+import { QuotaEditor } from "./QuotaEditor";
+import { TrainerPicker } from "./TrainerPicker";
+import { useMe } from "../../hooks/session";
+import { useOrganisations } from "./shared";
 import { BackLink, Confirm, SaveButton, StatusBadge, TextField, useEnrolments, useEvent, useRequired, useSession, useWorkshop } from "./shared";
 
 export default function SessionAdmin() {
@@ -22,6 +28,8 @@ export default function SessionAdmin() {
   const session = useSession(id);
   const workshop = useWorkshop(session.data?.workshop_id);
   const event = useEvent(session.data?.event_id);
+  const me = useMe();
+  const organisations = useOrganisations();
   usePageTitle(session.data ? t("session.pageTitle", { title: session.data.title }) : t("session.titleFallback"));
 
   if (session.isPending) return <Loading />;
@@ -38,6 +46,10 @@ export default function SessionAdmin() {
   const zone = event.data?.time_zone ?? DEFAULT_ZONE;
   const cancelled = s.status === "cancelled";
   const place = [s.location.venue, s.location.room, s.location.address].filter(Boolean).join(", ");
+  // may: from the session's flags once the API sends them.
+  const manage = mayManageSession(me.data, s);
+  const participating = (organisations.data ?? []).filter((o) => event.data?.organisation_ids.includes(o.id));
+  const hostName = organisations.data?.find((o) => o.id === s.host_organisation_id)?.name ?? "";
   return (
     <>
       <BackLink to={`/organiseren/workshops/${s.workshop_id}`}>
@@ -59,7 +71,7 @@ export default function SessionAdmin() {
           </Link>
         </p>
       )}
-      <Participants session={s} />
+      <Participants session={s} mayCancel={manage} />
       {!cancelled && <Attendance session={s} />}
       {!cancelled && (
         <div id="bericht">
@@ -68,14 +80,27 @@ export default function SessionAdmin() {
       )}
       {!cancelled && <Move session={s} zone={zone} />}
       {!cancelled && <Capacity session={s} />}
+      {!cancelled && manage && event.data && organisations.data && (
+        <QuotaEditor key={s.id} session={s} zone={zone} organisations={participating} />
+      )}
+      {!cancelled && manage && <TrainerPicker session={s} hostName={hostName} />}
       <CancelSession session={s} />
     </>
   );
 }
 
-function Participants({ session }: { session: SessionDto }) {
+function Participants({ session, mayCancel }: { session: SessionDto; mayCancel: boolean }) {
   const { t } = useTranslation("organiser");
+  const { t: tm } = useTranslation("manage");
+  const [cancelled, setCancelled] = useState<string | null>(null);
   const enrolments = useEnrolments(session.id);
+  const cancelCell = (i: EnrolmentItem) =>
+    mayCancel && (
+      <TableCell>
+        {cancellable(i) ? <CancelEnrolment item={i} session={session} onDone={(name) => { setCancelled(tm("cancel.done", { name })); document.getElementById("participants-h")?.focus(); }} /> : i.attendance ? tm("cancel.recorded") : "—"}
+      </TableCell>
+    );
+  const cancelHeader = mayCancel && <TableHeaderCell scope="col">{tm("cancel.column")}</TableHeaderCell>;
   const items = enrolments.data?.items ?? [];
   const confirmed = items.filter((i) => i.status === "confirmed").sort(byName);
   const waiting = items
@@ -85,7 +110,8 @@ function Participants({ session }: { session: SessionDto }) {
   return (
     <>
       <section aria-labelledby="participants-h">
-        <Heading2 id="participants-h">{t("participants.title", { count: confirmed.length })}</Heading2>
+        <Heading2 id="participants-h" tabIndex={-1}>{t("participants.title", { count: confirmed.length })}</Heading2>
+        <div aria-live="polite">{cancelled && <Success>{cancelled}</Success>}</div>
         <p>
           <a href={`/api/v1/sessions/${session.id}/enrolments?format=csv`} download={`deelnemers-${session.id}.csv`}>
             {t("participants.csv")}
@@ -106,6 +132,7 @@ function Participants({ session }: { session: SessionDto }) {
                   <TableHeaderCell scope="col">{t("participants.email")}</TableHeaderCell>
                   <TableHeaderCell scope="col">{t("participants.status")}</TableHeaderCell>
                   <TableHeaderCell scope="col">{t("participants.attendance")}</TableHeaderCell>
+                  {cancelHeader}
                 </TableRow>
               </TableHeader>
               <TableBody>
@@ -115,6 +142,7 @@ function Participants({ session }: { session: SessionDto }) {
                     <TableCell>{i.person_email ? <a href={`mailto:${i.person_email}`}>{i.person_email}</a> : "—"}</TableCell>
                     <TableCell>{t(`enrolment.${i.status}`, { defaultValue: i.status })}</TableCell>
                     <TableCell>{attendanceText(t, i)}</TableCell>
+                    {cancelCell(i)}
                   </TableRow>
                 ))}
               </TableBody>
@@ -135,6 +163,7 @@ function Participants({ session }: { session: SessionDto }) {
                   <TableHeaderCell scope="col">{t("participants.name")}</TableHeaderCell>
                   <TableHeaderCell scope="col">{t("participants.email")}</TableHeaderCell>
                   <TableHeaderCell scope="col">{t("participants.status")}</TableHeaderCell>
+                  {cancelHeader}
                 </TableRow>
               </TableHeader>
               <TableBody>
@@ -144,6 +173,7 @@ function Participants({ session }: { session: SessionDto }) {
                     <TableCell>{i.person_name ?? "—"}</TableCell>
                     <TableCell>{i.person_email ? <a href={`mailto:${i.person_email}`}>{i.person_email}</a> : "—"}</TableCell>
                     <TableCell>{t(`enrolment.${i.status}`, { defaultValue: i.status })}</TableCell>
+                    {cancelCell(i)}
                   </TableRow>
                 ))}
               </TableBody>
