@@ -4,6 +4,7 @@
 pub mod export;
 pub mod extract;
 pub mod limit;
+pub mod may;
 pub mod page;
 pub mod paging;
 pub mod people_file;

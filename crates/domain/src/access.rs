@@ -113,7 +113,13 @@ impl Actor {
     /// Enrol someone else, or cancel for them at any time: organisers of the person's
     /// organisation or of the workshop's host, admins.
     pub fn may_act_for(&self, person_organisation: Uuid, host: Uuid) -> bool {
-        self.organises_for(person_organisation) || self.organises_for(host)
+        self.organises_for(person_organisation) || self.may_act_for_everyone_at(host)
+    }
+
+    /// Enrol or cancel for anyone in a session hosted by `host`, whatever their organisation
+    /// ([`Actor::may_act_for`] holds for every person): organisers of the host, admins.
+    pub fn may_act_for_everyone_at(&self, host: Uuid) -> bool {
+        self.organises_for(host)
     }
 
     /// Whether the actor may act for anyone but themselves at all: a shortcut before looking

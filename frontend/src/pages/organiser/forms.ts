@@ -106,12 +106,10 @@ export function eventPatch(before: EventForm, after: EventForm, zone = DEFAULT_Z
   return Object.fromEntries(changedKeys(before, after).map((k) => [k, eventValue(after, k, zone)])) as Schemas["EventPatchDto"];
 }
 
-/** The weeks someone may manage: all for an admin, else those their organisation takes part in. */
-export function manageable(events: EventDto[], me: { organisation_id?: string | null; roles: string[] } | null | undefined): EventDto[] {
-  if (!me) return [];
-  const all = me.roles.includes("admin");
+/** The weeks someone may manage, as the API says (change it, or host workshops in it), newest first. */
+export function manageable(events: EventDto[]): EventDto[] {
   return events
-    .filter((e) => all || (!!me.organisation_id && e.organisation_ids.includes(me.organisation_id)))
+    .filter((e) => e.may.edit || e.may.manage_workshops_of.length > 0)
     .sort((a, b) => b.starts_on.localeCompare(a.starts_on));
 }
 
