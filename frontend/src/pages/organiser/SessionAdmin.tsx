@@ -1,7 +1,8 @@
 // /organiseren/sessies/:id: one session for its organiser: participants and waiting list,
-// attendance, moving it, its capacity, cancelling it.
+// attendance, moving it, its capacity, cancelling it, each only where the session's `may` allows.
+// A session someone may only look at (another municipality's) shows what it is and whom to ask.
 import {
-  Button, Heading1, Heading2, Paragraph, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow,
+  Button, DataList, DataListItem, DataListKey, DataListValue, Heading1, Heading2, Paragraph, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow,
 } from "@utrecht/component-library-react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
@@ -14,7 +15,7 @@ import { Empty, Loading, ProblemAlert, Success } from "../../components/States";
 import { DEFAULT_ZONE, longDate, timeRange, toLocalInput } from "../../format";
 import { fieldErrors, intOrNull, movePatch, type EnrolmentItem, type SessionDto } from "./forms";
 import { MissingAlert } from "./MissingAlert";
-import { BackLink, Confirm, SaveButton, StatusBadge, TextField, useEnrolments, useEvent, useRequired, useSession, useWorkshop } from "./shared";
+import { BackLink, Confirm, SaveButton, StatusBadge, TextField, useEnrolments, useEvent, useOrganisations, useRequired, useSession, useWorkshop } from "./shared";
 
 export default function SessionAdmin() {
   const { id = "" } = useParams();
@@ -38,6 +39,9 @@ export default function SessionAdmin() {
   const zone = event.data?.time_zone ?? DEFAULT_ZONE;
   const cancelled = s.status === "cancelled";
   const place = [s.location.venue, s.location.room, s.location.address].filter(Boolean).join(", ");
+  const may = s.may;
+  // Someone who may do nothing here (a session of another municipality) sees what it is.
+  const readOnly = !may.edit && !may.cancel && !may.see_participants && !may.check_in && !may.message;
   return (
     <>
       <BackLink to={`/organiseren/workshops/${s.workshop_id}`}>
@@ -51,25 +55,64 @@ export default function SessionAdmin() {
         <StatusBadge status={s.status} />{" "}
         <span>{t("session.taken", { taken: s.confirmed_count, capacity: s.capacity, waiting: s.waitlist_count })}</span>
       </p>
-      {(place || s.online_url) && <Paragraph>{place || t("session.online")}</Paragraph>}
-      {!cancelled && (
+      {readOnly ? (
+        <ReadOnlySession session={s} zone={zone} place={place} />
+      ) : (
+        (place || s.online_url) && <Paragraph>{place || t("session.online")}</Paragraph>
+      )}
+      {!cancelled && may.check_in && (
         <p className="lw-buttons">
           <Link className="utrecht-button-link utrecht-button-link--html-a utrecht-button-link--primary-action lw-big-link" to={`/organiseren/sessies/${s.id}/aanmelden`}>
             {t("checkIn.open")}
           </Link>
         </p>
       )}
-      <Participants session={s} />
-      {!cancelled && <Attendance session={s} />}
-      {!cancelled && (
+      {may.see_participants && <Participants session={s} />}
+      {!cancelled && may.check_in && <Attendance session={s} />}
+      {!cancelled && may.message && (
         <div id="bericht">
           <MessageParticipants sessionId={s.id} />
         </div>
       )}
-      {!cancelled && <Move session={s} zone={zone} />}
-      {!cancelled && <Capacity session={s} />}
-      <CancelSession session={s} />
+      {!cancelled && may.edit && <Move session={s} zone={zone} />}
+      {!cancelled && may.edit && <Capacity session={s} />}
+      {may.cancel && <CancelSession session={s} />}
     </>
+  );
+}
+
+/** A session the person may only look at: who hosts it, when and where, its seats, whom to ask. */
+function ReadOnlySession({ session, zone, place }: { session: SessionDto; zone: string; place: string }) {
+  const { t } = useTranslation("organiser");
+  const organisations = useOrganisations();
+  const host = organisations.data?.find((o) => o.id === session.host_organisation_id)?.name ?? t("readOnly.anotherOrganisation");
+  return (
+    <section aria-labelledby="read-only-h">
+      <Heading2 id="read-only-h">{t("readOnly.title")}</Heading2>
+      <Paragraph>{t("readOnly.session", { host })}</Paragraph>
+      <DataList className="lw-facts">
+        <DataListItem>
+          <DataListKey>{t("readOnly.host")}</DataListKey>
+          <DataListValue>{host}</DataListValue>
+        </DataListItem>
+        <DataListItem>
+          <DataListKey>{t("readOnly.when")}</DataListKey>
+          <DataListValue>{longDate(session.starts_at, zone)}, {timeRange(session.starts_at, session.ends_at, zone)}</DataListValue>
+        </DataListItem>
+        <DataListItem>
+          <DataListKey>{t("readOnly.where")}</DataListKey>
+          <DataListValue>{place || (session.online_url ? t("session.online") : "—")}</DataListValue>
+        </DataListItem>
+        <DataListItem>
+          <DataListKey>{t("readOnly.seats")}</DataListKey>
+          <DataListValue>{t("session.taken", { taken: session.confirmed_count, capacity: session.capacity, waiting: session.waitlist_count })}</DataListValue>
+        </DataListItem>
+        <DataListItem>
+          <DataListKey>{t("readOnly.contact")}</DataListKey>
+          <DataListValue>{t("readOnly.contactText", { host })}</DataListValue>
+        </DataListItem>
+      </DataList>
+    </section>
   );
 }
 
@@ -86,11 +129,13 @@ function Participants({ session }: { session: SessionDto }) {
     <>
       <section aria-labelledby="participants-h">
         <Heading2 id="participants-h">{t("participants.title", { count: confirmed.length })}</Heading2>
-        <p>
-          <a href={`/api/v1/sessions/${session.id}/enrolments?format=csv`} download={`deelnemers-${session.id}.csv`}>
-            {t("participants.csv")}
-          </a>
-        </p>
+        {session.may.export && (
+          <p>
+            <a href={`/api/v1/sessions/${session.id}/enrolments?format=csv`} download={`deelnemers-${session.id}.csv`}>
+              {t("participants.csv")}
+            </a>
+          </p>
+        )}
         {enrolments.isPending ? (
           <Loading />
         ) : enrolments.error ? (

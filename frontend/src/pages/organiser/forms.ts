@@ -119,6 +119,7 @@ export interface WorkshopGroup {
   workshop_id: string;
   title: string;
   host: string;
+  host_organisation_id: string;
   sessions: ProgrammeItem[];
 }
 
@@ -126,7 +127,9 @@ export interface WorkshopGroup {
 export function groupByWorkshop(items: ProgrammeItem[]): WorkshopGroup[] {
   const groups = new Map<string, WorkshopGroup>();
   for (const s of items) {
-    const g = groups.get(s.workshop_id) ?? { workshop_id: s.workshop_id, title: s.title, host: s.host_organisation_name, sessions: [] };
+    const g = groups.get(s.workshop_id) ?? {
+      workshop_id: s.workshop_id, title: s.title, host: s.host_organisation_name, host_organisation_id: s.host_organisation_id, sessions: [],
+    };
     g.sessions.push(s);
     groups.set(s.workshop_id, g);
   }
