@@ -193,6 +193,13 @@ async fn every_may_flag_is_true_exactly_when_the_api_allows_the_operation(app: &
             &may["message"],
             app.post(t, &format!("{path}/messages"), json!({"subject": "Zaal", "body": "Zaal 3."})).await,
         );
+        check(
+            &mut failures,
+            who,
+            "session.see_contacts",
+            &may["see_contacts"],
+            app.get(t, &format!("{path}/contacts")).await,
+        );
         // Anyone's enrolment: one of each municipality's people, enrolled for this actor.
         let mut cancelled = Vec::new();
         for org in [host, partner] {
@@ -223,7 +230,12 @@ async fn every_may_flag_is_true_exactly_when_the_api_allows_the_operation(app: &
     let (_, e) = app.get(&partner_organiser.token, &format!("/api/v1/events/{event}")).await;
     assert_eq!(e["may"]["manage_workshops_of"], json!([partner]), "{e}");
     let (_, s) = app.get(&partner_organiser.token, &format!("/api/v1/sessions/{session}")).await;
-    assert!(s["may"].as_object().expect("may").values().all(|v| v == false), "{s}");
+    let may = s["may"].as_object().expect("may");
+    assert!(may.iter().all(|(k, v)| *v == (k == "see_contacts")), "only whom to ask: {s}");
     let (_, s) = app.get(&host_organiser.token, &format!("/api/v1/sessions/{session}")).await;
     assert!(s["may"].as_object().expect("may").values().all(|v| v == true), "{s}");
+    // Whom the partner asks: the host's organisers, not the host's other people.
+    let (st, c) = app.get(&partner_organiser.token, &format!("/api/v1/sessions/{session}/contacts")).await;
+    assert_eq!(st, StatusCode::OK, "{c}");
+    assert_eq!(c, json!([{"name": "organisator@enkhuizen.test", "email": "organisator@enkhuizen.test"}]));
 }

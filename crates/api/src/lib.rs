@@ -175,6 +175,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(sessions::get_session, sessions::update_session))
         .routes(routes!(sessions::cancel_session))
         .routes(routes!(sessions::message_participants))
+        .routes(routes!(sessions::host_contacts))
         .routes(routes!(enrolments::enrol, enrolments::participants))
         .routes(routes!(enrolments::get_enrolment, enrolments::cancel))
         .routes(routes!(enrolments::my_enrolments))

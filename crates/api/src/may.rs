@@ -82,6 +82,9 @@ pub struct SessionMayDto {
     /// Send its participants a message (`POST /sessions/{id}/messages`;
     /// `store::sessions::message_participants`).
     pub message: bool,
+    /// See whom to ask about it: its host's organisers (`GET /sessions/{id}/contacts`;
+    /// `store::sessions::host_contacts`).
+    pub see_contacts: bool,
     /// Cancel anyone's enrolment in it, whatever their organisation (`DELETE /enrolments/{id}`;
     /// `store::enrolments::cancel`). Organisers may also cancel for their own people elsewhere.
     pub cancel_enrolments: bool,
@@ -99,6 +102,7 @@ impl SessionMayDto {
             export: run,
             check_in: run,
             message: run,
+            see_contacts: actor.may_see_host_contacts(),
             cancel_enrolments: actor.may_act_for_everyone_at(host),
         }
     }

@@ -982,6 +982,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sessions/{id}/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whom to ask about a session: the organisers of the organisation that hosts it, by name
+         *     (organisers and admins, who organise the week together).
+         */
+        get: operations["host_contacts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sessions/{id}/enrolments": {
         parameters: {
             query?: never;
@@ -1396,6 +1416,13 @@ export interface components {
              * @description The session it is about.
              */
             session_id: string;
+        };
+        /** @description Someone to ask about a session. */
+        ContactDto: {
+            /** @description E-mail address. */
+            email: string;
+            /** @description Name. */
+            name: string;
         };
         /** @description Whom to enrol; empty body or `{}` enrols the signed-in person. */
         EnrolDto: {
@@ -2895,6 +2922,11 @@ export interface components {
              *     `store::sessions::message_participants`).
              */
             message: boolean;
+            /**
+             * @description See whom to ask about it: its host's organisers (`GET /sessions/{id}/contacts`;
+             *     `store::sessions::host_contacts`).
+             */
+            see_contacts: boolean;
             /**
              * @description Read who is enrolled and waiting (`GET /sessions/{id}/enrolments`;
              *     `store::enrolments::participants`).
@@ -5571,6 +5603,36 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    host_contacts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Session id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactDto"][];
                 };
             };
             "4XX": {

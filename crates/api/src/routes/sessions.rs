@@ -323,3 +323,25 @@ pub async fn message_participants(
     let recipients = sessions::message_participants(&s.store, &actor, id, &subject, &body, to, now()).await?;
     Ok((StatusCode::ACCEPTED, Json(MessageSentDto { recipients })))
 }
+
+/// Someone to ask about a session.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ContactDto {
+    /// Name.
+    pub name: String,
+    /// E-mail address.
+    pub email: String,
+}
+
+/// Whom to ask about a session: the organisers of the organisation that hosts it, by name
+/// (organisers and admins, who organise the week together).
+#[utoipa::path(get, path = "/api/v1/sessions/{id}/contacts", tag = "sessions", params(("id" = Uuid, Path, description = "Session id")),
+    responses((status = 200, body = Vec<ContactDto>), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
+pub async fn host_contacts(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    Id(id): Id,
+) -> Result<Json<Vec<ContactDto>>, ApiError> {
+    let people = sessions::host_contacts(&s.store, &actor, id).await?;
+    Ok(Json(people.into_iter().map(|p| ContactDto { name: p.name, email: p.email }).collect()))
+}
