@@ -37,6 +37,8 @@ test("a partner municipality's organiser sees only what they may do in the share
   await signIn(page, "organisator");
   // Every page the navigation offers opens without an error.
   const nav = page.getByRole("navigation", { name: /Hoofdmenu|menu/i });
+  // The navigation appears once the app knows who this is.
+  await expect(nav.getByRole("link", { name: "Organiseren" })).toBeVisible();
   const names = (await nav.getByRole("link").allTextContents()).map((n) => n.trim());
   expect(names).toContain("Organiseren");
   expect(names).not.toContain("Beheer");
@@ -82,7 +84,10 @@ test("a partner municipality's organiser sees only what they may do in the share
   const facts = page.locator(".lw-facts");
   await expect(facts).toContainText("Nuenen");
   await expect(facts).toContainText(`${other.confirmed_count} van ${other.capacity} plaatsen bezet`);
-  await expect(facts).toContainText("Neem contact op met de organisatoren van Nuenen.");
+  // Whom to ask: Nuenen's organisers, with their addresses.
+  const contacts = await call<{ name: string; email: string }[]>(request, token, "GET", `/api/v1/sessions/${other.session_id}/contacts`);
+  expect(contacts.length).toBeGreaterThan(0);
+  for (const c of contacts) await expect(facts.getByRole("link", { name: c.email })).toHaveAttribute("href", `mailto:${c.email}`);
   await expect(page.getByRole("link", { name: "Aanmelden bij de deur" })).toHaveCount(0);
   await expect(page.getByRole("link", { name: /CSV/ })).toHaveCount(0);
   await expect(page.getByRole("heading", { name: /^Deelnemers|^Wachtlijst|Aanwezigheid|Bericht aan de deelnemers|Sessie verplaatsen|Aantal plaatsen|Sessie annuleren/ })).toHaveCount(0);

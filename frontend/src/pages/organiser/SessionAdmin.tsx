@@ -4,7 +4,7 @@
 import {
   Button, DataList, DataListItem, DataListKey, DataListValue, Heading1, Heading2, Paragraph, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow,
 } from "@utrecht/component-library-react";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
@@ -86,6 +86,12 @@ function ReadOnlySession({ session, zone, place }: { session: SessionDto; zone: 
   const { t } = useTranslation("organiser");
   const organisations = useOrganisations();
   const host = organisations.data?.find((o) => o.id === session.host_organisation_id)?.name ?? t("readOnly.anotherOrganisation");
+  const contacts = useQuery({
+    queryKey: ["session-contacts", session.id],
+    queryFn: () => unwrap(api.GET("/api/v1/sessions/{id}/contacts", { params: { path: { id: session.id } } })),
+    enabled: session.may.see_contacts,
+  });
+  const people = contacts.data ?? [];
   return (
     <section aria-labelledby="read-only-h">
       <Heading2 id="read-only-h">{t("readOnly.title")}</Heading2>
@@ -109,7 +115,19 @@ function ReadOnlySession({ session, zone, place }: { session: SessionDto; zone: 
         </DataListItem>
         <DataListItem>
           <DataListKey>{t("readOnly.contact")}</DataListKey>
-          <DataListValue>{t("readOnly.contactText", { host })}</DataListValue>
+          <DataListValue>
+            {people.length === 0 ? (
+              t("readOnly.contactText", { host })
+            ) : (
+              <ul className="lw-plain-list">
+                {people.map((p) => (
+                  <li key={p.email}>
+                    {p.name} (<a href={`mailto:${p.email}`}>{p.email}</a>)
+                  </li>
+                ))}
+              </ul>
+            )}
+          </DataListValue>
         </DataListItem>
       </DataList>
     </section>
