@@ -455,7 +455,11 @@ async fn sign_in_links_and_feedback_requests_arrive_in_the_persons_language(app:
     let got: Vec<_> = sink
         .received()
         .into_iter()
-        .filter(|m| m.text.as_deref().is_some_and(|t| t.contains("leerweek.example/aanmelden?token=") || t.contains("feedback/xyz")))
+        .filter(|m| {
+            m.text
+                .as_deref()
+                .is_some_and(|t| t.contains("leerweek.example/aanmelden?token=") || t.contains("feedback/xyz"))
+        })
         .collect();
     assert_eq!(got.len(), 4);
     let subject_of = |who: &str, link: &str| {

@@ -12,6 +12,7 @@ mod console;
 mod import;
 mod mail;
 mod matrix;
+mod may;
 mod privacy;
 mod programme;
 mod properties;

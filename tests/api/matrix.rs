@@ -188,6 +188,8 @@ fn allowed(method: &str, path: &str, role: Role, scope: Scope) -> Option<bool> {
         | ("post", "/api/v1/sessions/{id}/attendance/all-present")
         | ("post", "/api/v1/sessions/{id}/attendance/close")
         | ("get", "/api/v1/workshops/{id}/feedback")
+        // Whom to ask about a session: organisers who see its week.
+        | ("get", "/api/v1/sessions/{id}/contacts")
         | ("get", "/api/v1/events/{id}/reports/sessions") => organiser_in,
         // Managers report on their own people, organisers on their organisation.
         ("get", "/api/v1/events/{id}/reports/participation")

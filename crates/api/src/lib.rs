@@ -4,6 +4,7 @@
 pub mod export;
 pub mod extract;
 pub mod limit;
+pub mod may;
 pub mod page;
 pub mod paging;
 pub mod people_file;
@@ -174,6 +175,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(sessions::get_session, sessions::update_session))
         .routes(routes!(sessions::cancel_session))
         .routes(routes!(sessions::message_participants))
+        .routes(routes!(sessions::host_contacts))
         .routes(routes!(enrolments::enrol, enrolments::participants))
         .routes(routes!(enrolments::get_enrolment, enrolments::cancel))
         .routes(routes!(enrolments::cancel_with_reason))

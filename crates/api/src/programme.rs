@@ -22,7 +22,7 @@
 //! Nothing that decides an enrolment reads this cache: enrolments lock and read the session row.
 
 use crate::problem::ApiError;
-use crate::routes::events::EventDto;
+use crate::routes::events::EventInfoDto;
 use crate::routes::programme::ProgrammeItemDto;
 use axum::body::Bytes;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -198,7 +198,7 @@ async fn build(store: &Store, generation: u64, event_id: Uuid) -> Result<Snapsho
         return Ok(Snapshot { began, generation, data, names, head: Bytes::new(), items: vec![], full: None });
     };
     let mut head = br#"{"event":"#.to_vec();
-    serde_json::to_writer(&mut head, &EventDto::from(d.event.clone())).map_err(rendering)?;
+    serde_json::to_writer(&mut head, &EventInfoDto::from(d.event.clone())).map_err(rendering)?;
     head.extend_from_slice(br#","sessions":["#);
     let mut items = Vec::with_capacity(d.entries.len());
     for e in &d.entries {

@@ -110,10 +110,22 @@ impl Actor {
         trainer == Some(self.person_id) || self.may_manage_workshop(host)
     }
 
+    /// See whom to ask about a session another organisation hosts: the names and addresses of
+    /// its host's organisers (organisers and admins, who organise the week together).
+    pub fn may_see_host_contacts(&self) -> bool {
+        self.is_admin() || self.is_organiser()
+    }
+
     /// Enrol someone else, or cancel for them at any time: organisers of the person's
     /// organisation or of the workshop's host, admins.
     pub fn may_act_for(&self, person_organisation: Uuid, host: Uuid) -> bool {
-        self.organises_for(person_organisation) || self.organises_for(host)
+        self.organises_for(person_organisation) || self.may_act_for_everyone_at(host)
+    }
+
+    /// Enrol or cancel for anyone in a session hosted by `host`, whatever their organisation
+    /// ([`Actor::may_act_for`] holds for every person): organisers of the host, admins.
+    pub fn may_act_for_everyone_at(&self, host: Uuid) -> bool {
+        self.organises_for(host)
     }
 
     /// Whether the actor may act for anyone but themselves at all: a shortcut before looking
@@ -195,6 +207,16 @@ mod tests {
         assert!(trainer.may_run_session(host, Some(trainer.person_id)));
         assert!(!trainer.may_run_session(host, None));
         assert!(!trainer.may_manage_workshop(host));
+    }
+
+    #[test]
+    fn the_hosts_organisers_act_for_everyone_in_a_session_a_partners_for_their_own_people() {
+        let (own, host) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let partner = actor(vec![Role::Organiser]);
+        assert!(!partner.may_act_for_everyone_at(host) && partner.may_act_for_everyone_at(own));
+        assert!(partner.may_act_for(own, host) && !partner.may_act_for(host, host));
+        assert!(partner.may_see_host_contacts() && !actor(vec![Role::Manager]).may_see_host_contacts());
+        assert!(actor(vec![Role::Admin]).may_act_for_everyone_at(host));
     }
 
     #[test]

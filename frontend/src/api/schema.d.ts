@@ -1025,6 +1025,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sessions/{id}/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whom to ask about a session: the organisers of the organisation that hosts it, by name
+         *     (organisers and admins, who organise the week together).
+         */
+        get: operations["host_contacts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sessions/{id}/enrolments": {
         parameters: {
             query?: never;
@@ -1445,6 +1465,13 @@ export interface components {
              */
             session_id: string;
         };
+        /** @description Someone to ask about a session. */
+        ContactDto: {
+            /** @description E-mail address. */
+            email: string;
+            /** @description Name. */
+            name: string;
+        };
         /** @description Whom to enrol; empty body or `{}` enrols the signed-in person. */
         EnrolDto: {
             /**
@@ -1505,8 +1532,13 @@ export interface components {
              */
             waitlist_position?: number | null;
         };
-        /** @description A development week. */
-        EventDto: {
+        /** @description A development week with what the signed-in person may do with it. */
+        EventDto: components["schemas"]["EventInfoDto"] & {
+            /** @description What the signed-in person may do with it. */
+            may: components["schemas"]["EventMayDto"];
+        };
+        /** @description A development week as everyone who sees it sees it (the programme shares it among its readers). */
+        EventInfoDto: {
             /**
              * Format: int32
              * @description Hours before a session after which employees cannot cancel.
@@ -1560,6 +1592,25 @@ export interface components {
             status: string;
             /** @description IANA time zone of the days. */
             time_zone: string;
+        };
+        /** @description What the signed-in person may do with a week. */
+        EventMayDto: {
+            /** @description Archive it once closed (`POST /events/{id}/archive`; `store::events::set_event_status`). */
+            archive: boolean;
+            /** @description Change its settings (`PATCH /events/{id}`; `store::events::update_event`). */
+            edit: boolean;
+            /**
+             * @description Change its participating organisations (`organisation_ids` of `PATCH /events/{id}`; the
+             *     new list must still hold one of the actor's).
+             */
+            manage_organisations: boolean;
+            /**
+             * @description The participating organisations whose workshops the person may add and manage in this
+             *     week (`POST /events/{id}/workshops` with that host; `store::workshops::create_workshop`).
+             */
+            manage_workshops_of: string[];
+            /** @description Publish or close it (`POST /events/{id}/publish`, `/close`; `store::events::set_event_status`). */
+            set_status: boolean;
         };
         /** @description Changes to an event; absent fields stay. */
         EventPatchDto: {
@@ -2485,7 +2536,7 @@ export interface components {
         /** @description The programme of an event. */
         ProgrammeDto: {
             /** @description The event. */
-            event: components["schemas"]["EventDto"];
+            event: components["schemas"]["EventInfoDto"];
             /** @description Sessions by start time. */
             sessions: components["schemas"]["ProgrammeItemDto"][];
         };
@@ -2863,6 +2914,8 @@ export interface components {
             id: string;
             /** @description Place. */
             location: components["schemas"]["LocationDto"];
+            /** @description What the signed-in person may do with it. */
+            may: components["schemas"]["SessionMayDto"];
             /** @description Online link. */
             online_url?: string | null;
             /** @description Quotas. */
@@ -2901,6 +2954,43 @@ export interface components {
              * @description Workshop.
              */
             workshop_id: string;
+        };
+        /** @description What the signed-in person may do with a session. */
+        SessionMayDto: {
+            /** @description Cancel it (`POST /sessions/{id}/cancel`; `editable_workshop`). */
+            cancel: boolean;
+            /**
+             * @description Cancel anyone's enrolment in it, whatever their organisation (`DELETE /enrolments/{id}`;
+             *     `store::enrolments::cancel`). Organisers may also cancel for their own people elsewhere.
+             */
+            cancel_enrolments: boolean;
+            /**
+             * @description Check people in and record attendance (`POST /sessions/{id}/check-in`,
+             *     `/attendance/all-present`, `/attendance/close`; `store::attendance`).
+             */
+            check_in: boolean;
+            /**
+             * @description Move it, change its seats, quotas or trainer (`PATCH /sessions/{id}`;
+             *     `store::lookup::editable_workshop`).
+             */
+            edit: boolean;
+            /** @description Download that list as CSV or XLSX (the same call with `format`). */
+            export: boolean;
+            /**
+             * @description Send its participants a message (`POST /sessions/{id}/messages`;
+             *     `store::sessions::message_participants`).
+             */
+            message: boolean;
+            /**
+             * @description See whom to ask about it: its host's organisers (`GET /sessions/{id}/contacts`;
+             *     `store::sessions::host_contacts`).
+             */
+            see_contacts: boolean;
+            /**
+             * @description Read who is enrolled and waiting (`GET /sessions/{id}/enrolments`;
+             *     `store::enrolments::participants`).
+             */
+            see_participants: boolean;
         };
         /** @description Changes to a session; absent fields stay. */
         SessionPatchDto: {
@@ -3226,6 +3316,8 @@ export interface components {
             id: string;
             /** @description `nl` or `en`. */
             language: string;
+            /** @description What the signed-in person may do with it. */
+            may: components["schemas"]["WorkshopMayDto"];
             /** @description `scheduled` or `cancelled`. */
             status: string;
             /** @description Theme (lower case). */
@@ -3251,6 +3343,17 @@ export interface components {
             count: number;
             /** @description How many rated 1, 2, 3, 4 and 5. */
             distribution: number[];
+        };
+        /** @description What the signed-in person may do with a workshop. */
+        WorkshopMayDto: {
+            /** @description Add a session (`POST /workshops/{id}/sessions`; `editable_workshop`). */
+            add_session: boolean;
+            /** @description Cancel it with all its sessions (`POST /workshops/{id}/cancel`; `editable_workshop`). */
+            cancel: boolean;
+            /** @description Change it (`PATCH /workshops/{id}`; `store::lookup::editable_workshop`). */
+            edit: boolean;
+            /** @description Read its feedback results (`GET /workshops/{id}/feedback`; `store::feedback`). */
+            see_feedback: boolean;
         };
         /** @description Changes to a workshop; absent fields stay. */
         WorkshopPatchDto: {
@@ -5673,6 +5776,36 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    host_contacts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Session id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactDto"][];
                 };
             };
             "4XX": {

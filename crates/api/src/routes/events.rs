@@ -3,12 +3,14 @@
 use super::{at, double_option, now, opt};
 use crate::AppState;
 use crate::extract::{ApiJson, Auth, Id};
+use crate::may::EventMayDto;
 use crate::problem::{ApiError, Problem};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, NaiveDate, Utc};
 use leerweek_domain::EventStatus;
+use leerweek_domain::access::Actor;
 use leerweek_domain::attendance::NoShowPolicy;
 use leerweek_domain::event::{
     Event, EventSchedule, parse_cancellation_deadline_hours, parse_max_enrolments, parse_reminder_hours,
@@ -20,9 +22,27 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-/// A development week.
+/// A development week with what the signed-in person may do with it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct EventDto {
+    /// The week.
+    #[serde(flatten)]
+    pub event: EventInfoDto,
+    /// What the signed-in person may do with it.
+    pub may: EventMayDto,
+}
+
+impl EventDto {
+    /// The week as `actor` sees it.
+    pub fn of(e: Event, actor: &Actor) -> Self {
+        let may = EventMayDto::of(actor, &e.organisation_ids);
+        EventDto { event: e.into(), may }
+    }
+}
+
+/// A development week as everyone who sees it sees it (the programme shares it among its readers).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventInfoDto {
     /// Id.
     pub id: Uuid,
     /// Name.
@@ -52,7 +72,7 @@ pub struct EventDto {
     pub no_show_policy: String,
 }
 
-impl From<Event> for EventDto {
+impl From<Event> for EventInfoDto {
     fn from(e: Event) -> Self {
         Self {
             id: e.id,
@@ -124,21 +144,21 @@ pub async fn create_event(
         no_show_policy: opt("no_show_policy", b.no_show_policy, |p| NoShowPolicy::parse(&p))?.unwrap_or_default(),
     };
     let v = events::create_event(&s.store, &actor, e, now()).await?;
-    Ok((StatusCode::CREATED, Json(v.into())))
+    Ok((StatusCode::CREATED, Json(EventDto::of(v, &actor))))
 }
 
 /// Events the signed-in person may see.
 #[utoipa::path(get, path = "/api/v1/events", tag = "events",
     responses((status = 200, body = Vec<EventDto>), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 pub async fn list_events(State(s): State<AppState>, Auth(actor): Auth) -> Result<Json<Vec<EventDto>>, ApiError> {
-    Ok(Json(events::list_events(&s.store, &actor).await?.into_iter().map(Into::into).collect()))
+    Ok(Json(events::list_events(&s.store, &actor).await?.into_iter().map(|e| EventDto::of(e, &actor)).collect()))
 }
 
 /// One event.
 #[utoipa::path(get, path = "/api/v1/events/{id}", tag = "events", params(("id" = Uuid, Path, description = "Event id")),
     responses((status = 200, body = EventDto), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 pub async fn get_event(State(s): State<AppState>, Auth(actor): Auth, Id(id): Id) -> Result<Json<EventDto>, ApiError> {
-    Ok(Json(events::get_event(&s.store, &actor, id).await?.into()))
+    Ok(Json(EventDto::of(events::get_event(&s.store, &actor, id).await?, &actor)))
 }
 
 /// Changes to an event; absent fields stay.
@@ -202,18 +222,13 @@ pub async fn update_event(
     };
     let v = events::update_event(&s.store, &actor, id, p, now()).await?;
     s.programme.invalidate();
-    Ok(Json(v.into()))
+    Ok(Json(EventDto::of(v, &actor)))
 }
 
-async fn transition(
-    s: &AppState,
-    actor: &leerweek_domain::access::Actor,
-    id: Uuid,
-    to: EventStatus,
-) -> Result<Json<EventDto>, ApiError> {
+async fn transition(s: &AppState, actor: &Actor, id: Uuid, to: EventStatus) -> Result<Json<EventDto>, ApiError> {
     let v = events::set_event_status(&s.store, actor, id, to, now()).await?;
     s.programme.invalidate();
-    Ok(Json(v.into()))
+    Ok(Json(EventDto::of(v, actor)))
 }
 
 /// Publish an event: the programme becomes visible and enrolment follows the window.

@@ -1,6 +1,6 @@
 //! The programme of a week and its themes.
 
-use super::events::EventDto;
+use super::events::EventInfoDto;
 use super::now;
 use super::sessions::{LocationDto, location_of};
 use crate::AppState;
@@ -78,7 +78,7 @@ pub struct ProgrammeItemDto {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProgrammeDto {
     /// The event.
-    pub event: EventDto,
+    pub event: EventInfoDto,
     /// Sessions by start time.
     pub sessions: Vec<ProgrammeItemDto>,
 }

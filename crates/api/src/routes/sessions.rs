@@ -4,12 +4,14 @@
 use super::{at, double_option, now, opt};
 use crate::AppState;
 use crate::extract::{ApiJson, Auth, Id};
+use crate::may::SessionMayDto;
 use crate::problem::{ApiError, Problem};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use leerweek_domain::FieldError;
+use leerweek_domain::access::Actor;
 use leerweek_domain::session::{Capacity, Location, Session, TimeRange};
 use leerweek_domain::text::{MessageBody, MessageSubject, OnlineUrl, ShortText};
 use leerweek_store::sessions::{self, NewSession, Recipients, SessionPatch, SessionView};
@@ -103,6 +105,8 @@ pub struct SessionDto {
     pub trainer_id: Option<Uuid>,
     /// When the attendance list was closed (unmarked people became no-shows).
     pub attendance_closed_at: Option<DateTime<Utc>>,
+    /// What the signed-in person may do with it.
+    pub may: SessionMayDto,
 }
 
 /// Where a session takes place, on the wire.
@@ -110,10 +114,12 @@ pub(crate) fn location_of(s: &Session) -> LocationDto {
     LocationDto { venue: s.venue.clone(), room: s.room.clone(), address: s.address.clone() }
 }
 
-impl From<SessionView> for SessionDto {
-    fn from(v: SessionView) -> Self {
+impl SessionDto {
+    /// The session as `actor` sees it.
+    pub fn of(v: SessionView, actor: &Actor) -> Self {
         let s = v.session;
         Self {
+            may: SessionMayDto::of(actor, v.workshop.host_organisation_id, s.trainer_id),
             location: location_of(&s),
             id: s.id,
             workshop_id: s.workshop_id,
@@ -188,7 +194,7 @@ pub async fn create_session(
     };
     let v = sessions::create_session(&s.store, &actor, workshop_id, n, now()).await?;
     s.programme.invalidate();
-    Ok((StatusCode::CREATED, Json(v.into())))
+    Ok((StatusCode::CREATED, Json(SessionDto::of(v, &actor))))
 }
 
 /// Sessions of a workshop.
@@ -200,7 +206,7 @@ pub async fn list_sessions(
     Id(workshop_id): Id,
 ) -> Result<Json<Vec<SessionDto>>, ApiError> {
     let views = sessions::sessions_of_workshop(&s.store, &actor, workshop_id, now()).await?;
-    Ok(Json(views.into_iter().map(Into::into).collect()))
+    Ok(Json(views.into_iter().map(|v| SessionDto::of(v, &actor)).collect()))
 }
 
 /// One session with live seat counts.
@@ -211,7 +217,7 @@ pub async fn get_session(
     Auth(actor): Auth,
     Id(id): Id,
 ) -> Result<Json<SessionDto>, ApiError> {
-    Ok(Json(sessions::get_session(&s.store, &actor, id, now()).await?.into()))
+    Ok(Json(SessionDto::of(sessions::get_session(&s.store, &actor, id, now()).await?, &actor)))
 }
 
 /// Changes to a session; absent fields stay.
@@ -264,7 +270,7 @@ pub async fn update_session(
     };
     let v = sessions::update_session(&s.store, &actor, id, p, now()).await?;
     s.programme.invalidate();
-    Ok(Json(v.into()))
+    Ok(Json(SessionDto::of(v, &actor)))
 }
 
 /// Cancel a session; everyone enrolled is told.
@@ -277,7 +283,7 @@ pub async fn cancel_session(
 ) -> Result<Json<SessionDto>, ApiError> {
     let v = sessions::cancel_session(&s.store, &actor, id, now()).await?;
     s.programme.invalidate();
-    Ok(Json(v.into()))
+    Ok(Json(SessionDto::of(v, &actor)))
 }
 
 /// A message to a session's participants.
@@ -316,4 +322,26 @@ pub async fn message_participants(
     let to = if b.include_waitlist { Recipients::ConfirmedAndWaiting } else { Recipients::Confirmed };
     let recipients = sessions::message_participants(&s.store, &actor, id, &subject, &body, to, now()).await?;
     Ok((StatusCode::ACCEPTED, Json(MessageSentDto { recipients })))
+}
+
+/// Someone to ask about a session.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ContactDto {
+    /// Name.
+    pub name: String,
+    /// E-mail address.
+    pub email: String,
+}
+
+/// Whom to ask about a session: the organisers of the organisation that hosts it, by name
+/// (organisers and admins, who organise the week together).
+#[utoipa::path(get, path = "/api/v1/sessions/{id}/contacts", tag = "sessions", params(("id" = Uuid, Path, description = "Session id")),
+    responses((status = 200, body = Vec<ContactDto>), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
+pub async fn host_contacts(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    Id(id): Id,
+) -> Result<Json<Vec<ContactDto>>, ApiError> {
+    let people = sessions::host_contacts(&s.store, &actor, id).await?;
+    Ok(Json(people.into_iter().map(|p| ContactDto { name: p.name, email: p.email }).collect()))
 }

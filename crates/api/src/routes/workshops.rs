@@ -3,10 +3,12 @@
 use super::{at, double_option, now, opt};
 use crate::AppState;
 use crate::extract::{ApiJson, Auth, Id};
+use crate::may::WorkshopMayDto;
 use crate::problem::{ApiError, Problem};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use leerweek_domain::access::Actor;
 use leerweek_domain::text::{Description, ShortText, Theme, Title};
 use leerweek_domain::{AudienceKind, FieldError, Invalid, Language, WorkshopFormat};
 use leerweek_store::workshops::{self, NewWorkshop, WorkshopPatch, WorkshopView};
@@ -41,12 +43,16 @@ pub struct WorkshopDto {
     pub audience_organisation_ids: Vec<Uuid>,
     /// `scheduled` or `cancelled`.
     pub status: String,
+    /// What the signed-in person may do with it.
+    pub may: WorkshopMayDto,
 }
 
-impl From<WorkshopView> for WorkshopDto {
-    fn from(v: WorkshopView) -> Self {
+impl WorkshopDto {
+    /// The workshop as `actor` sees it.
+    pub fn of(v: WorkshopView, actor: &Actor) -> Self {
         let w = v.workshop;
         Self {
+            may: WorkshopMayDto::of(actor, w.host_organisation_id),
             id: w.id,
             event_id: w.event_id,
             title: w.title,
@@ -109,7 +115,7 @@ pub async fn create_workshop(
     };
     let v = workshops::create_workshop(&s.store, &actor, event_id, w, now()).await?;
     s.programme.invalidate();
-    Ok((StatusCode::CREATED, Json(v.into())))
+    Ok((StatusCode::CREATED, Json(WorkshopDto::of(v, &actor))))
 }
 
 /// One workshop.
@@ -120,7 +126,7 @@ pub async fn get_workshop(
     Auth(actor): Auth,
     Id(id): Id,
 ) -> Result<Json<WorkshopDto>, ApiError> {
-    Ok(Json(workshops::get_workshop(&s.store, &actor, id).await?.into()))
+    Ok(Json(WorkshopDto::of(workshops::get_workshop(&s.store, &actor, id).await?, &actor)))
 }
 
 /// Changes to a workshop; absent fields stay.
@@ -175,7 +181,7 @@ pub async fn update_workshop(
     };
     let v = workshops::update_workshop(&s.store, &actor, id, p, now()).await?;
     s.programme.invalidate();
-    Ok(Json(v.into()))
+    Ok(Json(WorkshopDto::of(v, &actor)))
 }
 
 /// Cancel a workshop and all its sessions; everyone enrolled is told.
@@ -188,5 +194,5 @@ pub async fn cancel_workshop(
 ) -> Result<Json<WorkshopDto>, ApiError> {
     let v = workshops::cancel_workshop(&s.store, &actor, id, now()).await?;
     s.programme.invalidate();
-    Ok(Json(v.into()))
+    Ok(Json(WorkshopDto::of(v, &actor)))
 }

@@ -1,8 +1,10 @@
 //! Sessions of a workshop, with their seats and per-organisation quotas: creation, changes
-//! (which tell everyone enrolled), cancellation, and messages to participants.
+//! (which tell everyone enrolled), cancellation, messages to participants, and whom to ask.
 
+mod contacts;
 mod message;
 
+pub use contacts::host_contacts;
 pub use message::{Recipients, message_participants};
 
 use crate::enrolments::waiting::{cancel_all_in_session, promote_waiting};

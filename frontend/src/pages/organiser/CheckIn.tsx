@@ -21,7 +21,8 @@ export default function CheckIn() {
   const qc = useQueryClient();
   const session = useSession(id);
   const event = useEvent(session.data?.event_id);
-  const enrolments = useEnrolments(id, 20_000);
+  // The list is read only by someone who may check people in (the session's `may` says).
+  const enrolments = useEnrolments(session.data?.may.check_in ? id : undefined, 20_000);
   const [query, setQuery] = useState("");
   const [code, setCode] = useState("");
   const [announcement, setAnnouncement] = useState("");
@@ -82,6 +83,16 @@ export default function CheckIn() {
   }
   const s = session.data;
   const zone = event.data?.time_zone ?? DEFAULT_ZONE;
+  if (!s.may.check_in) {
+    return (
+      <>
+        <BackLink to={`/organiseren/sessies/${s.id}`}>{t("back.session")}</BackLink>
+        <Heading1>{t("checkIn.title")}</Heading1>
+        <Paragraph lead>{s.title}</Paragraph>
+        <Paragraph>{t("readOnly.checkIn")}</Paragraph>
+      </>
+    );
+  }
 
   return (
     <div className="lw-checkin">

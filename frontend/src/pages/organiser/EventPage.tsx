@@ -1,7 +1,8 @@
 // /organiseren/weken/:id: one week: publish or close it, its workshops with their sessions,
-// a new workshop, and its settings.
+// a new workshop, and its settings, each only where the week's `may` allows; workshops of
+// organisations the person does not organise for are marked as only to look at.
 import {
-  Button, FormField, FormLabel, Heading1, Heading2, Paragraph, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Textbox,
+  Button, Checkbox, FormField, FormLabel, Heading1, Heading2, Paragraph, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Textbox,
 } from "@utrecht/component-library-react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState, type FormEvent } from "react";
@@ -12,7 +13,6 @@ import { usePageTitle } from "../../components/Layout";
 import { Empty, Loading, ProblemAlert, Success } from "../../components/States";
 import { dayLabel, shortDate, timeRange } from "../../format";
 import { useProgramme } from "../../hooks/programme";
-import { useMe } from "../../hooks/session";
 import { EventFields } from "./EventFields";
 import {
   emptyWorkshopForm, EVENT_REQUIRED, eventFormOf, eventPatch, fieldErrors, fold, groupByWorkshop, newWorkshopBody, WORKSHOP_REQUIRED,
@@ -23,14 +23,12 @@ import { BackLink, Confirm, SaveButton, StatusBadge, useEvent, useOrganisations,
 import { WorkshopFields } from "./WorkshopFields";
 import { ArchiveWeek } from "./ArchiveWeek";
 import { EventOrganisations } from "./EventOrganisations";
-import { mayChangeEvent } from "./manage";
 
 export default function EventPage() {
   const { id = "" } = useParams();
   const { t } = useTranslation("organiser");
   const event = useEvent(id);
   const location = useLocation();
-  const me = useMe();
   const organisations = useOrganisations();
   usePageTitle(event.data?.name ?? t("event.titleFallback"));
 
@@ -55,12 +53,11 @@ export default function EventPage() {
       </Paragraph>
       {(location.state as { created?: boolean } | null)?.created && <Success>{t("event.created")}</Success>}
       <StatusActions event={e} />
-      {/* may: from the event's flags once the API sends them */}
-      {mayChangeEvent(me.data, e) && <ArchiveWeek event={e} />}
-      <EventOrganisations event={e} organisations={organisations.data ?? []} mayChange={mayChangeEvent(me.data, e)} />
+      {e.may.archive && <ArchiveWeek event={e} />}
+      <EventOrganisations event={e} organisations={organisations.data ?? []} mayChange={e.may.manage_organisations} />
       <Workshops event={e} />
-      <NewWorkshop event={e} />
-      <EditEvent key={e.id} event={e} />
+      {e.may.manage_workshops_of.length > 0 && <NewWorkshop event={e} />}
+      {e.may.edit && <EditEvent key={e.id} event={e} />}
     </>
   );
 }
@@ -92,7 +89,7 @@ function StatusActions({ event }: { event: EventDto }) {
         {done && <Success>{done}</Success>}
         <ProblemAlert error={change.error} />
       </div>
-      {action && !asking && (
+      {action && event.may.set_status && !asking && (
         <Button appearance="primary-action-button" onClick={() => { setDone(null); change.reset(); setAsking(action); }}>
           {action === "publish" ? t("event.publish") : t("event.close")}
         </Button>
@@ -116,9 +113,15 @@ function Workshops({ event }: { event: EventDto }) {
   const { t } = useTranslation("organiser");
   const programme = useProgramme(event.id);
   const [query, setQuery] = useState("");
+  const [onlyMine, setOnlyMine] = useState(false);
   const groups = useMemo(() => groupByWorkshop(programme.data?.sessions ?? []), [programme.data]);
+  const manages = (g: { host_organisation_id: string }) => event.may.manage_workshops_of.includes(g.host_organisation_id);
+  // The choice matters only when some workshops are someone else's and some are theirs.
+  const canNarrow = groups.some(manages) && !groups.every(manages);
   const words = fold(query).split(/\s+/).filter(Boolean);
-  const shown = groups.filter((g) => words.every((w) => fold(`${g.title} ${g.host}`).includes(w)));
+  const shown = groups.filter(
+    (g) => (!onlyMine || !canNarrow || manages(g)) && words.every((w) => fold(`${g.title} ${g.host}`).includes(w)),
+  );
   const zone = event.time_zone;
   return (
     <section aria-labelledby="workshops-h">
@@ -140,6 +143,12 @@ function Workshops({ event }: { event: EventDto }) {
               <Textbox id="ws-search" type="search" value={query} onChange={(e) => setQuery(e.target.value)} autoComplete="off" />
             </div>
           </FormField>
+          {canNarrow && (
+            <FormField type="checkbox" className="lw-check">
+              <Checkbox id="ws-only-mine" checked={onlyMine} onChange={(e) => setOnlyMine(e.target.checked)} />
+              <FormLabel htmlFor="ws-only-mine" type="checkbox">{t("readOnly.onlyMine")}</FormLabel>
+            </FormField>
+          )}
           <p role="status" className="lw-count">{t("event.workshopCount", { count: shown.length })}</p>
           {shown.length > 0 && (
             <div className="lw-table-wrap">
@@ -154,7 +163,10 @@ function Workshops({ event }: { event: EventDto }) {
                 <TableBody>
                   {shown.map((g) => (
                     <TableRow key={g.workshop_id}>
-                      <TableCell><Link to={`/organiseren/workshops/${g.workshop_id}`}>{g.title}</Link></TableCell>
+                      <TableCell>
+                        <Link to={`/organiseren/workshops/${g.workshop_id}`}>{g.title}</Link>
+                        {!manages(g) && <> <span className="lw-badge lw-badge--view-only">{t("readOnly.badge")}</span></>}
+                      </TableCell>
                       <TableCell>{g.host}</TableCell>
                       <TableCell>
                         <ul className="lw-org-sessions">
@@ -182,12 +194,10 @@ function Workshops({ event }: { event: EventDto }) {
 
 function NewWorkshop({ event }: { event: EventDto }) {
   const { t } = useTranslation("organiser");
-  const me = useMe();
   const navigate = useNavigate();
   const organisations = useOrganisations();
   const participating = (organisations.data ?? []).filter((o) => event.organisation_ids.includes(o.id));
-  const isAdmin = !!me.data?.roles.includes("admin");
-  const hosts = isAdmin ? participating : participating.filter((o) => o.id === me.data?.organisation_id);
+  const hosts = participating.filter((o) => event.may.manage_workshops_of.includes(o.id));
   const own = hosts.length === 1 ? hosts[0]!.id : "";
   const [form, setForm] = useState<WorkshopForm>(() => emptyWorkshopForm());
   const create = useMutation({
@@ -206,7 +216,7 @@ function NewWorkshop({ event }: { event: EventDto }) {
   return (
     <section aria-labelledby="new-workshop-h" className="lw-card">
       <Heading2 id="new-workshop-h">{t("event.newWorkshop")}</Heading2>
-      {organisations.isPending || me.isPending ? (
+      {organisations.isPending ? (
         <Loading />
       ) : hosts.length === 0 ? (
         <Paragraph>{t("event.cannotHost")}</Paragraph>

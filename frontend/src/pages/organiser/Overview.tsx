@@ -22,7 +22,7 @@ export default function Overview() {
   usePageTitle(t("title"));
   const me = useMe();
   const events = useEvents();
-  const mine = manageable(events.data ?? [], me.data);
+  const mine = manageable(events.data ?? []);
 
   return (
     <>

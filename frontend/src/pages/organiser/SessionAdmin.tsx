@@ -1,9 +1,10 @@
 // /organiseren/sessies/:id: one session for its organiser: participants and waiting list,
-// attendance, moving it, its capacity, cancelling it.
+// attendance, moving it, its capacity, cancelling it, each only where the session's `may` allows.
+// A session someone may only look at (another municipality's) shows what it is and whom to ask.
 import {
-  Button, Heading1, Heading2, Paragraph, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow,
+  Button, DataList, DataListItem, DataListKey, DataListValue, Heading1, Heading2, Paragraph, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow,
 } from "@utrecht/component-library-react";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
@@ -15,12 +16,10 @@ import { DEFAULT_ZONE, longDate, timeRange, toLocalInput } from "../../format";
 import { fieldErrors, intOrNull, movePatch, type EnrolmentItem, type SessionDto } from "./forms";
 import { MissingAlert } from "./MissingAlert";
 import { CancelEnrolment } from "./CancelEnrolment";
-import { cancellable, mayManageSession } from "./manage";
+import { cancellable } from "./manage";
 import { QuotaEditor } from "./QuotaEditor";
 import { TrainerPicker } from "./TrainerPicker";
-import { useMe } from "../../hooks/session";
-import { useOrganisations } from "./shared";
-import { BackLink, Confirm, SaveButton, StatusBadge, TextField, useEnrolments, useEvent, useRequired, useSession, useWorkshop } from "./shared";
+import { BackLink, Confirm, SaveButton, StatusBadge, TextField, useEnrolments, useEvent, useOrganisations, useRequired, useSession, useWorkshop } from "./shared";
 
 export default function SessionAdmin() {
   const { id = "" } = useParams();
@@ -28,7 +27,6 @@ export default function SessionAdmin() {
   const session = useSession(id);
   const workshop = useWorkshop(session.data?.workshop_id);
   const event = useEvent(session.data?.event_id);
-  const me = useMe();
   const organisations = useOrganisations();
   usePageTitle(session.data ? t("session.pageTitle", { title: session.data.title }) : t("session.titleFallback"));
 
@@ -46,8 +44,9 @@ export default function SessionAdmin() {
   const zone = event.data?.time_zone ?? DEFAULT_ZONE;
   const cancelled = s.status === "cancelled";
   const place = [s.location.venue, s.location.room, s.location.address].filter(Boolean).join(", ");
-  // may: from the session's flags once the API sends them.
-  const manage = mayManageSession(me.data, s);
+  const may = s.may;
+  // Someone who may do nothing here (a session of another municipality) sees what it is.
+  const readOnly = !may.edit && !may.cancel && !may.see_participants && !may.check_in && !may.message;
   const participating = (organisations.data ?? []).filter((o) => event.data?.organisation_ids.includes(o.id));
   const hostName = organisations.data?.find((o) => o.id === s.host_organisation_id)?.name ?? "";
   return (
@@ -63,29 +62,86 @@ export default function SessionAdmin() {
         <StatusBadge status={s.status} />{" "}
         <span>{t("session.taken", { taken: s.confirmed_count, capacity: s.capacity, waiting: s.waitlist_count })}</span>
       </p>
-      {(place || s.online_url) && <Paragraph>{place || t("session.online")}</Paragraph>}
-      {!cancelled && (
+      {readOnly ? (
+        <ReadOnlySession session={s} zone={zone} place={place} />
+      ) : (
+        (place || s.online_url) && <Paragraph>{place || t("session.online")}</Paragraph>
+      )}
+      {!cancelled && may.check_in && (
         <p className="lw-buttons">
           <Link className="utrecht-button-link utrecht-button-link--html-a utrecht-button-link--primary-action lw-big-link" to={`/organiseren/sessies/${s.id}/aanmelden`}>
             {t("checkIn.open")}
           </Link>
         </p>
       )}
-      <Participants session={s} mayCancel={manage} />
-      {!cancelled && <Attendance session={s} />}
-      {!cancelled && (
+      {may.see_participants && <Participants session={s} mayCancel={may.cancel_enrolments} />}
+      {!cancelled && may.check_in && <Attendance session={s} />}
+      {!cancelled && may.message && (
         <div id="bericht">
           <MessageParticipants sessionId={s.id} />
         </div>
       )}
-      {!cancelled && <Move session={s} zone={zone} />}
-      {!cancelled && <Capacity session={s} />}
-      {!cancelled && manage && event.data && organisations.data && (
+      {!cancelled && may.edit && <Move session={s} zone={zone} />}
+      {!cancelled && may.edit && <Capacity session={s} />}
+      {!cancelled && may.edit && event.data && organisations.data && (
         <QuotaEditor key={s.id} session={s} zone={zone} organisations={participating} />
       )}
-      {!cancelled && manage && <TrainerPicker session={s} hostName={hostName} />}
-      <CancelSession session={s} />
+      {!cancelled && may.edit && <TrainerPicker session={s} hostName={hostName} />}
+      {may.cancel && <CancelSession session={s} />}
     </>
+  );
+}
+
+/** A session the person may only look at: who hosts it, when and where, its seats, whom to ask. */
+function ReadOnlySession({ session, zone, place }: { session: SessionDto; zone: string; place: string }) {
+  const { t } = useTranslation("organiser");
+  const organisations = useOrganisations();
+  const host = organisations.data?.find((o) => o.id === session.host_organisation_id)?.name ?? t("readOnly.anotherOrganisation");
+  const contacts = useQuery({
+    queryKey: ["session-contacts", session.id],
+    queryFn: () => unwrap(api.GET("/api/v1/sessions/{id}/contacts", { params: { path: { id: session.id } } })),
+    enabled: session.may.see_contacts,
+  });
+  const people = contacts.data ?? [];
+  return (
+    <section aria-labelledby="read-only-h">
+      <Heading2 id="read-only-h">{t("readOnly.title")}</Heading2>
+      <Paragraph>{t("readOnly.session", { host })}</Paragraph>
+      <DataList className="lw-facts">
+        <DataListItem>
+          <DataListKey>{t("readOnly.host")}</DataListKey>
+          <DataListValue>{host}</DataListValue>
+        </DataListItem>
+        <DataListItem>
+          <DataListKey>{t("readOnly.when")}</DataListKey>
+          <DataListValue>{longDate(session.starts_at, zone)}, {timeRange(session.starts_at, session.ends_at, zone)}</DataListValue>
+        </DataListItem>
+        <DataListItem>
+          <DataListKey>{t("readOnly.where")}</DataListKey>
+          <DataListValue>{place || (session.online_url ? t("session.online") : "—")}</DataListValue>
+        </DataListItem>
+        <DataListItem>
+          <DataListKey>{t("readOnly.seats")}</DataListKey>
+          <DataListValue>{t("session.taken", { taken: session.confirmed_count, capacity: session.capacity, waiting: session.waitlist_count })}</DataListValue>
+        </DataListItem>
+        <DataListItem>
+          <DataListKey>{t("readOnly.contact")}</DataListKey>
+          <DataListValue>
+            {people.length === 0 ? (
+              t("readOnly.contactText", { host })
+            ) : (
+              <ul className="lw-plain-list">
+                {people.map((p) => (
+                  <li key={p.email}>
+                    {p.name} (<a href={`mailto:${p.email}`}>{p.email}</a>)
+                  </li>
+                ))}
+              </ul>
+            )}
+          </DataListValue>
+        </DataListItem>
+      </DataList>
+    </section>
   );
 }
 
@@ -112,11 +168,13 @@ function Participants({ session, mayCancel }: { session: SessionDto; mayCancel: 
       <section aria-labelledby="participants-h">
         <Heading2 id="participants-h" tabIndex={-1}>{t("participants.title", { count: confirmed.length })}</Heading2>
         <div aria-live="polite">{cancelled && <Success>{cancelled}</Success>}</div>
-        <p>
-          <a href={`/api/v1/sessions/${session.id}/enrolments?format=csv`} download={`deelnemers-${session.id}.csv`}>
-            {t("participants.csv")}
-          </a>
-        </p>
+        {session.may.export && (
+          <p>
+            <a href={`/api/v1/sessions/${session.id}/enrolments?format=csv`} download={`deelnemers-${session.id}.csv`}>
+              {t("participants.csv")}
+            </a>
+          </p>
+        )}
         {enrolments.isPending ? (
           <Loading />
         ) : enrolments.error ? (

@@ -1,4 +1,5 @@
-// /organiseren/workshops/:id: one workshop: its sessions, a new session, its details, cancelling it.
+// /organiseren/workshops/:id: one workshop: its sessions, a new session, its details, cancelling it,
+// each only where the workshop's `may` allows (another municipality's workshop is only shown).
 import { Button, Heading1, Heading2, Paragraph, SelectOption } from "@utrecht/component-library-react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
@@ -48,10 +49,13 @@ export default function WorkshopPage() {
         <StatusBadge status={w.status} /> {host && t("workshop.hostedBy", { name: host })}
       </Paragraph>
       {(location.state as { created?: boolean } | null)?.created && <Success>{t("workshop.created")}</Success>}
+      {!w.may.edit && !w.may.add_session && !w.may.cancel && (
+        <Paragraph>{t("readOnly.workshop", { host: host ?? t("readOnly.anotherOrganisation") })}</Paragraph>
+      )}
       <Sessions workshop={w} event={event.data} />
-      {!cancelled && event.data && <NewSession workshop={w} event={event.data} participating={(organisations.data ?? []).filter((o) => event.data!.organisation_ids.includes(o.id))} />}
-      {!cancelled && <EditWorkshop key={w.id} workshop={w} participating={(organisations.data ?? []).filter((o) => event.data?.organisation_ids.includes(o.id))} />}
-      <CancelWorkshop workshop={w} />
+      {!cancelled && w.may.add_session && event.data && <NewSession workshop={w} event={event.data} participating={(organisations.data ?? []).filter((o) => event.data!.organisation_ids.includes(o.id))} />}
+      {!cancelled && w.may.edit && <EditWorkshop key={w.id} workshop={w} participating={(organisations.data ?? []).filter((o) => event.data?.organisation_ids.includes(o.id))} />}
+      {w.may.cancel && <CancelWorkshop workshop={w} />}
     </>
   );
 }
@@ -71,7 +75,7 @@ function Sessions({ workshop, event }: { workshop: WorkshopDto; event?: EventDto
       ) : sessions.error ? (
         <ProblemAlert error={sessions.error} />
       ) : sessions.data.length === 0 ? (
-        <Empty>{t("workshop.noSessions")}</Empty>
+        <Empty>{workshop.may.add_session ? t("workshop.noSessions") : t("readOnly.noSessions")}</Empty>
       ) : (
         <ul className="lw-plain-list">
           {[...sessions.data].sort((a, b) => a.starts_at.localeCompare(b.starts_at)).map((s) => (

@@ -20,6 +20,7 @@ const event: EventDto = {
   organisation_ids: ["a", "b"],
   reminder_hours_before: 24,
   no_show_policy: "automatic",
+  may: { edit: true, set_status: true, archive: true, manage_organisations: true, manage_workshops_of: ["a"] },
 };
 
 describe("event forms", () => {
@@ -69,6 +70,7 @@ describe("workshop forms", () => {
   const w: WorkshopDto = {
     id: "w1", event_id: "e1", title: "Excel", description: "Leer Excel", theme: "vaardigheden", host_organisation_id: "a",
     language: "nl", format: "on_site", audience: "all", audience_organisation_ids: [], status: "scheduled", trainer: null,
+    may: { edit: true, add_session: true, cancel: true, see_feedback: true },
   };
   it("sends changed fields, a cleared trainer as null, never the host", () => {
     const before = workshopFormOf(w);
@@ -148,11 +150,13 @@ describe("errors and lists", () => {
     expect(fieldErrors(new ApiProblem(422, { detail: "naam ontbreekt", field: "name" }))).toEqual({ name: "naam ontbreekt" });
     expect(fieldErrors(new Error("x"))).toEqual({});
   });
-  it("lists the weeks someone may manage", () => {
+  it("lists the weeks someone may manage, as the API says, newest first", () => {
+    const none = { edit: false, set_status: false, archive: false, manage_organisations: false, manage_workshops_of: [] };
     const other = { ...event, id: "e2", organisation_ids: ["c"], starts_on: "2028-01-01" };
-    expect(manageable([event, other], { organisation_id: "a", roles: ["organiser"] }).map((e) => e.id)).toEqual(["e1"]);
-    expect(manageable([event, other], { organisation_id: "z", roles: ["admin"] }).map((e) => e.id)).toEqual(["e2", "e1"]);
-    expect(manageable([event], null)).toEqual([]);
+    const hostOnly = { ...event, id: "e3", starts_on: "2029-01-01", may: { ...none, manage_workshops_of: ["a"] } };
+    expect(manageable([event, { ...other, may: none }]).map((e) => e.id)).toEqual(["e1"]);
+    expect(manageable([event, other, hostOnly]).map((e) => e.id)).toEqual(["e3", "e2", "e1"]);
+    expect(manageable([{ ...event, may: none }])).toEqual([]);
   });
   it("groups the programme by workshop", () => {
     const s = (session_id: string, workshop_id: string, title: string, starts_at: string) =>

@@ -106,12 +106,10 @@ export function eventPatch(before: EventForm, after: EventForm, zone = DEFAULT_Z
   return Object.fromEntries(changedKeys(before, after).map((k) => [k, eventValue(after, k, zone)])) as Schemas["EventPatchDto"];
 }
 
-/** The weeks someone may manage: all for an admin, else those their organisation takes part in. */
-export function manageable(events: EventDto[], me: { organisation_id?: string | null; roles: string[] } | null | undefined): EventDto[] {
-  if (!me) return [];
-  const all = me.roles.includes("admin");
+/** The weeks someone may manage, as the API says (change it, or host workshops in it), newest first. */
+export function manageable(events: EventDto[]): EventDto[] {
   return events
-    .filter((e) => all || (!!me.organisation_id && e.organisation_ids.includes(me.organisation_id)))
+    .filter((e) => e.may.edit || e.may.manage_workshops_of.length > 0)
     .sort((a, b) => b.starts_on.localeCompare(a.starts_on));
 }
 
@@ -121,6 +119,7 @@ export interface WorkshopGroup {
   workshop_id: string;
   title: string;
   host: string;
+  host_organisation_id: string;
   sessions: ProgrammeItem[];
 }
 
@@ -128,7 +127,9 @@ export interface WorkshopGroup {
 export function groupByWorkshop(items: ProgrammeItem[]): WorkshopGroup[] {
   const groups = new Map<string, WorkshopGroup>();
   for (const s of items) {
-    const g = groups.get(s.workshop_id) ?? { workshop_id: s.workshop_id, title: s.title, host: s.host_organisation_name, sessions: [] };
+    const g = groups.get(s.workshop_id) ?? {
+      workshop_id: s.workshop_id, title: s.title, host: s.host_organisation_name, host_organisation_id: s.host_organisation_id, sessions: [],
+    };
     g.sessions.push(s);
     groups.set(s.workshop_id, g);
   }

@@ -1,25 +1,9 @@
-// The organiser's extra controls as plain data: who may use them (the server decides; these only
-// hide what would be refused), quota rows as a form and back, and which enrolments can be
-// cancelled on someone's behalf.
+// The organiser's extra controls as plain data: quota rows as a form and back, and which
+// enrolments can be cancelled on someone's behalf. Who may use them comes from the API's `may`
+// flags on the week and the session.
 import type { Schemas } from "../../api/client";
 import { DEFAULT_ZONE, fromLocalInput, toLocalInput } from "../../format";
-import { intOrNull, type EnrolmentItem, type EventDto, type QuotaForm, type SessionDto } from "./forms";
-
-type Viewer = Pick<Schemas["MeDto"], "roles" | "organisation_id"> | null | undefined;
-
-/** Organisers of the host and admins run a session's settings (trainer, quotas) and cancel for others. */
-// may: replace with the session's `may` flags once the API sends them.
-export function mayManageSession(me: Viewer, session: Pick<SessionDto, "host_organisation_id">): boolean {
-  if (!me) return false;
-  return me.roles.includes("admin") || (me.roles.includes("organiser") && me.organisation_id === session.host_organisation_id);
-}
-
-/** Organisers of a participating organisation and admins change a week (its organisations, its status). */
-// may: replace with the event's `may` flags once the API sends them.
-export function mayChangeEvent(me: Viewer, event: Pick<EventDto, "organisation_ids">): boolean {
-  if (!me) return false;
-  return me.roles.includes("admin") || (me.roles.includes("organiser") && event.organisation_ids.includes(me.organisation_id));
-}
+import { intOrNull, type EnrolmentItem, type QuotaForm } from "./forms";
 
 /** A seat or a place in the queue without recorded attendance can be cancelled (recorded attendance is history). */
 export function cancellable(item: Pick<EnrolmentItem, "status" | "attendance">): boolean {
