@@ -325,7 +325,8 @@ test("a coordinator runs a shared week from a fresh installation, in the browser
   await page.getByRole("link", { name: "Enkhuizen", exact: true }).click();
   await page.getByRole("searchbox", { name: /Zoek op naam/ }).fill("Visser");
   await page.getByRole("button", { name: "Zoeken" }).click();
-  await page.getByRole("link", { name: "Jan Visser" }).click();
+  await expect(page.getByRole("list", { name: "Organisatoren" }).getByRole("link", { name: "Jan Visser" })).toBeVisible();
+  await page.getByRole("table", { name: "Medewerkers" }).getByRole("link", { name: "Jan Visser" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Jan Visser" })).toBeFocused();
   await tabTo(page, "button", /^Organisator intrekken/);
   await page.keyboard.press("Enter");
