@@ -6,7 +6,47 @@ use chrono::{Duration, Utc};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-on_both_backends!(bad_requests_get_problems_with_the_field_and_write_nothing, a_csv_with_one_bad_row_imports_nobody);
+on_both_backends!(
+    bad_requests_get_problems_with_the_field_and_write_nothing,
+    a_csv_with_one_bad_row_imports_nobody,
+    a_name_typed_as_a_formula_never_runs_in_an_organisers_spreadsheet,
+);
+
+/// A person's name (set by an organiser, an import or single sign-on) that a spreadsheet would
+/// run as a formula lands neutralised in the CSV downloads and as plain text in the XLSX ones.
+async fn a_name_typed_as_a_formula_never_runs_in_an_organisers_spreadsheet(app: &TestApp) {
+    let org = app.org("Enkhuizen").await;
+    let name = "=HYPERLINK(\"https://kwaad.example\",\"Klik\")";
+    let (st, p) = app
+        .post(
+            &app.admin,
+            "/api/v1/people",
+            json!({"email": "formule@enkhuizen.nl", "name": name, "organisation_id": org}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{p}");
+    let who = crate::harness::Person { id: crate::harness::id(&p), token: app.token(crate::harness::id(&p)).await };
+    let ev = app.week(&[org], json!({})).await;
+    let s = app.session(app.workshop(ev, org, json!({"title": "@Excel voor iedereen"})).await, 0, 10, 2, 5).await;
+    let (st, e) = app.enrol(&who, s).await;
+    assert_eq!(st, StatusCode::CREATED, "{e}");
+    let get = |path: String| app.client.get(app.url(&path)).bearer_auth(&app.admin).send();
+
+    let text = get(format!("/api/v1/sessions/{s}/enrolments?format=csv")).await.unwrap().text().await.unwrap();
+    let mut rows = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let cells: Vec<String> = rows.records().next().expect("a row").unwrap().iter().map(str::to_owned).collect();
+    assert_eq!(cells[0], format!("'{name}"), "{text}");
+    let report = get(format!("/api/v1/events/{ev}/reports/sessions?format=csv")).await.unwrap().text().await.unwrap();
+    assert!(report.contains("'@Excel voor iedereen") && !report.contains(",@Excel"), "{report}");
+
+    let bytes = get(format!("/api/v1/sessions/{s}/enrolments?format=xlsx")).await.unwrap().bytes().await.unwrap();
+    use calamine::{Reader, Xlsx};
+    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+    assert_eq!(sheet.rows().nth(1).unwrap()[0], calamine::Data::String(name.to_owned()), "a typed string");
+    let formulas = book.worksheet_formula(&book.sheet_names()[0].clone()).unwrap();
+    assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()), "no formula in the workbook");
+}
 
 async fn bad_requests_get_problems_with_the_field_and_write_nothing(app: &TestApp) {
     let org = app.org("Enkhuizen").await;

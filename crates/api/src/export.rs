@@ -112,11 +112,23 @@ fn internal(e: impl std::fmt::Display) -> ApiError {
     ApiError::Internal(format!("export: {e}"))
 }
 
+/// A text cell that a spreadsheet would take for a formula (it begins with `=`, `+`, `-`, `@`, a
+/// tab or a carriage return) gets a leading `'`, as OWASP advises against CSV injection: a name or
+/// title someone typed must not run when an organiser opens the file in Excel. Numbers and
+/// times are Leerweek's own and stay as they are; XLSX cells are typed strings and need nothing.
+fn neutralised(cell: String) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{cell}") } else { cell }
+}
+
 fn csv(columns: &[Column], rows: &[Value]) -> Result<Vec<u8>, ApiError> {
     let mut w = csv::Writer::from_writer(Vec::from("\u{feff}".as_bytes()));
     w.write_record(columns.iter().map(|c| c.1)).map_err(internal)?;
     for r in rows {
-        w.write_record(columns.iter().map(|c| text_of(&r[c.0], c.2))).map_err(internal)?;
+        let cells = columns.iter().map(|c| match c.2 {
+            Kind::Text => neutralised(text_of(&r[c.0], c.2)),
+            _ => text_of(&r[c.0], c.2),
+        });
+        w.write_record(cells).map_err(internal)?;
     }
     w.into_inner().map_err(internal)
 }
@@ -166,5 +178,23 @@ mod tests {
         ];
         let out = String::from_utf8(csv(&cols, &rows).unwrap()).unwrap();
         assert_eq!(out, "\u{feff}Naam,Begin,Uren,Lijst,Leeg\nËl,2027-11-15 10:00,1.5,x; y,\n");
+    }
+
+    #[test]
+    fn text_a_spreadsheet_would_run_as_a_formula_is_neutralised_and_numbers_are_not() {
+        let cols = [Column("a", "Naam", Kind::Text), Column("n", "Uren", Kind::Number)];
+        for (bad, safe) in [
+            ("=HYPERLINK(\"http://x\",\"klik\")", "\"'=HYPERLINK(\"\"http://x\"\",\"\"klik\"\")\""),
+            ("+31 6 1234", "'+31 6 1234"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tTab", "'\tTab"),
+            ("\rCR", "\"'\rCR\""),
+            ("Jan = Jan", "Jan = Jan"),
+        ] {
+            let rows = vec![serde_json::json!({"a": bad, "n": -1.5})];
+            let out = String::from_utf8(csv(&cols, &rows).unwrap()).unwrap();
+            assert_eq!(out, format!("\u{feff}Naam,Uren\n{safe},-1.5\n"), "{bad:?}");
+        }
     }
 }
