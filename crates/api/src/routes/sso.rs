@@ -25,7 +25,7 @@ use uuid::Uuid;
 
 /// Cookie that binds a pending sign-in to the browser that started it.
 pub const SSO_COOKIE: &str = "lw_sso";
-pub(super) const SSO_PATH: &str = "/aanmelden/sso";
+const SSO_PATH: &str = "/aanmelden/sso";
 
 /// An organisation's OpenID Connect provider, as an admin sets it. (No `Debug`: it holds the secret.)
 #[derive(Deserialize, ToSchema)]
@@ -238,7 +238,7 @@ fn safe_return(to: Option<&str>) -> String {
     }
 }
 
-pub(super) fn secure(s: &AppState) -> &'static str {
+fn secure(s: &AppState) -> &'static str {
     if s.public_url.starts_with("https://") { "; Secure" } else { "" }
 }
 
@@ -275,29 +275,45 @@ pub async fn start(
             return fail(e.slug());
         }
     };
-    let pending = PendingLogin {
-        state: started.state,
-        browser: cookie(&headers, SSO_COOKIE).unwrap_or_default(),
-        organisation_id: org,
-        pkce_verifier: started.pkce_verifier,
-        nonce: started.nonce,
-        return_to: safe_return(q.as_ref().ok().and_then(|q| q.return_to.as_deref())),
-        tested_by: None,
-    };
-    let browser = match sso::begin_login(&s.store, pending, now()).await {
+    let return_to = safe_return(q.as_ref().ok().and_then(|q| q.return_to.as_deref()));
+    let url = started.url.clone();
+    let binding = match remember(&s, &headers, org, started, return_to, None).await {
         Ok(b) => b,
         Err(e) => return store_failure(e),
     };
-    let binding = format!(
-        "{SSO_COOKIE}={browser}; HttpOnly; SameSite=Lax; Path={SSO_PATH}; Max-Age={}{}",
-        sso::LOGIN_VALIDITY.num_seconds(),
-        secure(&s)
-    );
-    let mut res = (StatusCode::SEE_OTHER, [(header::LOCATION, started.url)]).into_response();
-    if let Ok(v) = HeaderValue::from_str(&binding) {
+    let mut res = (StatusCode::SEE_OTHER, [(header::LOCATION, url)]).into_response();
+    if let Some(v) = binding {
         res.headers_mut().insert(header::SET_COOKIE, v);
     }
     res
+}
+
+/// Remember a sign-in (or an admin's test) on its way to the provider, bound to this browser:
+/// returns the cookie that binds it.
+pub(super) async fn remember(
+    s: &AppState,
+    headers: &HeaderMap,
+    organisation_id: Uuid,
+    started: crate::sso::Started,
+    return_to: String,
+    tested_by: Option<Uuid>,
+) -> Result<Option<HeaderValue>, StoreError> {
+    let pending = PendingLogin {
+        state: started.state,
+        browser: cookie(headers, SSO_COOKIE).unwrap_or_default(),
+        organisation_id,
+        pkce_verifier: started.pkce_verifier,
+        nonce: started.nonce,
+        return_to,
+        tested_by,
+    };
+    let browser = sso::begin_login(&s.store, pending, now()).await?;
+    let binding = format!(
+        "{SSO_COOKIE}={browser}; HttpOnly; SameSite=Lax; Path={SSO_PATH}; Max-Age={}{}",
+        sso::LOGIN_VALIDITY.num_seconds(),
+        secure(s)
+    );
+    Ok(HeaderValue::from_str(&binding).ok())
 }
 
 /// The provider's answer (authorization response).

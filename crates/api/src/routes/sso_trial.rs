@@ -4,13 +4,13 @@
 //! sign-in page in the console, which shows it.
 
 use super::now;
-use super::sso::{SSO_COOKIE, SSO_PATH, clear_binding, failure_message, redirect_uri, secure};
+use super::sso::{clear_binding, failure_message, redirect_uri, remember};
 use crate::AppState;
-use crate::extract::{Auth, Id, cookie};
+use crate::extract::{Auth, Id};
 use crate::problem::ApiError;
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use leerweek_domain::sso::SignIn;
@@ -126,24 +126,11 @@ pub async fn start_test(
             return Ok(Json(body).into_response());
         }
     };
-    let pending = PendingLogin {
-        state: started.state,
-        browser: cookie(&headers, SSO_COOKIE).unwrap_or_default(),
-        organisation_id: org,
-        pkce_verifier: started.pkce_verifier,
-        nonce: started.nonce,
-        return_to: back(org),
-        tested_by: Some(actor.person_id),
-    };
-    let browser = sso::begin_login(&s.store, pending, now()).await?;
+    let url = started.url.clone();
+    let binding = remember(&s, &headers, org, started, back(org), Some(actor.person_id)).await?;
     tracing::info!(organisation_id = %org, person_id = %actor.person_id, "test sign-in started");
-    let binding = format!(
-        "{SSO_COOKIE}={browser}; HttpOnly; SameSite=Lax; Path={SSO_PATH}; Max-Age={}{}",
-        sso::LOGIN_VALIDITY.num_seconds(),
-        secure(&s)
-    );
-    let mut res = Json(SsoTestStarted { authorization_url: Some(started.url), last_test: None }).into_response();
-    if let Ok(v) = HeaderValue::from_str(&binding) {
+    let mut res = Json(SsoTestStarted { authorization_url: Some(url), last_test: None }).into_response();
+    if let Some(v) = binding {
         res.headers_mut().insert(header::SET_COOKIE, v);
     }
     Ok(res)
