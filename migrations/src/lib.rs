@@ -17,6 +17,7 @@ mod m20261201_000011_mail_health_and_privacy_settings;
 mod m20261205_000012_console_access;
 mod m20261205_000013_people_who_left;
 mod m20261205_000014_sign_in_choices;
+mod m20261206_000015_trusted_email;
 mod util;
 
 /// All migrations, in order.
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000012_console_access::Migration),
             Box::new(m20261205_000013_people_who_left::Migration),
             Box::new(m20261205_000014_sign_in_choices::Migration),
+            Box::new(m20261206_000015_trusted_email::Migration),
         ]
     }
 }

@@ -74,12 +74,15 @@ pub(crate) fn location(res: &reqwest::Response, base: &str) -> String {
 pub(crate) struct Account<'a> {
     pub(crate) email: &'a str,
     pub(crate) subject: &'a str,
-    pub(crate) verified: bool,
+    /// `email_verified`; `None` sends none (as Entra ID does).
+    pub(crate) verified: Option<bool>,
     pub(crate) name: &'a str,
+    /// `preferred_username`, when not empty.
+    pub(crate) username: &'a str,
 }
 
 pub(crate) fn account(email: &str) -> Account<'_> {
-    Account { email, subject: email, verified: true, name: "" }
+    Account { email, subject: email, verified: Some(true), name: "", username: "" }
 }
 
 /// Run the flow up to the provider's answer: start at Leerweek, log in at the provider. Returns
@@ -110,7 +113,15 @@ pub(crate) async fn at_provider(
     let form = [
         ("email", who.email),
         ("subject", who.subject),
-        ("verified", if who.verified { "true" } else { "false" }),
+        (
+            "verified",
+            match who.verified {
+                Some(true) => "true",
+                Some(false) => "false",
+                None => "omit",
+            },
+        ),
+        ("username", who.username),
         ("name", who.name),
     ];
     let res = b.post(format!("{interaction}/login")).form(&form).send().await.unwrap();
@@ -121,14 +132,14 @@ pub(crate) async fn at_provider(
 }
 
 /// The whole flow; returns the browser and where Leerweek sent it at the end.
-async fn sign_in(app: &TestApp, idp: &Idp, org: Uuid, who: Account<'_>) -> (reqwest::Client, String) {
+pub(crate) async fn sign_in(app: &TestApp, idp: &Idp, org: Uuid, who: Account<'_>) -> (reqwest::Client, String) {
     let (b, callback) = to_callback(app, idp, org, who).await;
     let res = b.get(&callback).send().await.unwrap();
     let end = location(&res, &app.base);
     (b, end.trim_start_matches(&app.base).to_owned())
 }
 
-async fn me(app: &TestApp, b: &reqwest::Client) -> (StatusCode, Value) {
+pub(crate) async fn me(app: &TestApp, b: &reqwest::Client) -> (StatusCode, Value) {
     app.send(b.get(app.url("/api/v1/me"))).await
 }
 
@@ -186,7 +197,7 @@ async fn people_sign_in_with_their_organisations_own_provider_under_leerweeks_ru
     for (who, slug) in [
         (account("nieuw@nuenen.nl"), "sso-unknown-person"),
         (account("iemand@eindhoven.nl"), "sso-domain-not-allowed"),
-        (Account { verified: false, ..account("ongeverifieerd@nuenen.nl") }, "sso-email-not-verified"),
+        (Account { verified: Some(false), ..account("ongeverifieerd@nuenen.nl") }, "sso-email-not-verified"),
         (account("gast@nuenen.nl"), "sso-other-organisation"),
     ] {
         let (b, end) = sign_in(app, &idp, nuenen, who).await;

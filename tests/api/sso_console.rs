@@ -5,7 +5,7 @@
 use crate::harness::{TestApp, expect_problem};
 use crate::on_both_backends;
 use crate::smtp::SmtpSink;
-use crate::sso::{Account, CLIENT_SECRET, Idp, account, at_provider, browser, location, provider};
+use crate::sso::{Account, CLIENT_SECRET, Idp, account, at_provider, browser, location, me, provider, sign_in};
 use chrono::{Duration, Utc};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -14,7 +14,41 @@ use uuid::Uuid;
 on_both_backends!(
     an_admin_tests_a_provider_that_is_off_and_sees_what_it_returned_without_signing_anyone_in,
     an_organisation_that_signs_in_through_its_own_provider_gets_no_mail_links_but_its_admins_do,
+    an_address_links_an_account_only_when_the_provider_vouches_for_it,
 );
+
+/// Issue 23 part 6: a provider that says nothing about `email_verified` does not get to link an
+/// account by its address, unless an admin chose to trust this provider's addresses; and a
+/// `preferred_username` (which the user can change) never counts as an address.
+async fn an_address_links_an_account_only_when_the_provider_vouches_for_it(app: &TestApp) {
+    let idp = Idp::start(&app.url("/aanmelden/sso/callback"));
+    let nuenen = app.org("Nuenen").await;
+    let ilse = app.person(nuenen, "ilse@nuenen.nl").await;
+    let (st, p) = provider(app, nuenen, &idp.issuer, json!({})).await;
+    assert_eq!((st, p["trust_email"].as_bool()), (StatusCode::CREATED, Some(false)), "{p}");
+    let silent = Account { verified: None, ..account("ilse@nuenen.nl") };
+    let (_, end) = sign_in(app, &idp, nuenen, silent).await;
+    assert_eq!(end, "/aanmelden?fout=sso-email-not-verified");
+    let username_only = Account { email: "", subject: "upn-ilse", username: "ilse@nuenen.nl", ..account("") };
+    let (_, end) = sign_in(app, &idp, nuenen, username_only).await;
+    assert_eq!(end, "/aanmelden?fout=sso-no-email");
+    let linked = "SELECT count(*) FROM sso_identities";
+    assert_eq!(app.sql().await.one::<i64>(linked, []).await, Some(0));
+
+    // The admin trusts this provider's addresses: silence now counts, an explicit "no" still not.
+    let (st, p) = provider(app, nuenen, &idp.issuer, json!({"trust_email": true})).await;
+    assert_eq!((st, p["trust_email"].as_bool()), (StatusCode::OK, Some(true)), "{p}");
+    let denied = Account { verified: Some(false), subject: "ander", ..account("ilse@nuenen.nl") };
+    let (_, end) = sign_in(app, &idp, nuenen, denied).await;
+    assert_eq!(end, "/aanmelden?fout=sso-email-not-verified");
+    let (b, end) = sign_in(app, &idp, nuenen, silent).await;
+    assert_eq!(end, "/mijn-week");
+    let (st, who) = me(app, &b).await;
+    assert_eq!((st, who["id"].as_str()), (StatusCode::OK, Some(ilse.id.to_string().as_str())), "{who}");
+    let sql =
+        "SELECT count(*) FROM audit_log WHERE action = 'sso_provider.put' AND after LIKE '%\"trust_email\":true%'";
+    assert_eq!(app.sql().await.one::<i64>(sql, []).await, Some(1));
+}
 
 /// Start a test as the admin from browser `b`, log in at the provider as `who`, follow the
 /// callback; returns where Leerweek sent the browser and the cookies it set there.

@@ -215,10 +215,7 @@ impl Sso {
             asserted.email_verified = info.email_verified();
             asserted.name = asserted.name.or_else(|| info.name().and_then(|n| n.get(None)).map(|n| n.to_string()));
         }
-        // Entra ID often sends the address only as the user principal name.
-        if asserted.email.is_none() {
-            asserted.email = claims.preferred_username().map(|u| u.to_string()).filter(|u| u.contains('@'));
-        }
+        // Never `preferred_username`: the user can change it (Entra ID), so it proves no address.
         Ok(asserted)
     }
 }

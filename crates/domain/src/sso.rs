@@ -168,6 +168,10 @@ pub struct SsoPolicy {
     pub domains: EmailDomains,
     /// Whether a person unknown to Leerweek is created in the organisation on first sign-in.
     pub create_people: bool,
+    /// Whether the provider's `email` counts as verified when it sends no `email_verified` (an
+    /// admin's choice per provider, off by default: only for a provider that manages the
+    /// addresses itself). An explicit `email_verified: false` is refused regardless.
+    pub trust_email: bool,
 }
 
 /// What the provider said about the person, after the ID token's signature, issuer, audience,
@@ -242,7 +246,8 @@ pub enum SignInRefused {
 /// `by_subject` is the person already linked to the answer's subject at this issuer;
 /// `by_email` the person with the answer's address, with the subject they are linked to at this
 /// issuer, if any. A linked subject wins (addresses change); otherwise the address must be
-/// verified (when the provider says), inside the provider's domains, and of its organisation.
+/// verified (`email_verified: true`, or absent where the policy trusts the provider's address),
+/// inside the provider's domains, and of its organisation.
 pub fn decide(
     policy: &SsoPolicy,
     asserted: &Asserted,
@@ -260,7 +265,11 @@ pub fn decide(
         };
     }
     let email = asserted.email.as_deref().and_then(|e| EmailAddress::parse(e).ok()).ok_or(SignInRefused::NoEmail)?;
-    if asserted.email_verified == Some(false) {
+    let verified = match asserted.email_verified {
+        Some(v) => v,
+        None => policy.trust_email,
+    };
+    if !verified {
         return Err(SignInRefused::EmailNotVerified);
     }
     if !policy.domains.allows(&email) {
@@ -296,11 +305,12 @@ mod tests {
             organisation_id: ORG,
             domains: EmailDomains::parse("d", &["nuenen.nl".into(), "@Dommelvallei.NL".into()]).unwrap(),
             create_people: create,
+            trust_email: false,
         }
     }
 
     fn said(email: &str) -> Asserted {
-        Asserted { subject: "sub-1".into(), email: Some(email.into()), email_verified: None, name: None }
+        Asserted { subject: "sub-1".into(), email: Some(email.into()), email_verified: Some(true), name: None }
     }
 
     fn known(person: u128, org: Uuid) -> Known {
@@ -386,6 +396,15 @@ mod tests {
         let mut a = said("ilse@nuenen.nl");
         a.email_verified = Some(false);
         assert_eq!(decide(&p, &a, None, None), Err(SignInRefused::EmailNotVerified));
+        // Silence is not a yes, unless the admin trusts this provider's addresses.
+        a.email_verified = None;
+        assert_eq!(decide(&p, &a, None, None), Err(SignInRefused::EmailNotVerified));
+        let trusting = SsoPolicy { trust_email: true, ..policy(true) };
+        assert!(matches!(decide(&trusting, &a, None, None), Ok(SignIn::Create { .. })));
+        a.email_verified = Some(false);
+        assert_eq!(decide(&trusting, &a, None, None), Err(SignInRefused::EmailNotVerified));
+        // An account already linked signs in by its subject, whatever the address says.
+        assert_eq!(decide(&p, &a, Some(known(7, ORG)), None), Ok(SignIn::Linked(Uuid::from_u128(7))));
         assert_eq!(decide(&p, &said("ilse@eindhoven.nl"), None, None), Err(SignInRefused::DomainNotAllowed));
         assert_eq!(decide(&p, &said("geen adres"), None, None), Err(SignInRefused::NoEmail));
         let mut none = said("x");

@@ -3170,6 +3170,8 @@ export interface components {
             organisation_id: string;
             /** @description The redirect URI to register at the provider. */
             redirect_uri: string;
+            /** @description Whether its `email` counts as verified when it sends no `email_verified`. */
+            trust_email: boolean;
             /**
              * Format: date-time
              * @description Last changed.
@@ -3196,6 +3198,12 @@ export interface components {
              *     http only on localhost).
              */
             issuer: string;
+            /**
+             * @description Take the provider's `email` as verified when it sends no `email_verified` (default no).
+             *     Only for a provider that manages its people's addresses itself; an explicit
+             *     `email_verified: false` is refused regardless.
+             */
+            trust_email?: boolean;
         };
         /** @description What the provider said about the test account. */
         SsoTestClaimsDto: {

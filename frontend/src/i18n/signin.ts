@@ -1,6 +1,10 @@
 // The console's sign-in checks per organisation: testing its provider and choosing whether its
 // people may sign in by mail link.
 const nl = {
+  trust: {
+    label: "Het e-mailadres van deze aanbieder vertrouwen als die niet zegt of het geverifieerd is",
+    hint: "Laat dit uit, tenzij de aanbieder de adressen zelf beheert en medewerkers ze niet kunnen wijzigen. Zonder deze keuze koppelt Leerweek een account alleen aan een persoon als de aanbieder het adres geverifieerd noemt (email_verified). De gebruikersnaam (preferred_username) telt nooit als adres.",
+  },
   test: {
     title: "Aanmelding testen",
     intro: "Test de opgeslagen instellingen met een testaccount van de aanbieder. Niemand wordt aangemeld: je ziet wat de aanbieder teruggaf en wat Leerweek zou doen. Dat kan ook terwijl de aanbieder nog niet wordt aangeboden.",
@@ -37,6 +41,10 @@ const nl = {
 };
 
 const en: typeof nl = {
+  trust: {
+    label: "Trust this provider's e-mail address when it does not say whether it was verified",
+    hint: "Leave this off unless the provider manages the addresses itself and employees cannot change them. Without it, Leerweek links an account to a person only when the provider calls the address verified (email_verified). The user name (preferred_username) never counts as an address.",
+  },
   test: {
     title: "Test sign-in",
     intro: "Test the saved settings with a test account at the provider. Nobody is signed in: you see what the provider returned and what Leerweek would do. This also works while the provider is not offered yet.",

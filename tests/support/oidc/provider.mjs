@@ -4,9 +4,10 @@
 //
 //   node tests/support/oidc/provider.mjs REDIRECT_URI CLIENT_ID CLIENT_SECRET
 //
-// The login form (POST /interaction/<uid>/login) takes `email`, and optionally `subject` (the
-// stable `sub`, default: the address), `verified` (`false` sends email_verified=false) and
-// `name`. Login and consent are given in one step, as a company IdP does for a first-party app.
+// The login form (POST /interaction/<uid>/login) takes `email` (empty: no address), and
+// optionally `subject` (the stable `sub`, default: the address), `verified` (`false` sends
+// email_verified=false, `omit` sends no email_verified, as Entra ID does), `name` and
+// `username` (preferred_username). Login and consent are given in one step, as a company IdP does for a first-party app.
 // Claims follow the spec strictly (conformIdTokenClaims): the ID token carries `sub` only and
 // e-mail and name come from the userinfo endpoint, the harder path for a client.
 
@@ -40,13 +41,14 @@ server.listen(0, '127.0.0.1', () => {
     ttl: { Interaction: 600, Session: 600, Grant: 600, AuthorizationCode: 60, AccessToken: 600, IdToken: 600 },
     jwks: { keys: [jwk] },
     cookies: { keys: [crypto.randomBytes(32).toString('hex')] },
-    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
+    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'preferred_username'] },
     features: { devInteractions: { enabled: false } },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     async findAccount(_ctx, sub) {
       const a = accounts.get(sub);
       if (!a) return undefined;
-      return { accountId: sub, claims: async () => ({ sub, email: a.email, email_verified: a.verified, name: a.name }) };
+      const claims = { sub, email: a.email || undefined, email_verified: a.verified, name: a.name, preferred_username: a.username };
+      return { accountId: sub, claims: async () => claims };
     },
   });
   provider.on('server_error', (_ctx, err) => console.error('oidc-provider server_error', err));
@@ -60,14 +62,16 @@ server.listen(0, '127.0.0.1', () => {
       if (req.method === 'GET') {
         res.setHeader('content-type', 'text/html; charset=utf-8');
         res.end(`<!doctype html><title>Test IdP</title><form method="post" action="/interaction/${details.uid}/login">
-<label>E-mail <input name="email"></label><input name="subject"><input name="verified"><input name="name">
+<label>E-mail <input name="email"></label><input name="subject"><input name="verified"><input name="name"><input name="username">
 <button>Log in</button></form>`);
         return;
       }
       const form = new URLSearchParams(await body(req));
       const email = form.get('email');
       const sub = form.get('subject') || email;
-      accounts.set(sub, { email, verified: form.get('verified') !== 'false', name: form.get('name') || email });
+      const said = form.get('verified');
+      const verified = said === 'false' ? false : said === 'omit' ? undefined : true;
+      accounts.set(sub, { email, verified, name: form.get('name') || email || sub, username: form.get('username') || undefined });
       const grant = new provider.Grant({ accountId: sub, clientId: details.params.client_id });
       grant.addOIDCScope(details.params.scope);
       const grantId = await grant.save();

@@ -49,6 +49,11 @@ pub struct SsoProviderInput {
     /// Offer it on the sign-in page (default yes).
     #[serde(default = "yes")]
     pub enabled: bool,
+    /// Take the provider's `email` as verified when it sends no `email_verified` (default no).
+    /// Only for a provider that manages its people's addresses itself; an explicit
+    /// `email_verified: false` is refused regardless.
+    #[serde(default)]
+    pub trust_email: bool,
 }
 
 fn yes() -> bool {
@@ -72,6 +77,8 @@ pub struct SsoProviderDto {
     pub create_people: bool,
     /// Whether it is offered on the sign-in page.
     pub enabled: bool,
+    /// Whether its `email` counts as verified when it sends no `email_verified`.
+    pub trust_email: bool,
     /// The redirect URI to register at the provider.
     pub redirect_uri: String,
     /// First set.
@@ -95,6 +102,7 @@ fn dto(s: &AppState, m: leerweek_store::sso::SsoProvider) -> SsoProviderDto {
         client_id: m.client_id,
         create_people: m.create_people,
         enabled: m.enabled,
+        trust_email: m.trust_email,
         redirect_uri: redirect_uri(s),
         created_at: m.created_at,
         updated_at: m.updated_at,
@@ -127,6 +135,7 @@ pub async fn put_provider(
         domains: EmailDomains::parse("allowed_domains", &b.allowed_domains)?,
         create_people: b.create_people,
         enabled: b.enabled,
+        trust_email: b.trust_email,
     };
     let (m, created) = sso::put_provider(&s.store, &actor, org, settings, now()).await?;
     s.sso.forget(org);

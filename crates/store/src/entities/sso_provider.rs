@@ -13,6 +13,7 @@ pub struct Model {
     pub allowed_domains: String,
     pub create_people: bool,
     pub enabled: bool,
+    pub trust_email: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub tested_at: Option<DateTimeUtc>,
@@ -30,6 +31,7 @@ impl std::fmt::Debug for Model {
             .field("allowed_domains", &self.allowed_domains)
             .field("create_people", &self.create_people)
             .field("enabled", &self.enabled)
+            .field("trust_email", &self.trust_email)
             .field("tested_at", &self.tested_at)
             .finish()
     }

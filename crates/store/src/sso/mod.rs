@@ -51,6 +51,8 @@ pub struct ProviderSettings {
     pub create_people: bool,
     /// Offered on the sign-in page.
     pub enabled: bool,
+    /// Take the provider's `email` as verified when it sends no `email_verified`.
+    pub trust_email: bool,
 }
 
 /// An organisation's provider, as stored. The client secret is redacted from `Debug`.
@@ -70,6 +72,8 @@ pub struct SsoProvider {
     pub create_people: bool,
     /// Offered on the sign-in page.
     pub enabled: bool,
+    /// Take the provider's `email` as verified when it sends no `email_verified`.
+    pub trust_email: bool,
     /// Set up.
     pub created_at: DateTime<Utc>,
     /// Last changed.
@@ -100,6 +104,7 @@ impl From<sso_provider::Model> for SsoProvider {
             client_secret: m.client_secret,
             create_people: m.create_people,
             enabled: m.enabled,
+            trust_email: m.trust_email,
             created_at: m.created_at,
             updated_at: m.updated_at,
             last_test: m.test_result.as_deref().and_then(|t| serde_json::from_str(t).ok()),
@@ -111,6 +116,7 @@ fn public_view(m: &sso_provider::Model) -> serde_json::Value {
     serde_json::json!({
         "issuer": m.issuer, "client_id": m.client_id, "client_secret_set": m.client_secret.is_some(),
         "allowed_domains": m.allowed_domains, "create_people": m.create_people, "enabled": m.enabled,
+        "trust_email": m.trust_email,
     })
 }
 
@@ -140,6 +146,7 @@ pub async fn put_provider(
             && b.client_secret == secret
             && b.allowed_domains == s.domains.to_stored()
             && b.create_people == s.create_people
+            && b.trust_email == s.trust_email
     });
     let (tested_at, test_result) = match (&before, same_connection) {
         (Some(b), true) => (b.tested_at, b.test_result.clone()),
@@ -153,6 +160,7 @@ pub async fn put_provider(
         allowed_domains: Set(s.domains.to_stored()),
         create_people: Set(s.create_people),
         enabled: Set(s.enabled),
+        trust_email: Set(s.trust_email),
         created_at: Set(before.as_ref().map_or(now, |b| b.created_at)),
         updated_at: Set(now),
         tested_at: Set(tested_at),
@@ -377,6 +385,7 @@ fn policy(provider: &SsoProvider) -> SsoPolicy {
         organisation_id: provider.organisation_id,
         domains: provider.allowed_domains.clone(),
         create_people: provider.create_people,
+        trust_email: provider.trust_email,
     }
 }
 

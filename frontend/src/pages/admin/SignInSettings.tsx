@@ -23,6 +23,7 @@ interface Form {
   domains: string;
   create_people: boolean;
   enabled: boolean;
+  trust_email: boolean;
 }
 
 const formOf = (p?: Provider | null): Form => ({
@@ -32,6 +33,7 @@ const formOf = (p?: Provider | null): Form => ({
   domains: p?.allowed_domains.join(", ") ?? "",
   create_people: p?.create_people ?? false,
   enabled: p?.enabled ?? true,
+  trust_email: p?.trust_email ?? false,
 });
 
 export default function SignInSettings() {
@@ -70,6 +72,7 @@ export default function SignInSettings() {
           allowed_domains: form.domains.split(/[,\s]+/).map((d) => d.trim()).filter(Boolean),
           create_people: form.create_people,
           enabled: form.enabled,
+          trust_email: form.trust_email,
         },
       })),
     onSuccess: (p) => {
@@ -119,6 +122,11 @@ export default function SignInSettings() {
           <Checkbox id="sso-create" checked={form.create_people} onChange={(e) => set({ create_people: e.target.checked })} />
           <FormLabel htmlFor="sso-create" type="checkbox">{t("sso.createPeople")}</FormLabel>
         </div>
+        <div className="lw-check">
+          <Checkbox id="sso-trust" checked={form.trust_email} aria-describedby="sso-trust-hint" onChange={(e) => set({ trust_email: e.target.checked })} />
+          <FormLabel htmlFor="sso-trust" type="checkbox">{t("trust.label", { ns: "signin" })}</FormLabel>
+        </div>
+        <Paragraph id="sso-trust-hint" className="lw-hint">{t("trust.hint", { ns: "signin" })}</Paragraph>
         <div className="lw-check">
           <Checkbox id="sso-enabled" checked={form.enabled} onChange={(e) => set({ enabled: e.target.checked })} />
           <FormLabel htmlFor="sso-enabled" type="checkbox">{t("sso.enabled")}</FormLabel>

@@ -12,6 +12,7 @@ const provider = (last_test: Schemas["SsoTestDto"] | null): Schemas["SsoProvider
   allowed_domains: ["nuenen.nl"],
   create_people: false,
   enabled: false,
+  trust_email: false,
   redirect_uri: "https://leerweek.example/aanmelden/sso/callback",
   created_at: "2026-12-01T08:00:00Z",
   updated_at: "2026-12-01T08:00:00Z",
