@@ -127,9 +127,17 @@ pub async fn redeem_link(store: &Store, token: &str, now: DateTime<Utc>) -> Resu
         // Gone, or mail links were switched off for their organisation after this one was sent.
         return Ok(None);
     }
-    let mut used: sign_in_token::ActiveModel = t.clone().into();
-    used.used_at = Set(Some(now));
-    used.update(&*txn).await?;
+    // Used once, also when two requests bring it at the same moment: on PostgreSQL the second
+    // UPDATE waits for the first to commit, then finds it used and changes nothing.
+    let claimed = sign_in_token::Entity::update_many()
+        .col_expr(sign_in_token::Column::UsedAt, Expr::value(now))
+        .filter(sign_in_token::Column::Id.eq(t.id))
+        .filter(sign_in_token::Column::UsedAt.is_null())
+        .exec(&*txn)
+        .await?;
+    if claimed.rows_affected != 1 {
+        return Ok(None);
+    }
     let s = insert_session(&*txn, t.person_id, now).await?;
     txn.commit().await?;
     Ok(Some(s))

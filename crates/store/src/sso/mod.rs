@@ -311,11 +311,16 @@ pub async fn take_login(
     if l.used_at.is_some() || now >= l.expires_at || !same_browser {
         return Ok(None);
     }
-    sso_login::Entity::update_many()
+    // Taken once, also when the provider's answer arrives twice at the same moment.
+    let taken = sso_login::Entity::update_many()
         .col_expr(sso_login::Column::UsedAt, Expr::value(now))
         .filter(sso_login::Column::Id.eq(l.id))
+        .filter(sso_login::Column::UsedAt.is_null())
         .exec(&*txn)
         .await?;
+    if taken.rows_affected != 1 {
+        return Ok(None);
+    }
     txn.commit().await?;
     Ok(Some(PendingLogin {
         state: state.to_owned(),
