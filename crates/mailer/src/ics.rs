@@ -59,7 +59,7 @@ pub fn event(i: &Invite<'_>) -> Event {
     e.append_property(organizer);
     let mut attendee = Property::new("ATTENDEE", format!("mailto:{}", i.attendee_email));
     attendee
-        .add_parameter("CN", i.attendee_name)
+        .add_parameter("CN", &param_text(i.attendee_name))
         .add_parameter("ROLE", "REQ-PARTICIPANT")
         .add_parameter("PARTSTAT", "ACCEPTED")
         .add_parameter("RSVP", "FALSE");
@@ -71,6 +71,26 @@ pub fn event(i: &Invite<'_>) -> Event {
         e.alarm(Alarm::display(i.summary, Trigger::before_start(Duration::minutes(15))));
     }
     e.done()
+}
+
+/// A name as a parameter value (`CN=`): a parameter cannot hold a double quote or a line break,
+/// so they are written as RFC 6868 says (`^'`, `^n`, and `^^` for a caret), and other control
+/// characters are left out. Without this a name could end the parameter and add properties of
+/// its own (another ATTENDEE, say). The crate quotes values with `;`, `:` or `,`.
+fn param_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '^' => out.push_str("^^"),
+            '"' => out.push_str("^'"),
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\r' | '\n' => out.push_str("^n"),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// A whole calendar object with its METHOD, ready to send.
@@ -89,4 +109,48 @@ pub fn feed(name: &str, events: Vec<Event>) -> String {
         cal.push(e);
     }
     cal.done().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn invite_for(name: &str, summary: &str) -> String {
+        let at = Utc.with_ymd_and_hms(2027, 11, 16, 9, 0, 0).unwrap();
+        invite(&Invite {
+            method: "REQUEST",
+            uid: "u@leerweek".into(),
+            sequence: 0,
+            summary,
+            description: "",
+            starts_at: at,
+            ends_at: at,
+            location: "",
+            url: None,
+            organizer: "leerweek@example.nl",
+            attendee_name: name,
+            attendee_email: "jan@example.nl",
+            stamp: at,
+        })
+    }
+
+    #[test]
+    fn a_name_or_title_cannot_add_lines_or_parameters_to_the_calendar() {
+        let out = invite_for(
+            "Jan \"de\" Vries;ROLE=CHAIR:x\r\nATTENDEE:mailto:kwaad@example.nl",
+            "Les\r\nORGANIZER:mailto:x",
+        );
+        let unfolded = out.replace("\r\n ", "");
+        assert_eq!(unfolded.lines().filter(|l| l.starts_with("ATTENDEE")).count(), 1, "{out}");
+        assert_eq!(unfolded.lines().filter(|l| l.starts_with("ORGANIZER")).count(), 1, "{out}");
+        let attendee = unfolded.lines().find(|l| l.starts_with("ATTENDEE")).unwrap();
+        assert!(attendee.contains("ROLE=REQ-PARTICIPANT") && !attendee.contains("ROLE=CHAIR;"), "{attendee}");
+        assert!(attendee.ends_with(":mailto:jan@example.nl"), "{attendee}");
+        assert!(
+            attendee.starts_with("ATTENDEE;CN=\"Jan ^'de^' Vries;ROLE=CHAIR:x^nATTENDEE:mailto:kwaad@example.nl\";"),
+            "{attendee}"
+        );
+        assert_eq!(param_text("Anna^Bé\tx"), "Anna^^Béx");
+    }
 }
