@@ -13,7 +13,50 @@ on_both_backends!(
     link_requests_answer_the_same_for_unknown_addresses_and_are_rate_limited,
     two_hundred_tokens_checked_at_once_each_sign_in_their_own_person,
     a_link_brought_many_times_at_the_same_moment_signs_in_once,
+    a_sign_in_form_posted_from_another_site_is_refused_and_the_link_keeps,
 );
+
+/// Issue 23 part 7, login CSRF: another site cannot make a visitor's browser post the sign-in
+/// form with a link of the attacker's (signing the visitor in as the attacker). The browser's
+/// `Origin` (or, without one, `Sec-Fetch-Site`) must say the form came from Leerweek itself.
+async fn a_sign_in_form_posted_from_another_site_is_refused_and_the_link_keeps(app: &TestApp) {
+    let sink = SmtpSink::start();
+    let org = app.org("Nuenen").await;
+    app.person(org, "ilse@nuenen.nl").await;
+    let (st, _) =
+        app.send(app.client.post(app.url("/api/v1/auth/link")).json(&json!({"email": "ilse@nuenen.nl"}))).await;
+    assert_eq!(st, StatusCode::ACCEPTED);
+    drain(app, &sink).await;
+    let text = sink.received()[0].text.clone().unwrap();
+    let link = text.split_whitespace().find(|w| w.contains("/aanmelden?token=")).expect("a link in the mail");
+    let token = link.split("token=").nth(1).unwrap().to_owned();
+    let form = |headers: &[(&str, &str)]| {
+        let mut r = app
+            .client
+            .post(app.url("/api/v1/auth/session"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(format!("token={token}"));
+        for (k, v) in headers {
+            r = r.header(*k, *v);
+        }
+        r.send()
+    };
+    for headers in [
+        vec![("origin", "https://kwaad.example")],
+        vec![("origin", "null")],
+        vec![("origin", "https://kwaad.example"), ("sec-fetch-site", "same-origin")],
+        vec![("sec-fetch-site", "cross-site")],
+        vec![("sec-fetch-site", "same-site")],
+    ] {
+        let res = form(&headers).await.unwrap();
+        let p = expect_problem(res, StatusCode::FORBIDDEN, "cross-site-sign-in").await;
+        assert_eq!(p["field"], "Origin", "{headers:?}");
+    }
+    // The link was not used up: from Leerweek's own page it signs in.
+    let res = form(&[("origin", app.base.as_str()), ("sec-fetch-site", "same-origin")]).await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(cookie_of(&res).starts_with("lw_session=ses_"));
+}
 
 /// Issue 23 part 7: single use holds under concurrency too. Sixteen requests with the same link
 /// at the same moment (a mail scanner and the person, two tabs) start one session, not several.

@@ -95,6 +95,8 @@ pub enum ApiError {
     LinkInvalid,
     /// A cookie-authenticated write without the session's CSRF token.
     CsrfMissing,
+    /// A sign-in form posted from another site (login CSRF): the browser said where it came from.
+    CrossSite,
     /// An unexpected failure of the api itself (rendering the programme, writing an export):
     /// what failed, for the log only. Answered 500 `/errors/internal`, like a database error.
     Internal(String),

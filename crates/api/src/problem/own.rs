@@ -158,6 +158,24 @@ impl ApiError {
                 p.field = Some("X-CSRF-Token".into());
                 p
             }
+            ApiError::CrossSite => {
+                let mut p = problem(
+                    S::FORBIDDEN,
+                    "cross-site-sign-in",
+                    ("Aanmelden vanaf een andere site", "Sign-in from another site"),
+                    lang,
+                );
+                p.detail = pick(
+                    lang,
+                    (
+                        "Aanmelden kan alleen vanaf de aanmeldpagina van Leerweek zelf. Open de link uit je mail opnieuw.",
+                        "You can only sign in from Leerweek's own sign-in page. Open the link from your mail again.",
+                    ),
+                )
+                .into();
+                p.field = Some("Origin".into());
+                p
+            }
             ApiError::Internal(_) => super::table::internal(lang),
             ApiError::ImportFile(f) => import_file(f, lang),
         }

@@ -101,6 +101,10 @@ pub async fn redeem(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if is_form && from_another_site(&headers, &s.public_url) {
+        tracing::warn!("a sign-in form posted from another site was refused (login CSRF)");
+        return Err(ApiError::CrossSite);
+    }
     let token = if is_form {
         form_urlencoded_token(&body).ok_or(ApiError::InvalidJson { field: "token".into(), detail: "missing".into() })?
     } else {
@@ -126,6 +130,21 @@ pub async fn redeem(
         .into_response();
     res.headers_mut().insert(header::SET_COOKIE, cookie_value);
     Ok(res)
+}
+
+/// Whether the browser says this request comes from another site than `public_url`: its
+/// `Origin` differs (or is `null`), or, without an `Origin`, its `Sec-Fetch-Site` is neither
+/// `same-origin` nor `none`. A client that sends neither (a script) is not a browser that
+/// another site could steer.
+fn from_another_site(headers: &HeaderMap, public_url: &str) -> bool {
+    let ours = public_url.split('/').take(3).collect::<Vec<_>>().join("/");
+    if let Some(origin) = headers.get(header::ORIGIN) {
+        return origin.to_str().map_or(true, |o| !o.eq_ignore_ascii_case(&ours));
+    }
+    headers
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|site| !matches!(site, "same-origin" | "none"))
 }
 
 fn form_urlencoded_token(body: &[u8]) -> Option<String> {
