@@ -36,6 +36,16 @@ pub fn api_options(settings: &Settings) -> ApiOptions {
         mail_from: settings.mail.from.clone(),
         demo_personas: vec![],
         retention_days: settings.privacy.retention_days,
+        secure_cookies: settings.mail.public_url.starts_with("https://") || !loopback(&settings.server.bind),
+    }
+}
+
+/// Whether `bind` (`host:port`) listens on this machine alone. Anything else may be reached by
+/// others, so its cookies go over https only, also when `public_url` was left at http.
+fn loopback(bind: &str) -> bool {
+    match bind.parse::<std::net::SocketAddr>() {
+        Ok(a) => a.ip().is_loopback(),
+        Err(_) => bind.rsplit_once(':').map_or(bind, |(host, _)| host).eq_ignore_ascii_case("localhost"),
     }
 }
 
@@ -472,6 +482,26 @@ mod tests {
         assert_eq!(public_url("0.0.0.0:8080".parse().unwrap()), "http://127.0.0.1:8080");
         assert_eq!(public_url("127.0.0.1:9000".parse().unwrap()), "http://127.0.0.1:9000");
         assert_eq!(public_url("[::]:80".parse().unwrap()), "http://[::1]:80");
+    }
+
+    #[test]
+    fn cookies_go_over_https_only_unless_the_server_is_this_machines_alone() {
+        let mut settings = Settings::defaults().expect("the default settings");
+        settings.mail.public_url = "http://127.0.0.1:8080".into();
+        for (bind, secure) in [
+            ("127.0.0.1:8080", false),
+            ("[::1]:8080", false),
+            ("localhost:8080", false),
+            ("0.0.0.0:8080", true),
+            ("192.0.2.7:8080", true),
+            ("leerweek.intern:8080", true),
+        ] {
+            settings.server.bind = bind.into();
+            assert_eq!(api_options(&settings).secure_cookies, secure, "{bind}");
+        }
+        settings.server.bind = "127.0.0.1:8080".into();
+        settings.mail.public_url = "https://leerweek.example.nl".into();
+        assert!(api_options(&settings).secure_cookies, "https always");
     }
 
     #[test]

@@ -51,6 +51,9 @@ pub struct ApiOptions {
     pub demo_personas: Vec<(String, String, String)>,
     /// The configured retention period in days, until an admin sets one.
     pub retention_days: u32,
+    /// Cookies only over https (`Secure`): when `public_url` is https, and by default whenever
+    /// the server is reachable beyond this machine (see `leerweek::startup::api_options`).
+    pub secure_cookies: bool,
 }
 
 impl Default for ApiOptions {
@@ -63,6 +66,7 @@ impl Default for ApiOptions {
             mail_from: "Leerweek <noreply@leerweek.localhost>".into(),
             demo_personas: vec![],
             retention_days: 365,
+            secure_cookies: false,
         }
     }
 }
@@ -86,6 +90,8 @@ pub struct Shared {
     pub store: Store,
     /// Public address of the app.
     pub public_url: String,
+    /// Whether cookies carry `Secure`.
+    pub secure_cookies: bool,
     /// The sender's bare address.
     pub mail_from_address: String,
     /// Rate limits of sign-in requests.
@@ -250,6 +256,7 @@ pub fn router(store: Store, options: ApiOptions) -> Router {
     with_layers(app, &options).with_state(AppState(std::sync::Arc::new(Shared {
         store,
         public_url: options.public_url.trim_end_matches('/').to_owned(),
+        secure_cookies: options.secure_cookies || options.public_url.starts_with("https://"),
         mail_from_address: bare_address(&options.mail_from),
         limits: Default::default(),
         demo_personas: options.demo_personas.clone(),
@@ -287,6 +294,13 @@ fn with_layers<S: Clone + Send + Sync + 'static>(app: Router<S>, options: &ApiOp
                 HeaderValue::from_static("nosniff"),
             ))
             .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+            // Served over https: browsers keep to https for a year (HSTS).
+            .option_layer(options.public_url.starts_with("https://").then(|| {
+                SetResponseHeaderLayer::if_not_present(
+                    header::STRICT_TRANSPORT_SECURITY,
+                    HeaderValue::from_static("max-age=31536000"),
+                )
+            }))
             // Pages set their own CSP; everything else (JSON, problems) may load and frame nothing.
             .layer(SetResponseHeaderLayer::if_not_present(
                 header::CONTENT_SECURITY_POLICY,
@@ -447,6 +461,19 @@ mod tests {
         let (status, id, retry, body) = answer(&app, Request::get("/slow").body(Body::empty()).unwrap()).await;
         assert_eq!((status, body["type"].as_str()), (StatusCode::SERVICE_UNAVAILABLE, Some("/errors/timeout")));
         assert_eq!((body["request_id"].as_str(), retry.as_deref()), (Some(id.as_str()), Some("2")), "{body}");
+    }
+
+    #[tokio::test]
+    async fn https_is_kept_to_by_browsers_only_when_served_over_https() {
+        let ok = || async { "ok" };
+        for (url, hsts) in [("https://leerweek.example.nl", Some("max-age=31536000")), ("http://127.0.0.1:8080", None)]
+        {
+            let options = ApiOptions { public_url: url.into(), ..Default::default() };
+            let app = with_layers(Router::new().route("/x", get(ok)), &options);
+            let res = app.oneshot(Request::get("/x").body(Body::empty()).unwrap()).await.unwrap();
+            let got = res.headers().get(header::STRICT_TRANSPORT_SECURITY).map(|v| v.to_str().unwrap().to_owned());
+            assert_eq!(got.as_deref(), hsts, "{url}");
+        }
     }
 
     #[tokio::test]

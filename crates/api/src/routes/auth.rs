@@ -80,7 +80,7 @@ pub struct BrowserSessionDto {
 }
 
 pub(crate) fn session_cookie(s: &AppState, secret: &str, max_age: i64) -> HeaderValue {
-    let secure = if s.public_url.starts_with("https://") { "; Secure" } else { "" };
+    let secure = if s.secure_cookies { "; Secure" } else { "" };
     HeaderValue::from_str(&format!(
         "{SESSION_COOKIE}={secret}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age}{secure}"
     ))

@@ -248,7 +248,7 @@ fn safe_return(to: Option<&str>) -> String {
 }
 
 fn secure(s: &AppState) -> &'static str {
-    if s.public_url.starts_with("https://") { "; Secure" } else { "" }
+    if s.secure_cookies { "; Secure" } else { "" }
 }
 
 /// Where to go after signing in.
