@@ -78,6 +78,12 @@ enum AdminCommand {
         #[arg(long)]
         name: String,
     },
+    /// Revoke an API token, given its id or the token itself (e.g. one that leaked). This server
+    /// refuses it at once; other running servers within 5 seconds.
+    RevokeToken {
+        /// The token's id (as the console lists it) or the token (`lw_…`).
+        token: String,
+    },
 }
 
 fn main() -> ExitCode {
@@ -142,6 +148,22 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("API-token (wordt niet nog eens getoond; gebruik als Authorization: Bearer <token>):");
             println!("{token}");
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Admin { command: AdminCommand::RevokeToken { token } } => {
+            let (store, background) = startup::connect(&settings).await?;
+            let revoked = people::revoke_token_from_shell(&store, &token, Utc::now()).await;
+            store.close().await?;
+            startup::stop_background(background).await;
+            match revoked? {
+                Some((id, person)) => {
+                    println!("API-token {id} (van persoon {person}) is ingetrokken.");
+                    Ok(ExitCode::SUCCESS)
+                }
+                None => {
+                    eprintln!("Geen API-token gevonden met dit id of deze waarde.");
+                    Ok(ExitCode::FAILURE)
+                }
+            }
         }
         Command::ImportPeople { csv, as_admin, mark_gone } => {
             import_people(&settings, &csv, as_admin.as_deref(), ImportOptions { mark_gone }).await

@@ -12,7 +12,53 @@ on_both_backends!(
     a_token_with_an_expiry_stops_working_then,
     units_are_renamed_moved_and_merged_with_their_people,
     organisations_are_renamed_and_people_found_by_name_unit_and_role,
+    a_leaked_token_is_revoked_from_the_shell_by_value_or_id,
 );
+
+/// Issue 23 part 2: `leerweek admin revoke-token` (the real binary, on the same database) revokes
+/// a token by its value or its id; the running server refuses it within its 5-second cache of
+/// checked tokens; an unknown token is an error exit that changes nothing.
+async fn a_leaked_token_is_revoked_from_the_shell_by_value_or_id(app: &TestApp) {
+    let org = app.org("Enkhuizen").await;
+    let jan = app.person(org, "jan@enkhuizen.nl").await;
+    let second = app.token(jan.id).await;
+    assert_eq!(app.get(&jan.token, "/api/v1/me").await.0, StatusCode::OK);
+    let shell = |which: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_leerweek"))
+            .args(["admin", "revoke-token", which])
+            .env("LEERWEEK__DATABASE__URL", &app.database_url)
+            .env("RUST_LOG", "warn")
+            .output()
+            .expect("run leerweek admin revoke-token")
+    };
+    let out = shell(&jan.token);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("is ingetrokken"));
+    let started = std::time::Instant::now();
+    while app.get(&jan.token, "/api/v1/me").await.0 == StatusCode::OK {
+        assert!(started.elapsed() < std::time::Duration::from_secs(7), "the revoked token still works");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    assert_eq!(app.get(&jan.token, "/api/v1/me").await.0, StatusCode::UNAUTHORIZED);
+    // The other token works until it is revoked by its id.
+    let (_, list) = app.get(&app.admin, &format!("/api/v1/people/{}/tokens", jan.id)).await;
+    let live: Vec<_> = list.as_array().unwrap().iter().filter(|t| t["kind"] == "token").collect();
+    assert_eq!(live.len(), 1, "{list}");
+    assert_eq!(app.get(&second, "/api/v1/me").await.0, StatusCode::OK);
+    let out = shell(live[0]["id"].as_str().unwrap());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let started = std::time::Instant::now();
+    while app.get(&second, "/api/v1/me").await.0 == StatusCode::OK {
+        assert!(started.elapsed() < std::time::Duration::from_secs(7), "the revoked token still works");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    // Unknown: an error exit, nothing changed; both revocations audited, by the shell.
+    let out = shell("lw_bestaat-niet");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Geen API-token"));
+    let sql = "SELECT count(*) FROM audit_log WHERE action = 'token.revoke' AND actor_id IS NULL";
+    assert_eq!(app.sql().await.one::<i64>(sql, []).await, Some(2));
+}
 
 fn cookie_of(res: &reqwest::Response) -> String {
     let set = res.headers()["set-cookie"].to_str().unwrap().to_owned();

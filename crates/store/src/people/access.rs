@@ -239,3 +239,33 @@ pub async fn revoke_sign_in(store: &Store, actor: &Actor, id: Uuid, now: DateTim
     store.sign_ins().clear();
     Ok(())
 }
+
+/// Revoke an API token from the server's shell (`leerweek admin revoke-token`), by its id or by
+/// the token itself: for the admin who has no browser at hand, or a token that leaked. Returns
+/// the token's id and owner, or `None` when no token matches. Audited as `token.revoke` by
+/// nobody in particular (the shell); revoking one already revoked changes nothing.
+pub async fn revoke_token_from_shell(store: &Store, which: &str, now: DateTime<Utc>) -> Result<Option<(Uuid, Uuid)>> {
+    let which = which.trim();
+    let txn = store.write().await?;
+    let found = match Uuid::parse_str(which) {
+        Ok(id) => api_token::Entity::find_by_id(id).one(&*txn).await?,
+        Err(_) => {
+            api_token::Entity::find()
+                .filter(api_token::Column::TokenHash.eq(super::hash_token(which)))
+                .one(&*txn)
+                .await?
+        }
+    };
+    let Some(t) = found else { return Ok(None) };
+    if t.revoked_at.is_none() {
+        api_token::Entity::update_many()
+            .col_expr(api_token::Column::RevokedAt, Expr::value(now))
+            .filter(api_token::Column::Id.eq(t.id))
+            .exec(&*txn)
+            .await?;
+        audit::record(&*txn, None, "token.revoke", ("person", t.person_id), None::<&()>, Some(&t.id), now).await?;
+    }
+    txn.commit().await?;
+    store.sign_ins().clear();
+    Ok(Some((t.id, t.person_id)))
+}

@@ -10,7 +10,7 @@ mod tokens;
 mod units;
 
 use access::insert_role;
-pub use access::{SignIn, SignInKind, grant_role, revoke_role, revoke_sign_in, sign_ins};
+pub use access::{SignIn, SignInKind, grant_role, revoke_role, revoke_sign_in, revoke_token_from_shell, sign_ins};
 pub use import::{
     Change, GonePerson, ImportOptions, ImportReport, ImportRow, ImportRowReport, RowOutcome, import_people,
     preview_import,
