@@ -209,24 +209,19 @@ fn fail(slug: &str) -> Response {
 }
 
 fn store_failure(e: StoreError) -> Response {
-    fail(store_slug(e))
-}
-
-/// The failure slug of a store error in the flow, logged.
-fn store_slug(e: StoreError) -> &'static str {
     match e {
         StoreError::SignIn(r) => {
             let slug = crate::problem::sign_in_slug(r);
             tracing::info!(reason = slug, "single sign-on refused by Leerweek's rules");
-            slug
+            fail(slug)
         }
         StoreError::Unavailable(e) => {
             tracing::warn!(error = %e, "single sign-on: database unavailable");
-            "unavailable"
+            fail("unavailable")
         }
         other => {
             tracing::error!(error = %other, "single sign-on failed");
-            "internal"
+            fail("internal")
         }
     }
 }
@@ -367,7 +362,7 @@ pub async fn callback(
     };
     let answer = verify(&s, &login, &q, provider.as_ref()).await;
     if let Some(tester) = login.tested_by {
-        return super::sso_trial::finish_test(&s, &login, tester, answer).await;
+        return super::sso_trial::finish_test(&s, &login, tester, provider.as_ref(), answer).await;
     }
     let (Some(provider), Ok(asserted)) = (provider, answer.as_ref()) else {
         return fail(answer.err().unwrap_or("sso-not-configured"));

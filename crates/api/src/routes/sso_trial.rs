@@ -146,14 +146,20 @@ fn back(org: Uuid) -> String {
 pub(super) type Answer = Result<leerweek_domain::sso::Asserted, &'static str>;
 
 /// The callback of a test: keep the outcome and go back to the console. Signs nobody in.
-pub(super) async fn finish_test(s: &AppState, login: &PendingLogin, tester: Uuid, answer: Answer) -> Response {
+pub(super) async fn finish_test(
+    s: &AppState,
+    login: &PendingLogin,
+    tester: Uuid,
+    provider: Option<&SsoProvider>,
+    answer: Answer,
+) -> Response {
     let org = login.organisation_id;
     let result = match answer {
         Err(slug) => TestResult { at: now(), outcome: slug.to_owned(), ok: false, claims: None },
         Ok(asserted) => {
             let claims = Some(TestClaims::of(&asserted));
-            let outcome = match provider(s, org).await {
-                Some(p) => match sso::preview(&s.store, &p, &asserted).await {
+            let outcome = match provider {
+                Some(p) => match sso::preview(&s.store, p, &asserted).await {
                     Ok(Ok(SignIn::Linked(_))) => Ok("would-sign-in"),
                     Ok(Ok(SignIn::Link(_))) => Ok("would-link"),
                     Ok(Ok(SignIn::Create { .. })) => Ok("would-create"),

@@ -25,16 +25,20 @@ struct CancelledWith<'a> {
 }
 
 /// Whether the actor may act on this enrolment as an organiser (of the person's organisation or
-/// the workshop's host).
-async fn organises_enrolment(c: &impl ConnectionTrait, actor: &Actor, e: &enrolment::Model) -> Result<bool> {
+/// the workshop's host), and the host (looked up only for those who may act for others).
+async fn organises_enrolment(
+    c: &impl ConnectionTrait,
+    actor: &Actor,
+    e: &enrolment::Model,
+) -> Result<(bool, Option<Uuid>)> {
     if !actor.may_act_for_others() {
-        return Ok(false);
+        return Ok((false, None));
     }
-    let Some(person_org) = person::Entity::find_by_id(e.person_id).one(c).await?.map(|p| p.organisation_id) else {
-        return Ok(actor.may_administer());
-    };
     let host = host_of(c, e).await?;
-    Ok(actor.may_act_for(person_org, host.unwrap_or(person_org)))
+    let Some(person_org) = person::Entity::find_by_id(e.person_id).one(c).await?.map(|p| p.organisation_id) else {
+        return Ok((actor.may_administer(), host));
+    };
+    Ok((actor.may_act_for(person_org, host.unwrap_or(person_org)), host))
 }
 
 /// The host organisation of the workshop an enrolment's session belongs to.
@@ -48,7 +52,7 @@ async fn host_of(c: &impl ConnectionTrait, e: &enrolment::Model) -> Result<Optio
 /// One enrolment, if it is the actor's own or the actor organises it.
 pub async fn get_enrolment(store: &Store, actor: &Actor, id: Uuid) -> Result<(Enrolment, Option<u32>)> {
     let e = enrolment::Entity::find_by_id(id).one(store.conn()).await?.ok_or(StoreError::NotFound("enrolment"))?;
-    if e.person_id != actor.person_id && !organises_enrolment(store.conn(), actor, &e).await? {
+    if e.person_id != actor.person_id && !organises_enrolment(store.conn(), actor, &e).await?.0 {
         return Err(StoreError::NotFound("enrolment"));
     }
     let pos = position_of(store.conn(), &e).await?;
@@ -71,11 +75,12 @@ pub async fn cancel(
 ) -> Result<Enrolment> {
     let txn = store.write().await?;
     let e = enrolment::Entity::find_by_id(id).one(&*txn).await?.ok_or(StoreError::NotFound("enrolment"))?;
-    let organiser = organises_enrolment(&*txn, actor, &e).await?;
+    let (organiser, host) = organises_enrolment(&*txn, actor, &e).await?;
     if e.person_id != actor.person_id && !organiser {
         return Err(StoreError::NotFound("enrolment"));
     }
-    if reason.is_some() && !host_of(&*txn, &e).await?.is_some_and(|host| actor.may_manage_workshop(host)) {
+    // The same rule as the session's `may.cancel_enrolments`.
+    if reason.is_some() && !host.is_some_and(|host| actor.may_act_for_everyone_at(host)) {
         return Err(StoreError::Forbidden);
     }
     let s = lock_session(&*txn, store, e.session_id).await?.ok_or(StoreError::NotFound("enrolment"))?;
