@@ -1,7 +1,8 @@
-// A partner municipality's organiser in the shared demo week (the demo organiser of Enkhuizen):
-// no page of theirs shows an error box or an action the API would refuse. Another
-// municipality's session opens read-only; their own session offers what they may do. The week,
-// workshops and sessions say what the person may (`may`); the pages follow. axe checks each page.
+// A partner municipality's organiser (the demo organiser of Enkhuizen): no page of theirs shows an
+// error box or an action the API would refuse. Another municipality's session opens read-only;
+// their own session offers what they may do. In a week another municipality leads they change
+// nothing of the week and may leave it. The week, workshops and sessions say what the person may
+// (`may`); the pages follow. axe checks each page.
 import { expect, test, type Page } from "@playwright/test";
 import { call, expectAccessible, personas, screenshots, signIn, type ProgrammeItem } from "./support";
 
@@ -113,4 +114,38 @@ test("a partner municipality's organiser sees only what they may do in the share
   await expect(page.getByRole("heading", { name: "Sessie annuleren" })).toBeVisible();
   await expect(page.getByRole("heading", { name: "Over deze sessie" })).toHaveCount(0);
   await expectAccessible(page, "own session");
+});
+
+test("in a week another municipality leads, a partner's organiser changes nothing of the week and may leave it", async ({ page, request }) => {
+  const { organisator, beheerder } = personas();
+  const me = await call<{ organisation_id: string }>(request, organisator.token, "GET", "/api/v1/me");
+  const orgs = await call<{ id: string; name: string }[]>(request, organisator.token, "GET", "/api/v1/organisations");
+  const nuenen = orgs.find((o) => o.name === "Nuenen")!;
+  const day = new Date(Date.now() + 40 * 86400_000).toISOString().slice(0, 10);
+  const name = `Gedeelde week van Nuenen ${Date.now()}`;
+  const week = await call<{ id: string; lead_organisation_id: string; may: May }>(request, beheerder.token, "POST", "/api/v1/events", {
+    name, starts_on: day, ends_on: day, enrolment_opens_at: new Date().toISOString(),
+    enrolment_closes_at: new Date(Date.now() + 30 * 86400_000).toISOString(),
+    organisation_ids: [nuenen.id, me.organisation_id], lead_organisation_id: nuenen.id,
+  });
+  expect(week.lead_organisation_id).toBe(nuenen.id);
+  const seen = await call<{ may: May & { leave: string | null } }>(request, organisator.token, "GET", `/api/v1/events/${week.id}`);
+  expect([seen.may.edit, seen.may.set_status, seen.may.leave]).toEqual([false, false, me.organisation_id]);
+
+  await signIn(page, "organisator");
+  await page.goto(`/organiseren/weken/${week.id}`);
+  await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+  await expectNoError(page, "partner week");
+  await expect(page.getByRole("listitem").filter({ hasText: "leidt de week" })).toHaveText(/^Nuenen/);
+  await expect(page.getByRole("button", { name: "Publiceren" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Inschrijving sluiten" })).toHaveCount(0);
+  await expect(page.getByRole("heading", { name: "Gegevens van de leerweek" })).toHaveCount(0);
+  await expectAccessible(page, "partner week");
+  await page.getByRole("button", { name: "Week verlaten" }).click();
+  await expectAccessible(page, "leave confirmation");
+  await page.getByRole("button", { name: "Ja, week verlaten" }).click();
+  await expect(page.getByText(`Je organisatie heeft ‘${name}’ verlaten.`)).toBeVisible();
+  await expect(page.getByRole("link", { name })).toHaveCount(0);
+  const after = await call<{ organisation_ids: string[] }>(request, beheerder.token, "GET", `/api/v1/events/${week.id}`);
+  expect(after.organisation_ids).toEqual([nuenen.id]);
 });

@@ -147,6 +147,8 @@ pub async fn seed(store: &Store, now: DateTime<Utc>) -> anyhow::Result<Summary> 
             max_enrolments_per_person: Some(MAX_ENROLMENTS_PER_PERSON),
             organisation_ids: org_ids.clone(),
             reminder_hours_before: leerweek_domain::event::DEFAULT_REMINDER_HOURS,
+            // The demo's organiser persona runs the week: their municipality leads it.
+            lead_organisation_id: Some(id_of(plan.personas.organiser)?.1),
             no_show_policy: Default::default(),
         },
         now,

@@ -9,6 +9,7 @@ mod bad_input;
 mod cancellation;
 mod concurrency;
 mod console;
+mod governance;
 mod import;
 mod mail;
 mod matrix;

@@ -2,6 +2,10 @@
 //! router) × every role × data in and out of the actor's scope. An operation without a rule
 //! fails the test. Denied reads of out-of-scope data answer 404 (no existence leak), denied
 //! writes 403/404, and a denied write changes nothing in the database.
+//!
+//! Three scopes: `In` (a week organisation A leads), `Partner` (a week B leads in which A takes
+//! part and hosts the target workshop: A's organisers manage their workshop but not the week)
+//! and `Out` (a week of B alone).
 
 use crate::harness::{Backend, Person, TestApp, id};
 use reqwest::StatusCode;
@@ -20,6 +24,7 @@ enum Role {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Scope {
     In,
+    Partner,
     Out,
 }
 
@@ -33,8 +38,8 @@ struct World {
     outsider: Person,
 }
 
-/// Fresh objects for one case: `a_*` in the actors' scope (organisation A, a week A takes part
-/// in), `b_*` out of it (organisation B only).
+/// Fresh objects for one case: in the actors' scope (organisation A, a week A leads, or a week
+/// B leads with A as a partner hosting the workshop) or out of it (organisation B only).
 struct Targets {
     event: Uuid,
     workshop: Uuid,
@@ -52,17 +57,20 @@ struct Targets {
 
 async fn targets(app: &TestApp, w: &World, scope: Scope) -> Targets {
     let (org, member) = match scope {
-        Scope::In => (w.org_a, &w.employee),
+        Scope::In | Scope::Partner => (w.org_a, &w.employee),
         Scope::Out => (w.org_b, &w.outsider),
     };
-    let event = app.week(&[org], json!({})).await;
+    let event = match scope {
+        Scope::Partner => app.week(&[w.org_b, org], json!({"lead_organisation_id": w.org_b})).await,
+        _ => app.week(&[org], json!({})).await,
+    };
     let workshop = app.workshop(event, org, json!({})).await;
     let session = app.session(workshop, 0, 10, 2, 5).await;
     let (st, e) = app.enrol(member, session).await;
     assert_eq!(st, StatusCode::CREATED, "{e}");
     // A person in scope is managed by the manager.
     let email = format!("{}@matrix.test", Uuid::new_v4().simple());
-    let manager = if scope == Scope::In { json!(w.manager.id) } else { Value::Null };
+    let manager = if scope != Scope::Out { json!(w.manager.id) } else { Value::Null };
     let (st, p) = app
         .post(
             &app.admin,
@@ -116,9 +124,12 @@ fn allowed(method: &str, path: &str, role: Role, scope: Scope) -> Option<bool> {
     use Role::*;
     let signed_in = role != Anonymous;
     let admin = role == Admin;
-    let organiser_in = admin || (role == Organiser && scope == Scope::In);
-    // Everyone of organisation A sees the week A takes part in; only admins see B's week.
-    let sees_event = admin || (signed_in && scope == Scope::In);
+    let in_scope = scope != Scope::Out;
+    let organiser_in = admin || (role == Organiser && in_scope);
+    // Only the lead organisation's organisers (and admins) change the week itself.
+    let leads_week = admin || (role == Organiser && scope == Scope::In);
+    // Everyone of organisation A sees the weeks A takes part in; only admins see B's week.
+    let sees_event = admin || (signed_in && in_scope);
     Some(match (method, path) {
         ("post", "/api/v1/auth/link")
         | ("post", "/api/v1/auth/session")
@@ -171,10 +182,6 @@ fn allowed(method: &str, path: &str, role: Role, scope: Scope) -> Option<bool> {
         | ("get", "/api/v1/people")
         | ("post", "/api/v1/people/import")
         | ("post", "/api/v1/events")
-        | ("patch", "/api/v1/events/{id}")
-        | ("post", "/api/v1/events/{id}/publish")
-        | ("post", "/api/v1/events/{id}/close")
-        | ("post", "/api/v1/events/{id}/archive")
         | ("post", "/api/v1/events/{id}/workshops")
         | ("patch", "/api/v1/workshops/{id}")
         | ("post", "/api/v1/workshops/{id}/cancel")
@@ -191,19 +198,26 @@ fn allowed(method: &str, path: &str, role: Role, scope: Scope) -> Option<bool> {
         // Whom to ask about a session: organisers who see its week.
         | ("get", "/api/v1/sessions/{id}/contacts")
         | ("get", "/api/v1/events/{id}/reports/sessions") => organiser_in,
+        ("patch", "/api/v1/events/{id}")
+        | ("post", "/api/v1/events/{id}/publish")
+        | ("post", "/api/v1/events/{id}/close")
+        | ("post", "/api/v1/events/{id}/archive") => leads_week,
+        // A's organisers take A out of a week (the lead never goes: 409 in a week A leads; a
+        // partner with enrolments stays: 409 too); B's week is not theirs to touch.
+        ("delete", "/api/v1/events/{id}/organisations/{organisation_id}") => organiser_in,
         // Managers report on their own people, organisers on their organisation.
         ("get", "/api/v1/events/{id}/reports/participation")
         | ("get", "/api/v1/events/{id}/reports/people")
         | ("get", "/api/v1/events/{id}/reports/reach")
         | ("get", "/api/v1/events/{id}/reports/mix") => {
-            admin || (scope == Scope::In && matches!(role, Organiser | Manager))
+            admin || (in_scope && matches!(role, Organiser | Manager))
         }
         // Organisers may preview any file: rows of organisations not theirs come back invalid
         // (checked below), and a preview writes nothing.
         ("post", "/api/v1/people/import/preview") => admin || role == Organiser,
-        ("post", "/api/v1/enrolments/{id}/feedback") => role == Employee && scope == Scope::In,
+        ("post", "/api/v1/enrolments/{id}/feedback") => role == Employee && in_scope,
         // One's own check-in code only: the target enrolment is the employee's (in scope).
-        ("get", "/api/v1/enrolments/{id}/check-in.svg") => role == Employee && scope == Scope::In,
+        ("get", "/api/v1/enrolments/{id}/check-in.svg") => role == Employee && in_scope,
         ("get", "/api/v1/events/{id}")
         | ("get", "/api/v1/events/{id}/programme")
         | ("get", "/api/v1/events/{id}/themes")
@@ -213,7 +227,7 @@ fn allowed(method: &str, path: &str, role: Role, scope: Scope) -> Option<bool> {
         | ("post", "/api/v1/sessions/{id}/enrolments") => sees_event,
         // The target enrolment is the employee's own (in scope) or an outsider's.
         ("get", "/api/v1/enrolments/{id}") | ("delete", "/api/v1/enrolments/{id}") => {
-            organiser_in || (role == Employee && scope == Scope::In)
+            organiser_in || (role == Employee && in_scope)
         }
         // The host's cancellation with a reason: the in-scope session is hosted by A.
         ("post", "/api/v1/enrolments/{id}/cancellation") => organiser_in,
@@ -221,7 +235,7 @@ fn allowed(method: &str, path: &str, role: Role, scope: Scope) -> Option<bool> {
         ("get", "/api/v1/people/{id}")
         | ("get", "/api/v1/people/{id}/enrolments")
         | ("get", "/api/v1/people/{id}/roles") => {
-            organiser_in || (role == Manager && scope == Scope::In)
+            organiser_in || (role == Manager && in_scope)
         }
         _ => return None,
     })
@@ -249,7 +263,10 @@ fn request_path(path: &str, t: &Targets) -> String {
     } else {
         Uuid::nil()
     };
-    let mut p = path.replace("{id}", &target.to_string()).replace("{role}", "manager");
+    let mut p = path
+        .replace("{id}", &target.to_string())
+        .replace("{role}", "manager")
+        .replace("{organisation_id}", &t.org.to_string());
     match path {
         "/api/v1/people" => p.push_str(&format!("?organisation_id={}", t.org)),
         "/api/v1/admin/audit" => p.push_str(&format!("?subject_id={}", t.session)),
@@ -350,6 +367,9 @@ async fn fingerprint(app: &TestApp) -> Vec<String> {
         "SELECT count(*) FROM outbox WHERE kind = 'test_mail'",
         "SELECT count(*) FROM audit_log",
         "SELECT count(*) FROM people WHERE left_at IS NOT NULL",
+        "SELECT count(*) FROM event_organisations",
+        "SELECT count(*) FROM event_organisations WHERE is_lead",
+        "SELECT count(*) FROM events WHERE status = 'closed'",
     ];
     let db = app.sql().await.conn();
     let backend = db.get_database_backend();
@@ -395,7 +415,7 @@ async fn every_route_every_role_in_and_out_of_scope_is_authorized_as_the_rules_s
     let mut failures = Vec::new();
     for (method, path) in &operations {
         for role in roles {
-            for scope in [Scope::In, Scope::Out] {
+            for scope in [Scope::In, Scope::Partner, Scope::Out] {
                 let t = targets(&app, &world, scope).await;
                 let token = match role {
                     Role::Anonymous => None,
@@ -416,7 +436,7 @@ async fn every_route_every_role_in_and_out_of_scope_is_authorized_as_the_rules_s
                 if let Some(tok) = &token {
                     req = req.bearer_auth(tok);
                 }
-                let org_name = if scope == Scope::In { "Enkhuizen" } else { "Nuenen" };
+                let org_name = if scope != Scope::Out { "Enkhuizen" } else { "Nuenen" };
                 match body(method, path, &t, org_name) {
                     Some(Value::String(csv)) => req = req.header("content-type", "text/csv").body(csv),
                     Some(b) => req = req.json(&b),
@@ -468,7 +488,7 @@ async fn every_route_every_role_in_and_out_of_scope_is_authorized_as_the_rules_s
         }
     }
     eprintln!(
-        "authorization matrix: {} operations × {} roles × 2 scopes = {cases} cases, {} failures",
+        "authorization matrix: {} operations × {} roles × 3 scopes = {cases} cases, {} failures",
         operations.len(),
         roles.len(),
         failures.len()

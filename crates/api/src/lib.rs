@@ -172,6 +172,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(events::publish_event))
         .routes(routes!(events::close_event))
         .routes(routes!(events::archive_event))
+        .routes(routes!(events::leave_event))
         .routes(routes!(programme_routes::programme))
         .routes(routes!(programme_routes::themes))
         .routes(routes!(workshops::create_workshop))

@@ -14,29 +14,38 @@ use uuid::Uuid;
 /// What the signed-in person may do with a week.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct EventMayDto {
-    /// Change its settings (`PATCH /events/{id}`; `store::events::update_event`).
+    /// Change its settings (`PATCH /events/{id}`; `store::events::update_event`): the lead
+    /// organisation's organisers, admins.
     pub edit: bool,
     /// Publish or close it (`POST /events/{id}/publish`, `/close`; `store::events::set_event_status`).
     pub set_status: bool,
     /// Archive it once closed (`POST /events/{id}/archive`; `store::events::set_event_status`).
     pub archive: bool,
-    /// Change its participating organisations (`organisation_ids` of `PATCH /events/{id}`; the
-    /// new list must still hold one of the actor's).
+    /// Change its participating organisations (`organisation_ids` of `PATCH /events/{id}`).
     pub manage_organisations: bool,
+    /// Hand its lead to another of its organisations (`lead_organisation_id` of
+    /// `PATCH /events/{id}`): admins.
+    pub change_lead: bool,
+    /// The organisation the person could take out of the week as a partner: their own, when it
+    /// takes part and does not lead (`DELETE /events/{id}/organisations/{organisation_id}`;
+    /// `store::events::leave_event`, which may still refuse while enrolments keep it).
+    pub leave: Option<Uuid>,
     /// The participating organisations whose workshops the person may add and manage in this
     /// week (`POST /events/{id}/workshops` with that host; `store::workshops::create_workshop`).
     pub manage_workshops_of: Vec<Uuid>,
 }
 
 impl EventMayDto {
-    /// For a week with these participating organisations.
-    pub fn of(actor: &Actor, organisations: &[Uuid]) -> Self {
-        let change = actor.may_change_event(organisations);
+    /// For a week with these participating organisations, led by `lead`.
+    pub fn of(actor: &Actor, organisations: &[Uuid], lead: Uuid) -> Self {
+        let lead_it = actor.may_lead_event(lead);
         EventMayDto {
-            edit: change,
-            set_status: change,
-            archive: change,
-            manage_organisations: change,
+            edit: lead_it,
+            set_status: lead_it,
+            archive: lead_it,
+            manage_organisations: lead_it,
+            change_lead: actor.may_change_lead(),
+            leave: actor.may_leave_event(organisations, lead),
             manage_workshops_of: organisations.iter().copied().filter(|o| actor.may_manage_workshop(*o)).collect(),
         }
     }

@@ -92,10 +92,37 @@ impl Actor {
         organisations.contains(&self.organisation_id) && status != EventStatus::Draft
     }
 
-    /// Create a week with these organisations, change its settings or move its status, and
-    /// keep it so: a new list of organisations must still hold one the actor organises for.
-    pub fn may_change_event(&self, organisations: &[Uuid]) -> bool {
-        self.organises_any(organisations)
+    /// Create a week with these organisations led by `lead`: the lead takes part, and the actor
+    /// organises for it (an organiser's own organisation, or any for an admin).
+    pub fn may_create_event(&self, organisations: &[Uuid], lead: Uuid) -> bool {
+        organisations.contains(&lead) && self.organises_for(lead)
+    }
+
+    /// Lead a shared week led by `lead`: change its settings and its list of organisations,
+    /// publish, close and archive it (the lead organisation's organisers, admins). Partners
+    /// manage their own workshops ([`Actor::may_manage_workshop`]) and may leave.
+    pub fn may_lead_event(&self, lead: Uuid) -> bool {
+        self.organises_for(lead)
+    }
+
+    /// Hand a week's lead to another of its organisations (admins).
+    pub fn may_change_lead(&self) -> bool {
+        self.is_admin()
+    }
+
+    /// Take `organisation` out of a week led by `lead`: its own organisers (it leaves), the
+    /// lead's organisers and admins. Whether it may go now (the lead never does; enrolments keep
+    /// it) is for the store to say.
+    pub fn may_remove_from_event(&self, organisation: Uuid, lead: Uuid) -> bool {
+        self.organises_for(organisation) || self.may_lead_event(lead)
+    }
+
+    /// The partner organisation the actor could take out of a week led by `lead` with these
+    /// organisations: their own, when it takes part and is not the lead (organisers; admins
+    /// remove organisations through the list instead).
+    pub fn may_leave_event(&self, organisations: &[Uuid], lead: Uuid) -> Option<Uuid> {
+        let own = self.organisation_id;
+        (self.is_organiser() && own != lead && organisations.contains(&own)).then_some(own)
     }
 
     /// Create and change a workshop hosted by `host`, its sessions, attendance and feedback
@@ -198,6 +225,22 @@ mod tests {
         assert!(actor(vec![Role::Organiser]).may_see_event(&[own], EventStatus::Draft));
         assert!(!actor(vec![Role::Organiser]).may_see_event(&[other], EventStatus::Draft));
         assert!(actor(vec![Role::Admin]).may_see_event(&[other], EventStatus::Draft));
+    }
+
+    #[test]
+    fn only_the_lead_organisation_leads_a_shared_week_and_partners_may_leave() {
+        let (own, lead) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let partner = actor(vec![Role::Organiser]);
+        assert!(!partner.may_lead_event(lead) && partner.may_lead_event(own));
+        assert!(partner.may_create_event(&[own, lead], own) && !partner.may_create_event(&[own, lead], lead));
+        assert!(!partner.may_create_event(&[lead], own), "the lead takes part");
+        assert_eq!(partner.may_leave_event(&[own, lead], lead), Some(own));
+        assert_eq!(partner.may_leave_event(&[own, lead], own), None, "the lead does not leave");
+        assert!(partner.may_remove_from_event(own, lead) && !partner.may_remove_from_event(Uuid::from_u128(3), lead));
+        assert!(!partner.may_change_lead());
+        let admin = actor(vec![Role::Admin]);
+        assert!(admin.may_lead_event(lead) && admin.may_change_lead() && admin.may_remove_from_event(lead, lead));
+        assert_eq!(actor(vec![]).may_leave_event(&[own, lead], lead), None);
     }
 
     #[test]

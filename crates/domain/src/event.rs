@@ -147,6 +147,8 @@ pub struct Event {
     pub no_show_policy: NoShowPolicy,
     /// Participating (hosting) organisations.
     pub organisation_ids: Vec<Uuid>,
+    /// The one that leads it (one of `organisation_ids`): its organisers change the week.
+    pub lead_organisation_id: Uuid,
 }
 
 impl Event {

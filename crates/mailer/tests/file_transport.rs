@@ -44,6 +44,7 @@ async fn enrolled_store(dir: &std::path::Path) -> Store {
             cancellation_deadline_hours: 24,
             max_enrolments_per_person: None,
             organisation_ids: vec![org.id, admin.organisation_id],
+            lead_organisation_id: None,
             reminder_hours_before: 24,
             no_show_policy: Default::default(),
         },

@@ -49,6 +49,16 @@ pub enum Conflict {
     /// The set-up code is unknown, used or expired.
     #[error("the set-up code is unknown, used or expired")]
     SetupCodeInvalid,
+    /// The lead organisation cannot leave its week or be removed from it.
+    #[error("the lead organisation stays in its week")]
+    LeadStays,
+    /// An organisation cannot leave a week while its workshops have enrolments or its people
+    /// hold places there.
+    #[error("the organisation's workshops or people have enrolments in this week")]
+    OrganisationHasEnrolments,
+    /// The lead removes a partner only while it hosts no workshops (the partner leaves itself).
+    #[error("the organisation hosts workshops in this week")]
+    OrganisationHostsWorkshops,
     /// Another unique rule of the database.
     #[error("this conflicts with existing data")]
     Duplicate,

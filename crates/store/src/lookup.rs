@@ -22,6 +22,8 @@ pub(crate) struct EventRow {
     pub event: event::Model,
     /// Participating organisations.
     pub organisation_ids: Vec<Uuid>,
+    /// The lead among them (none only if the row was read without it).
+    pub lead: Option<Uuid>,
 }
 
 impl EventRow {
@@ -47,21 +49,16 @@ impl EventRow {
 
     /// The domain's week.
     pub fn to_event(&self) -> Event {
-        mapping::event(&self.event, self.organisation_ids.clone())
+        mapping::event(&self.event, self.organisation_ids.clone(), self.lead)
     }
 }
 
 /// A week with its organisations.
 pub(crate) async fn load_event(c: &impl ConnectionTrait, id: Uuid) -> Result<Option<EventRow>> {
     let Some(m) = event::Entity::find_by_id(id).one(c).await? else { return Ok(None) };
-    let orgs = event_organisation::Entity::find()
-        .filter(event_organisation::Column::EventId.eq(id))
-        .all(c)
-        .await?
-        .into_iter()
-        .map(|r| r.organisation_id)
-        .collect();
-    Ok(Some(EventRow { event: m, organisation_ids: orgs }))
+    let links = event_organisation::Entity::find().filter(event_organisation::Column::EventId.eq(id)).all(c).await?;
+    let lead = links.iter().find(|l| l.is_lead).map(|l| l.organisation_id);
+    Ok(Some(EventRow { event: m, organisation_ids: links.into_iter().map(|l| l.organisation_id).collect(), lead }))
 }
 
 /// A workshop's row with its audience list.

@@ -66,8 +66,9 @@ pub(crate) fn policy(e: &event::Model) -> leerweek_domain::event::EventPolicy {
     }
 }
 
-/// A week's row with its organisations.
-pub(crate) fn event(e: &event::Model, organisation_ids: Vec<Uuid>) -> Event {
+/// A week's row with its organisations and its lead (a week without one is led by admins only:
+/// the nil id is nobody's organisation).
+pub(crate) fn event(e: &event::Model, organisation_ids: Vec<Uuid>, lead: Option<Uuid>) -> Event {
     Event {
         id: e.id,
         name: e.name.clone(),
@@ -87,6 +88,7 @@ pub(crate) fn event(e: &event::Model, organisation_ids: Vec<Uuid>) -> Event {
             NoShowPolicy::Automatic,
         ),
         organisation_ids,
+        lead_organisation_id: lead.unwrap_or(Uuid::nil()),
     }
 }
 

@@ -350,7 +350,7 @@ export interface paths {
         /** Events the signed-in person may see. */
         get: operations["list_events"];
         put?: never;
-        /** Create a development week in draft (organisers of a participating organisation, admins). */
+        /** Create a development week in draft, led by the creator's organisation (organisers, admins). */
         post: operations["create_event"];
         delete?: never;
         options?: never;
@@ -372,7 +372,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change an event (its organisers, admins). */
+        /** Change an event (the lead organisation's organisers, admins). */
         patch: operations["update_event"];
         trace?: never;
     };
@@ -405,6 +405,28 @@ export interface paths {
         /** Close an event: no more enrolments. */
         post: operations["close_event"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/{id}/organisations/{organisation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Take an organisation out of a week: a partner's organisers leave with their own organisation
+         *     (its workshops go along), the lead's organisers remove a partner that hosts nothing, admins
+         *     either. Refused while its workshops have enrolments or its people hold places in the week;
+         *     the lead organisation never goes.
+         */
+        delete: operations["leave_event"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1565,6 +1587,12 @@ export interface components {
              */
             id: string;
             /**
+             * Format: uuid
+             * @description The one of them that leads the week: its organisers (and admins) change the week's
+             *     settings, organisations and status; the others manage their own workshops.
+             */
+            lead_organisation_id: string;
+            /**
              * Format: int32
              * @description Per-person limit of active enrolments (null: none).
              */
@@ -1597,12 +1625,24 @@ export interface components {
         EventMayDto: {
             /** @description Archive it once closed (`POST /events/{id}/archive`; `store::events::set_event_status`). */
             archive: boolean;
-            /** @description Change its settings (`PATCH /events/{id}`; `store::events::update_event`). */
+            /**
+             * @description Hand its lead to another of its organisations (`lead_organisation_id` of
+             *     `PATCH /events/{id}`): admins.
+             */
+            change_lead: boolean;
+            /**
+             * @description Change its settings (`PATCH /events/{id}`; `store::events::update_event`): the lead
+             *     organisation's organisers, admins.
+             */
             edit: boolean;
             /**
-             * @description Change its participating organisations (`organisation_ids` of `PATCH /events/{id}`; the
-             *     new list must still hold one of the actor's).
+             * Format: uuid
+             * @description The organisation the person could take out of the week as a partner: their own, when it
+             *     takes part and does not lead (`DELETE /events/{id}/organisations/{organisation_id}`;
+             *     `store::events::leave_event`, which may still refuse while enrolments keep it).
              */
+            leave?: string | null;
+            /** @description Change its participating organisations (`organisation_ids` of `PATCH /events/{id}`). */
             manage_organisations: boolean;
             /**
              * @description The participating organisations whose workshops the person may add and manage in this
@@ -1635,6 +1675,11 @@ export interface components {
              */
             enrolment_opens_at?: string | null;
             /**
+             * Format: uuid
+             * @description Hand the lead to another of the week's organisations (admins).
+             */
+            lead_organisation_id?: string | null;
+            /**
              * Format: int64
              * @description Limit; `null` removes it.
              */
@@ -1643,7 +1688,10 @@ export interface components {
             name?: string | null;
             /** @description `automatic` or `on_close`. */
             no_show_policy?: string | null;
-            /** @description Participating organisations. */
+            /**
+             * @description Participating organisations. The lead stays; a partner that hosts workshops leaves
+             *     only itself (`DELETE /events/{id}/organisations/{organisation_id}`).
+             */
             organisation_ids?: string[] | null;
             /**
              * Format: int64
@@ -1954,6 +2002,13 @@ export interface components {
              * @description Enrolment opens (RFC 3339).
              */
             enrolment_opens_at: string;
+            /**
+             * Format: uuid
+             * @description The one that leads the week (one of `organisation_ids`); default the creator's own
+             *     organisation when it takes part, else the first listed. Organisers can only lead with
+             *     their own.
+             */
+            lead_organisation_id?: string | null;
             /**
              * Format: int64
              * @description 1–100; absent: no limit.
@@ -4275,6 +4330,37 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["EventDto"];
                 };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    leave_event: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Event id */
+                id: string;
+                /** @description Organisation id */
+                organisation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description It no longer takes part */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             "4XX": {
                 headers: {

@@ -33,6 +33,7 @@ const nl = {
     cancelled: "Geannuleerd",
   },
   overview: {
+    left: "Je organisatie heeft ‘{{name}}’ verlaten.",
     intro: "Beheer je leerweken, workshops en sessies.",
     weeks: "Leerweken",
     none: "Er zijn nog geen leerweken die je kunt beheren. Maak hieronder een nieuwe leerweek.",
@@ -282,6 +283,7 @@ const en: Shape<Texts> = {
     cancelled: "Cancelled",
   },
   overview: {
+    left: "Your organisation has left ‘{{name}}’.",
     intro: "Manage your development weeks, workshops and sessions.",
     weeks: "Development weeks",
     none: "There are no weeks you can manage yet. Create a new week below.",

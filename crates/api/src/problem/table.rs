@@ -71,6 +71,9 @@ pub fn slug(e: &S) -> &'static str {
             C::Duplicate => "duplicate",
             C::LastAdmin => "last-admin",
             C::UnitCycle => "unit-cycle",
+            C::LeadStays => "lead-organisation-stays",
+            C::OrganisationHasEnrolments => "organisation-has-enrolments",
+            C::OrganisationHostsWorkshops => "organisation-hosts-workshops",
             C::AlreadySetUp => "already-set-up",
             C::SetupCodeInvalid => "setup-code-invalid",
         },
@@ -144,6 +147,7 @@ fn field(e: &S) -> Option<&str> {
             C::CapacityBelowConfirmed { .. } => Some("capacity"),
             C::StatusTransition { .. } => Some("status"),
             C::UnitCycle => Some("parent_id"),
+            C::LeadStays | C::OrganisationHasEnrolments | C::OrganisationHostsWorkshops => Some("organisation_ids"),
             C::SetupCodeInvalid => Some("code"),
             C::IdempotencyKeyReused
             | C::Cancelled
@@ -373,6 +377,15 @@ fn conflict(c: &C, lang: Language) -> String {
             C::Duplicate => "Dit botst met bestaande gegevens.".into(),
             C::LastAdmin => "Dit is de laatste beheerder: maak eerst iemand anders beheerder.".into(),
             C::UnitCycle => "Een afdeling kan niet onder zichzelf of onder een eigen onderdeel komen te staan.".into(),
+            C::LeadStays => {
+                "De organisatie die deze week leidt, blijft erin. Een beheerder kan de leiding eerst aan een andere organisatie geven.".into()
+            }
+            C::OrganisationHasEnrolments => {
+                "Deze organisatie kan de week niet verlaten: voor haar workshops zijn inschrijvingen gedaan (ook geannuleerde tellen), of haar medewerkers staan in deze week ingeschreven of op een wachtlijst.".into()
+            }
+            C::OrganisationHostsWorkshops => {
+                "Deze organisatie verzorgt workshops in deze week. Alleen zij zelf (of een beheerder) kan de week verlaten en haar workshops meenemen.".into()
+            }
             C::AlreadySetUp => "Leerweek is hier al ingericht: log in als beheerder.".into(),
             C::SetupCodeInvalid => {
                 "Dit inrichtingsadres is onbekend, al gebruikt of verlopen. Start de server opnieuw voor een nieuw adres."
@@ -394,6 +407,15 @@ fn conflict(c: &C, lang: Language) -> String {
             C::Duplicate => "This conflicts with existing data.".into(),
             C::LastAdmin => "This is the last admin: make someone else admin first.".into(),
             C::UnitCycle => "A unit cannot be placed under itself or one of its own units.".into(),
+            C::LeadStays => {
+                "The organisation that leads this week stays in it. An admin can hand the lead to another organisation first.".into()
+            }
+            C::OrganisationHasEnrolments => {
+                "This organisation cannot leave the week: its workshops have had enrolments (cancelled ones count), or its people are enrolled or waiting in this week.".into()
+            }
+            C::OrganisationHostsWorkshops => {
+                "This organisation hosts workshops in this week. Only it (or an admin) can leave the week and take its workshops along.".into()
+            }
             C::AlreadySetUp => "Leerweek has been set up here already: sign in as an admin.".into(),
             C::SetupCodeInvalid => {
                 "This set-up address is unknown, used or expired. Restart the server for a new address.".into()

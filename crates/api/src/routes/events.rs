@@ -6,7 +6,7 @@ use crate::extract::{ApiJson, Auth, Id};
 use crate::may::EventMayDto;
 use crate::problem::{ApiError, Problem};
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, NaiveDate, Utc};
 use leerweek_domain::EventStatus;
@@ -35,7 +35,7 @@ pub struct EventDto {
 impl EventDto {
     /// The week as `actor` sees it.
     pub fn of(e: Event, actor: &Actor) -> Self {
-        let may = EventMayDto::of(actor, &e.organisation_ids);
+        let may = EventMayDto::of(actor, &e.organisation_ids, e.lead_organisation_id);
         EventDto { event: e.into(), may }
     }
 }
@@ -65,6 +65,9 @@ pub struct EventInfoDto {
     pub status: String,
     /// Participating organisations.
     pub organisation_ids: Vec<Uuid>,
+    /// The one of them that leads the week: its organisers (and admins) change the week's
+    /// settings, organisations and status; the others manage their own workshops.
+    pub lead_organisation_id: Uuid,
     /// Hours before a session at which the reminder mail goes out (0: none).
     pub reminder_hours_before: i32,
     /// When unmarked confirmed enrolments become no-shows: `automatic` (when the session ends)
@@ -86,6 +89,7 @@ impl From<Event> for EventInfoDto {
             max_enrolments_per_person: e.max_enrolments_per_person.map(|n| n as i32),
             status: e.status.as_str().to_owned(),
             organisation_ids: e.organisation_ids,
+            lead_organisation_id: e.lead_organisation_id,
             reminder_hours_before: e.reminder_hours_before as i32,
             no_show_policy: e.no_show_policy.as_str().to_owned(),
         }
@@ -114,13 +118,17 @@ pub struct NewEventDto {
     pub max_enrolments_per_person: Option<i64>,
     /// Participating organisations, at least one.
     pub organisation_ids: Vec<Uuid>,
+    /// The one that leads the week (one of `organisation_ids`); default the creator's own
+    /// organisation when it takes part, else the first listed. Organisers can only lead with
+    /// their own.
+    pub lead_organisation_id: Option<Uuid>,
     /// Reminder lead time in hours, default 24; 0 switches reminders off.
     pub reminder_hours_before: Option<i64>,
     /// `automatic` (default) or `on_close`.
     pub no_show_policy: Option<String>,
 }
 
-/// Create a development week in draft (organisers of a participating organisation, admins).
+/// Create a development week in draft, led by the creator's organisation (organisers, admins).
 #[utoipa::path(post, path = "/api/v1/events", tag = "events", request_body = NewEventDto,
     responses((status = 201, body = EventDto), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 pub async fn create_event(
@@ -140,6 +148,7 @@ pub async fn create_event(
         )?,
         max_enrolments_per_person: at("max_enrolments_per_person", parse_max_enrolments(b.max_enrolments_per_person))?,
         organisation_ids: b.organisation_ids,
+        lead_organisation_id: b.lead_organisation_id,
         reminder_hours_before: at("reminder_hours_before", parse_reminder_hours(b.reminder_hours_before))?,
         no_show_policy: opt("no_show_policy", b.no_show_policy, |p| NoShowPolicy::parse(&p))?.unwrap_or_default(),
     };
@@ -183,15 +192,18 @@ pub struct EventPatchDto {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<i64>)]
     pub max_enrolments_per_person: Option<Option<i64>>,
-    /// Participating organisations.
+    /// Participating organisations. The lead stays; a partner that hosts workshops leaves
+    /// only itself (`DELETE /events/{id}/organisations/{organisation_id}`).
     pub organisation_ids: Option<Vec<Uuid>>,
+    /// Hand the lead to another of the week's organisations (admins).
+    pub lead_organisation_id: Option<Uuid>,
     /// Reminder lead time in hours.
     pub reminder_hours_before: Option<i64>,
     /// `automatic` or `on_close`.
     pub no_show_policy: Option<String>,
 }
 
-/// Change an event (its organisers, admins).
+/// Change an event (the lead organisation's organisers, admins).
 #[utoipa::path(patch, path = "/api/v1/events/{id}", tag = "events", request_body = EventPatchDto, params(("id" = Uuid, Path, description = "Event id")),
     responses((status = 200, body = EventDto), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 pub async fn update_event(
@@ -215,6 +227,7 @@ pub async fn update_event(
             Some(v) => Some(at("max_enrolments_per_person", parse_max_enrolments(v))?),
         },
         organisation_ids: b.organisation_ids,
+        lead_organisation_id: b.lead_organisation_id,
         reminder_hours_before: opt("reminder_hours_before", b.reminder_hours_before, |h| {
             parse_reminder_hours(Some(h))
         })?,
@@ -258,4 +271,22 @@ pub async fn archive_event(
     Id(id): Id,
 ) -> Result<Json<EventDto>, ApiError> {
     transition(&s, &actor, id, EventStatus::Archived).await
+}
+
+/// Take an organisation out of a week: a partner's organisers leave with their own organisation
+/// (its workshops go along), the lead's organisers remove a partner that hosts nothing, admins
+/// either. Refused while its workshops have enrolments or its people hold places in the week;
+/// the lead organisation never goes.
+#[utoipa::path(delete, path = "/api/v1/events/{id}/organisations/{organisation_id}", tag = "events",
+    params(("id" = Uuid, Path, description = "Event id"), ("organisation_id" = Uuid, Path, description = "Organisation id")),
+    responses((status = 204, description = "It no longer takes part"), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
+pub async fn leave_event(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    path: Result<Path<(Uuid, Uuid)>, axum::extract::rejection::PathRejection>,
+) -> Result<StatusCode, ApiError> {
+    let Ok(Path((id, organisation))) = path else { return Err(ApiError::NotFound("resource")) };
+    events::leave_event(&s.store, &actor, id, organisation, now()).await?;
+    s.programme.invalidate();
+    Ok(StatusCode::NO_CONTENT)
 }

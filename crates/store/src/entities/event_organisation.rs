@@ -9,6 +9,8 @@ pub struct Model {
     pub event_id: Uuid,
     #[sea_orm(primary_key, auto_increment = false)]
     pub organisation_id: Uuid,
+    /// The week's lead organisation (one per week).
+    pub is_lead: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -54,7 +54,7 @@ export default function EventPage() {
       {(location.state as { created?: boolean } | null)?.created && <Success>{t("event.created")}</Success>}
       <StatusActions event={e} />
       {e.may.archive && <ArchiveWeek event={e} />}
-      <EventOrganisations event={e} organisations={organisations.data ?? []} mayChange={e.may.manage_organisations} />
+      <EventOrganisations event={e} organisations={organisations.data ?? []} />
       <Workshops event={e} />
       {e.may.manage_workshops_of.length > 0 && <NewWorkshop event={e} />}
       {e.may.edit && <EditEvent key={e.id} event={e} />}

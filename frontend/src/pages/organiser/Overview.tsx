@@ -5,10 +5,10 @@ import {
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
-import { Link, useNavigate } from "react-router";
+import { Link, useLocation, useNavigate } from "react-router";
 import { api, unwrap } from "../../api/client";
 import { usePageTitle } from "../../components/Layout";
-import { Empty, Loading, ProblemAlert } from "../../components/States";
+import { Empty, Loading, ProblemAlert, Success } from "../../components/States";
 import { dateTime, dayLabel } from "../../format";
 import { useEvents } from "../../hooks/events";
 import { hasRole, useMe } from "../../hooks/session";
@@ -23,10 +23,12 @@ export default function Overview() {
   const me = useMe();
   const events = useEvents();
   const mine = manageable(events.data ?? []);
+  const left = (useLocation().state as { left?: string } | null)?.left;
 
   return (
     <>
       <Heading1>{t("title")}</Heading1>
+      {left && <Success>{t("overview.left", { name: left })}</Success>}
       <Paragraph lead>{t("overview.intro")}</Paragraph>
       <section aria-labelledby="weeks-h">
         <Heading2 id="weeks-h">{t("overview.weeks")}</Heading2>

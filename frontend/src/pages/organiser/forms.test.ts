@@ -20,7 +20,8 @@ const event: EventDto = {
   organisation_ids: ["a", "b"],
   reminder_hours_before: 24,
   no_show_policy: "automatic",
-  may: { edit: true, set_status: true, archive: true, manage_organisations: true, manage_workshops_of: ["a"] },
+  lead_organisation_id: "a",
+  may: { edit: true, set_status: true, archive: true, manage_organisations: true, change_lead: false, leave: null, manage_workshops_of: ["a"] },
 };
 
 describe("event forms", () => {
@@ -151,7 +152,7 @@ describe("errors and lists", () => {
     expect(fieldErrors(new Error("x"))).toEqual({});
   });
   it("lists the weeks someone may manage, as the API says, newest first", () => {
-    const none = { edit: false, set_status: false, archive: false, manage_organisations: false, manage_workshops_of: [] };
+    const none = { edit: false, set_status: false, archive: false, manage_organisations: false, change_lead: false, leave: null, manage_workshops_of: [] };
     const other = { ...event, id: "e2", organisation_ids: ["c"], starts_on: "2028-01-01" };
     const hostOnly = { ...event, id: "e3", starts_on: "2029-01-01", may: { ...none, manage_workshops_of: ["a"] } };
     expect(manageable([event, { ...other, may: none }]).map((e) => e.id)).toEqual(["e1"]);

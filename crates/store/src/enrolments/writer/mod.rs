@@ -383,10 +383,14 @@ async fn load(
             }
         }
     }
-    l.events = event_rows.into_iter().map(|e| (e.id, EventRow { event: e, organisation_ids: vec![] })).collect();
+    l.events =
+        event_rows.into_iter().map(|e| (e.id, EventRow { event: e, organisation_ids: vec![], lead: None })).collect();
     for link in links {
         if let Some(e) = l.events.get_mut(&link.event_id) {
             e.organisation_ids.push(link.organisation_id);
+            if link.is_lead {
+                e.lead = Some(link.organisation_id);
+            }
         }
     }
     for a in audiences {

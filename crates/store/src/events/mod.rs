@@ -1,4 +1,12 @@
 //! Development weeks: creation, changes, their life cycle, and who sees them.
+//!
+//! A shared week has one lead organisation (the one that created it; admins can hand the lead
+//! on). Only the lead's organisers and admins change the week's settings, its organisations and
+//! its status; partners manage their own workshops and may leave (`partners`).
+
+mod partners;
+
+pub use partners::leave_event;
 
 use crate::entities::{event, event_organisation, organisation};
 use crate::lookup::{EventRow, load_event};
@@ -11,7 +19,8 @@ use leerweek_domain::attendance::NoShowPolicy;
 use leerweek_domain::event::{Event, EventSchedule};
 use leerweek_domain::rules::check_organisation_list;
 use leerweek_domain::text::Name;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use leerweek_domain::{FieldError, Invalid};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, QueryOrder, Set};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -32,6 +41,9 @@ pub struct NewEvent {
     pub reminder_hours_before: u32,
     /// When unmarked confirmed enrolments become no-shows.
     pub no_show_policy: NoShowPolicy,
+    /// The lead organisation (one of `organisation_ids`); `None`: the actor's own organisation
+    /// when it takes part, else the first listed.
+    pub lead_organisation_id: Option<Uuid>,
 }
 
 /// A list of organisations for a week: valid, and each one existing.
@@ -45,10 +57,19 @@ async fn check_organisations(c: &impl ConnectionTrait, ids: &[Uuid], field: &str
     Ok(())
 }
 
-/// Create a development week in draft. The actor must organise for one of its organisations.
+/// Create a development week in draft, led by the actor's organisation (or the one an admin
+/// names). The actor must organise for the lead.
 pub async fn create_event(store: &Store, actor: &Actor, e: NewEvent, now: DateTime<Utc>) -> Result<Event> {
     check_organisations(store.conn(), &e.organisation_ids, "organisation_ids").await?;
-    if !actor.may_change_event(&e.organisation_ids) {
+    let lead = match e.lead_organisation_id {
+        Some(lead) if !e.organisation_ids.contains(&lead) => {
+            return Err(FieldError::new("lead_organisation_id", WEEKS_ORGANISATIONS).into());
+        }
+        Some(lead) => lead,
+        None if e.organisation_ids.contains(&actor.organisation_id) => actor.organisation_id,
+        None => e.organisation_ids[0],
+    };
+    if !actor.may_create_event(&e.organisation_ids, lead) {
         return Err(StoreError::Forbidden);
     }
     let txn = store.write().await?;
@@ -71,11 +92,14 @@ pub async fn create_event(store: &Store, actor: &Actor, e: NewEvent, now: DateTi
     .insert(&*txn)
     .await?;
     for org in &e.organisation_ids {
-        event_organisation::ActiveModel { event_id: Set(m.id), organisation_id: Set(*org) }.insert(&*txn).await?;
+        partners::link(&*txn, m.id, *org, *org == lead).await?;
     }
-    audit::record(&*txn, Some(actor.person_id), "event.create", ("event", m.id), None::<&()>, Some(&m), now).await?;
+    let after =
+        serde_json::json!({ "event": &m, "organisation_ids": &e.organisation_ids, "lead_organisation_id": lead });
+    audit::record(&*txn, Some(actor.person_id), "event.create", ("event", m.id), None::<&()>, Some(&after), now)
+        .await?;
     txn.commit().await?;
-    Ok(EventRow { event: m, organisation_ids: e.organisation_ids }.to_event())
+    Ok(EventRow { event: m, organisation_ids: e.organisation_ids, lead: Some(lead) }.to_event())
 }
 
 /// One event, if visible.
@@ -91,12 +115,20 @@ pub async fn list_events(store: &Store, actor: &Actor) -> Result<Vec<Event>> {
     let events = event::Entity::find().order_by_desc(event::Column::StartsOn).all(store.conn()).await?;
     let links = event_organisation::Entity::find().all(store.conn()).await?;
     let mut orgs: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    let mut leads: HashMap<Uuid, Uuid> = HashMap::new();
     for l in links {
+        if l.is_lead {
+            leads.insert(l.event_id, l.organisation_id);
+        }
         orgs.entry(l.event_id).or_default().push(l.organisation_id);
     }
     Ok(events
         .into_iter()
-        .map(|e| EventRow { organisation_ids: orgs.remove(&e.id).unwrap_or_default(), event: e })
+        .map(|e| EventRow {
+            organisation_ids: orgs.remove(&e.id).unwrap_or_default(),
+            lead: leads.get(&e.id).copied(),
+            event: e,
+        })
         .filter(|v| v.visible_to(actor))
         .map(|v| v.to_event())
         .collect())
@@ -121,34 +153,43 @@ pub struct EventPatch {
     pub cancellation_deadline_hours: Option<u32>,
     /// New limit (`Some(None)` removes it).
     pub max_enrolments_per_person: Option<Option<u32>>,
-    /// New participating organisations.
+    /// New participating organisations (the lead stays; an organisation leaves only as
+    /// [`leave_event`] allows, and one hosting workshops only by leaving itself).
     pub organisation_ids: Option<Vec<Uuid>>,
+    /// New lead organisation, one of the week's (admins).
+    pub lead_organisation_id: Option<Uuid>,
     /// New reminder lead time in hours.
     pub reminder_hours_before: Option<u32>,
     /// New no-show policy.
     pub no_show_policy: Option<NoShowPolicy>,
 }
 
-/// An event the actor may change: "not found" when they may not see it, "forbidden" when they
-/// only see it.
-fn editable_event(actor: &Actor, e: &EventRow) -> Result<()> {
+/// What a field naming a week's organisation must lie within.
+const WEEKS_ORGANISATIONS: Invalid = Invalid::Outside { what: "the organisations of the week" };
+
+/// An event the actor may lead: "not found" when they may not see it, "forbidden" when they
+/// only see it (a partner's organisers).
+fn led_event(actor: &Actor, e: &EventRow) -> Result<()> {
     if !e.visible_to(actor) {
         return Err(StoreError::NotFound("event"));
     }
-    if !actor.may_change_event(&e.organisation_ids) {
+    if !actor.may_lead_event(e.to_event().lead_organisation_id) {
         return Err(StoreError::Forbidden);
     }
     Ok(())
 }
 
-/// Change an event (its organisers and admins).
+/// Change an event (the lead organisation's organisers and admins).
 pub async fn update_event(store: &Store, actor: &Actor, id: Uuid, p: EventPatch, now: DateTime<Utc>) -> Result<Event> {
     if let Some(orgs) = &p.organisation_ids {
         check_organisations(store.conn(), orgs, "organisation_ids").await?;
     }
     let txn = store.write().await?;
     let current = load_event(&*txn, id).await?.ok_or(StoreError::NotFound("event"))?;
-    editable_event(actor, &current)?;
+    led_event(actor, &current)?;
+    if p.lead_organisation_id.is_some() && !actor.may_change_lead() {
+        return Err(StoreError::Forbidden);
+    }
     let e = &current.event;
     let tz = p.time_zone.unwrap_or_else(|| current.time_zone());
     let schedule = EventSchedule::new(
@@ -159,7 +200,7 @@ pub async fn update_event(store: &Store, actor: &Actor, id: Uuid, p: EventPatch,
         p.enrolment_closes_at.unwrap_or(e.enrolment_closes_at),
     )?;
     let mut am: event::ActiveModel = e.clone().into();
-    if let Some(n) = p.name {
+    if let Some(n) = p.name.clone() {
         am.name = Set(n.into_inner());
     }
     am.starts_on = Set(schedule.starts_on);
@@ -181,24 +222,14 @@ pub async fn update_event(store: &Store, actor: &Actor, id: Uuid, p: EventPatch,
     }
     am.updated_at = Set(now);
     let updated = am.update(&*txn).await?;
-    let mut organisation_ids = current.organisation_ids.clone();
-    if let Some(orgs) = p.organisation_ids {
-        if !actor.may_change_event(&orgs) {
-            // An organiser may not remove their own organisation from the week.
-            return Err(StoreError::Forbidden);
-        }
-        event_organisation::Entity::delete_many()
-            .filter(event_organisation::Column::EventId.eq(id))
-            .exec(&*txn)
-            .await?;
-        for org in &orgs {
-            event_organisation::ActiveModel { event_id: Set(id), organisation_id: Set(*org) }.insert(&*txn).await?;
-        }
-        organisation_ids = orgs;
-    }
-    audit::record(&*txn, Some(actor.person_id), "event.update", ("event", id), Some(e), Some(&updated), now).await?;
+    let (organisation_ids, lead) = partners::change_list(&*txn, actor, &current, &p, now).await?;
+    let before = serde_json::json!({ "event": e, "organisation_ids": &current.organisation_ids, "lead_organisation_id": current.lead });
+    let after =
+        serde_json::json!({ "event": &updated, "organisation_ids": &organisation_ids, "lead_organisation_id": lead });
+    audit::record(&*txn, Some(actor.person_id), "event.update", ("event", id), Some(&before), Some(&after), now)
+        .await?;
     txn.commit().await?;
-    Ok(EventRow { event: updated, organisation_ids }.to_event())
+    Ok(EventRow { event: updated, organisation_ids, lead: Some(lead) }.to_event())
 }
 
 /// Move an event along its life cycle (draft → published → closed → archived). Asking for the
@@ -212,7 +243,7 @@ pub async fn set_event_status(
 ) -> Result<Event> {
     let txn = store.write().await?;
     let current = load_event(&*txn, id).await?.ok_or(StoreError::NotFound("event"))?;
-    editable_event(actor, &current)?;
+    led_event(actor, &current)?;
     let from = current.status();
     if from == to {
         return Ok(current.to_event());
@@ -235,7 +266,7 @@ pub async fn set_event_status(
     )
     .await?;
     txn.commit().await?;
-    Ok(EventRow { event: updated, organisation_ids: current.organisation_ids }.to_event())
+    Ok(EventRow { event: updated, organisation_ids: current.organisation_ids, lead: current.lead }.to_event())
 }
 
 /// Every week's id and name, newest first, for the installation itself (the command line and the
