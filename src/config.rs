@@ -71,6 +71,24 @@ pub struct ServerSettings {
     /// Seconds a client gets to send a whole request body; slower gets 408.
     #[serde(default = "default_body_read_timeout_secs")]
     pub body_read_timeout_secs: u64,
+    /// Reverse proxies whose `X-Forwarded-For` names the client, as networks (`10.0.0.0/8`) or
+    /// addresses (`127.0.0.1`). Empty (the default): the header is ignored and the connection's
+    /// own address limits sign-in requests.
+    #[serde(default, deserialize_with = "networks")]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+}
+
+/// A list of networks or single addresses.
+fn networks<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<ipnet::IpNet>, D::Error> {
+    let raw: Vec<String> = Deserialize::deserialize(d)?;
+    raw.iter()
+        .map(|r| {
+            let r = r.trim();
+            r.parse::<ipnet::IpNet>().or_else(|_| r.parse::<std::net::IpAddr>().map(ipnet::IpNet::from)).map_err(|_| {
+                serde::de::Error::custom(format!("not a network or address: {r:?} (write 10.0.0.0/8 or 127.0.0.1)"))
+            })
+        })
+        .collect()
 }
 
 fn default_max_body_bytes() -> usize {
@@ -408,6 +426,21 @@ mod tests {
             let f = Figment::from(Toml::string(DEFAULT_TOML)).merge(Toml::string(text));
             Settings::from_figment(f).unwrap();
         }
+    }
+
+    #[test]
+    fn trusted_proxies_are_networks_or_addresses_and_none_by_default() {
+        let s = Settings::from_figment(Figment::from(Toml::string(DEFAULT_TOML))).unwrap();
+        assert!(s.server.trusted_proxies.is_empty());
+        let f = Figment::from(Toml::string(DEFAULT_TOML))
+            .merge(Toml::string("[server]\ntrusted_proxies = [\"127.0.0.1\", \"10.0.0.0/8\", \"::1\"]\n"));
+        let nets: Vec<String> =
+            Settings::from_figment(f).unwrap().server.trusted_proxies.iter().map(|n| n.to_string()).collect();
+        assert_eq!(nets, ["127.0.0.1/32", "10.0.0.0/8", "::1/128"]);
+        let f = Figment::from(Toml::string(DEFAULT_TOML))
+            .merge(Toml::string("[server]\ntrusted_proxies = [\"the proxy\"]\n"));
+        let err = Settings::from_figment(f).unwrap_err().to_string();
+        assert!(err.contains("the proxy"), "{err}");
     }
 
     #[test]

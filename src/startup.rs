@@ -37,6 +37,7 @@ pub fn api_options(settings: &Settings) -> ApiOptions {
         demo_personas: vec![],
         retention_days: settings.privacy.retention_days,
         secure_cookies: settings.mail.public_url.starts_with("https://") || !loopback(&settings.server.bind),
+        trusted_proxies: settings.server.trusted_proxies.clone(),
     }
 }
 

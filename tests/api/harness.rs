@@ -62,12 +62,26 @@ impl std::ops::Deref for TestApp {
 
 impl TestApp {
     pub async fn spawn(backend: Backend) -> TestApp {
-        Self::start(TestDb::new(backend).await, true).await
+        Self::start(TestDb::new(backend).await, true, |_| {}, vec![]).await
     }
 
     /// A PostgreSQL test app, or `None` (with a loud line) when PostgreSQL is explicitly skipped.
     pub async fn spawn_postgres() -> Option<TestApp> {
-        Some(Self::start(TestDb::postgres().await?, true).await)
+        Some(Self::start(TestDb::postgres().await?, true, |_| {}, vec![]).await)
+    }
+
+    /// A test app with its settings changed by `configure` and these demo personas
+    /// `(role, name, e-mail)` at `/demo`; `None` when PostgreSQL is explicitly skipped.
+    pub async fn spawn_configured(
+        backend: Backend,
+        configure: impl FnOnce(&mut Settings),
+        demo_personas: Vec<(String, String, String)>,
+    ) -> Option<TestApp> {
+        let db = match backend {
+            Backend::Sqlite => TestDb::new(backend).await,
+            Backend::Postgres => TestDb::postgres().await?,
+        };
+        Some(Self::start(db, true, configure, demo_personas).await)
     }
 
     /// A fresh installation without any admin (the first run); its `admin` token is empty.
@@ -76,10 +90,15 @@ impl TestApp {
             Backend::Sqlite => TestDb::new(backend).await,
             Backend::Postgres => TestDb::postgres().await?,
         };
-        Some(Self::start(db, false).await)
+        Some(Self::start(db, false, |_| {}, vec![]).await)
     }
 
-    async fn start(db: TestDb, with_admin: bool) -> TestApp {
+    async fn start(
+        db: TestDb,
+        with_admin: bool,
+        configure: impl FnOnce(&mut Settings),
+        demo_personas: Vec<(String, String, String)>,
+    ) -> TestApp {
         // The test's HTTP client needs it (the router installs it too, once it is made).
         leerweek_api::sso::install_crypto_provider();
         let listener = leerweek_testkit::listener().await;
@@ -88,13 +107,15 @@ impl TestApp {
         settings.database.url = DatabaseUrl::new(db.url());
         settings.database.max_connections = 10;
         settings.mail.public_url = base.clone();
+        configure(&mut settings);
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let server = leerweek::startup::build(&settings, listener, async {
             let _ = stopped.await;
         })
         .await
         .expect("the server's start-up")
-        .without_workers();
+        .without_workers()
+        .with_demo_personas(demo_personas);
         let store = server.store().clone();
         let admin = if with_admin {
             leerweek_store::people::create_admin(

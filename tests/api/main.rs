@@ -17,6 +17,7 @@ mod may;
 mod privacy;
 mod programme;
 mod properties;
+mod proxies;
 mod reports;
 mod rules;
 mod self_service;

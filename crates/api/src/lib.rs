@@ -1,6 +1,7 @@
 //! Leerweek's HTTP API: the axum router, handlers, bearer-token auth, problem+json errors and
 //! the OpenAPI document. Handlers extract, call the store, and map; no SQL here.
 
+pub mod client;
 pub mod export;
 pub mod extract;
 pub mod limit;
@@ -54,6 +55,9 @@ pub struct ApiOptions {
     /// Cookies only over https (`Secure`): when `public_url` is https, and by default whenever
     /// the server is reachable beyond this machine (see `leerweek::startup::api_options`).
     pub secure_cookies: bool,
+    /// Proxies whose `X-Forwarded-For` names the client (`server.trusted_proxies`; none by
+    /// default: then the connection's own address counts).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl Default for ApiOptions {
@@ -67,6 +71,7 @@ impl Default for ApiOptions {
             demo_personas: vec![],
             retention_days: 365,
             secure_cookies: false,
+            trusted_proxies: vec![],
         }
     }
 }
@@ -92,6 +97,8 @@ pub struct Shared {
     pub public_url: String,
     /// Whether cookies carry `Secure`.
     pub secure_cookies: bool,
+    /// Proxies whose `X-Forwarded-For` is believed.
+    pub proxies: client::TrustedProxies,
     /// The sender's bare address.
     pub mail_from_address: String,
     /// Rate limits of sign-in requests.
@@ -258,6 +265,7 @@ pub fn router(store: Store, options: ApiOptions) -> Router {
         store,
         public_url: options.public_url.trim_end_matches('/').to_owned(),
         secure_cookies: options.secure_cookies || options.public_url.starts_with("https://"),
+        proxies: client::TrustedProxies::new(options.trusted_proxies.clone()),
         mail_from_address: bare_address(&options.mail_from),
         limits: Default::default(),
         demo_personas: options.demo_personas.clone(),

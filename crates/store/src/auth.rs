@@ -45,14 +45,17 @@ async fn sso_only(c: &impl sea_orm::ConnectionTrait, p: &person::Model) -> Resul
 ///
 /// `site` is the public address of the site, e.g. `https://leerweek.example.nl`.
 pub async fn request_link(store: &Store, email: &EmailAddress, site: &str, now: DateTime<Utc>) -> Result<()> {
-    let txn = store.write().await?;
-    let Some(p) = person::Entity::find().filter(person::Column::Email.eq(email.as_str())).one(&*txn).await? else {
+    // Looked up outside the write gate: an address nobody has (a stranger, a typo, a flood of
+    // made-up ones) costs a read and never queues behind the writers.
+    let Some(p) = person::Entity::find().filter(person::Column::Email.eq(email.as_str())).one(store.conn()).await?
+    else {
         return Ok(());
     };
     if p.left_at.is_some() {
         // Gone (an import no longer lists them): no link, and the same answer as for a stranger.
         return Ok(());
     }
+    let txn = store.write().await?;
     if sso_only(&*txn, &p).await? {
         let link = format!("{site}/aanmelden/sso/{}", p.organisation_id);
         let extra = serde_json::json!({"link": link, "via_sso": true});

@@ -380,6 +380,22 @@ mod tests {
         Statement::from_string(sea_orm::DatabaseBackend::Sqlite, s.to_owned())
     }
 
+    /// Asking for a sign-in link for an address nobody has reads, and never waits for the write
+    /// gate: a flood of made-up addresses cannot queue behind (or hold up) the writers.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_link_for_an_unknown_address_does_not_wait_for_the_writers() {
+        use std::time::Duration;
+        let (store, dir, _) = scratch_store("link-read").await;
+        store.migrate().await.expect("the schema");
+        let held = store.write().await.expect("a writer holds the gate");
+        let email = leerweek_domain::text::EmailAddress::parse("niemand@elders.test").unwrap();
+        let asked = crate::auth::request_link(&store, &email, "http://localhost", chrono::Utc::now());
+        let answered = tokio::time::timeout(Duration::from_secs(2), asked).await;
+        assert!(matches!(answered, Ok(Ok(()))), "the request waited for the writer: {answered:?}");
+        drop(held);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
     /// The background tasks run while anyone holds a copy of the store, and end once nobody does.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn the_background_tasks_end_once_every_copy_of_the_store_is_gone() {

@@ -31,15 +31,9 @@ pub struct LinkSentDto {
     pub status: String,
 }
 
-pub(crate) fn client_ip(headers: &HeaderMap, peer: Option<&ConnectInfo<SocketAddr>>) -> String {
-    // Behind a proxy the first X-Forwarded-For hop is the client; directly, the peer address.
-    headers
-        .get("x-forwarded-for")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(',').next())
-        .map(|v| v.trim().to_owned())
-        .or_else(|| peer.map(|c| c.0.ip().to_string()))
-        .unwrap_or_else(|| "unknown".into())
+/// The per-address limiter's key of a request's client (see [`crate::client`]).
+pub(crate) fn client_key(s: &AppState, headers: &HeaderMap, peer: Option<&ConnectInfo<SocketAddr>>) -> String {
+    crate::client::limit_key(s.proxies.client(headers, peer.map(|c| c.0.ip())))
 }
 
 /// Ask for a one-time sign-in link by mail (valid 15 minutes). Always answers 202.
@@ -54,7 +48,7 @@ pub async fn request_link(
 ) -> Result<(StatusCode, Json<LinkSentDto>), ApiError> {
     let email = at("email", EmailAddress::parse(&b.email))?;
     let t = std::time::Instant::now();
-    let ip = client_ip(&headers, peer.as_ref().map(|e| &e.0));
+    let ip = client_key(&s, &headers, peer.as_ref().map(|e| &e.0));
     s.limits.per_ip.check(&ip, t).map_err(ApiError::RateLimited)?;
     s.limits.per_address.check(email.as_str(), t).map_err(ApiError::RateLimited)?;
     auth::request_link(&s.store, &email, &s.public_url, now()).await?;
@@ -246,9 +240,14 @@ pub async fn sign_in_page(State(s): State<AppState>, axum::extract::RawQuery(q):
 }
 
 /// The demo persona picker: sign in as an employee, organiser, manager or admin with one press.
-/// Exists only when the server runs with `--demo` on a loopback address.
-pub async fn demo_page(State(s): State<AppState>) -> Response {
-    if s.demo_personas.is_empty() {
+/// Exists only when the server runs with `--demo` on a loopback address, and answers only
+/// requests from this machine itself (not through a proxy on it).
+pub async fn demo_page(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    peer: Option<axum::extract::Extension<ConnectInfo<SocketAddr>>>,
+) -> Response {
+    if s.demo_personas.is_empty() || !crate::client::from_this_machine(&headers, peer.map(|p| p.0.0.ip())) {
         return crate::problem::no_route().await.into_response();
     }
     let items: String = s
@@ -270,8 +269,17 @@ pub async fn demo_page(State(s): State<AppState>) -> Response {
     crate::page::page(StatusCode::OK, "Leerweek demo: kies een rol", "Leerweek demo", &body)
 }
 
-/// Sign in as a demo persona (form post from `/demo`).
-pub async fn demo_sign_in(State(s): State<AppState>, body: axum::body::Bytes) -> Result<Response, ApiError> {
+/// Sign in as a demo persona (form post from `/demo`), from this machine only.
+pub async fn demo_sign_in(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    peer: Option<axum::extract::Extension<ConnectInfo<SocketAddr>>>,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    if !crate::client::from_this_machine(&headers, peer.map(|p| p.0.0.ip())) {
+        tracing::warn!("demo sign-in refused: the request did not come from this machine directly");
+        return Err(ApiError::NotFound("route"));
+    }
     let email = std::str::from_utf8(&body)
         .ok()
         .and_then(|b| b.split('&').find_map(|p| p.strip_prefix("email=")))

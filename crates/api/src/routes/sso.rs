@@ -263,7 +263,7 @@ pub async fn start(
     q: Result<Query<StartQuery>, QueryRejection>,
 ) -> Response {
     let Ok(org) = Uuid::parse_str(&org) else { return fail("sso-not-configured") };
-    let ip = super::auth::client_ip(&headers, peer.as_ref().map(|e| &e.0));
+    let ip = super::auth::client_key(&s, &headers, peer.as_ref().map(|e| &e.0));
     if s.limits.sso_per_ip.check(&ip, std::time::Instant::now()).is_err() {
         return fail("rate-limited");
     }
