@@ -38,6 +38,7 @@ pub fn api_options(settings: &Settings) -> ApiOptions {
         retention_days: settings.privacy.retention_days,
         secure_cookies: settings.mail.public_url.starts_with("https://") || !loopback(&settings.server.bind),
         trusted_proxies: settings.server.trusted_proxies.clone(),
+        mail_file_dir: (settings.mail.transport == MailTransport::File).then(|| settings.mail.file_dir.clone()),
     }
 }
 

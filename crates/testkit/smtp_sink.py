@@ -2,6 +2,8 @@
 socket it inherits (bound by the caller, so no port is picked and hoped to be free). Every
 message it accepts is written as one .eml file into DIR (unless DIR is "-"), and announced with a
 line "+" on standard output. Prints "ready" when it listens; stops on SIGTERM/SIGINT or SIGKILL.
+A recipient whose address starts with "weiger" is refused the way real servers do it, with the
+address in the answer (550 5.1.1 <address>: Recipient address rejected).
 
     python3 smtp_sink.py FD DIR
 """
@@ -19,6 +21,12 @@ from aiosmtpd.smtp import SMTP
 class Sink:
     def __init__(self, directory):
         self.directory = directory
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.lower().startswith("weiger"):
+            return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         if self.directory:

@@ -4,13 +4,17 @@
 mod harness;
 mod smtp;
 
+mod addresses;
 mod attendance;
 mod bad_input;
+mod calendar_text;
 mod cancellation;
 mod concurrency;
 mod console;
+mod erasure;
 mod governance;
 mod import;
+mod logs;
 mod mail;
 mod matrix;
 mod may;

@@ -58,6 +58,9 @@ pub struct ApiOptions {
     /// Proxies whose `X-Forwarded-For` names the client (`server.trusted_proxies`; none by
     /// default: then the connection's own address counts).
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// The file transport's directory, when mail goes to `.eml` files: an erasure removes the
+    /// erased person's files there too.
+    pub mail_file_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for ApiOptions {
@@ -72,6 +75,7 @@ impl Default for ApiOptions {
             retention_days: 365,
             secure_cookies: false,
             trusted_proxies: vec![],
+            mail_file_dir: None,
         }
     }
 }
@@ -99,6 +103,8 @@ pub struct Shared {
     pub secure_cookies: bool,
     /// Proxies whose `X-Forwarded-For` is believed.
     pub proxies: client::TrustedProxies,
+    /// The file transport's directory, if mail goes to files.
+    pub mail_file_dir: Option<std::path::PathBuf>,
     /// The sender's bare address.
     pub mail_from_address: String,
     /// Rate limits of sign-in requests.
@@ -266,6 +272,7 @@ pub fn router(store: Store, options: ApiOptions) -> Router {
         public_url: options.public_url.trim_end_matches('/').to_owned(),
         secure_cookies: options.secure_cookies || options.public_url.starts_with("https://"),
         proxies: client::TrustedProxies::new(options.trusted_proxies.clone()),
+        mail_file_dir: options.mail_file_dir.clone(),
         mail_from_address: bare_address(&options.mail_from),
         limits: Default::default(),
         demo_personas: options.demo_personas.clone(),

@@ -45,6 +45,10 @@ pub enum Invalid {
     /// A sum that exceeds its bound.
     #[error("together exceed {what}")]
     SumExceeds { what: &'static str },
+    /// A value the actor may not use, for a reason they may not learn (an address that belongs
+    /// to someone of another organisation).
+    #[error("cannot be used")]
+    Unusable,
 }
 
 /// A validation error naming the offending field.

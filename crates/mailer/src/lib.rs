@@ -123,6 +123,32 @@ pub enum MailError {
     Transport(String),
 }
 
+/// `text` with every e-mail address in it replaced by `<adres>`: for log lines, since a mail
+/// server's refusal usually repeats the recipient's address (`550 5.1.1 <iemand@…>: …`) and the
+/// log must not carry anyone's address. The outbox row keeps the whole error for admins.
+pub fn without_addresses(text: &str) -> String {
+    let local = |c: char| c.is_alphanumeric() || "._%+-'!#$&*=?^`{|}~".contains(c);
+    let domain = |c: char| c.is_alphanumeric() || c == '.' || c == '-';
+    let chars: Vec<char> = text.chars().collect();
+    let mut out: Vec<char> = Vec::with_capacity(chars.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i] == '@' {
+            let start = out.iter().rposition(|c| !local(*c)).map_or(0, |p| p + 1);
+            let end = chars[i + 1..].iter().position(|c| !domain(*c)).map_or(chars.len(), |p| i + 1 + p);
+            if start < out.len() && end > i + 1 {
+                out.truncate(start);
+                out.extend("<adres>".chars());
+                i = end;
+                continue;
+            }
+        }
+        out.push(chars[i]);
+        i += 1;
+    }
+    out.into_iter().collect()
+}
+
 /// The domain part of the sender, for Message-IDs.
 fn sender_domain(from: &str) -> String {
     from.rsplit('@')
@@ -511,9 +537,11 @@ async fn round(
             Err(e) => {
                 let last = m.row.attempts >= cfg.max_attempts;
                 if last {
-                    tracing::error!(outbox_id = %m.row.id, kind = %m.row.kind, attempts = m.row.attempts, error = %e, "mail failed for good; an admin can retry it");
+                    let error = without_addresses(&e.to_string());
+                    tracing::error!(outbox_id = %m.row.id, kind = %m.row.kind, attempts = m.row.attempts, %error, "mail failed for good; an admin can retry it");
                 } else {
-                    tracing::warn!(outbox_id = %m.row.id, kind = %m.row.kind, attempt = m.row.attempts, error = %e, "mail not delivered, will retry");
+                    let error = without_addresses(&e.to_string());
+                    tracing::warn!(outbox_id = %m.row.id, kind = %m.row.kind, attempt = m.row.attempts, %error, "mail not delivered, will retry");
                 }
                 if let Err(e) = outbox::mark_attempt_failed(
                     store,
@@ -546,7 +574,8 @@ pub async fn run(store: Store, cfg: MailerConfig, shutdown: impl std::future::Fu
     let sender = match Sender::new(&cfg) {
         Ok(s) => s,
         Err(e) => {
-            tracing::error!(error = %e, "mail transport cannot be set up; mail stays queued");
+            let error = without_addresses(&e.to_string());
+            tracing::error!(%error, "mail transport cannot be set up; mail stays queued");
             return;
         }
     };
@@ -569,7 +598,7 @@ pub async fn run(store: Store, cfg: MailerConfig, shutdown: impl std::future::Fu
                 sent_any = true;
             }
             Some(Ok(_)) => {}
-            Some(Err(e)) => tracing::warn!(error = %e, "mail worker round failed"),
+            Some(Err(e)) => tracing::warn!(error = %without_addresses(&e.to_string()), "mail worker round failed"),
             None => tracing::warn!(
                 grace_secs = STOP_GRACE.as_secs(),
                 retry_from = %(now + cfg.lease),
@@ -593,6 +622,19 @@ pub async fn run(store: Store, cfg: MailerConfig, shutdown: impl std::future::Fu
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn log_lines_lose_every_address() {
+        assert_eq!(
+            without_addresses(
+                "transport: permanent error (550): 5.1.1 <eva.jansen+x@drechterland.nl>: Recipient address rejected"
+            ),
+            "transport: permanent error (550): 5.1.1 <<adres>>: Recipient address rejected"
+        );
+        assert_eq!(without_addresses("a@b.nl, c@d.nl"), "<adres>, <adres>");
+        assert_eq!(without_addresses("no address @ all, or @home"), "no address @ all, or @home");
+        assert_eq!(without_addresses("zoë@gemeente.nl"), "<adres>");
+    }
 
     #[test]
     fn backoff_grows_and_is_capped() {

@@ -119,8 +119,9 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Erase a person (admins): name and address replaced, credentials and mail removed, enrolments
-         *     kept anonymously so that attendance figures stay right.
+         * Erase a person (admins): name and address replaced, credentials and mail removed (also the
+         *     file transport's copies), their places in sessions still to come released to the waiting
+         *     list, enrolments that took place kept anonymously so that attendance figures stay right.
          */
         post: operations["erase"];
         delete?: never;

@@ -275,6 +275,7 @@ pub(crate) fn invalid(i: &Invalid, lang: Language) -> String {
             I::Duplicate => "bevat een dubbele waarde".into(),
             I::Required => "is verplicht".into(),
             I::SumExceeds { what } => format!("zijn samen meer dan {what}"),
+            I::Unusable => "kan niet worden gebruikt".into(),
             I::NotInFuture => "moet in de toekomst liggen".into(),
         },
         Language::En => match i {
@@ -291,6 +292,7 @@ pub(crate) fn invalid(i: &Invalid, lang: Language) -> String {
             I::Duplicate => "contains a duplicate".into(),
             I::Required => "is required".into(),
             I::SumExceeds { what } => format!("together exceed {what}"),
+            I::Unusable => "cannot be used".into(),
             I::NotInFuture => "must lie in the future".into(),
         },
     }

@@ -33,8 +33,9 @@ pub async fn export_person(
     Ok(Json(privacy::export_person(&s.store, &actor, id, now()).await?))
 }
 
-/// Erase a person (admins): name and address replaced, credentials and mail removed, enrolments
-/// kept anonymously so that attendance figures stay right.
+/// Erase a person (admins): name and address replaced, credentials and mail removed (also the
+/// file transport's copies), their places in sessions still to come released to the waiting
+/// list, enrolments that took place kept anonymously so that attendance figures stay right.
 #[utoipa::path(post, path = "/api/v1/admin/people/{id}/erase", tag = "admin", params(("id" = Uuid, Path, description = "Person id")),
     responses((status = 200, body = super::people::PersonDto), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 pub async fn erase(
@@ -42,7 +43,21 @@ pub async fn erase(
     Auth(actor): Auth,
     Id(id): Id,
 ) -> Result<Json<super::people::PersonDto>, ApiError> {
-    Ok(Json(privacy::erase(&s.store, &actor, id, now()).await?.into()))
+    let erased = privacy::erase(&s.store, &actor, id, now()).await?;
+    if let Some(dir) = &s.mail_file_dir {
+        for mail in &erased.mails {
+            let path = dir.join(format!("{mail}.eml"));
+            match tokio::fs::remove_file(&path).await {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => {
+                    tracing::warn!(person_id = %id, file = %path.display(), error = %e, "an erased person's mail file could not be removed")
+                }
+            }
+        }
+    }
+    tracing::info!(person_id = %id, mails = erased.mails.len(), places_released = erased.places_released, "person erased");
+    Ok(Json(erased.person.into()))
 }
 
 /// Filter and page of the audit log; all given filters must hold.

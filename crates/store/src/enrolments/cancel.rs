@@ -102,12 +102,7 @@ pub async fn cancel(
     am.cancelled_at = Set(Some(now));
     am.cancelled_by = Set(Some(actor.person_id));
     let cancelled = am.update(&*txn).await?;
-    let column = if was_confirmed { session::Column::ConfirmedCount } else { session::Column::WaitlistCount };
-    session::Entity::update_many()
-        .col_expr(column, Expr::col(column).sub(1))
-        .filter(session::Column::Id.eq(s.id))
-        .exec(&*txn)
-        .await?;
+    count_out(&*txn, s.id, was_confirmed).await?;
     let snapshot = outbox::session_snapshot(&*txn, &s).await?;
     outbox::enqueue(
         &*txn,
@@ -145,4 +140,59 @@ pub async fn cancel(
     }
     txn.commit().await?;
     Ok(mapping::enrolment(&cancelled))
+}
+
+/// One enrolment fewer in a session's confirmed or waiting count.
+async fn count_out(c: &impl ConnectionTrait, session: Uuid, was_confirmed: bool) -> Result<()> {
+    let column = if was_confirmed { session::Column::ConfirmedCount } else { session::Column::WaitlistCount };
+    session::Entity::update_many()
+        .col_expr(column, Expr::col(column).sub(1))
+        .filter(session::Column::Id.eq(session))
+        .exec(c)
+        .await?;
+    Ok(())
+}
+
+/// Release the places an erased person held in sessions still to come, in the erasure's
+/// transaction: their enrolments are cancelled (by `by`, without mail: the person is gone) and
+/// each freed seat goes to the waiting list as with any cancellation. Returns how many.
+pub(crate) async fn release_for_erasure(
+    c: &impl ConnectionTrait,
+    store: &Store,
+    person: Uuid,
+    by: Uuid,
+    now: DateTime<Utc>,
+) -> Result<u32> {
+    let active = enrolment::Entity::find()
+        .filter(enrolment::Column::PersonId.eq(person))
+        .filter(enrolment::Column::Status.ne(EnrolmentStatus::Cancelled.as_str()))
+        .all(c)
+        .await?;
+    let mut released = 0;
+    for e in active {
+        let Some(s) = lock_session(c, store, e.session_id).await? else { continue };
+        if s.starts_at <= now {
+            // It took place (or is taking place): the enrolment is history and stays.
+            continue;
+        }
+        let Some(e) = enrolment::Entity::find_by_id(e.id).one(c).await? else { continue };
+        let status = mapping::enrolment_status(&e.status);
+        if status == EnrolmentStatus::Cancelled || e.attendance.is_some() {
+            continue;
+        }
+        let was_confirmed = status == EnrolmentStatus::Confirmed;
+        let mut am: enrolment::ActiveModel = e.into();
+        am.status = Set(EnrolmentStatus::Cancelled.as_str().to_owned());
+        am.waitlist_seq = Set(None);
+        am.cancelled_at = Set(Some(now));
+        am.cancelled_by = Set(Some(by));
+        am.update(c).await?;
+        count_out(c, s.id, was_confirmed).await?;
+        if was_confirmed {
+            let s = session::Entity::find_by_id(s.id).one(c).await?.ok_or(StoreError::NotFound("session"))?;
+            promote_waiting(c, &s, now).await?;
+        }
+        released += 1;
+    }
+    Ok(released)
 }

@@ -10,6 +10,7 @@ mod reminders;
 pub(crate) mod waiting;
 pub(crate) mod writer;
 
+pub(crate) use cancel::release_for_erasure;
 pub use cancel::{cancel, get_enrolment};
 pub use lists::{EnrolmentView, enrolments_of_person, my_enrolments, participants, recount};
 pub use reminders::queue_reminders;

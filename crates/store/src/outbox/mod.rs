@@ -270,8 +270,28 @@ pub async fn claim_due(
     Ok(out)
 }
 
+/// The kinds whose `extra` holds a secret (a sign-in or feedback link) or someone's own words
+/// (a message's body and sender, a cancellation's reason).
+const SENSITIVE: [MailKind; 4] =
+    [MailKind::SignInLink, MailKind::FeedbackRequest, MailKind::SessionMessage, MailKind::EnrolmentCancelled];
+
+/// What stays of a sensitive mail's `extra` once it is delivered: what it was, not what it said.
+const KEPT_AFTER_DELIVERY: [&str; 3] = ["via_sso", "by_organiser", "subject"];
+
+/// A delivered mail's payload without its secrets and personal text: `extra` keeps only
+/// [`KEPT_AFTER_DELIVERY`]; the session as it was and the calendar part (what proves what was
+/// sent, with `sent_at`) stay.
+fn redacted(payload: &str) -> Option<String> {
+    let mut p: serde_json::Value = serde_json::from_str(payload).ok()?;
+    let extra = p.get_mut("extra")?.as_object_mut()?;
+    extra.retain(|k, _| KEPT_AFTER_DELIVERY.contains(&k.as_str()));
+    p["redacted"] = serde_json::Value::Bool(true);
+    Some(p.to_string())
+}
+
 /// Mark rows sent, in one write: the worker marks a whole round at once, so mail does not
-/// take the write lock once per message while enrolments wait for it.
+/// take the write lock once per message while enrolments wait for it. Delivered sign-in and
+/// feedback links, messages and cancellation reasons lose their secrets and text ([`redacted`]).
 pub async fn mark_sent(store: &crate::Store, ids: &[Uuid], now: DateTime<Utc>) -> Result<()> {
     use sea_orm::sea_query::Expr;
     if ids.is_empty() {
@@ -286,6 +306,20 @@ pub async fn mark_sent(store: &crate::Store, ids: &[Uuid], now: DateTime<Utc>) -
         .filter(outbox::Column::Id.is_in(ids.iter().copied()))
         .exec(&*txn)
         .await?;
+    let sensitive = outbox::Entity::find()
+        .filter(outbox::Column::Id.is_in(ids.iter().copied()))
+        .filter(outbox::Column::Kind.is_in(SENSITIVE.map(|k| k.as_str())))
+        .all(&*txn)
+        .await?;
+    for row in sensitive {
+        if let Some(payload) = redacted(&row.payload) {
+            outbox::Entity::update_many()
+                .col_expr(outbox::Column::Payload, Expr::value(payload))
+                .filter(outbox::Column::Id.eq(row.id))
+                .exec(&*txn)
+                .await?;
+        }
+    }
     txn.commit().await?;
     Ok(())
 }

@@ -34,7 +34,7 @@ use crate::{Conflict, Result, Store, StoreError, audit, mapping};
 use chrono::{DateTime, Utc};
 use leerweek_domain::access::{Actor, Reach};
 use leerweek_domain::text::{EmailAddress, Name};
-use leerweek_domain::{Language, Role};
+use leerweek_domain::{FieldError, Invalid, Language, Role};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
@@ -78,7 +78,12 @@ pub async fn create_person(store: &Store, actor: &Actor, p: NewPerson, now: Date
     {
         return Err(StoreError::UnknownReference { field: "manager_id".into() });
     }
-    if find_by_email(&*txn, &p.email).await?.is_some() {
+    if let Some(existing) = find_by_email(&*txn, &p.email).await? {
+        // Whom an organiser may not see, they do not learn of either: only that the address
+        // cannot be used (an admin, who sees everyone, hears that it is taken).
+        if !actor.may_manage_people_of(existing.organisation_id) {
+            return Err(FieldError::new("email", Invalid::Unusable).into());
+        }
         return Err(Conflict::EmailTaken.into());
     }
     let m = insert_person(&*txn, &p, now).await?;

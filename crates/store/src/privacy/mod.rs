@@ -2,21 +2,21 @@
 //! the audit log (`audit_log`), and the retention period with its anonymisation (`retention`).
 
 mod audit_log;
+mod erase;
 mod retention;
 
 pub use audit_log::{AuditEntry, AuditFilter, audit_log};
+pub use erase::{ERASED_NAME, Erased, erase};
 pub use retention::{ANONYMOUS_NAME, Retention, anonymise_archived, retention, set_retention};
 
 use crate::entities::{
-    api_token, audit, browser_session, calendar_token, enrolment, feedback, outbox, person, person_role, sign_in_token,
-    sso_identity,
+    api_token, audit, browser_session, calendar_token, enrolment, feedback, outbox, person, person_role, sso_identity,
 };
-use crate::{Result, Store, StoreError, mapping};
+use crate::{Result, Store, StoreError};
 use chrono::{DateTime, Utc};
 use leerweek_domain::access::Actor;
-use leerweek_domain::people::Person;
-use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::sea_query::ExprTrait;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 /// Everything stored about the actor, as JSON.
@@ -88,68 +88,4 @@ async fn export_of(store: &Store, id: Uuid) -> Result<serde_json::Value> {
         "sign_in_accounts": accounts.iter().map(|a| serde_json::json!({"issuer": a.issuer, "subject": a.subject, "created_at": a.created_at, "last_used_at": a.last_used_at})).collect::<Vec<_>>(),
         "audit": about,
     }))
-}
-
-/// The name an erased person is left with.
-pub const ERASED_NAME: &str = "Verwijderde persoon";
-
-/// Erase a person (admins): name and e-mail are replaced (also where the audit log recorded
-/// them), credentials and mail go, enrolments stay (anonymous) so that attendance figures remain
-/// right. The erasure's own audit entry names only the person's id.
-pub async fn erase(store: &Store, actor: &Actor, person_id: Uuid, now: DateTime<Utc>) -> Result<Person> {
-    if !actor.may_administer() {
-        return Err(StoreError::Forbidden);
-    }
-    let txn = store.write().await?;
-    let was = person::Entity::find_by_id(person_id).one(&*txn).await?.ok_or(StoreError::NotFound("person"))?;
-    let simple = person_id.simple().to_string();
-    let erased_email = format!("verwijderd-{simple}@erased.invalid");
-    person::Entity::update_many()
-        .col_expr(person::Column::Name, Expr::value(ERASED_NAME))
-        .col_expr(person::Column::Email, Expr::value(erased_email.clone()))
-        .col_expr(person::Column::ManagerId, Expr::value(Option::<Uuid>::None))
-        .filter(person::Column::Id.eq(person_id))
-        .exec(&*txn)
-        .await?;
-    person::Entity::update_many()
-        .col_expr(person::Column::ManagerId, Expr::value(Option::<Uuid>::None))
-        .filter(person::Column::ManagerId.eq(person_id))
-        .exec(&*txn)
-        .await?;
-    api_token::Entity::delete_many().filter(api_token::Column::PersonId.eq(person_id)).exec(&*txn).await?;
-    browser_session::Entity::delete_many().filter(browser_session::Column::PersonId.eq(person_id)).exec(&*txn).await?;
-    sign_in_token::Entity::delete_many().filter(sign_in_token::Column::PersonId.eq(person_id)).exec(&*txn).await?;
-    sso_identity::Entity::delete_many().filter(sso_identity::Column::PersonId.eq(person_id)).exec(&*txn).await?;
-    // Ratings stay in the figures; comments are their own words and go.
-    let own: Vec<Uuid> = enrolment::Entity::find()
-        .select_only()
-        .column(enrolment::Column::Id)
-        .filter(enrolment::Column::PersonId.eq(person_id))
-        .into_tuple()
-        .all(&*txn)
-        .await?;
-    feedback::Entity::update_many()
-        .col_expr(feedback::Column::Comment, Expr::value(Option::<String>::None))
-        .filter(feedback::Column::EnrolmentId.is_in(own))
-        .exec(&*txn)
-        .await?;
-    calendar_token::Entity::delete_by_id(person_id).exec(&*txn).await?;
-    person_role::Entity::delete_many().filter(person_role::Column::PersonId.eq(person_id)).exec(&*txn).await?;
-    // Mail carries the name and address; sent mail is history we no longer need either.
-    outbox::Entity::delete_many().filter(outbox::Column::PersonId.eq(person_id)).exec(&*txn).await?;
-    audit_log::scrub(&*txn, (&was.name, &was.email), (ERASED_NAME, &erased_email)).await?;
-    crate::audit::record(
-        &*txn,
-        Some(actor.person_id),
-        "person.erase",
-        ("person", person_id),
-        None::<&()>,
-        None::<&()>,
-        now,
-    )
-    .await?;
-    let erased = person::Entity::find_by_id(person_id).one(&*txn).await?.ok_or(StoreError::NotFound("person"))?;
-    txn.commit().await?;
-    store.sign_ins().clear();
-    Ok(mapping::person(&erased))
 }

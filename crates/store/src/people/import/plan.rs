@@ -95,8 +95,9 @@ pub(super) async fn plan(store: &Store, actor: &Actor, rows: &[ImportRow], optio
         }
         let existing = email.as_ref().and_then(|e| known.get(e.as_str()));
         if existing.is_some_and(|p| !actor.may_manage_people_of(p.organisation_id)) {
-            // Someone of another organisation: an import may not move or rename them.
-            errors.push(FieldError::new("email", Invalid::Outside { what: "your organisation" }));
+            // Someone of another organisation: an import may not move or rename them, and the
+            // importer learns no more than that the address cannot be used.
+            errors.push(FieldError::new("email", Invalid::Unusable));
         }
         if let Some(e) = email
             && !seen.insert(e.as_str())
@@ -128,7 +129,11 @@ pub(super) async fn plan(store: &Store, actor: &Actor, rows: &[ImportRow], optio
             None => None,
             Some("") => Some(None),
             Some(m) => match manager {
-                Some(m) if !file_emails.contains(m.as_str()) && !known.contains_key(m.as_str()) => {
+                // Someone the importer may not see counts as unknown: the answer is the same.
+                Some(m)
+                    if !file_emails.contains(m.as_str())
+                        && !known.get(m.as_str()).is_some_and(|p| actor.may_manage_people_of(p.organisation_id)) =>
+                {
                     errors.push(FieldError::new(
                         "manager_email",
                         Invalid::Outside { what: "the people known or in this file" },
