@@ -117,10 +117,15 @@ async fn the_demo_persona_picker_exists_only_when_the_server_offers_personas() {
         ..Default::default()
     };
     let demo = leerweek_api::router(store, options);
-    let res = demo.clone().oneshot(Request::get("/demo").body(Body::empty()).unwrap()).await.unwrap();
+    // The demo answers this machine only: the connection comes from loopback.
+    let local = axum::extract::ConnectInfo("127.0.0.1:40000".parse::<std::net::SocketAddr>().unwrap());
+    let res = demo.clone().oneshot(Request::get("/demo").extension(local).body(Body::empty()).unwrap()).await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
+    let res = demo.clone().oneshot(Request::get("/demo").body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND, "no connection address: not this machine");
     let form = |email: &str| {
         Request::post("/demo/aanmelden")
+            .extension(local)
             .header("content-type", "application/x-www-form-urlencoded")
             .body(Body::from(format!("email={email}")))
             .unwrap()
