@@ -1,6 +1,7 @@
-//! Who the client is (issue 23, parts 3 and 7): `X-Forwarded-For` counts only from a trusted
-//! proxy and then from the right, so rotating the header escapes no per-address limit; the demo
-//! sign-in answers only this machine itself, not a proxy on it.
+//! Who the client is and how it is reached (issue 23, parts 3 and 7): `X-Forwarded-For` counts
+//! only from a trusted proxy and then from the right, so rotating the header escapes no
+//! per-address limit; the demo sign-in answers only this machine itself, not a proxy on it; with
+//! an https address sessions travel only over https.
 
 use crate::harness::{Backend, TestApp};
 use reqwest::StatusCode;
@@ -79,5 +80,34 @@ async fn the_demo_sign_in_answers_only_this_machine_itself() {
     let res = sign_in(None).await.unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert!(res.headers().get("set-cookie").is_some_and(|c| c.to_str().unwrap().starts_with("lw_session=")));
+    app.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn with_an_https_address_session_cookies_are_secure_and_answers_carry_hsts() {
+    let email = "mila@enkhuizen.test";
+    let personas = vec![("medewerker".to_owned(), "Mila".to_owned(), email.to_owned())];
+    let app = TestApp::spawn_configured(
+        Backend::Sqlite,
+        |s| s.mail.public_url = "https://leerweek.example.nl".into(),
+        personas,
+    )
+    .await
+    .expect("SQLite");
+    let org = app.org("Enkhuizen").await;
+    app.person(org, email).await;
+    let res = app.client.get(app.url("/health")).send().await.unwrap();
+    assert_eq!(res.headers()["strict-transport-security"], "max-age=31536000");
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let res = client
+        .post(app.url("/demo/aanmelden"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("email={}", email.replace('@', "%40")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(cookie.contains("; Secure") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
     app.finish().await;
 }
