@@ -198,7 +198,13 @@ async fn the_lead_is_the_creators_organisation_and_only_admins_hand_it_on(app: &
         (StatusCode::UNPROCESSABLE_ENTITY, Some("lead_organisation_id")),
         "{b}"
     );
-    let (st, b) = app.patch(&app.admin, &path, json!({"lead_organisation_id": partner})).await;
+    let (st, b) =
+        app.patch(&app.admin, &path, json!({"lead_organisation_id": outside, "organisation_ids": [outside]})).await;
+    assert_eq!(st, StatusCode::OK, "the lead handed on and the old lead taken out at once: {b}");
+    assert_eq!((&b["lead_organisation_id"], &b["organisation_ids"]), (&json!(outside), &json!([outside])), "{b}");
+    let (st, b) = app
+        .patch(&app.admin, &path, json!({"lead_organisation_id": partner, "organisation_ids": [lead, partner]}))
+        .await;
     assert_eq!((st, &b["lead_organisation_id"]), (StatusCode::OK, &json!(partner)), "{b}");
 
     // Now Nina's organisation leads and Gert's is the partner.

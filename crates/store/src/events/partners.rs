@@ -57,7 +57,7 @@ pub(super) async fn change_list(
             .await?;
     }
     for o in current.organisation_ids.iter().filter(|o| !orgs.contains(o)) {
-        take_out(c, actor, current, *o, now).await?;
+        take_out(c, actor, current, lead, *o, now).await?;
     }
     for o in orgs.iter().filter(|o| !current.organisation_ids.contains(o)) {
         link(c, id, *o, false).await?;
@@ -94,22 +94,24 @@ pub async fn leave_event(
     if !actor.may_remove_from_event(organisation, lead) {
         return Err(StoreError::Forbidden);
     }
-    take_out(&*txn, actor, &current, organisation, now).await?;
+    take_out(&*txn, actor, &current, lead, organisation, now).await?;
     let left = load_event(&*txn, event).await?.ok_or(StoreError::NotFound("event"))?;
     txn.commit().await?;
     Ok(left.to_event())
 }
 
-/// Take `organisation` out of the week, or say why it cannot go.
+/// Take `organisation` out of the week led by `lead` (after a change, the new lead), or say why
+/// it cannot go.
 async fn take_out(
     c: &impl ConnectionTrait,
     actor: &Actor,
     week: &EventRow,
+    lead: Uuid,
     organisation: Uuid,
     now: DateTime<Utc>,
 ) -> Result<()> {
     let id = week.event.id;
-    if week.lead == Some(organisation) {
+    if organisation == lead {
         return Err(Conflict::LeadStays.into());
     }
     let hosted: Vec<Uuid> = workshop::Entity::find()
