@@ -397,9 +397,11 @@ async fn minute_jobs(
     let mut round: u64 = 0;
     loop {
         let now = chrono::Utc::now();
-        // Hourly (and at start): keep SQLite's planner statistics fresh for the reports.
-        if round.is_multiple_of(60)
-            && let Err(e) = store.optimize().await
+        // Every five minutes (and at start): keep SQLite's planner statistics fresh where a table
+        // grew or shrank a lot (cheap when nothing did; connections are replaced only when the
+        // statistics changed). Imports and the demo refresh them at once.
+        if round.is_multiple_of(5)
+            && let Err(e) = store.refresh_statistics().await
         {
             tracing::warn!(error = %e, "refreshing query statistics failed");
         }

@@ -20,6 +20,7 @@ pub mod programme;
 pub mod reports;
 pub mod sessions;
 pub mod sso;
+pub mod statistics;
 pub mod workshops;
 
 mod audit;
@@ -97,6 +98,8 @@ pub struct Store {
     sign_ins: Arc<SignInCache>,
     /// The queue of the task that looks tokens up together ([`sign_ins`]).
     sign_in_queue: Option<tokio::sync::mpsc::UnboundedSender<sign_ins::Ask>>,
+    /// SQLite: when the planner's statistics were last refreshed ([`statistics`]).
+    stats_epoch: Arc<statistics::Epoch>,
 }
 
 /// A write transaction. On SQLite it also holds the process's write gate until it ends.
@@ -157,6 +160,7 @@ impl Store {
         if backend == Backend::Sqlite {
             db::ensure_sqlite_dir(url)?;
         }
+        let stats_epoch = Arc::new(statistics::Epoch::default());
         let pool_waiting = |max: u32, busy: Duration| {
             let mut opt = ConnectOptions::new(url.to_owned());
             // The pool keeps every connection it opened, idle or not (no idle timeout, no
@@ -194,6 +198,13 @@ impl Store {
             opt.map_sqlx_sqlite_pool_opts(|pool| {
                 pool.after_release(|conn, meta| Box::pin(db::release_sqlite(conn, meta.age)))
             });
+            // A connection opened before the statistics were last refreshed plans with the old
+            // ones: it is replaced by a new one, which reads the current ones (`statistics`).
+            let epoch = stats_epoch.clone();
+            opt.map_sqlx_sqlite_before_acquire(move |_, meta| {
+                let fresh = !epoch.stale(meta.age);
+                Box::pin(async move { Ok(fresh) })
+            });
             opt
         };
         let pool = |max: u32| pool_waiting(max, options.acquire_timeout);
@@ -208,6 +219,7 @@ impl Store {
             enrol_stats: Arc::default(),
             sign_ins: Arc::default(),
             sign_in_queue: None,
+            stats_epoch: stats_epoch.clone(),
         };
         if backend == Backend::Sqlite {
             store.writer = Database::connect(pool(1)).await?;
@@ -284,17 +296,26 @@ impl Store {
     }
 
     /// Refresh the query planner's statistics where they are stale: SQLite's `PRAGMA optimize`
-    /// over every table (PostgreSQL's autovacuum does this by itself). Cheap when nothing changed.
+    /// over every table, with its analysis limit, keeping none for nearly empty tables; then
+    /// every pooled connection is replaced before its next use so that it plans with them (see
+    /// [`statistics`]; PostgreSQL's autovacuum does this by itself). Cheap when nothing changed.
     /// It writes the statistics, so on SQLite it takes its turn behind the write gate on the
     /// writer connection: run beside the writer, it held SQLite's write lock for 330 ms while the
-    /// enrolment writer waited in `BEGIN IMMEDIATE`.
-    pub async fn optimize(&self) -> Result<()> {
-        if self.backend == Backend::Sqlite {
-            use sea_orm::ConnectionTrait;
-            let _gate = self.write_gate.clone().lock_owned().await;
-            self.writer.execute_unprepared("PRAGMA optimize=0x10002").await?;
+    /// enrolment writer waited in `BEGIN IMMEDIATE`. Pooled connections are replaced only when
+    /// the statistics changed.
+    pub async fn refresh_statistics(&self) -> Result<statistics::Refreshed> {
+        if self.backend != Backend::Sqlite {
+            return Ok(statistics::Refreshed { tables: vec![], changed: false });
         }
-        Ok(())
+        let refreshed = {
+            let _gate = self.write_gate.clone().lock_owned().await;
+            statistics::refresh(&self.writer).await?
+        };
+        if refreshed.changed {
+            self.stats_epoch.mark();
+            tracing::info!(tables = ?refreshed.tables, "query statistics refreshed; connections will re-read them");
+        }
+        Ok(refreshed)
     }
 
     /// Close the pool.
@@ -393,6 +414,71 @@ mod tests {
         let answered = tokio::time::timeout(Duration::from_secs(2), asked).await;
         assert!(matches!(answered, Ok(Ok(()))), "the request waited for the writer: {answered:?}");
         drop(held);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// The plans of the batched token lookup and of the enrolment writer's read of a person's
+    /// places, as a pooled connection makes them.
+    async fn plans(store: &crate::Store) -> Vec<String> {
+        use sea_orm::sea_query::SqliteQueryBuilder;
+        let token = crate::sign_ins::lookup_query(vec!["a".into(), "b".into()]).to_string(SqliteQueryBuilder);
+        let places = "SELECT id FROM enrolments WHERE person_id IN (x'00', x'01') AND event_id = x'02' \
+                      AND status <> 'cancelled'";
+        let mut out = Vec::new();
+        for q in [token.as_str(), places] {
+            let rows = store.conn().query_all_raw(sql(&format!("EXPLAIN QUERY PLAN {q}"))).await.expect("a plan");
+            out.extend(rows.iter().filter_map(|r| r.try_get::<String>("", "detail").ok()));
+        }
+        out
+    }
+
+    /// A server started on a new database (statistics refreshed at start, as the server does)
+    /// and then given 20,000 people by an import plans the token lookup and the enrolment reads
+    /// with their indexes on every pooled connection: no connection keeps statistics from
+    /// before the import, and nearly empty tables keep none.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn plans_use_their_indexes_on_a_server_started_before_an_import_of_20000_people() {
+        use leerweek_domain::text::{EmailAddress, Name};
+        let (store, dir, _) = scratch_store("plans").await;
+        store.migrate().await.expect("the schema");
+        let now = chrono::Utc::now();
+        let (admin, _) = crate::people::create_admin(
+            &store,
+            EmailAddress::parse("beheer@leerweek.test").unwrap(),
+            Name::parse("Beheer").unwrap(),
+            now,
+        )
+        .await
+        .expect("an admin");
+        let admin = crate::people::actor_of(&store, &admin).await.expect("the admin");
+        store.refresh_statistics().await.expect("statistics at start");
+        // Every pooled connection has read the schema (and its statistics) before the import.
+        for p in plans(&store).await {
+            assert!(!p.starts_with("SCAN api_tokens") && !p.starts_with("SCAN people"), "at start: {p}");
+        }
+        crate::people::create_organisation(&store, &admin, Name::parse("Enkhuizen").unwrap(), now).await.unwrap();
+        let rows: Vec<crate::people::ImportRow> = (0..20_000)
+            .map(|i| crate::people::ImportRow {
+                line: i + 2,
+                email: format!("mens{i}@enkhuizen.nl"),
+                name: format!("Mens {i}"),
+                organisation: "Enkhuizen".into(),
+                org_unit: None,
+                manager_email: None,
+            })
+            .collect();
+        let report = crate::people::import_people(&store, &admin, &rows, Default::default(), now).await.unwrap();
+        assert_eq!(report.new, 20_000);
+        let plans = plans(&store).await;
+        for p in &plans {
+            assert!(!p.starts_with("SCAN"), "a table is scanned after the import: {plans:?}");
+        }
+        assert!(plans.iter().any(|p| p.contains("people USING") || p.contains("people USING INTEGER")), "{plans:?}");
+        // The import's statistics are there for people; nearly empty tables have none.
+        let again = store.refresh_statistics().await.unwrap();
+        assert!(!again.changed, "nothing changed since the import's refresh: {again:?}");
+        let kept = again.tables;
+        assert!(kept.contains(&"people".to_owned()) && !kept.contains(&"api_tokens".to_owned()), "{kept:?}");
         let _ = std::fs::remove_dir_all(&dir);
     }
 

@@ -202,17 +202,9 @@ pub(crate) async fn actor_of(
     Ok(actor)
 }
 
-/// The actors of the live tokens among `hashes` (not revoked, not expired), in one statement:
-/// token, person and roles joined.
-async fn actors_of(db: &DatabaseConnection, backend: Backend, hashes: &[String]) -> Result<HashMap<String, Found>> {
-    if hashes.is_empty() {
-        return Ok(HashMap::new());
-    }
-    // On SQLite the list is padded to a power of two by repeating its last entry, so that the
-    // few statement texts stay prepared in the connection's cache instead of being parsed anew.
-    let to = if backend == Backend::Sqlite { hashes.len().next_power_of_two() } else { 0 };
-    let list = crate::db::padded(hashes.to_vec(), to);
-    let q = Query::select()
+/// The statement that finds the actors of the tokens with these hashes: token, person and roles.
+pub(crate) fn lookup_query(list: Vec<String>) -> sea_orm::sea_query::SelectStatement {
+    Query::select()
         .column((api_token::Entity, api_token::Column::TokenHash))
         .column((api_token::Entity, api_token::Column::ExpiresAt))
         .column((person::Entity, person::Column::Id))
@@ -234,7 +226,20 @@ async fn actors_of(db: &DatabaseConnection, backend: Backend, hashes: &[String])
         .and_where(Expr::col((api_token::Entity, api_token::Column::RevokedAt)).is_null())
         // People who left cannot sign in, even with a token an import did not revoke.
         .and_where(Expr::col((person::Entity, person::Column::LeftAt)).is_null())
-        .to_owned();
+        .to_owned()
+}
+
+/// The actors of the live tokens among `hashes` (not revoked, not expired), in one statement:
+/// token, person and roles joined.
+async fn actors_of(db: &DatabaseConnection, backend: Backend, hashes: &[String]) -> Result<HashMap<String, Found>> {
+    if hashes.is_empty() {
+        return Ok(HashMap::new());
+    }
+    // On SQLite the list is padded to a power of two by repeating its last entry, so that the
+    // few statement texts stay prepared in the connection's cache instead of being parsed anew.
+    let to = if backend == Backend::Sqlite { hashes.len().next_power_of_two() } else { 0 };
+    let list = crate::db::padded(hashes.to_vec(), to);
+    let q = lookup_query(list);
     let mut found: HashMap<String, Found> = HashMap::new();
     let now = Utc::now();
     for row in db.query_all(&q).await? {

@@ -155,5 +155,13 @@ pub async fn import_people(
     if plan.report.invalid > 0 || rows.is_empty() {
         return Ok(plan.report);
     }
-    write::write(store, actor, plan, now).await
+    let report = write::write(store, actor, plan, now).await?;
+    // An import is how a table grows most at once: the planner learns of it now, not within
+    // the hour (a failure to refresh leaves the import done, and is only logged).
+    if report.new > 0
+        && let Err(e) = store.refresh_statistics().await
+    {
+        tracing::warn!(error = %e, "refreshing query statistics after an import failed");
+    }
+    Ok(report)
 }
