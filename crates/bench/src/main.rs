@@ -50,9 +50,12 @@ enum Command {
         /// Longest a run may take, in seconds.
         #[arg(long, default_value_t = 30)]
         budget_secs: u64,
-        /// People in the generated week (default 20,000).
+        /// People in the week (default 20,000), generated and imported through the API.
         #[arg(long, default_value_t = 20_000)]
         people: usize,
+        /// Also print the run on the generated week (rows written by the bench, then ANALYZE).
+        #[arg(long)]
+        fixtures: bool,
     },
     /// Reading the programme (600 sessions, live seat counts) over HTTP, alone and during an
     /// enrolment rush, with a check that seat counts are never staler than 1 s.
@@ -128,13 +131,15 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let plan = reports::Plan { scales, postgres, runs, no_sqlite };
             Ok(ok_or(reports::run(&plan).await?, 3))
         }
-        Command::Rush { clients, postgres, no_sqlite, budget_secs, people } => {
+        Command::Rush { clients, postgres, no_sqlite, budget_secs, people, fixtures } => {
             let plan = rush::RushPlan {
                 clients,
                 postgres,
                 no_sqlite,
                 budget: Duration::from_secs(budget_secs),
                 scale: RushScale { people, ..RushScale::BENCH },
+                api_shape: fixtures::through_api::ApiShape { people, ..fixtures::through_api::ApiShape::ISSUE_24 },
+                fixtures,
             };
             Ok(ok_or(rush::run(&plan).await?, 1))
         }

@@ -11,6 +11,8 @@
 //! the same transaction shape as raw SQL, the database's own ceiling. The ratio printed is
 //! leerweek / baseline.
 
+use crate::fixtures::rush::Clicks;
+use crate::fixtures::through_api::{self, ApiShape};
 use crate::fixtures::{self, RushScale, RushWeek};
 use crate::server::Server;
 use crate::{baseline, db};
@@ -34,6 +36,11 @@ pub struct RushPlan {
     pub budget: Duration,
     /// The week's size.
     pub scale: RushScale,
+    /// The week built through the API (the first line of each backend and client count).
+    pub api_shape: ApiShape,
+    /// Also run on the generated week (written straight into the database, then ANALYZE):
+    /// an extra line, labelled as such.
+    pub fixtures: bool,
 }
 
 /// The outcome of one run.
@@ -94,19 +101,23 @@ impl RushFigure {
 }
 
 /// The n-th request of the rush: a person (each request a different one until all have had a
-/// turn) and a session with a skew: index `⌊u² · sessions⌋`, so the first tenth of the
-/// sessions draws about a third of the clicks.
+/// turn) and a session: with [`Clicks::SkewedThreeEach`] index `⌊u² · sessions⌋`, so the first
+/// tenth of the sessions draws about a third of the clicks; otherwise uniform.
 pub fn pick(week: &RushWeek, n: usize, rng: &mut rand::rngs::StdRng) -> (usize, usize) {
     use rand::Rng;
     let person = n % week.people.len();
     let u: f64 = rng.random();
-    let session = ((u * u) * week.sessions.len() as f64) as usize % week.sessions.len();
+    let u = if week.clicks == Clicks::SkewedThreeEach { u * u } else { u };
+    let session = (u * week.sessions.len() as f64) as usize % week.sessions.len();
     (person, session)
 }
 
-/// How many requests a run makes at most: three attempts per person.
+/// How many requests a run makes at most: three attempts per person, or one.
 pub(crate) fn workload(week: &RushWeek) -> usize {
-    week.people.len() * 3
+    match week.clicks {
+        Clicks::SkewedThreeEach => week.people.len() * 3,
+        Clicks::EachPersonOnceUniform => week.people.len(),
+    }
 }
 
 /// A fresh database for a run: a temporary SQLite file, or a new database on the PostgreSQL
@@ -288,6 +299,44 @@ async fn one_run(backend: &'static str, plan: &RushPlan, clients: usize) -> anyh
     Ok(f)
 }
 
+/// The rush on a week built the way users build one ([`through_api`]): the server runs from
+/// before the people arrive, as in production, and the bench writes nothing itself. The ratio is
+/// against `baseline_per_sec`, the fixture week's baseline of the same run.
+async fn api_run(
+    backend: &'static str,
+    plan: &RushPlan,
+    clients: usize,
+    baseline_per_sec: f64,
+) -> anyhow::Result<RushFigure> {
+    let database = fresh_database(backend, plan.postgres.as_deref(), &format!("{clients}api")).await?;
+    let admin = through_api::set_up(&crate::server::leerweek_exe()?, database.url())?;
+    let server = Server::start(database.url()).await?;
+    let built = Instant::now();
+    let week = Arc::new(through_api::build(&server.base, &admin, plan.api_shape).await?);
+    println!(
+        "{backend:<8}         built through the API in {:.1} s: {} people imported with {} tokens, {} sessions",
+        built.elapsed().as_secs_f64(),
+        week.people.len(),
+        week.people.len(),
+        week.sessions.len()
+    );
+    let cpu_before = server.cpu_time();
+    let mut f = rush_http(&server.base, week.clone(), clients, plan.budget).await;
+    f.backend = backend;
+    f.peak_rss_mib = server.peak_rss_mib();
+    f.server_cpu = server.cpu_time().saturating_sub(cpu_before);
+    f.mails = server.mails();
+    f.drained = drain(&server, f.decisions() - f.refused).await;
+    server.stop().await;
+    let conn = db::connect(database.url(), 1).await?;
+    let (over, wrong, filled) = check(&conn, &week).await?;
+    (f.overbooked, f.miscounted, f.filled) = (over, wrong, filled);
+    f.baseline_per_sec = baseline_per_sec;
+    conn.close().await?;
+    database.remove().await?;
+    Ok(f)
+}
+
 fn print(f: &RushFigure) {
     println!(
         "{:<8} N={:<4} {:>8.0} decisions/s  (seat {:>6}, waiting {:>6}, refused {:>6}) in {:>5.1} s  p50 {:>6.1} ms  p95 {:>6.1} ms  p99 {:>6.1} ms  errors {}  overbooked {}  miscounted {}  filled {:>5.1}%  server peak RSS {:>5.1} MiB  baseline {:>7.0}/s  ratio {:.2}",
@@ -349,19 +398,35 @@ pub async fn run(plan: &RushPlan) -> anyhow::Result<bool> {
         plan.scale.people * 3,
         plan.budget.as_secs()
     );
+    let a = plan.api_shape;
+    println!(
+        "built through the API: {} organisations, {} people imported, a token each; {} workshops of {} sessions of {} seats; \
+         each request a person not seen before on a uniformly chosen session",
+        a.organisations, a.people, a.workshops, a.sessions_per_workshop, a.capacity
+    );
     let mut ok = true;
     let mut all = vec![];
     for backend in backends {
         for &n in &plan.clients {
-            let f = one_run(backend, plan, n).await?;
+            // The generated week gives the baseline (and, asked for, its own line).
+            let fixture = one_run(backend, plan, n).await?;
+            let f = api_run(backend, plan, n, fixture.baseline_per_sec).await?;
             print(&f);
             ok &= f.errors == 0 && f.overbooked == 0 && f.miscounted == 0;
+            if plan.fixtures {
+                println!(
+                    "{:<8}         (the generated week, written into the database and analysed by the bench:)",
+                    ""
+                );
+                print(&fixture);
+                ok &= fixture.errors == 0 && fixture.overbooked == 0 && fixture.miscounted == 0;
+            }
             all.push(f);
         }
     }
     println!();
     println!(
-        "targets at N=64: ≥ 2,000 decisions/s on SQLite, ≥ 1,000/s on PostgreSQL, p99 ≤ 50 ms, ratio ≥ 0.5, RSS ≤ 150 MiB"
+        "targets at N=64 on the week built through the API: ≥ 2,000 decisions/s on SQLite, ≥ 1,000/s on PostgreSQL, p99 ≤ 50 ms, ratio ≥ 0.5, RSS ≤ 150 MiB"
     );
     for f in all.iter().filter(|f| f.clients == 64) {
         let target = if f.backend == "sqlite" { 2000.0 } else { 1000.0 };
