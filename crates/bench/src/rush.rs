@@ -268,20 +268,27 @@ pub(crate) async fn check(conn: &DatabaseConnection, week: &RushWeek) -> anyhow:
     Ok((over, wrong, taken as f64 / seats.max(1) as f64))
 }
 
+/// The rush against `server`, with the server's own figures (CPU during the rush, peak memory,
+/// mails sent and drained after it); the server is stopped afterwards.
+async fn rush_on(server: Server, week: Arc<RushWeek>, clients: usize, budget: Duration) -> RushFigure {
+    let cpu_before = server.cpu_time();
+    let mut f = rush_http(&server.base, week, clients, budget).await;
+    f.peak_rss_mib = server.peak_rss_mib();
+    f.server_cpu = server.cpu_time().saturating_sub(cpu_before);
+    f.mails = server.mails();
+    f.drained = drain(&server, f.decisions() - f.refused).await;
+    server.stop().await;
+    f
+}
+
 async fn one_run(backend: &'static str, plan: &RushPlan, clients: usize) -> anyhow::Result<RushFigure> {
     // The rush over HTTP, on a fresh week.
     let database = fresh_database(backend, plan.postgres.as_deref(), &format!("{clients}")).await?;
     let (store, conn, week) = prepare(database.url(), plan.scale, true).await?;
     let week = Arc::new(week);
     let server = Server::start(database.url()).await?;
-    let cpu_before = server.cpu_time();
-    let mut f = rush_http(&server.base, week.clone(), clients, plan.budget).await;
+    let mut f = rush_on(server, week.clone(), clients, plan.budget).await;
     f.backend = backend;
-    f.peak_rss_mib = server.peak_rss_mib();
-    f.server_cpu = server.cpu_time().saturating_sub(cpu_before);
-    f.mails = server.mails();
-    f.drained = drain(&server, f.decisions() - f.refused).await;
-    server.stop().await;
     let (over, wrong, filled) = check(&conn, &week).await?;
     (f.overbooked, f.miscounted, f.filled) = (over, wrong, filled);
     conn.close().await?;
@@ -314,20 +321,13 @@ async fn api_run(
     let built = Instant::now();
     let week = Arc::new(through_api::build(&server.base, &admin, plan.api_shape).await?);
     println!(
-        "{backend:<8}         built through the API in {:.1} s: {} people imported with {} tokens, {} sessions",
+        "{backend:<8}         built through the API in {:.1} s: {} people imported, a token each, {} sessions",
         built.elapsed().as_secs_f64(),
-        week.people.len(),
         week.people.len(),
         week.sessions.len()
     );
-    let cpu_before = server.cpu_time();
-    let mut f = rush_http(&server.base, week.clone(), clients, plan.budget).await;
+    let mut f = rush_on(server, week.clone(), clients, plan.budget).await;
     f.backend = backend;
-    f.peak_rss_mib = server.peak_rss_mib();
-    f.server_cpu = server.cpu_time().saturating_sub(cpu_before);
-    f.mails = server.mails();
-    f.drained = drain(&server, f.decisions() - f.refused).await;
-    server.stop().await;
     let conn = db::connect(database.url(), 1).await?;
     let (over, wrong, filled) = check(&conn, &week).await?;
     (f.overbooked, f.miscounted, f.filled) = (over, wrong, filled);

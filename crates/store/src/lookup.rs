@@ -42,6 +42,12 @@ impl EventRow {
         mapping::policy(&self.event)
     }
 
+    /// The lead organisation; the nil id (nobody's organisation: admins only lead it) when the
+    /// row was read without one.
+    pub fn lead_or_nil(&self) -> Uuid {
+        self.lead.unwrap_or(Uuid::nil())
+    }
+
     /// Whether the actor may see it.
     pub fn visible_to(&self, actor: &Actor) -> bool {
         actor.may_see_event(&self.organisation_ids, self.status())
@@ -49,7 +55,7 @@ impl EventRow {
 
     /// The domain's week.
     pub fn to_event(&self) -> Event {
-        mapping::event(&self.event, self.organisation_ids.clone(), self.lead)
+        mapping::event(&self.event, self.organisation_ids.clone(), self.lead_or_nil())
     }
 }
 

@@ -66,9 +66,8 @@ pub(crate) fn policy(e: &event::Model) -> leerweek_domain::event::EventPolicy {
     }
 }
 
-/// A week's row with its organisations and its lead (a week without one is led by admins only:
-/// the nil id is nobody's organisation).
-pub(crate) fn event(e: &event::Model, organisation_ids: Vec<Uuid>, lead: Option<Uuid>) -> Event {
+/// A week's row with its organisations and its lead.
+pub(crate) fn event(e: &event::Model, organisation_ids: Vec<Uuid>, lead: Uuid) -> Event {
     Event {
         id: e.id,
         name: e.name.clone(),
@@ -88,7 +87,7 @@ pub(crate) fn event(e: &event::Model, organisation_ids: Vec<Uuid>, lead: Option<
             NoShowPolicy::Automatic,
         ),
         organisation_ids,
-        lead_organisation_id: lead.unwrap_or(Uuid::nil()),
+        lead_organisation_id: lead,
     }
 }
 

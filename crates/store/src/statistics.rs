@@ -60,18 +60,20 @@ pub struct Refreshed {
     pub changed: bool,
 }
 
+/// Whether SQLite has written statistics at all (it makes `sqlite_stat1` the first time).
+async fn written(writer: &DatabaseConnection) -> crate::Result<bool> {
+    let sql = "SELECT count(*) FROM sqlite_schema WHERE name = 'sqlite_stat1'";
+    Ok(writer
+        .query_one_raw(sea_orm::Statement::from_string(writer.get_database_backend(), sql))
+        .await?
+        .and_then(|r| r.try_get_by_index::<i64>(0).ok())
+        .is_some_and(|n| n > 0))
+}
+
 /// The statistics as they stand, one text per row (empty before any were written).
 async fn snapshot(writer: &DatabaseConnection) -> crate::Result<Vec<String>> {
     let backend = writer.get_database_backend();
-    let exists = writer
-        .query_one_raw(sea_orm::Statement::from_string(
-            backend,
-            "SELECT count(*) FROM sqlite_schema WHERE name = 'sqlite_stat1'",
-        ))
-        .await?
-        .and_then(|r| r.try_get_by_index::<i64>(0).ok())
-        .unwrap_or(0);
-    if exists == 0 {
+    if !written(writer).await? {
         return Ok(vec![]);
     }
     let sql = "SELECT tbl || ' ' || coalesce(idx, '') || ' ' || coalesce(stat, '') FROM sqlite_stat1 ORDER BY 1";
@@ -91,8 +93,8 @@ pub(crate) async fn refresh(writer: &DatabaseConnection) -> crate::Result<Refres
     // 0x10000: look at every table, not only those this connection used; 0x10: with a
     // temporary analysis limit; 0x02: analyze the tables that need it.
     writer.execute_unprepared("PRAGMA optimize=0x10012").await?;
-    if snapshot(writer).await?.is_empty() {
-        return Ok(Refreshed { tables: vec![], changed: !before.is_empty() });
+    if !written(writer).await? {
+        return Ok(Refreshed { tables: vec![], changed: false });
     }
     // The first number of a row of sqlite_stat1 is the number of rows (of the table, or of a
     // partial index's part of it): the largest one is the table's.

@@ -173,7 +173,7 @@ fn led_event(actor: &Actor, e: &EventRow) -> Result<()> {
     if !e.visible_to(actor) {
         return Err(StoreError::NotFound("event"));
     }
-    if !actor.may_lead_event(e.to_event().lead_organisation_id) {
+    if !actor.may_lead_event(e.lead_or_nil()) {
         return Err(StoreError::Forbidden);
     }
     Ok(())

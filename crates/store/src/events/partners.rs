@@ -40,7 +40,7 @@ pub(super) async fn change_list(
     now: DateTime<Utc>,
 ) -> Result<(Vec<Uuid>, Uuid)> {
     let id = current.event.id;
-    let old_lead = current.to_event().lead_organisation_id;
+    let old_lead = current.lead_or_nil();
     let orgs = p.organisation_ids.clone().unwrap_or_else(|| current.organisation_ids.clone());
     let lead = p.lead_organisation_id.unwrap_or(old_lead);
     if !orgs.contains(&lead) {
@@ -90,7 +90,7 @@ pub async fn leave_event(
     if !current.organisation_ids.contains(&organisation) {
         return Err(StoreError::NotFound("organisation"));
     }
-    let lead = current.to_event().lead_organisation_id;
+    let lead = current.lead_or_nil();
     if !actor.may_remove_from_event(organisation, lead) {
         return Err(StoreError::Forbidden);
     }
