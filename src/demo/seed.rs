@@ -240,7 +240,18 @@ pub async fn seed(store: &Store, now: DateTime<Utc>) -> anyhow::Result<Summary> 
     summary.tokens = persona_tokens(store, &plan, now, Some((admin_person, admin_token))).await?;
     summary.elapsed = started.elapsed();
     // The demo's tables are filled at once: the planner learns of them before anyone asks.
-    store.refresh_statistics().await.context("refreshing query statistics after the demo")?;
+    store
+        .statistics_after_bulk_write(&[
+            "people",
+            "org_units",
+            "api_tokens",
+            "sessions",
+            "workshops",
+            "enrolments",
+            "outbox",
+        ])
+        .await
+        .context("refreshing query statistics after the demo")?;
     Ok(summary)
 }
 

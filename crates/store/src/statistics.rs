@@ -52,12 +52,16 @@ impl Epoch {
 }
 
 /// What a refresh left.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Refreshed {
     /// The tables that keep statistics.
     pub tables: Vec<String>,
     /// Whether the statistics changed (only then are the pooled connections replaced).
     pub changed: bool,
+    /// Tables analyzed.
+    pub analyzed: usize,
+    /// The longest the write gate was held for one table's analysis.
+    pub longest_hold: Duration,
 }
 
 /// Whether SQLite has written statistics at all (it makes `sqlite_stat1` the first time).
@@ -85,16 +89,67 @@ async fn snapshot(writer: &DatabaseConnection) -> crate::Result<Vec<String>> {
         .collect())
 }
 
-/// Refresh the statistics on `writer` (the caller holds the write gate): `PRAGMA optimize` over
-/// every table with its analysis limit (bounded work whatever the size), then forget the
-/// statistics of tables under [`SMALL_TABLE`] rows.
-pub(crate) async fn refresh(writer: &DatabaseConnection) -> crate::Result<Refreshed> {
-    let before = snapshot(writer).await?;
-    // 0x10000: look at every table, not only those this connection used; 0x10: with a
-    // temporary analysis limit; 0x02: analyze the tables that need it.
-    writer.execute_unprepared("PRAGMA optimize=0x10012").await?;
+/// The most rows SQLite reads of each index for one table's statistics (what `PRAGMA optimize`
+/// uses by itself): bounded work however large the table.
+const ANALYSIS_LIMIT: u32 = 2000;
+
+/// Which tables `PRAGMA optimize` would analyze now: those whose size changed 25-fold since
+/// their statistics were written, and those without statistics (0x10000: every table, not only
+/// those this connection used; 0x02: analyze; 0x01: only say so), less those without statistics
+/// that are still under [`SMALL_TABLE`] rows (they would get statistics only to lose them again,
+/// and every statistics write makes every connection prepare its statements anew).
+async fn due(writer: &DatabaseConnection) -> crate::Result<Vec<String>> {
+    let backend = writer.get_database_backend();
+    let statement = |sql: &str| sea_orm::Statement::from_string(backend, sql.to_owned());
+    let with_statistics: Vec<String> = if written(writer).await? {
+        writer
+            .query_all_raw(statement("SELECT DISTINCT tbl FROM sqlite_stat1"))
+            .await?
+            .iter()
+            .filter_map(|r| r.try_get_by_index::<String>(0).ok())
+            .collect()
+    } else {
+        vec![]
+    };
+    let mut due = vec![];
+    for row in writer.query_all_raw(statement("PRAGMA optimize=0x10003")).await? {
+        let Ok(sql) = row.try_get_by_index::<String>(0) else { continue };
+        // `ANALYZE "main"."people"`
+        let Some(table) = sql.strip_prefix("ANALYZE \"main\".\"").and_then(|t| t.strip_suffix('"')) else { continue };
+        if !with_statistics.iter().any(|t| t == table) {
+            let quoted = table.replace('"', "\"\"");
+            let sql = format!("SELECT count(*) FROM (SELECT 1 FROM \"{quoted}\" LIMIT {SMALL_TABLE})");
+            let rows = writer.query_one_raw(statement(&sql)).await?.and_then(|r| r.try_get_by_index::<i64>(0).ok());
+            if rows.unwrap_or(0) < SMALL_TABLE {
+                continue;
+            }
+        }
+        due.push(sql);
+    }
+    Ok(due)
+}
+
+/// Refresh the statistics on `writer`, taking `gate` (the write gate) for one table at a time,
+/// so the enrolment writer waits at most one bounded analysis: ask which tables are due (see
+/// [`due`]), analyze each with [`ANALYSIS_LIMIT`], then forget the statistics of tables under
+/// [`SMALL_TABLE`] rows.
+pub(crate) async fn refresh(writer: &DatabaseConnection, gate: &tokio::sync::Mutex<()>) -> crate::Result<Refreshed> {
+    let started = Instant::now();
+    let (before, due) = {
+        let _turn = gate.lock().await;
+        writer.execute_unprepared(&format!("PRAGMA analysis_limit={ANALYSIS_LIMIT}")).await?;
+        (snapshot(writer).await?, due(writer).await?)
+    };
+    let mut longest = Duration::ZERO;
+    for analyze in &due {
+        let _turn = gate.lock().await;
+        let held = Instant::now();
+        writer.execute_unprepared(analyze).await?;
+        longest = longest.max(held.elapsed());
+    }
+    let _turn = gate.lock().await;
     if !written(writer).await? {
-        return Ok(Refreshed { tables: vec![], changed: false });
+        return Ok(Refreshed { analyzed: due.len(), longest_hold: longest, ..Default::default() });
     }
     // The first number of a row of sqlite_stat1 is the number of rows (of the table, or of a
     // partial index's part of it): the largest one is the table's.
@@ -107,7 +162,13 @@ pub(crate) async fn refresh(writer: &DatabaseConnection) -> crate::Result<Refres
     let after = snapshot(writer).await?;
     let mut tables: Vec<String> = after.iter().filter_map(|row| row.split(' ').next().map(str::to_owned)).collect();
     tables.dedup();
-    Ok(Refreshed { tables, changed: after != before })
+    tracing::debug!(
+        analyzed = due.len(),
+        longest_ms = longest.as_secs_f64() * 1000.0,
+        total_ms = started.elapsed().as_secs_f64() * 1000.0,
+        "query statistics looked at"
+    );
+    Ok(Refreshed { tables, changed: after != before, analyzed: due.len(), longest_hold: longest })
 }
 
 #[cfg(test)]

@@ -159,7 +159,7 @@ pub async fn import_people(
     // An import is how a table grows most at once: the planner learns of it now, not within
     // the hour (a failure to refresh leaves the import done, and is only logged).
     if report.new > 0
-        && let Err(e) = store.refresh_statistics().await
+        && let Err(e) = store.statistics_after_bulk_write(&["people", "org_units"]).await
     {
         tracing::warn!(error = %e, "refreshing query statistics after an import failed");
     }
