@@ -1,11 +1,102 @@
 //! QR codes of personal check-in codes: SVG for the web app, PNG for mail (mail programs show
 //! PNG images and many do not show SVG).
 
-use qrcode::{Color, EcLevel, QrCode};
+use qrcode::canvas::{Canvas, MaskPattern};
+use qrcode::{Color, EcLevel, QrCode, Version};
+
+/// Medium error correction: survives a scratched phone screen, stays small.
+const EC: EcLevel = EcLevel::M;
 
 fn code(text: &str) -> Option<QrCode> {
-    // Medium error correction: survives a scratched phone screen, stays small.
-    QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M).ok()
+    QrCode::with_error_correction_level(text.as_bytes(), EC).ok()
+}
+
+/// The modules of the QR code of `text` (row by row) and its width: the very code of
+/// [`QrCode::with_error_correction_level`], whose choice of mask costs more than everything else
+/// in a confirmation mail (its penalty rules allocate a closure for every module of every
+/// mask: a third of the mail worker's CPU, measured with `perf` in issue 24). The same eight
+/// masks are tried in the same order and scored with the same rules (ISO/IEC 18004 §7.8.3, as
+/// the crate counts them), on plain colours.
+fn modules(text: &str) -> Option<(Vec<Color>, usize)> {
+    let bits = qrcode::bits::encode_auto(text.as_bytes(), EC).ok()?;
+    let version = bits.version();
+    let Version::Normal(_) = version else { return None };
+    let (data, ec) = qrcode::ec::construct_codewords(&bits.into_bytes(), version, EC).ok()?;
+    let mut canvas = Canvas::new(version, EC);
+    canvas.draw_all_functional_patterns();
+    canvas.draw_data(&data, &ec);
+    let width = version.width() as usize;
+    const MASKS: [MaskPattern; 8] = [
+        MaskPattern::Checkerboard,
+        MaskPattern::HorizontalLines,
+        MaskPattern::VerticalLines,
+        MaskPattern::DiagonalLines,
+        MaskPattern::LargeCheckerboard,
+        MaskPattern::Fields,
+        MaskPattern::Diamonds,
+        MaskPattern::Meadow,
+    ];
+    MASKS
+        .iter()
+        .map(|&mask| {
+            let mut c = canvas.clone();
+            c.apply_mask(mask);
+            c.into_colors()
+        })
+        .min_by_key(|colors| penalty(colors, width))
+        .map(|colors| (colors, width))
+}
+
+/// The penalty of a masked code, as `qrcode` counts it (its `compute_total_penalty_scores`).
+fn penalty(colors: &[Color], w: usize) -> u16 {
+    let dark = |x: usize, y: usize| colors[y * w + x] == Color::Dark;
+    let mut score: u16 = 0;
+    for horizontal in [true, false] {
+        let at = |i: usize, j: usize| if horizontal { dark(j, i) } else { dark(i, j) };
+        for i in 0..w {
+            // Runs of five or more of one colour: 3 + (length - 5).
+            let mut run = 1u16;
+            for j in 1..=w {
+                if j < w && at(i, j) == at(i, j - 1) {
+                    run += 1;
+                } else {
+                    if run >= 5 {
+                        score = score.wrapping_add(run - 2);
+                    }
+                    run = 1;
+                }
+            }
+            // Finder-like patterns (dark light dark dark dark light dark) without four light
+            // modules (or the edge) on one side: 40 each, less the three finders' 9 rows.
+            const FINDER: [bool; 7] = [true, false, true, true, true, false, true];
+            let mut finders: u16 = 0;
+            for j in 0..w - 6 {
+                if (0..7).any(|k| at(i, j + k) != FINDER[k]) {
+                    continue;
+                }
+                let any_dark =
+                    |from: isize, to: isize| (from..to).any(|k| k >= 0 && (k as usize) < w && at(i, k as usize));
+                let j = j as isize;
+                if !any_dark(j - 4, j) || !any_dark(j + 7, j + 11) {
+                    finders = finders.wrapping_add(40);
+                }
+            }
+            score = score.wrapping_add(finders);
+        }
+        score = score.wrapping_sub(360);
+    }
+    // 2×2 blocks of one colour: 3 each.
+    for x in 0..w - 1 {
+        for y in 0..w - 1 {
+            let c = dark(x, y);
+            if c == dark(x + 1, y) && c == dark(x, y + 1) && c == dark(x + 1, y + 1) {
+                score = score.wrapping_add(3);
+            }
+        }
+    }
+    // Balance of dark and light.
+    let ratio = colors.iter().filter(|c| **c == Color::Dark).count() * 200 / colors.len();
+    score.wrapping_add(ratio.abs_diff(100) as u16)
 }
 
 /// The QR code of `text` as an SVG document (empty when the text is too long for a QR code).
@@ -24,9 +115,7 @@ pub fn svg(text: &str) -> String {
 /// The QR code of `text` as a black-and-white PNG, `scale` pixels a module, with the quiet zone
 /// of four modules around it.
 pub fn png(text: &str, scale: usize) -> Vec<u8> {
-    let Some(c) = code(text) else { return Vec::new() };
-    let modules = c.width();
-    let colors = c.to_colors();
+    let Some((colors, modules)) = self::modules(text) else { return Vec::new() };
     let quiet = 4;
     let side = (modules + 2 * quiet) * scale;
     // One bit a pixel (1 = white), rows padded to whole bytes: an eighth of the bytes to
@@ -57,6 +146,23 @@ pub fn png(text: &str, scale: usize) -> Vec<u8> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_modules_are_the_crates_own_code_with_the_same_mask() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand::rngs::StdRng::seed_from_u64(24);
+        let alphabet: Vec<char> = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789".chars().collect();
+        let mut texts: Vec<String> = (0..300)
+            .map(|_| (0..rng.random_range(6..=40)).map(|_| alphabet[rng.random_range(0..alphabet.len())]).collect())
+            .collect();
+        texts.extend(["K7Q3M9XP2A4B", "https://leerweek.example/inchecken/K7Q3-M9XP", "0", "ééé"].map(String::from));
+        for text in texts {
+            let crate_code = super::code(&text).expect("a code");
+            let (ours, width) = super::modules(&text).expect("our code");
+            assert_eq!(width, crate_code.width(), "{text}");
+            assert!(ours == crate_code.to_colors(), "a different code (another mask?) for {text}");
+        }
+    }
+
     #[test]
     fn qr_codes_render_as_svg_and_png() {
         let svg = super::svg("K7Q3M9XP2A4B");
