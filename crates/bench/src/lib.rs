@@ -14,6 +14,7 @@
 //! and the store's public functions.
 
 pub mod baseline;
+pub mod cpu;
 pub mod db;
 pub mod fixtures;
 pub mod import;

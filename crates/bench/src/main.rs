@@ -50,10 +50,31 @@ enum Command {
         /// Longest a run may take, in seconds.
         #[arg(long, default_value_t = 30)]
         budget_secs: u64,
-        /// People in the week (default 20,000), generated and imported through the API.
-        #[arg(long, default_value_t = 20_000)]
-        people: usize,
-        /// Also print the run on the generated week (rows written by the bench, then ANALYZE).
+        /// People in the week, imported through the API (one run each, comma separated; with two
+        /// or more the growth of the CPU a decision is printed).
+        #[arg(long, value_delimiter = ',', default_value = "20000")]
+        people: Vec<usize>,
+        /// Organisations of the week built through the API.
+        #[arg(long, default_value_t = 4)]
+        organisations: usize,
+        /// Sessions of each workshop: `5`, or a range such as `1-10` (workshops in turn).
+        #[arg(long, default_value = "5")]
+        sessions_per_workshop: String,
+        /// Requests of each person: `once` (each request a person not seen before), or
+        /// `up-to-limit` (each person as many times as the week's limit, 3).
+        #[arg(long, default_value = "once")]
+        clicks: String,
+        /// At most this many requests a run.
+        #[arg(long)]
+        requests: Option<usize>,
+        /// `leerweek serve` processes on one PostgreSQL database, requests alternating (with 2
+        /// or more, a one-server run is made beside for the comparison).
+        #[arg(long, default_value_t = 1)]
+        servers: usize,
+        /// Longest the bench waits after a rush for its confirmation mails, in seconds.
+        #[arg(long, default_value_t = 300)]
+        drain_secs: u64,
+        /// Also print the run on the generated week (rows written by the bench).
         #[arg(long)]
         fixtures: bool,
     },
@@ -131,14 +152,45 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let plan = reports::Plan { scales, postgres, runs, no_sqlite };
             Ok(ok_or(reports::run(&plan).await?, 3))
         }
-        Command::Rush { clients, postgres, no_sqlite, budget_secs, people, fixtures } => {
+        Command::Rush {
+            clients,
+            postgres,
+            no_sqlite,
+            budget_secs,
+            people,
+            organisations,
+            sessions_per_workshop,
+            clicks,
+            requests,
+            servers,
+            drain_secs,
+            fixtures,
+        } => {
+            let sessions_per_workshop = parse_range(&sessions_per_workshop)?;
+            let base = fixtures::through_api::ApiShape::ISSUE_24;
+            let clicks_per_person = match clicks.as_str() {
+                "once" => 1,
+                "up-to-limit" => base.max_per_person as usize,
+                other => anyhow::bail!("--clicks is `once` or `up-to-limit`, not `{other}`"),
+            };
+            anyhow::ensure!(!people.is_empty() && people.iter().all(|&p| p > 0), "--people needs a number above 0");
+            anyhow::ensure!(organisations > 0, "--organisations needs a number above 0");
             let plan = rush::RushPlan {
                 clients,
                 postgres,
                 no_sqlite,
                 budget: Duration::from_secs(budget_secs),
-                scale: RushScale { people, ..RushScale::BENCH },
-                api_shape: fixtures::through_api::ApiShape { people, ..fixtures::through_api::ApiShape::ISSUE_24 },
+                scale: RushScale::BENCH,
+                api_shape: fixtures::through_api::ApiShape {
+                    organisations,
+                    sessions_per_workshop,
+                    clicks_per_person,
+                    requests,
+                    ..base
+                },
+                people,
+                servers: servers.max(1),
+                drain: Duration::from_secs(drain_secs),
                 fixtures,
             };
             Ok(ok_or(rush::run(&plan).await?, 1))
@@ -174,4 +226,13 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// `5` or `1-10`.
+fn parse_range(text: &str) -> anyhow::Result<(usize, usize)> {
+    let bad = || anyhow::anyhow!("--sessions-per-workshop is a number or a range such as 1-10, not `{text}`");
+    let (a, b) = text.split_once('-').unwrap_or((text, text));
+    let (a, b): (usize, usize) = (a.trim().parse().map_err(|_| bad())?, b.trim().parse().map_err(|_| bad())?);
+    anyhow::ensure!(a >= 1 && a <= b && b <= 50, bad());
+    Ok((a, b))
 }

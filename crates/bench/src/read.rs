@@ -380,7 +380,7 @@ async fn on_backend(backend: &'static str, plan: &ProgrammePlan) -> anyhow::Resu
     let poller = tokio::spawn(poll_programme(url.clone(), tokens[1].clone(), week.clone(), origin, stop.clone()));
     let rush = tokio::spawn({
         let (base, week, clients) = (server.base.clone(), week.clone(), plan.clients);
-        async move { rush::rush_http(&base, week, clients, run_for).await }
+        async move { rush::rush_http(&[base], week, clients, run_for).await }
     });
     f.with_rush = read_load(url.clone(), tokens.clone(), plan.clients, run_for).await;
     f.rush = rush.await.context("the rush")?;
@@ -393,8 +393,7 @@ async fn on_backend(backend: &'static str, plan: &ProgrammePlan) -> anyhow::Resu
     f.rush.backend = backend;
     f.rush.clients = plan.clients;
     server.stop().await;
-    let (over, wrong, filled) = rush::check(&conn, &week).await?;
-    (f.rush.overbooked, f.rush.miscounted, f.rush.filled) = (over, wrong, filled);
+    f.rush.checked = rush::check(&conn, &week).await?;
     conn.close().await?;
     store.close().await?;
     database.remove().await?;
@@ -430,8 +429,8 @@ pub async fn run(plan: &ProgrammePlan) -> anyhow::Result<bool> {
             f.rush.per_sec(),
             f.rush.pct(0.99),
             f.rush.errors,
-            f.rush.overbooked,
-            f.rush.miscounted
+            f.rush.checked.overbooked,
+            f.rush.checked.miscounted
         );
         let s = &f.staleness;
         println!(
@@ -449,8 +448,8 @@ pub async fn run(plan: &ProgrammePlan) -> anyhow::Result<bool> {
         ok &= f.alone.errors == 0
             && f.with_rush.errors == 0
             && f.rush.errors == 0
-            && f.rush.overbooked == 0
-            && f.rush.miscounted == 0
+            && f.rush.checked.overbooked == 0
+            && f.rush.checked.miscounted == 0
             && s.responses > 0
             && s.over_one_second == 0
             && s.impossible == 0;

@@ -77,3 +77,54 @@ impl Server {
         self.process.terminate(Duration::from_secs(10)).await;
     }
 }
+
+/// One server or several on the same database, the rush's requests alternating between them.
+pub struct Servers(Vec<Server>);
+
+impl Servers {
+    /// Start `n` servers on `url`, one after the other.
+    pub async fn start(url: &str, n: usize) -> anyhow::Result<Servers> {
+        let mut all = Vec::with_capacity(n.max(1));
+        for _ in 0..n.max(1) {
+            all.push(Server::start(url).await?);
+        }
+        Ok(Servers(all))
+    }
+
+    /// Their addresses.
+    pub fn bases(&self) -> Vec<String> {
+        self.0.iter().map(|s| s.base.clone()).collect()
+    }
+
+    /// How many.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Never: [`Servers::start`] starts one at least.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// CPU time all of them have used so far.
+    pub fn cpu_time(&self) -> Duration {
+        self.0.iter().map(Server::cpu_time).sum()
+    }
+
+    /// The highest peak resident set size among them, in MiB.
+    pub fn peak_rss_mib(&self) -> f64 {
+        self.0.iter().map(Server::peak_rss_mib).fold(0.0, f64::max)
+    }
+
+    /// Mails their sinks accepted so far.
+    pub fn mails(&self) -> usize {
+        self.0.iter().map(Server::mails).sum()
+    }
+
+    /// Stop them all.
+    pub async fn stop(self) {
+        for s in self.0 {
+            s.stop().await;
+        }
+    }
+}
