@@ -49,54 +49,65 @@ fn modules(text: &str) -> Option<(Vec<Color>, usize)> {
 
 /// The penalty of a masked code, as `qrcode` counts it (its `compute_total_penalty_scores`).
 fn penalty(colors: &[Color], w: usize) -> u16 {
-    let dark = |x: usize, y: usize| colors[y * w + x] == Color::Dark;
-    let mut score: u16 = 0;
-    for horizontal in [true, false] {
-        let at = |i: usize, j: usize| if horizontal { dark(j, i) } else { dark(i, j) };
-        for i in 0..w {
-            // Runs of five or more of one colour: 3 + (length - 5).
-            let mut run = 1u16;
-            for j in 1..=w {
-                if j < w && at(i, j) == at(i, j - 1) {
-                    run += 1;
-                } else {
-                    if run >= 5 {
-                        score = score.wrapping_add(run - 2);
-                    }
-                    run = 1;
-                }
-            }
-            // Finder-like patterns (dark light dark dark dark light dark) without four light
-            // modules (or the edge) on one side: 40 each, less the three finders' 9 rows.
-            const FINDER: [bool; 7] = [true, false, true, true, true, false, true];
-            let mut finders: u16 = 0;
-            for j in 0..w - 6 {
-                if (0..7).any(|k| at(i, j + k) != FINDER[k]) {
-                    continue;
-                }
-                let any_dark =
-                    |from: isize, to: isize| (from..to).any(|k| k >= 0 && (k as usize) < w && at(i, k as usize));
-                let j = j as isize;
-                if !any_dark(j - 4, j) || !any_dark(j + 7, j + 11) {
-                    finders = finders.wrapping_add(40);
-                }
-            }
-            score = score.wrapping_add(finders);
+    let rows: Vec<bool> = colors.iter().map(|c| *c == Color::Dark).collect();
+    let mut columns = vec![false; rows.len()];
+    for y in 0..w {
+        for x in 0..w {
+            columns[x * w + y] = rows[y * w + x];
         }
+    }
+    let mut score: u16 = 0;
+    for lines in [&rows, &columns] {
+        for line in lines.chunks_exact(w) {
+            score = score.wrapping_add(line_penalty(line));
+        }
+        // The three finders' own nine lines in each direction.
         score = score.wrapping_sub(360);
     }
     // 2×2 blocks of one colour: 3 each.
-    for x in 0..w - 1 {
-        for y in 0..w - 1 {
-            let c = dark(x, y);
-            if c == dark(x + 1, y) && c == dark(x, y + 1) && c == dark(x + 1, y + 1) {
+    for y in 0..w - 1 {
+        let (top, bottom) = (&rows[y * w..(y + 1) * w], &rows[(y + 1) * w..(y + 2) * w]);
+        for x in 0..w - 1 {
+            let c = top[x];
+            if c == top[x + 1] && c == bottom[x] && c == bottom[x + 1] {
                 score = score.wrapping_add(3);
             }
         }
     }
     // Balance of dark and light.
-    let ratio = colors.iter().filter(|c| **c == Color::Dark).count() * 200 / colors.len();
+    let ratio = rows.iter().filter(|d| **d).count() * 200 / rows.len();
     score.wrapping_add(ratio.abs_diff(100) as u16)
+}
+
+/// One row or column: runs of five or more of one colour (3 + (length - 5) each), and
+/// finder-like patterns (dark light dark dark dark light dark) without a dark module among the
+/// four (or fewer, at the edge) on one side (40 each).
+fn line_penalty(line: &[bool]) -> u16 {
+    const FINDER: [bool; 7] = [true, false, true, true, true, false, true];
+    let w = line.len();
+    let mut score: u16 = 0;
+    let mut run = 1u16;
+    for j in 1..=w {
+        if j < w && line[j] == line[j - 1] {
+            run += 1;
+        } else {
+            if run >= 5 {
+                score = score.wrapping_add(run - 2);
+            }
+            run = 1;
+        }
+    }
+    for j in 0..w.saturating_sub(6) {
+        if line[j..j + 7] != FINDER {
+            continue;
+        }
+        let before = line[j.saturating_sub(4)..j].iter().any(|d| *d);
+        let after = line[j + 7..(j + 11).min(w)].iter().any(|d| *d);
+        if !before || !after {
+            score = score.wrapping_add(40);
+        }
+    }
+    score
 }
 
 /// The QR code of `text` as an SVG document (empty when the text is too long for a QR code).
@@ -136,7 +147,8 @@ pub fn png(text: &str, scale: usize) -> Vec<u8> {
     let mut enc = png::Encoder::new(&mut out, side as u32, side as u32);
     enc.set_color(png::ColorType::Grayscale);
     enc.set_depth(png::BitDepth::One);
-    enc.set_compression(png::Compression::Fast);
+    // Each row of modules repeats `scale` times: the Up filter makes the repeats zeros.
+    enc.set_compression(png::Compression::Fastest);
     let written = enc.write_header().and_then(|mut w| w.write_image_data(&pixels));
     if written.is_err() {
         return Vec::new();
