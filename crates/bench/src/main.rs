@@ -39,7 +39,7 @@ enum Command {
     /// database's own ceiling (raw SQL, same transaction shape), on SQLite and PostgreSQL.
     Rush {
         /// Concurrent clients per run, comma separated.
-        #[arg(long, value_delimiter = ',', default_value = "1,16,64,256")]
+        #[arg(long, value_delimiter = ',', default_value = "50")]
         clients: Vec<usize>,
         /// PostgreSQL URL of a role that may create databases (also run there).
         #[arg(long, env = "LEERWEEK_BENCH_POSTGRES_URL", hide_env_values = true)]

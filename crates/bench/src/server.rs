@@ -67,6 +67,22 @@ impl Server {
         self.process.peak_rss_mib()
     }
 
+    /// CPU time its threads named `name` have used so far (`mail-render`: the mail worker's
+    /// rendering thread).
+    pub fn thread_cpu(&self, name: &str) -> Duration {
+        let Some(pid) = self.process.pid() else { return Duration::ZERO };
+        let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else { return Duration::ZERO };
+        tasks
+            .filter_map(Result::ok)
+            .filter_map(|t| t.file_name().to_str()?.parse::<u32>().ok())
+            .filter(|tid| {
+                std::fs::read_to_string(format!("/proc/{pid}/task/{tid}/comm")).is_ok_and(|c| c.trim() == name)
+            })
+            // Not /proc/TID/stat: that one adds up the whole process.
+            .filter_map(|tid| thread_ticks(&format!("/proc/{pid}/task/{tid}/stat")))
+            .sum()
+    }
+
     /// Mails the sink accepted so far.
     pub fn mails(&self) -> usize {
         self.mail.accepted()
@@ -76,6 +92,16 @@ impl Server {
     pub async fn stop(mut self) {
         self.process.terminate(Duration::from_secs(10)).await;
     }
+}
+
+/// The CPU time in a `stat` file of `/proc` (user and system, fields 14 and 15).
+fn thread_ticks(path: &str) -> Option<Duration> {
+    let stat = std::fs::read_to_string(path).ok()?;
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    // SAFETY: sysconf has no preconditions.
+    let per_sec = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64;
+    Some(Duration::from_millis(ticks * 1000 / per_sec))
 }
 
 /// One server or several on the same database, the rush's requests alternating between them.
@@ -109,6 +135,11 @@ impl Servers {
     /// CPU time all of them have used so far.
     pub fn cpu_time(&self) -> Duration {
         self.0.iter().map(Server::cpu_time).sum()
+    }
+
+    /// CPU time their threads named `name` have used so far.
+    pub fn thread_cpu(&self, name: &str) -> Duration {
+        self.0.iter().map(|s| s.thread_cpu(name)).sum()
     }
 
     /// The highest peak resident set size among them, in MiB.

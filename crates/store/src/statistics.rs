@@ -89,6 +89,13 @@ async fn snapshot(writer: &DatabaseConnection) -> crate::Result<Vec<String>> {
         .collect())
 }
 
+/// The tables of a [`snapshot`].
+fn tables_of(snapshot: &[String]) -> Vec<String> {
+    let mut tables: Vec<String> = snapshot.iter().filter_map(|row| row.split(' ').next().map(str::to_owned)).collect();
+    tables.dedup();
+    tables
+}
+
 /// The most rows SQLite reads of each index for one table's statistics (what `PRAGMA optimize`
 /// uses by itself): bounded work however large the table.
 const ANALYSIS_LIMIT: u32 = 2000;
@@ -140,6 +147,10 @@ pub(crate) async fn refresh(writer: &DatabaseConnection, gate: &tokio::sync::Mut
         writer.execute_unprepared(&format!("PRAGMA analysis_limit={ANALYSIS_LIMIT}")).await?;
         (snapshot(writer).await?, due(writer).await?)
     };
+    if due.is_empty() {
+        // Nothing grew: no write at all (not even the delete below).
+        return Ok(Refreshed { tables: tables_of(&before), ..Default::default() });
+    }
     let mut longest = Duration::ZERO;
     for analyze in &due {
         let _turn = gate.lock().await;
@@ -160,8 +171,7 @@ pub(crate) async fn refresh(writer: &DatabaseConnection, gate: &tokio::sync::Mut
         ))
         .await?;
     let after = snapshot(writer).await?;
-    let mut tables: Vec<String> = after.iter().filter_map(|row| row.split(' ').next().map(str::to_owned)).collect();
-    tables.dedup();
+    let tables = tables_of(&after);
     tracing::debug!(
         analyzed = due.len(),
         longest_ms = longest.as_secs_f64() * 1000.0,

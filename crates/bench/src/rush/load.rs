@@ -66,9 +66,11 @@ pub(crate) async fn prepare(
 
 /// What an enrolment request was answered.
 enum Answer {
-    Seat,
-    /// A place on the waiting list (0: the answer said none).
-    Waiting(u32),
+    /// A seat: a new one, or one the person already held.
+    Seat(bool),
+    /// A place on the waiting list: a new one (0: the answer said none), or `None` when the
+    /// person already held it.
+    Waiting(Option<u32>),
     /// Refused by a rule (409).
     Refused,
 }
@@ -118,9 +120,11 @@ pub(crate) async fn rush_http(bases: &[String], week: Arc<RushWeek>, clients: us
                         let status = r.status().as_u16();
                         let body = r.text().await.unwrap_or_default();
                         match status {
-                            201 | 200 if body.contains("\"status\":\"confirmed\"") => Ok(Answer::Seat),
+                            201 | 200 if body.contains("\"status\":\"confirmed\"") => Ok(Answer::Seat(status == 201)),
+                            // A person who clicks a session they already wait for is answered
+                            // their place again (200): only new places (201) count for the gaps.
                             201 | 200 if body.contains("\"status\":\"waitlisted\"") => {
-                                Ok(Answer::Waiting(place(&body).unwrap_or(0)))
+                                Ok(Answer::Waiting((status == 201).then(|| place(&body).unwrap_or(0))))
                             }
                             409 => Ok(Answer::Refused),
                             _ => Err(format!("{status}: {}", body.chars().take(200).collect::<String>())),
@@ -130,11 +134,15 @@ pub(crate) async fn rush_http(bases: &[String], week: Arc<RushWeek>, clients: us
                 };
                 f.latencies.push(t.elapsed().as_micros().min(u32::MAX as u128) as u32);
                 match outcome {
-                    Ok(Answer::Seat) => f.confirmed += 1,
+                    Ok(Answer::Seat(new)) => {
+                        f.confirmed += 1;
+                        f.again += usize::from(!new);
+                    }
                     Ok(Answer::Refused) => f.refused += 1,
                     Ok(Answer::Waiting(place)) => {
                         f.waitlisted += 1;
-                        f.places.push((s as u32, place));
+                        f.again += usize::from(place.is_none());
+                        f.places.extend(place.map(|place| (s as u32, place)));
                     }
                     Err(e) => {
                         f.errors += 1;
@@ -153,6 +161,7 @@ pub(crate) async fn rush_http(bases: &[String], week: Arc<RushWeek>, clients: us
             all.confirmed += f.confirmed;
             all.waitlisted += f.waitlisted;
             all.refused += f.refused;
+            all.again += f.again;
             all.errors += f.errors;
             all.latencies.extend(f.latencies);
             all.places.extend(f.places);

@@ -11,7 +11,7 @@ fn met(ok: bool) -> &'static str {
 pub(super) fn print(f: &RushFigure) {
     let servers = if f.servers > 1 { format!(" ×{}", f.servers) } else { String::new() };
     println!(
-        "{:<8} N={:<4} {:>7} people{servers}  {:>6.0} decisions/s  (seat {}, waiting {}, refused {}) in {:.1} s  p50 {:.1} ms  p95 {:.1} ms  p99 {:.1} ms  \
+        "{:<8} N={:<4} {:>7} people{servers}  {:>6.0} decisions/s  (seat {}, waiting {}, refused {}; answered again {}) in {:.1} s  p50 {:.1} ms  p95 {:.1} ms  p99 {:.1} ms  \
          errors {}  overbooked {}  miscounted {}  queue gaps {} (in answers {})  filled {:.1}%  peak RSS {:.1} MiB  baseline {:.0}/s  ratio {:.2}",
         f.backend,
         f.clients,
@@ -20,6 +20,7 @@ pub(super) fn print(f: &RushFigure) {
         f.confirmed,
         f.waitlisted,
         f.refused,
+        f.again,
         f.elapsed.as_secs_f64(),
         f.pct(0.50),
         f.pct(0.95),
@@ -34,18 +35,19 @@ pub(super) fn print(f: &RushFigure) {
         f.baseline_per_sec,
         f.per_sec() / f.baseline_per_sec.max(1e-9),
     );
-    let all_out = f.mails + f.drained.0 >= f.mails_expected();
+    let all_out = f.all_mail_out();
     println!(
-        "{:<8}         server CPU a decision: {:.2} ms during the rush, {:.2} ms with its mails ({} of {} delivered{})",
+        "{:<8}         server CPU a decision: {:.2} ms during the rush, {:.2} ms with its mails rendered, {:.2} ms with them delivered over SMTP too ({} of {} delivered{})",
         "",
         f.cpu_ms(),
+        f.cpu_rendered_ms(),
         f.cpu_with_mail_ms(),
         f.mails + f.drained.0,
         f.mails_expected(),
         if all_out {
             format!(", the last {:.1} s after the rush", f.drained.1.as_secs_f64())
         } else {
-            format!("; NOT ALL within {:.0} s, so the rest is not in the figure", f.drained.1.as_secs_f64())
+            format!("; NOT ALL within {:.0} s, so the rest is not in the figures", f.drained.1.as_secs_f64())
         },
     );
     let per = |d: std::time::Duration| d.as_secs_f64() * 1000.0 / f.decisions().max(1) as f64;
@@ -70,12 +72,19 @@ pub(super) fn targets(all: &[RushFigure]) {
     println!();
     println!(
         "targets (issue 24): ≥ 2,000 decisions/s and p99 ≤ 50 ms (SQLite at N=50, PostgreSQL at N=64), ≤ 0.6 ms server CPU a decision \
-         with its mails on SQLite; 100,000 people within 1.5× of 20,000; CPU a decision +25% at most from the fewest to the most people; \
+         with its mails rendered on SQLite; 100,000 people within 1.5× of 20,000; CPU a decision +25% at most from the fewest to the most people; \
          two servers within 20% of one"
     );
     for f in all.iter().filter(|f| f.servers == 1) {
-        let cpu = if f.backend == "sqlite" {
-            format!("  CPU {:.2} ms {}", f.cpu_with_mail_ms(), met(f.cpu_with_mail_ms() <= 0.6))
+        let cpu = if f.backend == "sqlite" && !f.all_mail_out() {
+            "  CPU with its mails not measured (not all delivered within --drain-secs)".to_owned()
+        } else if f.backend == "sqlite" {
+            format!(
+                "  CPU {:.2} ms with mails rendered {} ({:.2} ms with them delivered too)",
+                f.cpu_rendered_ms(),
+                met(f.cpu_rendered_ms() <= 0.6),
+                f.cpu_with_mail_ms()
+            )
         } else {
             String::new()
         };
@@ -105,20 +114,23 @@ pub(super) fn targets(all: &[RushFigure]) {
             continue;
         }
         let growth = |a: f64, b: f64| (b / a.max(1e-9) - 1.0) * 100.0;
-        let with_mail = growth(f.cpu_with_mail_ms(), most.cpu_with_mail_ms());
+        let rush = growth(f.cpu_ms(), most.cpu_ms());
+        // With the mails when both runs waited for them all, else the rush alone.
+        let (what, a, b) = if f.all_mail_out() && most.all_mail_out() {
+            ("with its mails", f.cpu_with_mail_ms(), most.cpu_with_mail_ms())
+        } else {
+            ("during the rush (mails not waited for)", f.cpu_ms(), most.cpu_ms())
+        };
         println!(
-            "  {:<8} N={:<3} CPU a decision from {} to {} people: {:.2} → {:.2} ms with mails ({:+.0}%) {}; during the rush {:.2} → {:.2} ms ({:+.0}%)",
+            "  {:<8} N={:<3} CPU a decision from {} to {} people {what}: {a:.2} → {b:.2} ms ({:+.0}%) {}; during the rush {:.2} → {:.2} ms ({rush:+.0}%)",
             f.backend,
             f.clients,
             f.people,
             most.people,
-            f.cpu_with_mail_ms(),
-            most.cpu_with_mail_ms(),
-            with_mail,
-            met(with_mail <= 25.0),
+            growth(a, b),
+            met(growth(a, b) <= 25.0),
             f.cpu_ms(),
             most.cpu_ms(),
-            growth(f.cpu_ms(), most.cpu_ms()),
         );
         if f.people == 20_000 && most.people == 100_000 {
             println!(
@@ -129,8 +141,8 @@ pub(super) fn targets(all: &[RushFigure]) {
                 met(most.per_sec() * 1.5 >= f.per_sec()),
                 most.pct(0.99),
                 met(most.pct(0.99) <= f.pct(0.99) * 1.5),
-                most.cpu_with_mail_ms(),
-                met(most.cpu_with_mail_ms() <= f.cpu_with_mail_ms() * 1.5),
+                b,
+                met(b <= a * 1.5),
             );
         }
     }
