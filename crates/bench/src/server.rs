@@ -78,8 +78,7 @@ impl Server {
             .filter(|tid| {
                 std::fs::read_to_string(format!("/proc/{pid}/task/{tid}/comm")).is_ok_and(|c| c.trim() == name)
             })
-            // Not /proc/TID/stat: that one adds up the whole process.
-            .filter_map(|tid| thread_ticks(&format!("/proc/{pid}/task/{tid}/stat")))
+            .filter_map(|tid| leerweek_testkit::process::thread_cpu_time(pid, tid))
             .sum()
     }
 
@@ -92,16 +91,6 @@ impl Server {
     pub async fn stop(mut self) {
         self.process.terminate(Duration::from_secs(10)).await;
     }
-}
-
-/// The CPU time in a `stat` file of `/proc` (user and system, fields 14 and 15).
-fn thread_ticks(path: &str) -> Option<Duration> {
-    let stat = std::fs::read_to_string(path).ok()?;
-    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
-    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
-    // SAFETY: sysconf has no preconditions.
-    let per_sec = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64;
-    Some(Duration::from_millis(ticks * 1000 / per_sec))
 }
 
 /// One server or several on the same database, the rush's requests alternating between them.

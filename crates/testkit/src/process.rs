@@ -159,7 +159,18 @@ impl ServerProcess {
 
 /// CPU time (user + system) process `pid` has used so far, from `/proc/PID/stat`.
 pub fn cpu_time(pid: u32) -> Option<Duration> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    stat_cpu_time(&format!("/proc/{pid}/stat"))
+}
+
+/// CPU time one thread `tid` of process `pid` has used so far, from `/proc/PID/task/TID/stat`
+/// (not `/proc/TID/stat`: that one adds up the whole process).
+pub fn thread_cpu_time(pid: u32, tid: u32) -> Option<Duration> {
+    stat_cpu_time(&format!("/proc/{pid}/task/{tid}/stat"))
+}
+
+/// The user and system time in a `stat` file of `/proc`.
+fn stat_cpu_time(path: &str) -> Option<Duration> {
+    let stat = std::fs::read_to_string(path).ok()?;
     // The fields after the command name (which is in parentheses and may hold spaces).
     let rest = stat.rsplit_once(')')?.1;
     let fields: Vec<&str> = rest.split_whitespace().collect();
