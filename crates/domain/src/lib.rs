@@ -4,6 +4,7 @@
 //! newtypes of [`text`] and [`session`]; the rules are plain functions in [`enrolment`].
 
 pub mod access;
+pub mod allocation;
 pub mod attendance;
 pub mod dates;
 pub mod enrolment;
