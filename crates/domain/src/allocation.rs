@@ -158,7 +158,7 @@ impl SplitMix64 {
 }
 
 /// The lottery order of `n` applicants for one round (`stream` 0 for seats, 1 for waiting
-/// places): a Fisher–Yates shuffle.
+/// places: [`Give`] as a number): a Fisher–Yates shuffle.
 fn order(seed: u64, stream: u64, round: u32, n: usize) -> Vec<usize> {
     let mut rng = SplitMix64(seed ^ stream.wrapping_mul(0xD1B5_4A32_D192_ED03) ^ u64::from(round).rotate_left(32));
     let mut out: Vec<usize> = (0..n).collect();
@@ -176,6 +176,70 @@ struct Taking {
     placed: Vec<bool>,
 }
 
+/// What a series of rounds gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Give {
+    /// A seat, on a choice with a seat free for the applicant.
+    Seat,
+    /// A waiting place, on a choice with none free for them.
+    Waiting,
+}
+
+/// Rounds of `give` until nobody can take anything more: in each round, in the round's lottery
+/// order, every applicant still taking gets their best-ranked choice that is eligible, fits
+/// beside what they hold, and has (for seats) or lacks (for waiting places) a seat free for them.
+fn rounds(
+    input: &Input<'_>,
+    offers: &mut HashMap<Uuid, Offer>,
+    state: &mut [Taking],
+    limit: u32,
+    give: Give,
+    placements: &mut Vec<Placement>,
+) {
+    let n = input.applicants.len();
+    let mut taking = vec![true; n];
+    let mut round = 0;
+    while taking.iter().any(|t| *t) {
+        round += 1;
+        for i in order(input.seed, give as u64, round, n) {
+            if !taking[i] {
+                continue;
+            }
+            let (a, s) = (&input.applicants[i], &mut state[i]);
+            let choice = if s.count < limit {
+                a.choices.iter().enumerate().find(|(k, c)| {
+                    !s.placed[*k]
+                        && c.eligible
+                        && offers.get(&c.session).is_some_and(|o| {
+                            !s.times.iter().any(|t| t.overlaps(&o.time))
+                                && (o.seats.free_for(a.organisation, input.now) > 0) == (give == Give::Seat)
+                        })
+                })
+            } else {
+                None
+            };
+            let Some((rank, offer)) = choice.and_then(|(k, c)| Some((k, offers.get_mut(&c.session)?))) else {
+                taking[i] = false;
+                continue;
+            };
+            let placed = match give {
+                Give::Seat => {
+                    offer.seats.take(a.organisation);
+                    Placed::Seat
+                }
+                Give::Waiting => {
+                    offer.waitlist_len += 1;
+                    Placed::Waiting { position: offer.waitlist_len }
+                }
+            };
+            s.times.push(offer.time);
+            s.count += 1;
+            s.placed[rank] = true;
+            placements.push(Placement { person: a.person, session: offer.id, rank, placed, round });
+        }
+    }
+}
+
 /// Place everyone (see the module's description).
 pub fn allocate(input: &Input<'_>) -> Outcome {
     let mut offers: HashMap<Uuid, Offer> = input.offers.iter().map(|o| (o.id, o.clone())).collect();
@@ -190,90 +254,10 @@ pub fn allocate(input: &Input<'_>) -> Outcome {
         })
         .collect();
     let mut out = Outcome::default();
-    let n = input.applicants.len();
-
-    // Seats, in rounds. A choice closed to someone stays closed (seats only go, times only get
-    // taken), so whoever finds nothing in a round is done with seats.
-    let mut seeking = vec![true; n];
-    let mut round = 0;
-    while seeking.iter().any(|s| *s) {
-        round += 1;
-        for i in order(input.seed, 0, round, n) {
-            if !seeking[i] {
-                continue;
-            }
-            let (a, s) = (&input.applicants[i], &mut state[i]);
-            let open = (s.count < limit)
-                .then(|| {
-                    a.choices.iter().enumerate().find(|(k, c)| {
-                        !s.placed[*k]
-                            && c.eligible
-                            && offers.get(&c.session).is_some_and(|o| {
-                                !s.times.iter().any(|t| t.overlaps(&o.time))
-                                    && o.seats.free_for(a.organisation, input.now) > 0
-                            })
-                    })
-                })
-                .flatten();
-            let Some((rank, choice)) = open else {
-                seeking[i] = false;
-                continue;
-            };
-            let offer = offers.get_mut(&choice.session).expect("found above");
-            offer.seats.take(a.organisation);
-            s.times.push(offer.time);
-            s.count += 1;
-            s.placed[rank] = true;
-            out.placements.push(Placement {
-                person: a.person,
-                session: choice.session,
-                rank,
-                placed: Placed::Seat,
-                round,
-            });
-        }
-    }
-
-    // Waiting places on the choices that were full for them, in rounds too.
-    let mut waiting = vec![true; n];
-    let mut round = 0;
-    while waiting.iter().any(|w| *w) {
-        round += 1;
-        for i in order(input.seed, 1, round, n) {
-            if !waiting[i] {
-                continue;
-            }
-            let (a, s) = (&input.applicants[i], &mut state[i]);
-            let full = (s.count < limit)
-                .then(|| {
-                    a.choices.iter().enumerate().find(|(k, c)| {
-                        !s.placed[*k]
-                            && c.eligible
-                            && offers.get(&c.session).is_some_and(|o| {
-                                !s.times.iter().any(|t| t.overlaps(&o.time))
-                                    && o.seats.free_for(a.organisation, input.now) == 0
-                            })
-                    })
-                })
-                .flatten();
-            let Some((rank, choice)) = full else {
-                waiting[i] = false;
-                continue;
-            };
-            let offer = offers.get_mut(&choice.session).expect("found above");
-            offer.waitlist_len += 1;
-            s.times.push(offer.time);
-            s.count += 1;
-            s.placed[rank] = true;
-            out.placements.push(Placement {
-                person: a.person,
-                session: choice.session,
-                rank,
-                placed: Placed::Waiting { position: offer.waitlist_len },
-                round,
-            });
-        }
-    }
+    // Seats first: a choice closed to someone stays closed (seats only go, times only get
+    // taken), so whoever finds nothing in a round is done. Then the waiting places.
+    rounds(input, &mut offers, &mut state, limit, Give::Seat, &mut out.placements);
+    rounds(input, &mut offers, &mut state, limit, Give::Waiting, &mut out.placements);
 
     // Who asked and got nothing, with the reason of their first choice.
     for (a, s) in input.applicants.iter().zip(&state) {

@@ -105,19 +105,9 @@ const ANALYSIS_LIMIT: u32 = 2000;
 /// those this connection used; 0x02: analyze; 0x01: only say so), less those without statistics
 /// that are still under [`SMALL_TABLE`] rows (they would get statistics only to lose them again,
 /// and every statistics write makes every connection prepare its statements anew).
-async fn due(writer: &DatabaseConnection) -> crate::Result<Vec<String>> {
+async fn due(writer: &DatabaseConnection, with_statistics: &[String]) -> crate::Result<Vec<String>> {
     let backend = writer.get_database_backend();
     let statement = |sql: &str| sea_orm::Statement::from_string(backend, sql.to_owned());
-    let with_statistics: Vec<String> = if written(writer).await? {
-        writer
-            .query_all_raw(statement("SELECT DISTINCT tbl FROM sqlite_stat1"))
-            .await?
-            .iter()
-            .filter_map(|r| r.try_get_by_index::<String>(0).ok())
-            .collect()
-    } else {
-        vec![]
-    };
     let mut due = vec![];
     for row in writer.query_all_raw(statement("PRAGMA optimize=0x10003")).await? {
         let Ok(sql) = row.try_get_by_index::<String>(0) else { continue };
@@ -145,7 +135,9 @@ pub(crate) async fn refresh(writer: &DatabaseConnection, gate: &tokio::sync::Mut
     let (before, due) = {
         let _turn = gate.lock().await;
         writer.execute_unprepared(&format!("PRAGMA analysis_limit={ANALYSIS_LIMIT}")).await?;
-        (snapshot(writer).await?, due(writer).await?)
+        let before = snapshot(writer).await?;
+        let due = due(writer, &tables_of(&before)).await?;
+        (before, due)
     };
     if due.is_empty() {
         // Nothing grew: no write at all (not even the delete below).
