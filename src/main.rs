@@ -53,6 +53,11 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// The preference lottery of a week.
+    Allocation {
+        #[command(subcommand)]
+        command: AllocationCommand,
+    },
     /// Import people from a CSV or Excel file (email,name,organisation[,org_unit,manager_email],
     /// or the usual Dutch headers): all rows or none.
     ImportPeople {
@@ -83,6 +88,16 @@ enum AdminCommand {
     RevokeToken {
         /// The token's id (as the console lists it) or the token (`lw_…`).
         token: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AllocationCommand {
+    /// Recompute a week's allocation from the input and seed kept with it and compare it with
+    /// the placements, preferences and enrolments in the database. Exit code 1 on any difference.
+    Verify {
+        /// The week's id.
+        event: uuid::Uuid,
     },
 }
 
@@ -164,6 +179,31 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     Ok(ExitCode::FAILURE)
                 }
             }
+        }
+        Command::Allocation { command: AllocationCommand::Verify { event } } => {
+            let (store, background) = startup::connect(&settings).await?;
+            let checked = leerweek_store::allocation::verify(&store, event).await;
+            store.close().await?;
+            startup::stop_background(background).await;
+            let v = match checked {
+                Ok(v) => v,
+                Err(leerweek_store::StoreError::NotFound(_)) => {
+                    eprintln!("Week {event} heeft geen uitgevoerde loting (alleen proeflotingen, of geen).");
+                    return Ok(ExitCode::FAILURE);
+                }
+                Err(e) => return Err(e.into()),
+            };
+            println!("Loting {} van week {event}, seed {}", v.run_id, v.seed);
+            println!("Plaatsingen: {} herberekend, {} in de database", v.expected, v.stored);
+            if v.holds() {
+                println!("In orde: de database bevat precies wat de loting met deze seed beslist.");
+                return Ok(ExitCode::SUCCESS);
+            }
+            println!("{} verschil(len):", v.differences.len());
+            for d in &v.differences {
+                println!("- {d}");
+            }
+            Ok(ExitCode::FAILURE)
         }
         Command::ImportPeople { csv, as_admin, mark_gone } => {
             import_people(&settings, &csv, as_admin.as_deref(), ImportOptions { mark_gone }).await

@@ -19,6 +19,7 @@ mod m20261205_000013_people_who_left;
 mod m20261205_000014_sign_in_choices;
 mod m20261206_000015_trusted_email;
 mod m20261206_000016_lead_organisation;
+mod m20261206_000017_preference_lottery;
 mod util;
 
 /// All migrations, in order.
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000014_sign_in_choices::Migration),
             Box::new(m20261206_000015_trusted_email::Migration),
             Box::new(m20261206_000016_lead_organisation::Migration),
+            Box::new(m20261206_000017_preference_lottery::Migration),
         ]
     }
 }

@@ -150,6 +150,8 @@ pub async fn seed(store: &Store, now: DateTime<Utc>) -> anyhow::Result<Summary> 
             // The demo's organiser persona runs the week: their municipality leads it.
             lead_organisation_id: Some(id_of(plan.personas.organiser)?.1),
             no_show_policy: Default::default(),
+            allocation: Default::default(),
+            max_preferences: leerweek_domain::event::DEFAULT_MAX_PREFERENCES,
         },
         now,
     )

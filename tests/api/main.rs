@@ -15,6 +15,7 @@ mod erasure;
 mod governance;
 mod import;
 mod logs;
+mod lottery;
 mod mail;
 mod matrix;
 mod may;

@@ -53,6 +53,8 @@ struct Targets {
     unit2: Uuid,
     /// A bearer token of `person`.
     token: Uuid,
+    /// A lottery week like `event` (its preference window open), with a dry run of its allocation.
+    lottery: Uuid,
 }
 
 async fn targets(app: &TestApp, w: &World, scope: Scope) -> Targets {
@@ -64,6 +66,14 @@ async fn targets(app: &TestApp, w: &World, scope: Scope) -> Targets {
         Scope::Partner => app.week(&[w.org_b, org], json!({"lead_organisation_id": w.org_b})).await,
         _ => app.week(&[org], json!({})).await,
     };
+    let lottery = match scope {
+        Scope::Partner => {
+            app.week(&[w.org_b, org], json!({"lead_organisation_id": w.org_b, "allocation": "lottery"})).await
+        }
+        _ => app.week(&[org], json!({"allocation": "lottery"})).await,
+    };
+    let (st, b) = app.post(&app.admin, &format!("/api/v1/events/{lottery}/allocation"), json!({"dry_run": true})).await;
+    assert_eq!(st, StatusCode::OK, "{b}");
     let workshop = app.workshop(event, org, json!({})).await;
     let session = app.session(workshop, 0, 10, 2, 5).await;
     let (st, e) = app.enrol(member, session).await;
@@ -112,6 +122,7 @@ async fn targets(app: &TestApp, w: &World, scope: Scope) -> Targets {
         unit: units[0],
         unit2: units[1],
         token,
+        lottery,
     }
 }
 
@@ -201,7 +212,11 @@ fn allowed(method: &str, path: &str, role: Role, scope: Scope) -> Option<bool> {
         ("patch", "/api/v1/events/{id}")
         | ("post", "/api/v1/events/{id}/publish")
         | ("post", "/api/v1/events/{id}/close")
-        | ("post", "/api/v1/events/{id}/archive") => leads_week,
+        | ("post", "/api/v1/events/{id}/archive")
+        | ("get", "/api/v1/events/{id}/allocation")
+        | ("post", "/api/v1/events/{id}/allocation") => leads_week,
+        // Everyone who sees a lottery week ranks their own preferences.
+        ("get", "/api/v1/events/{id}/preferences") | ("put", "/api/v1/events/{id}/preferences") => sees_event,
         // A's organisers take A out of a week (the lead never goes: 409 in a week A leads; a
         // partner with enrolments stays: 409 too); B's week is not theirs to touch.
         ("delete", "/api/v1/events/{id}/organisations/{organisation_id}") => organiser_in,
@@ -242,7 +257,9 @@ fn allowed(method: &str, path: &str, role: Role, scope: Scope) -> Option<bool> {
 }
 
 fn request_path(path: &str, t: &Targets) -> String {
-    let target = if path.starts_with("/api/v1/events/") {
+    let target = if path.ends_with("/preferences") || path.ends_with("/allocation") {
+        t.lottery
+    } else if path.starts_with("/api/v1/events/") {
         t.event
     } else if path.starts_with("/api/v1/workshops/") {
         t.workshop
@@ -297,6 +314,8 @@ fn body(method: &str, path: &str, t: &Targets, org_name: &str) -> Option<Value> 
         ("post", "/api/v1/enrolments/{id}/cancellation") => json!({"reason": "Dubbel ingeschreven"}),
         ("put", "/api/v1/admin/settings/privacy") => json!({"retention_days": 400}),
         ("patch", "/api/v1/me") => json!({"language": "en"}),
+        ("put", "/api/v1/events/{id}/preferences") => json!({"sessions": []}),
+        ("post", "/api/v1/events/{id}/allocation") => json!({"dry_run": true}),
         ("post", "/api/v1/enrolments/{id}/feedback") => json!({"rating": 4}),
         ("post", "/api/v1/feedback") => json!({"token": "fb_onbekend", "rating": 4}),
         ("post", "/api/v1/tokens") => json!({"person_id": t.person}),
@@ -370,6 +389,9 @@ async fn fingerprint(app: &TestApp) -> Vec<String> {
         "SELECT count(*) FROM event_organisations",
         "SELECT count(*) FROM event_organisations WHERE is_lead",
         "SELECT count(*) FROM events WHERE status = 'closed'",
+        "SELECT count(*) FROM preferences",
+        "SELECT count(*) FROM allocation_runs",
+        "SELECT count(*) FROM events WHERE allocated_at IS NOT NULL",
     ];
     let db = app.sql().await.conn();
     let backend = db.get_database_backend();

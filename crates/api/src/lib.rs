@@ -22,8 +22,8 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use leerweek_store::Store;
 use routes::{
-    access, attendance, auth, enrolments, events, feedback, import, mail, organisations, outbox, people, privacy,
-    programme as programme_routes, reports, sessions, setup, sso as single_sign_on, sso_trial, workshops,
+    access, allocation, attendance, auth, enrolments, events, feedback, import, mail, organisations, outbox, people,
+    privacy, programme as programme_routes, reports, sessions, setup, sso as single_sign_on, sso_trial, workshops,
 };
 use std::time::Duration;
 use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
@@ -186,6 +186,8 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(events::close_event))
         .routes(routes!(events::archive_event))
         .routes(routes!(events::leave_event))
+        .routes(routes!(allocation::my_preferences, allocation::set_preferences))
+        .routes(routes!(allocation::run_allocation, allocation::last_allocation))
         .routes(routes!(programme_routes::programme))
         .routes(routes!(programme_routes::themes))
         .routes(routes!(workshops::create_workshop))

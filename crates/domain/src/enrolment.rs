@@ -1,7 +1,7 @@
 //! The enrolment rules: who gets a seat, who waits, who may cancel, who is promoted.
 
 use crate::event::EventPolicy;
-use crate::model::{AudienceKind, EventStatus, SessionStatus};
+use crate::model::{Allocation, AudienceKind, EventStatus, SessionStatus};
 use crate::session::{Seats, TimeRange};
 use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
@@ -106,6 +106,13 @@ pub enum EnrolError {
         /// When it closed.
         closed_at: DateTime<Utc>,
     },
+    /// A lottery week whose allocation has not run: people rank preferences instead of
+    /// enrolling (also organisers on someone's behalf: nobody's place depends on when they came).
+    #[error("places in this week are allocated by lottery after {closes_at}")]
+    AwaitingAllocation {
+        /// When the preference window closes.
+        closes_at: DateTime<Utc>,
+    },
     /// The workshop's audience does not include the person's organisation.
     #[error("this workshop is not open to your organisation")]
     NotEligible,
@@ -139,8 +146,16 @@ pub fn decide(r: &EnrolRequest<'_>) -> Result<Decision, EnrolError> {
     if r.now < r.policy.enrolment_opens_at {
         return Err(EnrolError::EnrolmentNotYetOpen { opens_at: r.policy.enrolment_opens_at });
     }
-    if r.now >= r.policy.enrolment_closes_at {
-        return Err(EnrolError::EnrolmentClosed { closed_at: r.policy.enrolment_closes_at });
+    match (r.policy.allocation, r.policy.allocated_at) {
+        (Allocation::Lottery, None) => {
+            return Err(EnrolError::AwaitingAllocation { closes_at: r.policy.enrolment_closes_at });
+        }
+        // After the allocation the seats left go first come, first served until the session starts.
+        (Allocation::Lottery, Some(_)) => {}
+        (Allocation::FirstCome, _) if r.now >= r.policy.enrolment_closes_at => {
+            return Err(EnrolError::EnrolmentClosed { closed_at: r.policy.enrolment_closes_at });
+        }
+        (Allocation::FirstCome, _) => {}
     }
     if !r.eligible {
         return Err(EnrolError::NotEligible);
@@ -314,6 +329,8 @@ mod tests {
             enrolment_closes_at: at(15, 17),
             cancellation_deadline_hours: 24,
             max_enrolments_per_person: Some(3),
+            allocation: Allocation::FirstCome,
+            allocated_at: None,
         }
     }
 
@@ -379,6 +396,28 @@ mod tests {
             })
             .collect();
         assert_eq!(decide(&req(&p, &s, &three)), Err(EnrolError::LimitReached { limit: 3 }));
+    }
+
+    #[test]
+    fn a_lottery_week_takes_no_enrolment_before_its_allocation_and_then_until_the_session_starts() {
+        let mut p = policy();
+        p.allocation = Allocation::Lottery;
+        let s = session(20, 0, 0);
+        let mut r = req(&p, &s, &[]);
+        assert_eq!(decide(&r), Err(EnrolError::AwaitingAllocation { closes_at: at(15, 17) }));
+        assert!(p.preferences_open(r.now));
+        r.now = at(16, 9);
+        assert_eq!(decide(&r), Err(EnrolError::AwaitingAllocation { closes_at: at(15, 17) }));
+        assert!(!p.preferences_open(r.now), "the window has closed");
+        r.now = at(1, 8);
+        assert!(matches!(decide(&r), Err(EnrolError::EnrolmentNotYetOpen { .. })));
+        p.allocated_at = Some(at(16, 8));
+        let mut r = req(&p, &s, &[]);
+        r.now = at(16, 9);
+        assert_eq!(decide(&r), Ok(Decision::Confirm), "the seats left go first come, first served");
+        r.now = at(17, 9);
+        assert_eq!(decide(&r), Err(EnrolError::SessionStarted));
+        assert!(!p.preferences_open(at(10, 9)), "no preferences once allocated");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! A development week: its dates, enrolment window and policy.
 
 use crate::attendance::NoShowPolicy;
-use crate::model::EventStatus;
+use crate::model::{Allocation, EventStatus};
 use crate::validation::{FieldError, Invalid};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
@@ -103,6 +103,21 @@ pub fn parse_max_enrolments(raw: Option<i64>) -> Result<Option<u32>, Invalid> {
     }
 }
 
+/// Default number of sessions a person may rank in a lottery week.
+pub const DEFAULT_MAX_PREFERENCES: u32 = 5;
+/// Most sessions a lottery week may let a person rank.
+pub const MAX_PREFERENCES: u32 = 20;
+
+/// Check the number of sessions a person may rank (default 5, 1–20).
+pub fn parse_max_preferences(raw: Option<i64>) -> Result<u32, Invalid> {
+    match raw {
+        None => Ok(DEFAULT_MAX_PREFERENCES),
+        Some(n) if n < 1 => Err(Invalid::TooSmall { min: 1 }),
+        Some(n) if n > MAX_PREFERENCES as i64 => Err(Invalid::TooLarge { max: MAX_PREFERENCES as i64 }),
+        Some(n) => Ok(n as u32),
+    }
+}
+
 /// What the enrolment rules need to know of an event.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EventPolicy {
@@ -116,6 +131,22 @@ pub struct EventPolicy {
     pub cancellation_deadline_hours: u32,
     /// At most this many active enrolments per person (`None`: no limit).
     pub max_enrolments_per_person: Option<u32>,
+    /// First come, first served, or a lottery over ranked preferences.
+    pub allocation: Allocation,
+    /// When a lottery week's allocation ran (`None`: not yet, or a first-come week).
+    pub allocated_at: Option<DateTime<Utc>>,
+}
+
+impl EventPolicy {
+    /// Whether people rank preferences now instead of enrolling: a lottery week whose window
+    /// is open and whose allocation has not run.
+    pub fn preferences_open(&self, now: DateTime<Utc>) -> bool {
+        self.allocation == Allocation::Lottery
+            && self.allocated_at.is_none()
+            && self.status == EventStatus::Published
+            && now >= self.enrolment_opens_at
+            && now < self.enrolment_closes_at
+    }
 }
 
 /// A development week: what the store holds of it, with its participating organisations.
@@ -145,6 +176,12 @@ pub struct Event {
     pub reminder_hours_before: u32,
     /// When unmarked confirmed enrolments become no-shows.
     pub no_show_policy: NoShowPolicy,
+    /// First come, first served, or a lottery over ranked preferences.
+    pub allocation: Allocation,
+    /// How many sessions a person may rank in a lottery week.
+    pub max_preferences: u32,
+    /// When a lottery week's allocation ran (`None`: not yet).
+    pub allocated_at: Option<DateTime<Utc>>,
     /// Participating (hosting) organisations.
     pub organisation_ids: Vec<Uuid>,
     /// The one that leads it (one of `organisation_ids`): its organisers change the week.
@@ -160,6 +197,8 @@ impl Event {
             enrolment_closes_at: self.enrolment_closes_at,
             cancellation_deadline_hours: self.cancellation_deadline_hours,
             max_enrolments_per_person: self.max_enrolments_per_person,
+            allocation: self.allocation,
+            allocated_at: self.allocated_at,
         }
     }
 }

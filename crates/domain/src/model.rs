@@ -111,6 +111,24 @@ impl EnrolmentStatus {
 }
 
 vocabulary!(
+    /// How a week hands out its seats.
+    Allocation {
+        /// First come, first served while enrolment is open (the default).
+        FirstCome => "first_come",
+        /// People rank sessions while the window is open; a lottery in rounds then places
+        /// everyone at once, and the seats left go first come, first served.
+        Lottery => "lottery"
+    }
+);
+
+#[allow(clippy::derivable_impls)] // the macro cannot carry #[default]
+impl Default for Allocation {
+    fn default() -> Self {
+        Allocation::FirstCome
+    }
+}
+
+vocabulary!(
     /// Attendance recorded for a confirmed enrolment (used from the attendance issue on).
     Attendance { Present => "present", Absent => "absent", Excused => "excused" }
 );
@@ -152,7 +170,10 @@ vocabulary!(
         /// `extra.sender`).
         SessionMessage => "session_message",
         /// A test mail an admin sends to themselves from the console.
-        TestMail => "test_mail"
+        TestMail => "test_mail",
+        /// What a lottery week's allocation gave the person: every ranked choice with its
+        /// result (`extra.results`), a calendar part for each seat.
+        AllocationResult => "allocation_result"
     }
 );
 

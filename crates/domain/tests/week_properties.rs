@@ -118,6 +118,7 @@ fn rule(e: &EnrolError) -> &'static str {
         EnrolError::SessionStarted => "session-started",
         EnrolError::EnrolmentNotYetOpen { .. } => "enrolment-not-open",
         EnrolError::EnrolmentClosed { .. } => "enrolment-closed",
+        EnrolError::AwaitingAllocation { .. } => "awaiting-allocation",
         EnrolError::NotEligible => "not-eligible",
         EnrolError::Overlap { .. } => "session-overlap",
         EnrolError::LimitReached { .. } => "limit-reached",
@@ -192,6 +193,8 @@ impl Sim {
                 enrolment_closes_at: instant(CLOSES),
                 cancellation_deadline_hours: DEADLINE_HOURS as u32,
                 max_enrolments_per_person: limit,
+                allocation: leerweek_domain::Allocation::FirstCome,
+                allocated_at: None,
             },
             sessions,
         }

@@ -6,22 +6,20 @@
 //! where due, and hands them to SMTP or to `.eml` files. A failure backs off and retries; a
 //! crash between "sent" and "marked sent" resends with the same `Message-ID`.
 
+mod compose;
 pub mod ics;
 pub mod qr;
 pub mod render;
 
+pub use compose::{Outgoing, QR_CONTENT_ID, compose, context, subject};
+
 use chrono::{DateTime, Duration, Utc};
-use chrono_tz::Tz;
-use leerweek_domain::Language;
 use leerweek_store::Store;
 use leerweek_store::outbox::{self, DueMail};
-use lettre::message::header::ContentType;
-use lettre::message::{Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Tls, TlsParameters};
-use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use render::Renderer;
-use serde_json::{Value, json};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -168,140 +166,6 @@ fn sender_address(from: &str) -> String {
 /// The stable Message-ID of an outbox row.
 pub fn message_id(row_id: uuid::Uuid, from: &str) -> String {
     format!("<{row_id}@{}>", sender_domain(from))
-}
-
-/// A mail ready for a transport.
-pub struct Outgoing {
-    /// The MIME message.
-    pub message: Message,
-    /// The Message-ID.
-    pub message_id: String,
-}
-
-/// The template context of a due mail.
-pub fn context(m: &DueMail) -> (Value, Language, Option<Tz>) {
-    let lang = m.person.language;
-    let payload: Value = serde_json::from_str(&m.row.payload).unwrap_or(Value::Null);
-    let s = &payload["session"];
-    let tz: Option<Tz> = s["time_zone"].as_str().and_then(|t| t.parse().ok());
-    let when = match (tz, parse_time(&s["starts_at"]), parse_time(&s["ends_at"])) {
-        (Some(tz), Some(a), Some(b)) => render::when(a, b, tz, lang),
-        _ => String::new(),
-    };
-    let place = ["venue", "room", "address"].iter().filter_map(|k| s[*k].as_str()).collect::<Vec<_>>().join(", ");
-    let deadline = match (tz, parse_time(&s["cancel_before"])) {
-        (Some(tz), Some(t)) => render::moment(t, tz),
-        _ => String::new(),
-    };
-    let ctx = json!({
-        "lang": lang.as_str(),
-        "name": m.person.name,
-        "title": s["title"].as_str().unwrap_or(""),
-        "when": when,
-        "place": place,
-        "online_url": s["online_url"],
-        "deadline": deadline,
-        "position": payload["extra"]["waitlist_position"],
-        "by_organiser": payload["extra"]["by_organiser"].as_bool().unwrap_or(false),
-        "reason": payload["extra"]["reason"],
-        "link": payload["extra"]["link"],
-        "via_sso": payload["extra"]["via_sso"].as_bool().unwrap_or(false),
-        "check_in_code": payload["extra"]["check_in_code"],
-        "has_calendar": payload["calendar"].is_object(),
-        "message_subject": payload["extra"]["subject"],
-        "message_body": payload["extra"]["body"],
-        "sender": payload["extra"]["sender"],
-    });
-    (ctx, lang, tz)
-}
-
-/// The subject line a mail has (or had) for its recipient, for the admins' view of the outbox;
-/// empty when it cannot be rendered.
-pub fn subject(renderer: &Renderer, row: &outbox::Mail, person: &leerweek_domain::people::Person) -> String {
-    let due = DueMail { row: row.clone(), person: person.clone(), session: None, workshop: None };
-    let (ctx, _, _) = context(&due);
-    renderer.render(row.kind.as_str(), &ctx).map(|r| r.subject).unwrap_or_default()
-}
-
-fn parse_time(v: &Value) -> Option<DateTime<Utc>> {
-    v.as_str().and_then(|t| DateTime::parse_from_rfc3339(t).ok()).map(|t| t.with_timezone(&Utc))
-}
-
-/// Content-ID of the check-in QR code in mails that carry one.
-pub const QR_CONTENT_ID: &str = "check-in-qr@leerweek";
-
-/// Render a due mail into a MIME message: text and HTML alternatives, plus a
-/// `text/calendar; method=…` part when the mail adds, changes or removes an appointment.
-pub fn compose(
-    renderer: &Renderer,
-    cfg: &MailerConfig,
-    m: &DueMail,
-    now: DateTime<Utc>,
-) -> Result<Outgoing, MailError> {
-    let (ctx, _, _) = context(m);
-    let rendered = renderer
-        .render(m.row.kind.as_str(), &ctx)
-        .map_err(|e| MailError::Message(format!("template {}: {e}", m.row.kind)))?;
-    let payload: Value = serde_json::from_str(&m.row.payload).unwrap_or(Value::Null);
-    let html = SinglePart::html(rendered.html.clone());
-    let body = MultiPart::alternative().singlepart(SinglePart::plain(rendered.text.clone()));
-    // The check-in code's QR code travels as an inline PNG the HTML shows (`cid:`).
-    let qr = ctx["check_in_code"].as_str().map(|c| qr::png(&c.replace('-', ""), 6)).filter(|p| !p.is_empty());
-    let mut body = match qr {
-        Some(png) => body.multipart(
-            MultiPart::related().singlepart(html).singlepart(
-                lettre::message::Attachment::new_inline(QR_CONTENT_ID.to_owned())
-                    .body(png, ContentType::parse("image/png").map_err(|e| MailError::Message(e.to_string()))?),
-            ),
-        ),
-        None => body.singlepart(html),
-    };
-    if let (Some(method), Some(sequence)) =
-        (payload["calendar"]["method"].as_str(), payload["calendar"]["sequence"].as_u64())
-    {
-        let s = &payload["session"];
-        let session_id = s["id"].as_str().and_then(|v| v.parse().ok()).unwrap_or_default();
-        let place = ["venue", "room", "address"].iter().filter_map(|k| s[*k].as_str()).collect::<Vec<_>>().join(", ");
-        let online = s["online_url"].as_str();
-        let location = if place.is_empty() { online.unwrap_or("").to_owned() } else { place };
-        let (Some(starts_at), Some(ends_at)) = (parse_time(&s["starts_at"]), parse_time(&s["ends_at"])) else {
-            return Err(MailError::Message("calendar part without session times".into()));
-        };
-        let organizer = sender_address(&cfg.from);
-        let text = ics::invite(&ics::Invite {
-            method,
-            uid: ics::uid(m.person.id, session_id),
-            sequence: sequence as u32,
-            summary: s["title"].as_str().unwrap_or("Leerweek"),
-            description: s["description"].as_str().unwrap_or(""),
-            starts_at,
-            ends_at,
-            location: &location,
-            url: online,
-            organizer: &organizer,
-            attendee_name: &m.person.name,
-            attendee_email: &m.person.email,
-            stamp: now,
-        });
-        let ct = ContentType::parse(&format!("text/calendar; charset=utf-8; method={method}"))
-            .map_err(|e| MailError::Message(e.to_string()))?;
-        body = body.singlepart(SinglePart::builder().header(ct).body(text));
-    }
-    let to = Mailbox::new(
-        Some(m.person.name.clone()),
-        m.person.email.parse().map_err(|e| MailError::Message(format!("to: {e}")))?,
-    );
-    let from: Mailbox = cfg.from.parse().map_err(|e| MailError::Message(format!("from: {e}")))?;
-    let id = message_id(m.row.id, &cfg.from);
-    let message = Message::builder()
-        .message_id(Some(id.clone()))
-        .from(from)
-        .to(to)
-        .subject(rendered.subject)
-        .date(now.into())
-        .multipart(body)
-        .map_err(|e| MailError::Message(e.to_string()))?;
-    Ok(Outgoing { message, message_id: id })
 }
 
 /// A connected transport.

@@ -30,6 +30,7 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "feedback_request",
     "session_message",
     "test_mail",
+    "allocation_result",
 );
 
 /// A rendered mail.

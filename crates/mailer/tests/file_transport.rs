@@ -47,6 +47,8 @@ async fn enrolled_store(dir: &std::path::Path) -> Store {
             lead_organisation_id: None,
             reminder_hours_before: 24,
             no_show_policy: Default::default(),
+            allocation: Default::default(),
+            max_preferences: leerweek_domain::event::DEFAULT_MAX_PREFERENCES,
         },
         now,
     )

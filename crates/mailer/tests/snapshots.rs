@@ -23,8 +23,22 @@ fn due(kind: &str, language: &str, calendar: Option<(&str, u32)>) -> DueMail {
         },
         "extra": {"waitlist_position": 3, "by_organiser": false, "subject": "Ander lokaal", "sender": "Gijs Yılmaz",
             "body": "We zitten in zaal 2.\nNeem je laptop mee.", "link": "https://leerweek.example.nl/feedback/abc",
-            "check_in_code": "K7Q3-M9XP-2A4B"}
+            "check_in_code": "K7Q3-M9XP-2A4B", "event_name": "Meester in je Werk-week", "results": []}
     });
+    // What an allocation gave: a seat (with its invite), a waiting place, and a choice that
+    // overlapped the seat.
+    let session = payload["session"].clone();
+    let mut later = session.clone();
+    later["id"] = serde_json::json!(Uuid::from_u128(8));
+    later["title"] = serde_json::json!("Tekenen <voor iedereen>");
+    later["starts_at"] = serde_json::json!(starts + chrono::Duration::days(1));
+    later["ends_at"] = serde_json::json!(starts + chrono::Duration::days(1) + chrono::Duration::hours(3));
+    payload["extra"]["results"] = serde_json::json!([
+        {"rank": 1, "placed": "seat", "session": session, "check_in_code": "K7Q3-M9XP-2A4B",
+         "calendar": {"method": "REQUEST", "sequence": 0}},
+        {"rank": 2, "placed": "waiting", "position": 4, "session": later},
+        {"rank": 3, "placed": "none", "reason": "overlap", "session": session},
+    ]);
     if let Some((method, sequence)) = calendar {
         payload["calendar"] = serde_json::json!({"method": method, "sequence": sequence});
     }
@@ -174,4 +188,21 @@ fn a_confirmation_with_its_invite_is_the_snapshot_as_a_whole_message() {
     assert_eq!(out.message_id, format!("<{}@leerweek.localhost>", Uuid::from_u128(42)));
     let raw = String::from_utf8(out.message.formatted()).unwrap();
     check("enrolment_confirmed.message.eml", &redact(&raw));
+}
+
+#[test]
+fn an_allocation_result_carries_an_invite_for_each_seat_as_a_file_of_its_own() {
+    let cfg = MailerConfig::default();
+    let now = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
+    let mut mail = due("allocation_result", "nl", None);
+    mail.row.session_id = None;
+    mail.row.enrolment_id = None;
+    let out = compose(&Renderer::new(), &cfg, &mail, now).unwrap();
+    let raw = String::from_utf8(out.message.formatted()).unwrap();
+    assert!(raw.contains("multipart/mixed") && raw.matches("BEGIN:VEVENT").count() == 1, "{raw}");
+    assert!(raw.contains("filename=\"leerweek-1.ics\""), "{raw}");
+    check("allocation_result.message.eml", &redact(&raw));
+    // Other mails never carry an allocation's invites, whatever their payload holds.
+    let other = compose(&Renderer::new(), &cfg, &due("enrolment_waitlisted", "nl", None), now).unwrap();
+    assert!(!String::from_utf8(other.message.formatted()).unwrap().contains("BEGIN:VCALENDAR"));
 }

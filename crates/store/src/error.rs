@@ -59,6 +59,21 @@ pub enum Conflict {
     /// The lead removes a partner only while it hosts no workshops (the partner leaves itself).
     #[error("the organisation hosts workshops in this week")]
     OrganisationHostsWorkshops,
+    /// The week is not a lottery week: people enrol instead of ranking preferences.
+    #[error("this week is first come, first served; it has no preferences or allocation")]
+    NotALottery,
+    /// Preferences can be changed only while the week's window is open and before its allocation.
+    #[error("preferences can only be changed while the preference window is open")]
+    PreferencesClosed,
+    /// The week's allocation has run already (once per week).
+    #[error("the allocation of this week has run already")]
+    AllocationDone,
+    /// The real allocation waits until the preference window has closed.
+    #[error("the preference window is still open until {closes_at}")]
+    PreferencesStillOpen {
+        /// When it closes.
+        closes_at: chrono::DateTime<chrono::Utc>,
+    },
     /// Another unique rule of the database.
     #[error("this conflicts with existing data")]
     Duplicate,

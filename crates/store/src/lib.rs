@@ -6,6 +6,7 @@
 //! every write transaction starts `BEGIN IMMEDIATE` behind one in-process gate, so writers
 //! queue in the process instead of spinning on "database is locked".
 
+pub mod allocation;
 pub mod attendance;
 pub mod auth;
 pub mod enrolments;

@@ -63,7 +63,15 @@ pub(crate) fn policy(e: &event::Model) -> leerweek_domain::event::EventPolicy {
         enrolment_closes_at: e.enrolment_closes_at,
         cancellation_deadline_hours: count(e.cancellation_deadline_hours),
         max_enrolments_per_person: e.max_enrolments_per_person.map(|n| n.max(1) as u32),
+        allocation: allocation(&e.allocation),
+        allocated_at: e.allocated_at,
     }
+}
+
+/// A week's allocation policy as stored.
+pub(crate) fn allocation(raw: &str) -> leerweek_domain::Allocation {
+    use leerweek_domain::Allocation;
+    stored("events.allocation", raw, Allocation::parse, Allocation::FirstCome)
 }
 
 /// A week's row with its organisations and its lead.
@@ -86,6 +94,9 @@ pub(crate) fn event(e: &event::Model, organisation_ids: Vec<Uuid>, lead: Uuid) -
             NoShowPolicy::parse,
             NoShowPolicy::Automatic,
         ),
+        allocation: allocation(&e.allocation),
+        max_preferences: count(e.max_preferences).max(1),
+        allocated_at: e.allocated_at,
         organisation_ids,
         lead_organisation_id: lead,
     }

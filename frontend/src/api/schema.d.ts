@@ -377,6 +377,31 @@ export interface paths {
         patch: operations["update_event"];
         trace?: never;
     };
+    "/api/v1/events/{id}/allocation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The week's last allocation run: the real one once it ran, else the latest dry run (its
+         *     lead organisation's organisers, admins). 404 before any run.
+         */
+        get: operations["last_allocation"];
+        put?: never;
+        /**
+         * Run a lottery week's allocation (its lead organisation's organisers, admins): everyone who
+         *     ranked sessions is placed at once, in rounds with a lottery order per round, through the
+         *     week's rules; each gets one mail with all their results. A dry run only reports.
+         */
+        post: operations["run_allocation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/events/{id}/archive": {
         parameters: {
             query?: never;
@@ -428,6 +453,27 @@ export interface paths {
          *     the lead organisation never goes.
          */
         delete: operations["leave_event"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/{id}/preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in person's preferences in a lottery week. */
+        get: operations["my_preferences"];
+        /**
+         * Rank sessions of a lottery week (replaces the earlier ranking), while its window is open.
+         *     Changing them is free until the window closes: nobody's place depends on when they came.
+         */
+        put: operations["set_preferences"];
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1320,6 +1366,48 @@ export interface components {
              */
             workshop_id: string;
         };
+        /** @description Run the allocation. */
+        AllocationRequestDto: {
+            /**
+             * @description `true`: only compute and report (at any time); `false`: place everyone and mail them
+             *     (once, after the window has closed).
+             */
+            dry_run: boolean;
+            /** @description The lottery's seed as a decimal number (0–18446744073709551615); default a random one. */
+            seed?: string | null;
+        };
+        /** @description A run of a week's allocation. */
+        AllocationRunDto: {
+            /** @description Whether it only computed (nothing was written or mailed). */
+            dry_run: boolean;
+            /**
+             * Format: uuid
+             * @description The week.
+             */
+            event_id: string;
+            /**
+             * Format: uuid
+             * @description Id.
+             */
+            id: string;
+            /**
+             * Format: date-time
+             * @description When it ran.
+             */
+            ran_at: string;
+            /**
+             * Format: uuid
+             * @description Who ran it.
+             */
+            ran_by?: string | null;
+            /**
+             * @description The lottery's seed (a decimal number): `leerweek allocation verify` recomputes the run
+             *     from it.
+             */
+            seed: string;
+            /** @description What it gave. */
+            summary: components["schemas"]["SummaryDto"];
+        };
         /** @description An enrolment's attendance. */
         AttendanceDto: {
             /** @description The mark, if any. */
@@ -1563,6 +1651,17 @@ export interface components {
         /** @description A development week as everyone who sees it sees it (the programme shares it among its readers). */
         EventInfoDto: {
             /**
+             * Format: date-time
+             * @description When a lottery week's allocation ran (null: not yet).
+             */
+            allocated_at?: string | null;
+            /**
+             * @description How seats are handed out: `first_come` (while enrolment is open) or `lottery` (people
+             *     rank sessions while the window is open; the allocation then places everyone at once and
+             *     the seats left go first come, first served).
+             */
+            allocation: string;
+            /**
              * Format: int32
              * @description Hours before a session after which employees cannot cancel.
              */
@@ -1598,6 +1697,11 @@ export interface components {
              * @description Per-person limit of active enrolments (null: none).
              */
             max_enrolments_per_person?: number | null;
+            /**
+             * Format: int32
+             * @description Sessions a person may rank in a lottery week.
+             */
+            max_preferences: number;
             /** @description Name. */
             name: string;
             /**
@@ -1655,6 +1759,8 @@ export interface components {
         };
         /** @description Changes to an event; absent fields stay. */
         EventPatchDto: {
+            /** @description `first_come` or `lottery` (fixed once the allocation has run). */
+            allocation?: string | null;
             /**
              * Format: int64
              * @description Deadline hours.
@@ -1685,6 +1791,11 @@ export interface components {
              * @description Limit; `null` removes it.
              */
             max_enrolments_per_person?: number | null;
+            /**
+             * Format: int64
+             * @description Sessions a person may rank in a lottery week (1–20).
+             */
+            max_preferences?: number | null;
             /** @description Name. */
             name?: string | null;
             /** @description `automatic` or `on_close`. */
@@ -1983,6 +2094,8 @@ export interface components {
         };
         /** @description New development week. */
         NewEventDto: {
+            /** @description `first_come` (default) or `lottery`. */
+            allocation?: string | null;
             /**
              * Format: int64
              * @description Default 24; 0–672.
@@ -2015,6 +2128,11 @@ export interface components {
              * @description 1–100; absent: no limit.
              */
             max_enrolments_per_person?: number | null;
+            /**
+             * Format: int64
+             * @description Sessions a person may rank in a lottery week: 1–20, default 5.
+             */
+            max_preferences?: number | null;
             /** @description Name. */
             name: string;
             /** @description `automatic` (default) or `on_close`. */
@@ -2140,6 +2258,39 @@ export interface components {
             /** @description Trainer. */
             trainer?: string | null;
         };
+        /** @description Why people without a seat got none (by their first choice). */
+        NoSeatWhyDto: {
+            /**
+             * Format: int32
+             * @description Not open to their organisation.
+             */
+            audience: number;
+            /**
+             * Format: int32
+             * @description Their choices were cancelled or have started.
+             */
+            closed: number;
+            /**
+             * Format: int32
+             * @description Everything they ranked was full for them.
+             */
+            full: number;
+            /**
+             * Format: int32
+             * @description They held their first choice already.
+             */
+            held: number;
+            /**
+             * Format: int32
+             * @description They held as much as the week allows.
+             */
+            limit: number;
+            /**
+             * Format: int32
+             * @description Their choices overlap what they held.
+             */
+            overlap: number;
+        };
         /** @description A provider offered on the sign-in page. */
         OfferedProviderDto: {
             /**
@@ -2197,6 +2348,34 @@ export interface components {
              * @description Its units (shown to admins only).
              */
             units?: number | null;
+        };
+        /** @description An organisation's figures in a run (by its people). */
+        OrganisationFiguresDto: {
+            /**
+             * Format: int32
+             * @description … who got at least one seat.
+             */
+            any_choice: number;
+            /**
+             * Format: int32
+             * @description Its people who ranked sessions.
+             */
+            asked: number;
+            /**
+             * Format: int32
+             * @description … who got their first choice.
+             */
+            first_choice: number;
+            /**
+             * Format: int32
+             * @description … who got no seat.
+             */
+            no_seat: number;
+            /**
+             * Format: uuid
+             * @description The organisation.
+             */
+            organisation_id: string;
         };
         /** @description A mail in the outbox. */
         OutboxDto: {
@@ -2522,6 +2701,51 @@ export interface components {
              * @description Seats held.
              */
             sessions: number;
+        };
+        /** @description New preferences: they replace the old ones. */
+        PreferencesBody: {
+            /**
+             * @description Sessions of the week, first choice first; each once, at most the week's
+             *     `max_preferences`; an empty list withdraws them.
+             */
+            sessions: string[];
+        };
+        /** @description A person's ranked sessions in a lottery week. */
+        PreferencesDto: {
+            /**
+             * Format: date-time
+             * @description When the allocation ran (null: not yet). Their places are then in their enrolments.
+             */
+            allocated_at?: string | null;
+            /**
+             * Format: date-time
+             * @description When it closes; the allocation runs after.
+             */
+            closes_at: string;
+            /**
+             * Format: uuid
+             * @description The week.
+             */
+            event_id: string;
+            /**
+             * Format: int32
+             * @description How many they may rank.
+             */
+            max_preferences: number;
+            /** @description Whether they can change them now (the window is open and the allocation has not run). */
+            open: boolean;
+            /**
+             * Format: date-time
+             * @description When the preference window opens.
+             */
+            opens_at: string;
+            /** @description Their sessions, first choice first. */
+            sessions: string[];
+            /**
+             * Format: date-time
+             * @description When they last changed them (null: never).
+             */
+            updated_at?: string | null;
         };
         /** @description The retention period of personal data. */
         PrivacySettingsDto: {
@@ -3011,6 +3235,44 @@ export interface components {
              */
             workshop_id: string;
         };
+        /** @description A session's figures in a run. */
+        SessionFiguresDto: {
+            /**
+             * Format: int32
+             * @description Seats in all.
+             */
+            capacity: number;
+            /**
+             * Format: int32
+             * @description People who ranked it first.
+             */
+            first_choice_of: number;
+            /**
+             * Format: int32
+             * @description People who ranked it.
+             */
+            ranked_by: number;
+            /**
+             * Format: int32
+             * @description Seats the run gave.
+             */
+            seats_given: number;
+            /**
+             * Format: uuid
+             * @description The session.
+             */
+            session_id: string;
+            /**
+             * Format: int32
+             * @description Seats taken before the run.
+             */
+            taken_before: number;
+            /**
+             * Format: int32
+             * @description Waiting places the run gave.
+             */
+            waiting_given: number;
+        };
         /** @description What the signed-in person may do with a session. */
         SessionMayDto: {
             /** @description Cancel it (`POST /sessions/{id}/cancel`; `editable_workshop`). */
@@ -3300,6 +3562,55 @@ export interface components {
              */
             authorization_url?: string | null;
             last_test?: components["schemas"]["SsoTestDto"] | null;
+        };
+        /** @description What a run gave. */
+        SummaryDto: {
+            /**
+             * Format: int32
+             * @description … who got at least one seat.
+             */
+            any_choice: number;
+            /**
+             * Format: int32
+             * @description People who ranked sessions.
+             */
+            asked: number;
+            /**
+             * Format: int32
+             * @description Choices ranked in all.
+             */
+            choices: number;
+            /**
+             * Format: int32
+             * @description … who got a seat in their first choice.
+             */
+            first_choice: number;
+            /** @description Why those without a seat got none. */
+            no_seat_why: components["schemas"]["NoSeatWhyDto"];
+            /**
+             * Format: int32
+             * @description … who got neither.
+             */
+            nothing: number;
+            /** @description Per organisation. */
+            organisations: components["schemas"]["OrganisationFiguresDto"][];
+            /**
+             * Format: int32
+             * @description Seats given.
+             */
+            seats_given: number;
+            /** @description Per session. */
+            sessions: components["schemas"]["SessionFiguresDto"][];
+            /**
+             * Format: int32
+             * @description Waiting places given.
+             */
+            waiting_given: number;
+            /**
+             * Format: int32
+             * @description … who got no seat but wait for at least one session.
+             */
+            waiting_only: number;
         };
         /** @description A bearer token; shown once. */
         TokenDto: {
@@ -4282,6 +4593,70 @@ export interface operations {
             };
         };
     };
+    last_allocation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Event id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AllocationRunDto"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    run_allocation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Event id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AllocationRequestDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AllocationRunDto"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     archive_event: {
         parameters: {
             query?: never;
@@ -4362,6 +4737,70 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    my_preferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Event id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreferencesDto"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    set_preferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Event id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreferencesBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreferencesDto"];
+                };
             };
             "4XX": {
                 headers: {

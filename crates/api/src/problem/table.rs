@@ -51,6 +51,7 @@ pub fn slug(e: &S) -> &'static str {
             E::SessionStarted => "session-started",
             E::EnrolmentNotYetOpen { .. } => "enrolment-not-open",
             E::EnrolmentClosed { .. } => "enrolment-closed",
+            E::AwaitingAllocation { .. } => "awaiting-allocation",
             E::NotEligible => "not-eligible",
             E::Overlap { .. } => "session-overlap",
             E::LimitReached { .. } => "limit-reached",
@@ -76,6 +77,10 @@ pub fn slug(e: &S) -> &'static str {
             C::OrganisationHostsWorkshops => "organisation-hosts-workshops",
             C::AlreadySetUp => "already-set-up",
             C::SetupCodeInvalid => "setup-code-invalid",
+            C::NotALottery => "not-a-lottery",
+            C::PreferencesClosed => "preferences-closed",
+            C::AllocationDone => "allocation-done",
+            C::PreferencesStillOpen { .. } => "preferences-still-open",
         },
         S::Attendance(a) => match a {
             A::TooEarly => "attendance-too-early",
@@ -149,6 +154,9 @@ fn field(e: &S) -> Option<&str> {
             C::UnitCycle => Some("parent_id"),
             C::LeadStays | C::OrganisationHasEnrolments | C::OrganisationHostsWorkshops => Some("organisation_ids"),
             C::SetupCodeInvalid => Some("code"),
+            C::AllocationDone => Some("allocation"),
+            C::PreferencesStillOpen { .. } => Some("dry_run"),
+            C::NotALottery | C::PreferencesClosed => None,
             C::IdempotencyKeyReused
             | C::Cancelled
             | C::AttendanceRecorded
@@ -311,6 +319,10 @@ fn enrol(e: &E, lang: Language) -> String {
             E::SessionStarted => "Deze sessie is al begonnen.".into(),
             E::EnrolmentNotYetOpen { opens_at } => format!("De inschrijving opent op {}.", utc(opens_at)),
             E::EnrolmentClosed { closed_at } => format!("De inschrijving is gesloten sinds {}.", utc(closed_at)),
+            E::AwaitingAllocation { closes_at } => format!(
+                "In deze week worden de plaatsen verloot. Geef tot {} je voorkeuren op; na de loting kun je je inschrijven voor de plaatsen die over zijn.",
+                utc(closes_at)
+            ),
             E::NotEligible => "Deze workshop staat niet open voor jouw organisatie.".into(),
             E::Overlap { .. } => "Je hebt op dat moment al een andere sessie.".into(),
             E::LimitReached { limit } => {
@@ -324,6 +336,10 @@ fn enrol(e: &E, lang: Language) -> String {
             E::SessionStarted => "The session has already started.".into(),
             E::EnrolmentNotYetOpen { opens_at } => format!("Enrolment opens at {opens_at}."),
             E::EnrolmentClosed { closed_at } => format!("Enrolment closed at {closed_at}."),
+            E::AwaitingAllocation { closes_at } => format!(
+                "Places in this week are allocated by lottery. Rank your preferences until {}; after the lottery you can enrol for the places that are left.",
+                utc(closes_at)
+            ),
             E::NotEligible => "This workshop is not open to your organisation.".into(),
             E::Overlap { .. } => "You already have a session at that time.".into(),
             E::LimitReached { limit } => format!("You have reached the limit of {limit} enrolments for this event."),
@@ -393,6 +409,17 @@ fn conflict(c: &C, lang: Language) -> String {
                 "Dit inrichtingsadres is onbekend, al gebruikt of verlopen. Start de server opnieuw voor een nieuw adres."
                     .into()
             }
+            C::NotALottery => {
+                "In deze week geldt wie het eerst komt, het eerst maalt: er zijn geen voorkeuren en er is geen loting.".into()
+            }
+            C::PreferencesClosed => {
+                "Je kunt je voorkeuren alleen opgeven of wijzigen zolang de voorkeursronde open is.".into()
+            }
+            C::AllocationDone => "De loting van deze week is al gedaan; dat kan maar één keer.".into(),
+            C::PreferencesStillOpen { closes_at } => format!(
+                "De voorkeursronde loopt nog tot {}. Doe tot dan alleen een proefloting (dry_run).",
+                utc(closes_at)
+            ),
         },
         Language::En => match c {
             C::EmailTaken => "A person with this e-mail address already exists.".into(),
@@ -422,6 +449,13 @@ fn conflict(c: &C, lang: Language) -> String {
             C::SetupCodeInvalid => {
                 "This set-up address is unknown, used or expired. Restart the server for a new address.".into()
             }
+            C::NotALottery => "This week is first come, first served: it has no preferences and no lottery.".into(),
+            C::PreferencesClosed => "You can only give or change your preferences while the preference window is open.".into(),
+            C::AllocationDone => "The lottery of this week has run already; it runs only once.".into(),
+            C::PreferencesStillOpen { closes_at } => format!(
+                "The preference window is open until {}. Until then, only a trial run (dry_run) is possible.",
+                utc(closes_at)
+            ),
         },
     }
 }

@@ -9,14 +9,14 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, NaiveDate, Utc};
-use leerweek_domain::EventStatus;
 use leerweek_domain::access::Actor;
 use leerweek_domain::attendance::NoShowPolicy;
 use leerweek_domain::event::{
-    Event, EventSchedule, parse_cancellation_deadline_hours, parse_max_enrolments, parse_reminder_hours,
-    parse_time_zone,
+    Event, EventSchedule, parse_cancellation_deadline_hours, parse_max_enrolments, parse_max_preferences,
+    parse_reminder_hours, parse_time_zone,
 };
 use leerweek_domain::text::Name;
+use leerweek_domain::{Allocation, EventStatus};
 use leerweek_store::events::{self, EventPatch, NewEvent};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -73,6 +73,14 @@ pub struct EventInfoDto {
     /// When unmarked confirmed enrolments become no-shows: `automatic` (when the session ends)
     /// or `on_close` (when an organiser closes the attendance list).
     pub no_show_policy: String,
+    /// How seats are handed out: `first_come` (while enrolment is open) or `lottery` (people
+    /// rank sessions while the window is open; the allocation then places everyone at once and
+    /// the seats left go first come, first served).
+    pub allocation: String,
+    /// Sessions a person may rank in a lottery week.
+    pub max_preferences: i32,
+    /// When a lottery week's allocation ran (null: not yet).
+    pub allocated_at: Option<DateTime<Utc>>,
 }
 
 impl From<Event> for EventInfoDto {
@@ -92,6 +100,9 @@ impl From<Event> for EventInfoDto {
             lead_organisation_id: e.lead_organisation_id,
             reminder_hours_before: e.reminder_hours_before as i32,
             no_show_policy: e.no_show_policy.as_str().to_owned(),
+            allocation: e.allocation.as_str().to_owned(),
+            max_preferences: e.max_preferences as i32,
+            allocated_at: e.allocated_at,
         }
     }
 }
@@ -126,6 +137,10 @@ pub struct NewEventDto {
     pub reminder_hours_before: Option<i64>,
     /// `automatic` (default) or `on_close`.
     pub no_show_policy: Option<String>,
+    /// `first_come` (default) or `lottery`.
+    pub allocation: Option<String>,
+    /// Sessions a person may rank in a lottery week: 1–20, default 5.
+    pub max_preferences: Option<i64>,
 }
 
 /// Create a development week in draft, led by the creator's organisation (organisers, admins).
@@ -151,6 +166,8 @@ pub async fn create_event(
         lead_organisation_id: b.lead_organisation_id,
         reminder_hours_before: at("reminder_hours_before", parse_reminder_hours(b.reminder_hours_before))?,
         no_show_policy: opt("no_show_policy", b.no_show_policy, |p| NoShowPolicy::parse(&p))?.unwrap_or_default(),
+        allocation: opt("allocation", b.allocation, |a| Allocation::parse(&a))?.unwrap_or_default(),
+        max_preferences: at("max_preferences", parse_max_preferences(b.max_preferences))?,
     };
     let v = events::create_event(&s.store, &actor, e, now()).await?;
     Ok((StatusCode::CREATED, Json(EventDto::of(v, &actor))))
@@ -201,6 +218,10 @@ pub struct EventPatchDto {
     pub reminder_hours_before: Option<i64>,
     /// `automatic` or `on_close`.
     pub no_show_policy: Option<String>,
+    /// `first_come` or `lottery` (fixed once the allocation has run).
+    pub allocation: Option<String>,
+    /// Sessions a person may rank in a lottery week (1–20).
+    pub max_preferences: Option<i64>,
 }
 
 /// Change an event (the lead organisation's organisers, admins).
@@ -232,6 +253,8 @@ pub async fn update_event(
             parse_reminder_hours(Some(h))
         })?,
         no_show_policy: opt("no_show_policy", b.no_show_policy, |p| NoShowPolicy::parse(&p))?,
+        allocation: opt("allocation", b.allocation, |a| Allocation::parse(&a))?,
+        max_preferences: opt("max_preferences", b.max_preferences, |n| parse_max_preferences(Some(n)))?,
     };
     let v = events::update_event(&s.store, &actor, id, p, now()).await?;
     s.programme.invalidate();

@@ -1,6 +1,7 @@
 //! Handlers, one module per resource: extract → call the store → map to a wire type.
 
 pub mod access;
+pub mod allocation;
 pub mod attendance;
 pub mod auth;
 pub mod enrolments;

@@ -18,6 +18,10 @@ pub struct Model {
     pub status: String,
     pub reminder_hours_before: i32,
     pub no_show_policy: String,
+    pub allocation: String,
+    pub max_preferences: i32,
+    pub allocated_at: Option<DateTimeUtc>,
+    pub preferences_reminded_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -1,6 +1,8 @@
 //! sea-orm entities, one per table. Rows, not domain types: repositories convert.
 #![allow(missing_docs)]
 
+pub mod allocation_placement;
+pub mod allocation_run;
 pub mod api_token;
 pub mod audit;
 pub mod browser_session;
@@ -16,6 +18,7 @@ pub mod organisation;
 pub mod outbox;
 pub mod person;
 pub mod person_role;
+pub mod preference;
 pub mod privacy_settings;
 pub mod session;
 pub mod session_quota;

@@ -13,12 +13,12 @@ use crate::lookup::{EventRow, load_event};
 use crate::{Conflict, Result, Store, StoreError, audit};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
-use leerweek_domain::EventStatus;
 use leerweek_domain::access::Actor;
 use leerweek_domain::attendance::NoShowPolicy;
 use leerweek_domain::event::{Event, EventSchedule};
 use leerweek_domain::rules::check_organisation_list;
 use leerweek_domain::text::Name;
+use leerweek_domain::{Allocation, EventStatus};
 use leerweek_domain::{FieldError, Invalid};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, QueryOrder, Set};
 use std::collections::HashMap;
@@ -44,6 +44,10 @@ pub struct NewEvent {
     /// The lead organisation (one of `organisation_ids`); `None`: the actor's own organisation
     /// when it takes part, else the first listed.
     pub lead_organisation_id: Option<Uuid>,
+    /// First come, first served, or a preference lottery.
+    pub allocation: Allocation,
+    /// Sessions a person may rank in a lottery week.
+    pub max_preferences: u32,
 }
 
 /// A list of organisations for a week: valid, and each one existing.
@@ -86,6 +90,10 @@ pub async fn create_event(store: &Store, actor: &Actor, e: NewEvent, now: DateTi
         status: Set(EventStatus::Draft.as_str().to_owned()),
         reminder_hours_before: Set(e.reminder_hours_before as i32),
         no_show_policy: Set(e.no_show_policy.as_str().to_owned()),
+        allocation: Set(e.allocation.as_str().to_owned()),
+        max_preferences: Set(e.max_preferences as i32),
+        allocated_at: Set(None),
+        preferences_reminded_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -162,6 +170,10 @@ pub struct EventPatch {
     pub reminder_hours_before: Option<u32>,
     /// New no-show policy.
     pub no_show_policy: Option<NoShowPolicy>,
+    /// New allocation policy (not once the allocation has run).
+    pub allocation: Option<Allocation>,
+    /// New number of sessions a person may rank.
+    pub max_preferences: Option<u32>,
 }
 
 /// What a field naming a week's organisation must lie within.
@@ -219,6 +231,18 @@ pub async fn update_event(store: &Store, actor: &Actor, id: Uuid, p: EventPatch,
     }
     if let Some(n) = p.no_show_policy {
         am.no_show_policy = Set(n.as_str().to_owned());
+    }
+    if let Some(a) = p.allocation
+        && a.as_str() != e.allocation
+    {
+        // The places a lottery gave stay what they are: the policy is fixed once it ran.
+        if e.allocated_at.is_some() {
+            return Err(Conflict::AllocationDone.into());
+        }
+        am.allocation = Set(a.as_str().to_owned());
+    }
+    if let Some(n) = p.max_preferences {
+        am.max_preferences = Set(n as i32);
     }
     am.updated_at = Set(now);
     let updated = am.update(&*txn).await?;

@@ -20,6 +20,9 @@ const event: EventDto = {
   organisation_ids: ["a", "b"],
   reminder_hours_before: 24,
   no_show_policy: "automatic",
+  allocation: "first_come",
+  max_preferences: 5,
+  allocated_at: null,
   lead_organisation_id: "a",
   may: { edit: true, set_status: true, archive: true, manage_organisations: true, change_lead: false, leave: null, manage_workshops_of: ["a"] },
 };

@@ -1,0 +1,361 @@
+//! Running a week's allocation: read everything at once, let the pure lottery decide
+//! (`domain::allocation`), and write every seat and waiting place, the seat counters, calendar
+//! sequences, the placements and one mail per person in one transaction. A dry run writes only
+//! its report.
+
+use super::input::{self, Loaded};
+use super::report::{Summary, summarise};
+use crate::enrolments::{display_code, new_enrolment};
+use crate::entities::{
+    allocation_placement, allocation_run, calendar_sequence, enrolment, event, outbox as outbox_row, session,
+};
+use crate::lookup::{EventRow, load_event};
+use crate::outbox::{self, MailKind, NewMail};
+use crate::{Conflict, Result, Store, StoreError, audit, mapping};
+use chrono::{DateTime, Utc};
+use leerweek_domain::access::Actor;
+use leerweek_domain::allocation::{Input, Outcome, Placed, allocate};
+use leerweek_domain::session::TimeRange;
+use leerweek_domain::{Allocation, EnrolmentStatus, EventStatus};
+use sea_orm::sea_query::{Expr, LockType, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
+    Set,
+};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// What an organiser asks for.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RunRequest {
+    /// Only compute and report; write no places and send no mail.
+    pub dry_run: bool,
+    /// The lottery's seed (default: a random one).
+    pub seed: Option<u64>,
+}
+
+/// A run of a week's allocation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Run {
+    /// Id.
+    pub id: Uuid,
+    /// The week.
+    pub event_id: Uuid,
+    /// The lottery's seed: the same seed on the same input gives the same result.
+    pub seed: u64,
+    /// Whether it only computed.
+    pub dry_run: bool,
+    /// When it ran.
+    pub ran_at: DateTime<Utc>,
+    /// Who ran it.
+    pub ran_by: Option<Uuid>,
+    /// What it gave.
+    pub summary: Summary,
+}
+
+fn view(r: &allocation_run::Model) -> Run {
+    Run {
+        id: r.id,
+        event_id: r.event_id,
+        seed: r.seed as u64,
+        dry_run: r.dry_run,
+        ran_at: r.ran_at,
+        ran_by: r.ran_by,
+        summary: serde_json::from_str(&r.summary).unwrap_or_default(),
+    }
+}
+
+/// A lottery week the actor leads (its lead organisation's organisers, admins).
+fn led_lottery(actor: &Actor, e: Option<EventRow>) -> Result<EventRow> {
+    let e = e.filter(|e| e.visible_to(actor)).ok_or(StoreError::NotFound("event"))?;
+    if !actor.may_lead_event(e.lead_or_nil()) {
+        return Err(StoreError::Forbidden);
+    }
+    if mapping::allocation(&e.event.allocation) != Allocation::Lottery {
+        return Err(Conflict::NotALottery.into());
+    }
+    Ok(e)
+}
+
+/// The week's last run (the real one once it ran, else the latest dry run).
+pub async fn last_run(store: &Store, actor: &Actor, event_id: Uuid) -> Result<Option<Run>> {
+    led_lottery(actor, load_event(store.conn(), event_id).await?)?;
+    let rows = allocation_run::Entity::find()
+        .filter(allocation_run::Column::EventId.eq(event_id))
+        .order_by_asc(allocation_run::Column::DryRun)
+        .order_by_desc(allocation_run::Column::RanAt)
+        .limit(1)
+        .all(store.conn())
+        .await?;
+    Ok(rows.first().map(view))
+}
+
+/// Run the allocation of a lottery week (see the module). A real run only once the window has
+/// closed, once per week, on a published week; a dry run at any time before the real one.
+pub async fn run(store: &Store, actor: &Actor, event_id: Uuid, req: RunRequest, now: DateTime<Utc>) -> Result<Run> {
+    let started = std::time::Instant::now();
+    let txn = store.write().await?;
+    // Two runs of one week go one after the other (PostgreSQL; SQLite's write gate does it).
+    let q = event::Entity::find_by_id(event_id);
+    let q = if store.is_postgres() { q.lock(LockType::Update) } else { q };
+    q.one(&*txn).await?;
+    let e = led_lottery(actor, load_event(&*txn, event_id).await?)?;
+    if e.event.allocated_at.is_some() {
+        return Err(Conflict::AllocationDone.into());
+    }
+    if !req.dry_run {
+        if e.status() != EventStatus::Published {
+            return Err(leerweek_domain::enrolment::EnrolError::EventNotPublished.into());
+        }
+        if now < e.event.enrolment_closes_at {
+            return Err(Conflict::PreferencesStillOpen { closes_at: e.event.enrolment_closes_at }.into());
+        }
+    }
+    let loaded = input::load(&*txn, store, &e, now, !req.dry_run).await?;
+    let read = started.elapsed();
+    let seed = req.seed.unwrap_or_else(rand::random);
+    let (offers, applicants) = (loaded.snapshot.offers(), loaded.snapshot.applicants());
+    let outcome =
+        allocate(&Input { offers: &offers, applicants: &applicants, limit: loaded.snapshot.limit, seed, now });
+    let summary = summarise(&loaded.snapshot, &outcome);
+    let decided = started.elapsed();
+    let row = allocation_run::Model {
+        id: Uuid::now_v7(),
+        event_id,
+        seed: seed as i64,
+        dry_run: req.dry_run,
+        ran_at: now,
+        ran_by: Some(actor.person_id),
+        input: (!req.dry_run).then(|| serde_json::to_string(&loaded.snapshot)).transpose().map_err(json)?,
+        summary: serde_json::to_string(&summary).map_err(json)?,
+    };
+    if req.dry_run {
+        // Only the latest dry run is kept: it is a preview.
+        allocation_run::Entity::delete_many()
+            .filter(allocation_run::Column::EventId.eq(event_id))
+            .filter(allocation_run::Column::DryRun.eq(true))
+            .exec(&*txn)
+            .await?;
+    }
+    row.clone().into_active_model().insert(&*txn).await?;
+    if !req.dry_run {
+        write(&*txn, &e, &loaded, &outcome, row.id, now).await?;
+        let mut am: event::ActiveModel = e.event.clone().into();
+        am.allocated_at = Set(Some(now));
+        am.updated_at = Set(now);
+        am.update(&*txn).await?;
+    }
+    let after = serde_json::json!({
+        "run_id": row.id, "seed": seed.to_string(), "dry_run": req.dry_run,
+        "asked": summary.asked, "seats_given": summary.seats_given, "waiting_given": summary.waiting_given,
+    });
+    let action = if req.dry_run { "event.allocation_dry_run" } else { "event.allocate" };
+    audit::record(&*txn, Some(actor.person_id), action, ("event", event_id), None::<&()>, Some(&after), now).await?;
+    txn.commit().await?;
+    tracing::info!(
+        event = %event_id, dry_run = req.dry_run, asked = summary.asked, seats = summary.seats_given,
+        waiting = summary.waiting_given, read_ms = read.as_millis() as u64,
+        decide_ms = (decided - read).as_millis() as u64, total_ms = started.elapsed().as_millis() as u64,
+        "allocation ran"
+    );
+    Ok(view(&row))
+}
+
+fn json(e: serde_json::Error) -> StoreError {
+    StoreError::Db(sea_orm::DbErr::Custom(format!("allocation: {e}")))
+}
+
+/// Rows per statement: well under both backends' limit of bound values (SQLite 32,766).
+const ROWS: usize = 1000;
+
+/// Write what a real run gave.
+async fn write(
+    c: &impl ConnectionTrait,
+    e: &EventRow,
+    loaded: &Loaded,
+    outcome: &Outcome,
+    run_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let mut sessions: HashMap<Uuid, session::Model> = loaded.sessions.clone();
+    let mut enrolments: Vec<enrolment::Model> = Vec::with_capacity(outcome.placements.len());
+    let mut placements: Vec<allocation_placement::Model> = Vec::with_capacity(outcome.placements.len());
+    let mut given: HashMap<(Uuid, Uuid), usize> = HashMap::new();
+    for p in &outcome.placements {
+        let (Some(s), Some(person)) = (sessions.get_mut(&p.session), loaded.people.get(&p.person)) else { continue };
+        let (status, seq, position) = match p.placed {
+            Placed::Seat => {
+                s.confirmed_count += 1;
+                (EnrolmentStatus::Confirmed, None, None)
+            }
+            Placed::Waiting { position } => {
+                let seq = s.waitlist_next;
+                s.waitlist_next += 1;
+                s.waitlist_count += 1;
+                (EnrolmentStatus::Waitlisted, Some(seq), Some(position as i32))
+            }
+        };
+        let en = new_enrolment(s.id, person, e.event.id, status, seq, now);
+        placements.push(allocation_placement::Model {
+            run_id,
+            person_id: p.person,
+            session_id: p.session,
+            rank: p.rank as i32 + 1,
+            placed: if position.is_some() { "waiting" } else { "seat" }.to_owned(),
+            position,
+            round: p.round as i32,
+            enrolment_id: Some(en.id),
+        });
+        given.insert((p.person, p.session), enrolments.len());
+        enrolments.push(en);
+    }
+    for chunk in enrolments.chunks(ROWS) {
+        enrolment::Entity::insert_many(chunk.iter().cloned().map(IntoActiveModel::into_active_model)).exec(c).await?;
+    }
+    for chunk in placements.chunks(ROWS) {
+        allocation_placement::Entity::insert_many(chunk.iter().cloned().map(IntoActiveModel::into_active_model))
+            .exec(c)
+            .await?;
+    }
+    for s in sessions.values().filter(|s| loaded.sessions.get(&s.id).is_some_and(|before| before != *s)) {
+        session::Entity::update_many()
+            .col_expr(session::Column::ConfirmedCount, Expr::val(s.confirmed_count))
+            .col_expr(session::Column::WaitlistCount, Expr::val(s.waitlist_count))
+            .col_expr(session::Column::WaitlistNext, Expr::val(s.waitlist_next))
+            .filter(session::Column::Id.eq(s.id))
+            .exec(c)
+            .await?;
+    }
+    let sequences = sequences(c, e.event.id, &enrolments).await?;
+    mails(c, e, loaded, &sessions, (&enrolments, &placements), &given, &sequences, now).await
+}
+
+/// The calendar SEQUENCE of each new seat's invite: 0 for a first invite, one more than the
+/// last for someone who was invited to that session before.
+async fn sequences(
+    c: &impl ConnectionTrait,
+    event_id: Uuid,
+    enrolments: &[enrolment::Model],
+) -> Result<HashMap<(Uuid, Uuid), i32>> {
+    let in_week = Query::select()
+        .column(session::Column::Id)
+        .from(session::Entity)
+        .and_where(session::Column::EventId.eq(event_id))
+        .to_owned();
+    let known: HashMap<(Uuid, Uuid), i32> = calendar_sequence::Entity::find()
+        .filter(calendar_sequence::Column::SessionId.in_subquery(in_week))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|r| ((r.person_id, r.session_id), r.sequence))
+        .collect();
+    let mut out = HashMap::new();
+    let mut fresh = Vec::new();
+    for en in enrolments.iter().filter(|en| en.status == EnrolmentStatus::Confirmed.as_str()) {
+        let key = (en.person_id, en.session_id);
+        match known.get(&key) {
+            Some(n) => {
+                calendar_sequence::Entity::update_many()
+                    .col_expr(calendar_sequence::Column::Sequence, Expr::val(n + 1))
+                    .filter(calendar_sequence::Column::PersonId.eq(key.0))
+                    .filter(calendar_sequence::Column::SessionId.eq(key.1))
+                    .exec(c)
+                    .await?;
+                out.insert(key, n + 1);
+            }
+            None => {
+                fresh.push(calendar_sequence::Model { person_id: key.0, session_id: key.1, sequence: 0 });
+                out.insert(key, 0);
+            }
+        }
+    }
+    for chunk in fresh.chunks(ROWS) {
+        calendar_sequence::Entity::insert_many(chunk.iter().cloned().map(IntoActiveModel::into_active_model))
+            .exec(c)
+            .await?;
+    }
+    Ok(out)
+}
+
+/// Why a choice gave nothing, as the mail words it.
+fn reason(eligible: bool, open: bool, clash: bool, at_limit: bool) -> &'static str {
+    match () {
+        _ if !open => "closed",
+        _ if !eligible => "audience",
+        _ if clash => "overlap",
+        _ if at_limit => "limit",
+        _ => "full",
+    }
+}
+
+/// One mail per applicant with every choice and its result; each seat carries its invite.
+#[allow(clippy::too_many_arguments)]
+async fn mails(
+    c: &impl ConnectionTrait,
+    e: &EventRow,
+    loaded: &Loaded,
+    sessions: &HashMap<Uuid, session::Model>,
+    (enrolments, placements): (&[enrolment::Model], &[allocation_placement::Model]),
+    given: &HashMap<(Uuid, Uuid), usize>,
+    sequences: &HashMap<(Uuid, Uuid), i32>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let limit = loaded.snapshot.limit.unwrap_or(u32::MAX) as usize;
+    let open: std::collections::HashSet<Uuid> = loaded.snapshot.offers.iter().map(|o| o.id).collect();
+    let mut rows: Vec<outbox_row::Model> = Vec::with_capacity(loaded.snapshot.applicants.len());
+    for a in &loaded.snapshot.applicants {
+        let mine: Vec<&enrolment::Model> =
+            a.choices.iter().filter_map(|(s, _)| given.get(&(a.person, *s)).map(|i| &enrolments[*i])).collect();
+        let times: Vec<TimeRange> = a
+            .held
+            .iter()
+            .map(|(_, s, e)| (*s, *e))
+            .chain(mine.iter().filter_map(|en| sessions.get(&en.session_id).map(|s| (s.starts_at, s.ends_at))))
+            .filter_map(|(s, e)| TimeRange::new(s, e).ok())
+            .collect();
+        let at_limit = a.held.len() + mine.len() >= limit;
+        let mut results = Vec::with_capacity(a.choices.len());
+        for (rank, (sid, eligible)) in a.choices.iter().enumerate() {
+            let Some(s) = sessions.get(sid) else { continue };
+            let w = loaded.workshops.get(&s.workshop_id);
+            let mut snapshot = outbox::snapshot_of(s, w, Some(&e.event));
+            let result = match given.get(&(a.person, *sid)).map(|i| (&enrolments[*i], &placements[*i])) {
+                Some((en, _)) if en.status == EnrolmentStatus::Confirmed.as_str() => serde_json::json!({
+                    "placed": "seat",
+                    "enrolment_id": en.id,
+                    "check_in_code": display_code(en),
+                    "calendar": {"method": "REQUEST", "sequence": sequences.get(&(a.person, *sid)).copied().unwrap_or(0)},
+                }),
+                Some((en, placement)) => {
+                    snapshot["description"] = serde_json::Value::Null;
+                    serde_json::json!({"placed": "waiting", "enrolment_id": en.id, "position": placement.position})
+                }
+                None => {
+                    snapshot["description"] = serde_json::Value::Null;
+                    let clash =
+                        TimeRange::new(s.starts_at, s.ends_at).is_ok_and(|t| times.iter().any(|h| h.overlaps(&t)));
+                    let held = a.held.iter().any(|(h, _, _)| h == sid);
+                    let why = if held { "held" } else { reason(*eligible, open.contains(sid), clash, at_limit) };
+                    serde_json::json!({"placed": "none", "reason": why})
+                }
+            };
+            let mut result = result;
+            result["rank"] = (rank + 1).into();
+            result["session"] = snapshot;
+            results.push(result);
+        }
+        let mail = NewMail {
+            kind: MailKind::AllocationResult,
+            person_id: a.person,
+            enrolment_id: None,
+            session: None,
+            calendar: None,
+            extra: serde_json::json!({ "event_name": e.event.name, "results": results }),
+        };
+        rows.push(outbox::row(&mail, None, now));
+    }
+    for chunk in rows.chunks(ROWS) {
+        outbox_row::Entity::insert_many(chunk.iter().cloned().map(IntoActiveModel::into_active_model)).exec(c).await?;
+    }
+    Ok(())
+}
