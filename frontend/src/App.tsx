@@ -8,6 +8,7 @@ import { Layout, usePageTitle } from "./components/Layout";
 import { Loading, ProblemAlert } from "./components/States";
 import { hasRole, useMe } from "./hooks/session";
 import { MyWeek } from "./pages/MyWeek";
+import { Preferences } from "./pages/Preferences";
 import { adminRoutes } from "./pages/admin/routes";
 import { organiserRoutes } from "./pages/organiser/routes";
 import { Programme } from "./pages/Programme";
@@ -57,6 +58,7 @@ const router = createBrowserRouter([
       { path: "inrichten", element: <Suspense fallback={<Loading />}><Setup /></Suspense> },
       { path: "sessies/:id", element: <RequireSignIn><SessionPage /></RequireSignIn> },
       { path: "mijn-week", element: <RequireSignIn><MyWeek /></RequireSignIn> },
+      { path: "voorkeuren", element: <RequireSignIn><Preferences /></RequireSignIn> },
       {
         path: "profiel",
         element: (

@@ -13,6 +13,7 @@
 //! bench's own ([`db`]); what is measured goes through the product: its HTTP API, its start-up
 //! and the store's public functions.
 
+pub mod allocation;
 pub mod baseline;
 pub mod cpu;
 pub mod db;

@@ -78,6 +78,28 @@ enum Command {
         #[arg(long)]
         fixtures: bool,
     },
+    /// The preference lottery: people rank sessions through the API, one allocation places
+    /// everyone (timed with the server's CPU), beside first come on the same choices.
+    Allocation {
+        /// People who rank sessions (imported, a token each).
+        #[arg(long, default_value_t = 20_000)]
+        people: usize,
+        /// Sessions of the week (20 seats each).
+        #[arg(long, default_value_t = 600)]
+        sessions: usize,
+        /// Sessions each person ranks.
+        #[arg(long, default_value_t = 5)]
+        preferences: usize,
+        /// Concurrent clients giving preferences and clicking in the first-come baseline.
+        #[arg(long, default_value_t = 50)]
+        clients: usize,
+        /// PostgreSQL URL of a role that may create databases (also run there).
+        #[arg(long, env = "LEERWEEK_BENCH_POSTGRES_URL", hide_env_values = true)]
+        postgres: Option<String>,
+        /// Only PostgreSQL.
+        #[arg(long)]
+        no_sqlite: bool,
+    },
     /// Reading the programme (600 sessions, live seat counts) over HTTP, alone and during an
     /// enrolment rush, with a check that seat counts are never staler than 1 s.
     Programme {
@@ -204,6 +226,19 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 scale: RushScale::BENCH,
             };
             Ok(ok_or(read::run(&plan).await?, 1))
+        }
+        Command::Allocation { people, sessions, preferences, clients, postgres, no_sqlite } => {
+            anyhow::ensure!(people > 0 && sessions > 0, "--people and --sessions need a number above 0");
+            anyhow::ensure!((1..=20).contains(&preferences), "--preferences is 1–20");
+            let plan = leerweek_bench::allocation::AllocationPlan {
+                people,
+                sessions,
+                preferences,
+                clients: clients.max(1),
+                postgres,
+                no_sqlite,
+            };
+            Ok(ok_or(leerweek_bench::allocation::run(&plan).await?, 1))
         }
         Command::Import { rows } => Ok(ok_or(import::run(&import::ImportPlan { rows: rows.max(1) }).await?, 1)),
         Command::Startup { scale, runs } => Ok(ok_or(startup::run(Scale::named(&scale)?, runs.max(1)).await?, 1)),

@@ -157,7 +157,18 @@ impl TestDb {
 
 async fn drop_database(admin_url: &str, name: &str) -> anyhow::Result<()> {
     let admin = sea_orm::Database::connect(admin_url).await?;
-    let result = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+    let mut tries = 0;
+    let result = loop {
+        let result = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+        // An autovacuum worker (the server's own superuser) busy on a database just written in
+        // bulk cannot be terminated by our role; it ends by itself within moments.
+        let autovacuum = result.as_ref().is_err_and(|e| e.to_string().contains("pg_signal_backend"));
+        tries += 1;
+        if !autovacuum || tries == 30 {
+            break result;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    };
     admin.close().await.ok();
     result?;
     Ok(())

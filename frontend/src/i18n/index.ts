@@ -4,6 +4,7 @@ import i18n from "i18next";
 import { initReactI18next } from "react-i18next";
 import admin from "./admin";
 import common from "./common";
+import lottery from "./lottery";
 import manage from "./manage";
 import organiser from "./organiser";
 import reports from "./reports";
@@ -11,7 +12,7 @@ import signin from "./signin";
 
 export const LANGUAGES = ["nl", "en"] as const;
 export type Language = (typeof LANGUAGES)[number];
-export const namespaces = { common, organiser, reports, admin, manage, signin };
+export const namespaces = { common, organiser, reports, admin, manage, signin, lottery };
 
 const STORAGE_KEY = "leerweek.language";
 
@@ -44,8 +45,8 @@ void i18n.use(initReactI18next).init({
   defaultNS: "common",
   ns: Object.keys(namespaces),
   resources: {
-    nl: { common: common.nl, organiser: organiser.nl, reports: reports.nl, admin: admin.nl, manage: manage.nl, signin: signin.nl },
-    en: { common: common.en, organiser: organiser.en, reports: reports.en, admin: admin.en, manage: manage.en, signin: signin.en },
+    nl: { common: common.nl, organiser: organiser.nl, reports: reports.nl, admin: admin.nl, manage: manage.nl, signin: signin.nl, lottery: lottery.nl },
+    en: { common: common.en, organiser: organiser.en, reports: reports.en, admin: admin.en, manage: manage.en, signin: signin.en, lottery: lottery.en },
   },
   interpolation: { escapeValue: false },
   returnNull: false,

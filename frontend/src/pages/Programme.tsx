@@ -1,6 +1,6 @@
 // The week's programme: filters in the address (so a filtered list can be shared and survives a
 // reload), sessions grouped by day, seat counts that refresh by themselves.
-import { Checkbox, FormField, FormLabel, Heading1, Heading2, Paragraph, Select, SelectOption, Textbox } from "@utrecht/component-library-react";
+import { Alert, Checkbox, FormField, FormLabel, Heading1, Heading2, Paragraph, Select, SelectOption, Textbox } from "@utrecht/component-library-react";
 import { useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useSearchParams } from "react-router";
@@ -33,6 +33,7 @@ export function Programme() {
 
 function EventProgramme({ event }: { event: Event }) {
   const { t } = useTranslation();
+  const { t: tl } = useTranslation("lottery");
   const [params, setParams] = useSearchParams();
   const filters: ProgrammeFilters = {
     day: params.get("dag") ?? undefined,
@@ -100,6 +101,15 @@ function EventProgramme({ event }: { event: Event }) {
             : t("programme.closed")}
         {event.max_enrolments_per_person != null && <> {t("programme.limit", { count: event.max_enrolments_per_person })}</>}
       </Paragraph>
+
+      {event.allocation === "lottery" && !event.allocated_at && now <= closes && (
+        <Alert type="info">
+          <Paragraph>
+            {tl("prefs.programmeNotice", { at: dateTime(closes, event.time_zone) })}{" "}
+            <Link to={`/voorkeuren?week=${event.id}`}>{tl("prefs.nav")}</Link>
+          </Paragraph>
+        </Alert>
+      )}
 
       <form role="search" aria-label={t("programme.filters")} className="lw-filters" onSubmit={(e) => e.preventDefault()}>
         <FormField className="lw-filters__search">

@@ -4,6 +4,7 @@
 
 mod input;
 mod report;
+mod rows;
 mod run;
 mod verify;
 

@@ -5,6 +5,7 @@
 
 use super::input::{self, Loaded};
 use super::report::{Summary, summarise};
+use super::rows;
 use crate::enrolments::{display_code, new_enrolment};
 use crate::entities::{
     allocation_placement, allocation_run, calendar_sequence, enrolment, event, outbox as outbox_row, session,
@@ -90,9 +91,48 @@ pub async fn last_run(store: &Store, actor: &Actor, event_id: Uuid) -> Result<Op
     Ok(rows.first().map(view))
 }
 
+/// Decide from what was read: the outcome, its figures, and the run's row.
+fn decide(
+    loaded: &Loaded,
+    (actor, event_id, dry_run): (&Actor, Uuid, bool),
+    seed: u64,
+    now: DateTime<Utc>,
+) -> Result<(Outcome, Summary, allocation_run::Model)> {
+    let (offers, applicants) = (loaded.snapshot.offers(), loaded.snapshot.applicants());
+    let outcome =
+        allocate(&Input { offers: &offers, applicants: &applicants, limit: loaded.snapshot.limit, seed, now });
+    let summary = summarise(&loaded.snapshot, &outcome);
+    let row = allocation_run::Model {
+        id: Uuid::now_v7(),
+        event_id,
+        seed: seed as i64,
+        dry_run,
+        ran_at: now,
+        ran_by: Some(actor.person_id),
+        input: (!dry_run).then(|| serde_json::to_string(&loaded.snapshot)).transpose().map_err(json)?,
+        summary: serde_json::to_string(&summary).map_err(json)?,
+    };
+    Ok((outcome, summary, row))
+}
+
+/// The run's audit row.
+async fn audited(c: &impl ConnectionTrait, actor: &Actor, row: &allocation_run::Model, s: &Summary) -> Result<()> {
+    let after = serde_json::json!({
+        "run_id": row.id, "seed": (row.seed as u64).to_string(), "dry_run": row.dry_run,
+        "asked": s.asked, "seats_given": s.seats_given, "waiting_given": s.waiting_given,
+    });
+    let action = if row.dry_run { "event.allocation_dry_run" } else { "event.allocate" };
+    audit::record(c, Some(actor.person_id), action, ("event", row.event_id), None::<&()>, Some(&after), row.ran_at)
+        .await
+}
+
 /// Run the allocation of a lottery week (see the module). A real run only once the window has
 /// closed, once per week, on a published week; a dry run at any time before the real one.
 pub async fn run(store: &Store, actor: &Actor, event_id: Uuid, req: RunRequest, now: DateTime<Utc>) -> Result<Run> {
+    let seed = req.seed.unwrap_or_else(rand::random);
+    if req.dry_run {
+        return dry(store, actor, event_id, seed, now).await;
+    }
     let started = std::time::Instant::now();
     let txn = store.write().await?;
     // Two runs of one week go one after the other (PostgreSQL; SQLite's write gate does it).
@@ -103,70 +143,84 @@ pub async fn run(store: &Store, actor: &Actor, event_id: Uuid, req: RunRequest, 
     if e.event.allocated_at.is_some() {
         return Err(Conflict::AllocationDone.into());
     }
-    if !req.dry_run {
-        if e.status() != EventStatus::Published {
-            return Err(leerweek_domain::enrolment::EnrolError::EventNotPublished.into());
-        }
-        if now < e.event.enrolment_closes_at {
-            return Err(Conflict::PreferencesStillOpen { closes_at: e.event.enrolment_closes_at }.into());
-        }
+    if e.status() != EventStatus::Published {
+        return Err(leerweek_domain::enrolment::EnrolError::EventNotPublished.into());
     }
-    let loaded = input::load(&*txn, store, &e, now, !req.dry_run).await?;
+    if now < e.event.enrolment_closes_at {
+        return Err(Conflict::PreferencesStillOpen { closes_at: e.event.enrolment_closes_at }.into());
+    }
+    let loaded = input::load(&*txn, store, &e, now, true).await?;
     let read = started.elapsed();
-    let seed = req.seed.unwrap_or_else(rand::random);
-    let (offers, applicants) = (loaded.snapshot.offers(), loaded.snapshot.applicants());
-    let outcome =
-        allocate(&Input { offers: &offers, applicants: &applicants, limit: loaded.snapshot.limit, seed, now });
-    let summary = summarise(&loaded.snapshot, &outcome);
+    let (outcome, summary, row) = decide(&loaded, (actor, event_id, false), seed, now)?;
     let decided = started.elapsed();
-    let row = allocation_run::Model {
-        id: Uuid::now_v7(),
-        event_id,
-        seed: seed as i64,
-        dry_run: req.dry_run,
-        ran_at: now,
-        ran_by: Some(actor.person_id),
-        input: (!req.dry_run).then(|| serde_json::to_string(&loaded.snapshot)).transpose().map_err(json)?,
-        summary: serde_json::to_string(&summary).map_err(json)?,
-    };
-    if req.dry_run {
-        // Only the latest dry run is kept: it is a preview.
-        allocation_run::Entity::delete_many()
-            .filter(allocation_run::Column::EventId.eq(event_id))
-            .filter(allocation_run::Column::DryRun.eq(true))
-            .exec(&*txn)
-            .await?;
-    }
     row.clone().into_active_model().insert(&*txn).await?;
-    if !req.dry_run {
-        write(&*txn, &e, &loaded, &outcome, row.id, now).await?;
-        let mut am: event::ActiveModel = e.event.clone().into();
-        am.allocated_at = Set(Some(now));
-        am.updated_at = Set(now);
-        am.update(&*txn).await?;
+    let kept = started.elapsed();
+    // SQLite: a run writes tens of megabytes of pages in one transaction. With the connection's
+    // usual page cache (2 MiB) SQLite spilled them to the WAL half-way and read them back (a
+    // sixth of the run in pread/pwrite); for the run the cache holds them all.
+    let cache = if store.is_postgres() { None } else { Some(bulk_cache(&*txn).await?) };
+    let wrote = write(&*txn, &e, &loaded, &outcome, row.id, now).await;
+    if let Some(usual) = cache {
+        txn.execute_unprepared(&format!("PRAGMA cache_size = {usual}")).await?;
     }
-    let after = serde_json::json!({
-        "run_id": row.id, "seed": seed.to_string(), "dry_run": req.dry_run,
-        "asked": summary.asked, "seats_given": summary.seats_given, "waiting_given": summary.waiting_given,
-    });
-    let action = if req.dry_run { "event.allocation_dry_run" } else { "event.allocate" };
-    audit::record(&*txn, Some(actor.person_id), action, ("event", event_id), None::<&()>, Some(&after), now).await?;
+    wrote?;
+    let mut am: event::ActiveModel = e.event.clone().into();
+    am.allocated_at = Set(Some(now));
+    am.updated_at = Set(now);
+    am.update(&*txn).await?;
+    audited(&*txn, actor, &row, &summary).await?;
+    let written = started.elapsed();
     txn.commit().await?;
     tracing::info!(
-        event = %event_id, dry_run = req.dry_run, asked = summary.asked, seats = summary.seats_given,
+        event = %event_id, asked = summary.asked, seats = summary.seats_given,
         waiting = summary.waiting_given, read_ms = read.as_millis() as u64,
-        decide_ms = (decided - read).as_millis() as u64, total_ms = started.elapsed().as_millis() as u64,
+        decide_ms = (decided - read).as_millis() as u64, keep_ms = (kept - decided).as_millis() as u64,
+        write_ms = (written - kept).as_millis() as u64, commit_ms = (started.elapsed() - written).as_millis() as u64,
         "allocation ran"
     );
     Ok(view(&row))
 }
 
+/// A dry run: read and decide without holding the writer, then keep only its report (the latest
+/// dry run of the week replaces the one before).
+async fn dry(store: &Store, actor: &Actor, event_id: Uuid, seed: u64, now: DateTime<Utc>) -> Result<Run> {
+    let e = led_lottery(actor, load_event(store.conn(), event_id).await?)?;
+    if e.event.allocated_at.is_some() {
+        return Err(Conflict::AllocationDone.into());
+    }
+    let loaded = input::load(store.conn(), store, &e, now, false).await?;
+    let (_, summary, row) = decide(&loaded, (actor, event_id, true), seed, now)?;
+    let txn = store.write().await?;
+    let again = load_event(&*txn, event_id).await?.ok_or(StoreError::NotFound("event"))?;
+    if again.event.allocated_at.is_some() {
+        return Err(Conflict::AllocationDone.into());
+    }
+    allocation_run::Entity::delete_many()
+        .filter(allocation_run::Column::EventId.eq(event_id))
+        .filter(allocation_run::Column::DryRun.eq(true))
+        .exec(&*txn)
+        .await?;
+    row.clone().into_active_model().insert(&*txn).await?;
+    audited(&*txn, actor, &row, &summary).await?;
+    txn.commit().await?;
+    Ok(view(&row))
+}
+
+/// Raise the SQLite connection's page cache to 256 MiB for a bulk write; returns its usual size
+/// (to set again before the connection goes back to the pool).
+async fn bulk_cache(c: &impl ConnectionTrait) -> Result<i64> {
+    let usual = c
+        .query_one_raw(sea_orm::Statement::from_string(c.get_database_backend(), "PRAGMA cache_size"))
+        .await?
+        .and_then(|r| r.try_get_by_index::<i64>(0).ok())
+        .unwrap_or(-2000);
+    c.execute_unprepared("PRAGMA cache_size = -262144").await?;
+    Ok(usual)
+}
+
 fn json(e: serde_json::Error) -> StoreError {
     StoreError::Db(sea_orm::DbErr::Custom(format!("allocation: {e}")))
 }
-
-/// Rows per statement: well under both backends' limit of bound values (SQLite 32,766).
-const ROWS: usize = 1000;
 
 /// Write what a real run gave.
 async fn write(
@@ -177,6 +231,7 @@ async fn write(
     run_id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<()> {
+    let t = std::time::Instant::now();
     let mut sessions: HashMap<Uuid, session::Model> = loaded.sessions.clone();
     let mut enrolments: Vec<enrolment::Model> = Vec::with_capacity(outcome.placements.len());
     let mut placements: Vec<allocation_placement::Model> = Vec::with_capacity(outcome.placements.len());
@@ -209,25 +264,32 @@ async fn write(
         given.insert((p.person, p.session), enrolments.len());
         enrolments.push(en);
     }
-    for chunk in enrolments.chunks(ROWS) {
-        enrolment::Entity::insert_many(chunk.iter().cloned().map(IntoActiveModel::into_active_model)).exec(c).await?;
-    }
-    for chunk in placements.chunks(ROWS) {
-        allocation_placement::Entity::insert_many(chunk.iter().cloned().map(IntoActiveModel::into_active_model))
-            .exec(c)
-            .await?;
-    }
-    for s in sessions.values().filter(|s| loaded.sessions.get(&s.id).is_some_and(|before| before != *s)) {
-        session::Entity::update_many()
-            .col_expr(session::Column::ConfirmedCount, Expr::val(s.confirmed_count))
-            .col_expr(session::Column::WaitlistCount, Expr::val(s.waitlist_count))
-            .col_expr(session::Column::WaitlistNext, Expr::val(s.waitlist_next))
-            .filter(session::Column::Id.eq(s.id))
-            .exec(c)
-            .await?;
-    }
+    let built = t.elapsed();
+    // In the order of the sessions: most of the table's indexes begin with the session (or the
+    // week and then the session), so their pages fill one after the other.
+    let mut by_session = enrolments.clone();
+    by_session.sort_by_key(|e| (e.session_id, e.waitlist_seq));
+    rows::insert::<enrolment::Entity>(c, &by_session).await?;
+    let enrolled = t.elapsed();
+    let mut by_person = placements.clone();
+    by_person.sort_by_key(|p| (p.person_id, p.session_id));
+    rows::insert::<allocation_placement::Entity>(c, &by_person).await?;
+    let changed: Vec<session::Model> =
+        sessions.values().filter(|s| loaded.sessions.get(&s.id).is_some_and(|before| before != *s)).cloned().collect();
+    rows::counters(c, &changed).await?;
+    let counted = t.elapsed();
     let sequences = sequences(c, e.event.id, &enrolments).await?;
-    mails(c, e, loaded, &sessions, (&enrolments, &placements), &given, &sequences, now).await
+    let sequenced = t.elapsed();
+    mails(c, e, loaded, &sessions, (&enrolments, &placements), &given, &sequences, now).await?;
+    tracing::info!(
+        build_ms = built.as_millis() as u64,
+        enrolments_ms = (enrolled - built).as_millis() as u64,
+        placements_and_counters_ms = (counted - enrolled).as_millis() as u64,
+        sequences_ms = (sequenced - counted).as_millis() as u64,
+        mails_ms = (t.elapsed() - sequenced).as_millis() as u64,
+        "allocation written"
+    );
+    Ok(())
 }
 
 /// The calendar SEQUENCE of each new seat's invite: 0 for a first invite, one more than the
@@ -269,11 +331,7 @@ async fn sequences(
             }
         }
     }
-    for chunk in fresh.chunks(ROWS) {
-        calendar_sequence::Entity::insert_many(chunk.iter().cloned().map(IntoActiveModel::into_active_model))
-            .exec(c)
-            .await?;
-    }
+    rows::insert::<calendar_sequence::Entity>(c, &fresh).await?;
     Ok(out)
 }
 
@@ -302,7 +360,7 @@ async fn mails(
 ) -> Result<()> {
     let limit = loaded.snapshot.limit.unwrap_or(u32::MAX) as usize;
     let open: std::collections::HashSet<Uuid> = loaded.snapshot.offers.iter().map(|o| o.id).collect();
-    let mut rows: Vec<outbox_row::Model> = Vec::with_capacity(loaded.snapshot.applicants.len());
+    let mut mails: Vec<outbox_row::Model> = Vec::with_capacity(loaded.snapshot.applicants.len());
     for a in &loaded.snapshot.applicants {
         let mine: Vec<&enrolment::Model> =
             a.choices.iter().filter_map(|(s, _)| given.get(&(a.person, *s)).map(|i| &enrolments[*i])).collect();
@@ -319,6 +377,11 @@ async fn mails(
             let Some(s) = sessions.get(sid) else { continue };
             let w = loaded.workshops.get(&s.workshop_id);
             let mut snapshot = outbox::snapshot_of(s, w, Some(&e.event));
+            // The mail names the week once; each result carries only what it shows.
+            if let Some(o) = snapshot.as_object_mut() {
+                o.remove("event_name");
+                o.remove("status");
+            }
             let result = match given.get(&(a.person, *sid)).map(|i| (&enrolments[*i], &placements[*i])) {
                 Some((en, _)) if en.status == EnrolmentStatus::Confirmed.as_str() => serde_json::json!({
                     "placed": "seat",
@@ -327,11 +390,11 @@ async fn mails(
                     "calendar": {"method": "REQUEST", "sequence": sequences.get(&(a.person, *sid)).copied().unwrap_or(0)},
                 }),
                 Some((en, placement)) => {
-                    snapshot["description"] = serde_json::Value::Null;
+                    snapshot.as_object_mut().map(|o| o.remove("description"));
                     serde_json::json!({"placed": "waiting", "enrolment_id": en.id, "position": placement.position})
                 }
                 None => {
-                    snapshot["description"] = serde_json::Value::Null;
+                    snapshot.as_object_mut().map(|o| o.remove("description"));
                     let clash =
                         TimeRange::new(s.starts_at, s.ends_at).is_ok_and(|t| times.iter().any(|h| h.overlaps(&t)));
                     let held = a.held.iter().any(|(h, _, _)| h == sid);
@@ -352,10 +415,8 @@ async fn mails(
             calendar: None,
             extra: serde_json::json!({ "event_name": e.event.name, "results": results }),
         };
-        rows.push(outbox::row(&mail, None, now));
+        mails.push(outbox::row(&mail, None, now));
     }
-    for chunk in rows.chunks(ROWS) {
-        outbox_row::Entity::insert_many(chunk.iter().cloned().map(IntoActiveModel::into_active_model)).exec(c).await?;
-    }
+    rows::insert::<outbox_row::Entity>(c, &mails).await?;
     Ok(())
 }

@@ -66,6 +66,21 @@ export function EventFields({
           ))}
         </div>
       </Fieldset>
+      <div className="lw-form-row">
+        <SelectField
+          id={id("allocation")} label={t("event.allocation")} hint={t("event.allocationHint")}
+          value={form.allocation} onValue={(allocation) => set({ allocation })} error={errors.allocation}
+        >
+          <SelectOption value="first_come">{t("event.allocationFirstCome")}</SelectOption>
+          <SelectOption value="lottery">{t("event.allocationLottery")}</SelectOption>
+        </SelectField>
+        {form.allocation === "lottery" && (
+          <TextField
+            id={id("max_preferences")} type="number" min={1} max={20} label={t("event.maxPreferences")} hint={t("event.maxPreferencesHint")}
+            value={form.max_preferences} onValue={(v) => set({ max_preferences: v })} error={errors.max_preferences}
+          />
+        )}
+      </div>
       <SelectField
         id={id("no_show_policy")} label={t("event.noShow")} hint={t("event.noShowHint")}
         value={form.no_show_policy} onValue={(no_show_policy) => set({ no_show_policy })} error={errors.no_show_policy}

@@ -23,6 +23,7 @@ import { BackLink, Confirm, SaveButton, StatusBadge, useEvent, useOrganisations,
 import { WorkshopFields } from "./WorkshopFields";
 import { ArchiveWeek } from "./ArchiveWeek";
 import { EventOrganisations } from "./EventOrganisations";
+import { Lottery } from "./Lottery";
 
 export default function EventPage() {
   const { id = "" } = useParams();
@@ -53,6 +54,7 @@ export default function EventPage() {
       </Paragraph>
       {(location.state as { created?: boolean } | null)?.created && <Success>{t("event.created")}</Success>}
       <StatusActions event={e} />
+      {e.allocation === "lottery" && e.may.edit && <Lottery event={e} />}
       {e.may.archive && <ArchiveWeek event={e} />}
       <EventOrganisations event={e} organisations={organisations.data ?? []} />
       <Workshops event={e} />

@@ -45,6 +45,8 @@ export interface EventForm {
   max_enrolments_per_person: string;
   organisation_ids: string[];
   no_show_policy: string;
+  allocation: string;
+  max_preferences: string;
 }
 
 export function emptyEventForm(ownOrganisation?: string | null): EventForm {
@@ -58,6 +60,8 @@ export function emptyEventForm(ownOrganisation?: string | null): EventForm {
     max_enrolments_per_person: "",
     organisation_ids: ownOrganisation ? [ownOrganisation] : [],
     no_show_policy: "automatic",
+    allocation: "first_come",
+    max_preferences: "5",
   };
 }
 
@@ -73,6 +77,8 @@ export function eventFormOf(e: EventDto): EventForm {
     max_enrolments_per_person: e.max_enrolments_per_person == null ? "" : String(e.max_enrolments_per_person),
     organisation_ids: [...e.organisation_ids],
     no_show_policy: e.no_show_policy,
+    allocation: e.allocation,
+    max_preferences: String(e.max_preferences),
   };
 }
 
@@ -86,6 +92,8 @@ function eventValue(f: EventForm, key: keyof EventForm, zone: string): unknown {
       return intOrNull(f[key]) ?? 24;
     case "max_enrolments_per_person":
       return intOrNull(f[key]);
+    case "max_preferences":
+      return intOrNull(f[key]) ?? 5;
     case "name":
       return f.name.trim();
     default:
