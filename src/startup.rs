@@ -362,6 +362,7 @@ where
             store.clone(),
             settings.privacy.retention_days,
             format!("{}/feedback", settings.mail.public_url.trim_end_matches('/')),
+            format!("{}/voorkeuren", settings.mail.public_url.trim_end_matches('/')),
             stopped(stop_rx.clone()),
         )),
     ]
@@ -391,6 +392,7 @@ async fn minute_jobs(
     store: Store,
     default_retention_days: u32,
     feedback_page: String,
+    preferences_page: String,
     shutdown: impl Future<Output = ()>,
 ) {
     tokio::pin!(shutdown);
@@ -417,6 +419,11 @@ async fn minute_jobs(
             Ok(0) => {}
             Ok(n) => tracing::info!(no_shows = n, "attendance lists of finished sessions closed"),
             Err(e) => tracing::warn!(error = %e, "closing attendance lists failed"),
+        }
+        match leerweek_store::allocation::queue_preference_reminders(&store, &preferences_page, now).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(queued = n, "preference window reminders queued"),
+            Err(e) => tracing::warn!(error = %e, "queueing preference window reminders failed"),
         }
         match leerweek_store::feedback::queue_requests(&store, &feedback_page, now).await {
             Ok(0) => {}

@@ -15,6 +15,7 @@ use uuid::Uuid;
 on_both_backends!(
     a_lottery_week_takes_preferences_then_places_everyone_once_within_the_rules,
     the_verify_command_recomputes_the_run_and_finds_a_changed_row,
+    the_preference_window_reminds_those_who_ranked_nothing_once,
 );
 
 fn slug(b: &Value) -> &str {
@@ -283,4 +284,34 @@ async fn the_verify_command_recomputes_the_run_and_finds_a_changed_row(app: &Tes
     let said = String::from_utf8_lossy(&out.stdout).to_string();
     assert!(!out.status.success() && said.contains("1 verschil"), "{said}");
     assert!(said.contains("the lottery gives waiting place") && said.contains("the database holds a seat"), "{said}");
+}
+
+async fn the_preference_window_reminds_those_who_ranked_nothing_once(app: &TestApp) {
+    let w = lottery_week(app).await;
+    let (st, b) =
+        app.put(&w.a[0].token, &format!("/api/v1/events/{}/preferences", w.id), json!({"sessions": [w.s3]})).await;
+    assert_eq!(st, StatusCode::OK, "{b}");
+    let reminded = || async {
+        let sql = "SELECT person_id FROM outbox WHERE kind = 'preferences_reminder'";
+        app.sql().await.all::<Uuid>(sql, []).await
+    };
+    let page = "https://leerweek.example.nl/voorkeuren";
+    // Six days before the window closes: not yet.
+    leerweek_store::allocation::queue_preference_reminders(&app.store, page, Utc::now()).await.unwrap();
+    assert!(reminded().await.is_empty());
+    // A day before: everyone of the week's organisations who ranked nothing, once.
+    let closes = json!({"enrolment_closes_at": Utc::now() + Duration::hours(24)});
+    let (st, b) = app.patch(&app.admin, &format!("/api/v1/events/{}", w.id), closes).await;
+    assert_eq!(st, StatusCode::OK, "{b}");
+    leerweek_store::allocation::queue_preference_reminders(&app.store, page, Utc::now()).await.unwrap();
+    let mut got = reminded().await;
+    got.sort();
+    let mut expected: Vec<Uuid> = w.a[1..].iter().chain(&w.b).map(|p| p.id).collect();
+    expected.sort();
+    assert_eq!(got, expected, "the one who ranked is not reminded, nobody outside the week is");
+    let again = leerweek_store::allocation::queue_preference_reminders(&app.store, page, Utc::now()).await.unwrap();
+    assert_eq!((again, reminded().await.len()), (0, 9), "once per week");
+    let sql = "SELECT payload FROM outbox WHERE kind = 'preferences_reminder' LIMIT 1";
+    let payload: String = app.sql().await.one(sql, []).await.unwrap();
+    assert!(payload.contains(&format!("{page}?week={}", w.id)), "{payload}");
 }

@@ -173,7 +173,10 @@ vocabulary!(
         TestMail => "test_mail",
         /// What a lottery week's allocation gave the person: every ranked choice with its
         /// result (`extra.results`), a calendar part for each seat.
-        AllocationResult => "allocation_result"
+        AllocationResult => "allocation_result",
+        /// A lottery week's window closes soon and the person has ranked nothing (`extra.link`,
+        /// `extra.closes_at`).
+        PreferencesReminder => "preferences_reminder"
     }
 );
 

@@ -36,8 +36,17 @@ pub fn context(m: &DueMail) -> (Value, Language, Option<Tz>) {
         _ => String::new(),
     };
     let results = allocation_results(&payload["extra"]["results"], lang);
+    let closes = match (
+        payload["extra"]["time_zone"].as_str().and_then(|t| t.parse::<Tz>().ok()),
+        parse_time(&payload["extra"]["closes_at"]),
+    ) {
+        (Some(tz), Some(t)) => render::moment(t, tz),
+        _ => String::new(),
+    };
     let ctx = json!({
         "event_name": payload["extra"]["event_name"],
+        "closes": closes,
+        "max_preferences": payload["extra"]["max_preferences"],
         "any_seat": results.iter().any(|r| r["placed"] == "seat"),
         "results": results,
         "lang": lang.as_str(),

@@ -31,6 +31,7 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "session_message",
     "test_mail",
     "allocation_result",
+    "preferences_reminder",
 );
 
 /// A rendered mail.

@@ -23,7 +23,8 @@ fn due(kind: &str, language: &str, calendar: Option<(&str, u32)>) -> DueMail {
         },
         "extra": {"waitlist_position": 3, "by_organiser": false, "subject": "Ander lokaal", "sender": "Gijs Yılmaz",
             "body": "We zitten in zaal 2.\nNeem je laptop mee.", "link": "https://leerweek.example.nl/feedback/abc",
-            "check_in_code": "K7Q3-M9XP-2A4B", "event_name": "Meester in je Werk-week", "results": []}
+            "check_in_code": "K7Q3-M9XP-2A4B", "event_name": "Meester in je Werk-week", "results": [],
+            "closes_at": starts - chrono::Duration::days(10), "time_zone": "Europe/Amsterdam", "max_preferences": 5}
     });
     // What an allocation gave: a seat (with its invite), a waiting place, and a choice that
     // overlapped the seat.

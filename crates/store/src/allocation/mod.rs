@@ -3,11 +3,13 @@
 //! closed ([`run`]), the run is reported ([`report`]) and can be recomputed ([`verify`]).
 
 mod input;
+mod remind;
 mod report;
 mod rows;
 mod run;
 mod verify;
 
+pub use remind::{REMIND_BEFORE_HOURS, queue_preference_reminders};
 pub use report::{OrganisationFigures, SessionFigures, Summary};
 pub use run::{Run, RunRequest, last_run, run};
 pub use verify::{Verification, verify};
