@@ -36,7 +36,12 @@ test("an employee ranks sessions with the keyboard alone, and the organiser runs
 
   try {
     await signIn(page, "medewerker");
-    await page.goto(`/voorkeuren?week=${week.id}`);
+    // A session of the week offers no enrolment, but the way to one's preferences.
+    await page.goto(`/sessies/${sessions["Tekenen"]}`);
+    await expect(page.getByText(/In deze week worden de plaatsen verloot/)).toBeVisible();
+    await expect(page.getByRole("button", { name: /Inschrijven|wachtlijst/ })).toHaveCount(0);
+    await expectAccessible(page, "a session of a lottery week");
+    await page.getByRole("link", { name: "Naar mijn voorkeuren" }).click();
     await expect(page.getByRole("heading", { level: 1, name: "Mijn voorkeuren" })).toBeVisible();
     await expect(page.getByText("Je hebt nog geen voorkeuren.")).toBeVisible();
     await expectAccessible(page, "no preferences yet");

@@ -33,6 +33,10 @@ const nl = {
     unsaved: "Je hebt wijzigingen die nog niet zijn opgeslagen.",
     programmeNotice: "In deze week worden de plaatsen verloot. Geef vóór {{at}} je voorkeuren op.",
   },
+  session: {
+    lotteryText: "In deze week worden de plaatsen verloot: je schrijft je niet in, maar zet sessies op volgorde op je voorkeurlijst.",
+    toPreferences: "Naar mijn voorkeuren",
+  },
   alloc: {
     title: "Loting",
     intro: "Na de sluiting van de voorkeursronde ({{at}}) verdeelt de loting alle plaatsen in één keer: in rondes (niemand krijgt een tweede plaats zolang een ander er nog geen heeft, als de plaatsen dat toelaten), met in elke ronde een loting over de volgorde, en plaatsen met een quotum eerst voor de eigen gemeente. Iedereen krijgt één mail met de uitslag.",
@@ -107,6 +111,10 @@ const en: typeof nl = {
     saved: "Your preferences have been saved.",
     unsaved: "You have changes that are not saved yet.",
     programmeNotice: "Places in this week are allocated by lottery. Give your preferences before {{at}}.",
+  },
+  session: {
+    lotteryText: "Places in this week are allocated by lottery: you do not enrol, you rank sessions on your list of preferences.",
+    toPreferences: "To my preferences",
   },
   alloc: {
     title: "Lottery",

@@ -16,6 +16,7 @@ import { bySession, useAgenda } from "../hooks/programme";
 export function SessionPage() {
   const { id = "" } = useParams();
   const { t } = useTranslation();
+  const { t: tl } = useTranslation("lottery");
   const qc = useQueryClient();
   const session = useQuery({
     queryKey: ["session", id],
@@ -83,6 +84,8 @@ export function SessionPage() {
   }
   const s = session.data;
   const zone = event.data?.time_zone;
+  // A lottery week before its allocation: people rank sessions instead of enrolling.
+  const lotteryPending = event.data?.allocation === "lottery" && !event.data.allocated_at;
   const deadline = event.data ? hoursBefore(s.starts_at, event.data.cancellation_deadline_hours) : null;
   const started = new Date(s.starts_at) <= new Date();
   const cancelled = s.status === "cancelled";
@@ -112,7 +115,12 @@ export function SessionPage() {
             <Link to={`/sessies/${enrol.error.extra.overlapping_session_id}`}>{t("session.seeOverlap")}</Link>
           </Paragraph>
         )}
-        {!cancelled && !started && !mine && (
+        {lotteryPending && !mine && !cancelled && !started && (
+          <Paragraph>
+            {tl("session.lotteryText")} <Link to={`/voorkeuren?week=${eventId}`}>{tl("session.toPreferences")}</Link>
+          </Paragraph>
+        )}
+        {!lotteryPending && !cancelled && !started && !mine && (
           <Button appearance="primary-action-button" onClick={() => { setDone(null); enrol.mutate(); }} busy={enrol.isPending} disabled={enrol.isPending}>
             {s.seats_left > 0 ? t("session.enrol") : t("session.joinWaitlist")}
           </Button>
