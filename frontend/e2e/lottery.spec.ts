@@ -13,8 +13,9 @@ test("an employee ranks sessions with the keyboard alone, and the organiser runs
   const orgOf = async (token: string) => (await call<{ organisation_id: string }>(request, token, "GET", "/api/v1/me")).organisation_id;
   const lead = await orgOf(organisator.token);
   const own = await orgOf(medewerker.token);
-  // A lottery week well after the demo week, so that the demo week stays the one shown first.
-  const day = new Date(Date.now() + 200 * 86_400_000).toISOString().slice(0, 10);
+  // A lottery week well after the demo week, so that the demo week stays the one shown first
+  // (and archived at the end, out of every later test's way).
+  const day = new Date(Date.now() + 700 * 86_400_000).toISOString().slice(0, 10);
   const week = await call<{ id: string }>(request, beheerder.token, "POST", "/api/v1/events", {
     name: "Loting-week", starts_on: day, ends_on: day,
     enrolment_opens_at: new Date(Date.now() - 3_600_000).toISOString(),
@@ -100,7 +101,9 @@ test("an employee ranks sessions with the keyboard alone, and the organiser runs
     const mine = await call<{ items: { session_id: string; status: string }[] }>(request, medewerker.token, "GET", "/api/v1/me/enrolments");
     expect(mine.items.find((i) => i.session_id === sessions["Tekenen"])?.status).toBe("confirmed");
   } finally {
-    // Out of the way of the other tests, which take the first published week.
+    // Out of the way of the other tests, which take the first published week, and of the
+    // reports, which show the first published or closed one.
     await call(request, beheerder.token, "POST", `/api/v1/events/${week.id}/close`, {});
+    await call(request, beheerder.token, "POST", `/api/v1/events/${week.id}/archive`, {});
   }
 });
