@@ -62,9 +62,13 @@ pub(crate) struct Snapshot {
     pub applicants: Vec<SnapApplicant>,
 }
 
-fn range(a: DateTime<Utc>, b: DateTime<Utc>) -> TimeRange {
-    // Stored sessions always end after they start; a zero-length range would never overlap.
-    TimeRange::new(a, b).unwrap_or_else(|_| TimeRange::new(a, a + chrono::Duration::seconds(1)).expect("a second"))
+/// The ids of a week's sessions, as a subquery.
+pub(super) fn sessions_of(event_id: Uuid) -> sea_orm::sea_query::SelectStatement {
+    Query::select()
+        .column(session::Column::Id)
+        .from(session::Entity)
+        .and_where(session::Column::EventId.eq(event_id))
+        .to_owned()
 }
 
 impl Snapshot {
@@ -72,26 +76,29 @@ impl Snapshot {
     pub fn offers(&self) -> Vec<Offer> {
         self.offers
             .iter()
-            .map(|o| Offer {
-                id: o.id,
-                time: range(o.starts_at, o.ends_at),
-                seats: Seats {
-                    capacity: o.capacity,
-                    confirmed: o.confirmed,
-                    quotas: o
-                        .quotas
-                        .iter()
-                        .map(|q| QuotaUse {
-                            quota: Quota {
-                                organisation_id: q.organisation_id,
-                                seats: q.seats,
-                                release_at: q.release_at,
-                            },
-                            used: q.used,
-                        })
-                        .collect(),
-                },
-                waitlist_len: o.waitlist_len,
+            // Stored sessions always end after they start (a check of the schema).
+            .filter_map(|o| {
+                Some(Offer {
+                    id: o.id,
+                    time: TimeRange::new(o.starts_at, o.ends_at).ok()?,
+                    seats: Seats {
+                        capacity: o.capacity,
+                        confirmed: o.confirmed,
+                        quotas: o
+                            .quotas
+                            .iter()
+                            .map(|q| QuotaUse {
+                                quota: Quota {
+                                    organisation_id: q.organisation_id,
+                                    seats: q.seats,
+                                    release_at: q.release_at,
+                                },
+                                used: q.used,
+                            })
+                            .collect(),
+                    },
+                    waitlist_len: o.waitlist_len,
+                })
             })
             .collect()
     }
@@ -108,7 +115,11 @@ impl Snapshot {
                     .iter()
                     .map(|(session, eligible)| Choice { session: *session, eligible: *eligible })
                     .collect(),
-                held: a.held.iter().map(|(session, s, e)| Held { session: *session, time: range(*s, *e) }).collect(),
+                held: a
+                    .held
+                    .iter()
+                    .filter_map(|(session, s, e)| Some(Held { session: *session, time: TimeRange::new(*s, *e).ok()? }))
+                    .collect(),
             })
             .collect()
     }
@@ -151,15 +162,11 @@ pub(crate) async fn load(
         .map(|w| (w.id, w))
         .collect();
     let listed = listed_audiences(c, workshops.keys().copied()).await?;
-    let in_week = || {
-        Query::select()
-            .column(session::Column::Id)
-            .from(session::Entity)
-            .and_where(session::Column::EventId.eq(event_id))
-            .to_owned()
-    };
-    let quotas =
-        session_quota::Entity::find().filter(session_quota::Column::SessionId.in_subquery(in_week())).all(c).await?;
+
+    let quotas = session_quota::Entity::find()
+        .filter(session_quota::Column::SessionId.in_subquery(sessions_of(event_id)))
+        .all(c)
+        .await?;
     let used: HashMap<(Uuid, Uuid), u32> = if quotas.is_empty() {
         HashMap::new()
     } else {

@@ -18,7 +18,7 @@ use leerweek_domain::access::Actor;
 use leerweek_domain::allocation::{Input, Outcome, Placed, allocate};
 use leerweek_domain::session::TimeRange;
 use leerweek_domain::{Allocation, EnrolmentStatus, EventStatus};
-use sea_orm::sea_query::{Expr, LockType, Query};
+use sea_orm::sea_query::{Expr, LockType};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
     Set,
@@ -299,13 +299,8 @@ async fn sequences(
     event_id: Uuid,
     enrolments: &[enrolment::Model],
 ) -> Result<HashMap<(Uuid, Uuid), i32>> {
-    let in_week = Query::select()
-        .column(session::Column::Id)
-        .from(session::Entity)
-        .and_where(session::Column::EventId.eq(event_id))
-        .to_owned();
     let known: HashMap<(Uuid, Uuid), i32> = calendar_sequence::Entity::find()
-        .filter(calendar_sequence::Column::SessionId.in_subquery(in_week))
+        .filter(calendar_sequence::Column::SessionId.in_subquery(input::sessions_of(event_id)))
         .all(c)
         .await?
         .into_iter()
