@@ -20,6 +20,7 @@ mod m20261205_000014_sign_in_choices;
 mod m20261206_000015_trusted_email;
 mod m20261206_000016_lead_organisation;
 mod m20261206_000017_preference_lottery;
+mod m20261206_000018_installation_keys;
 mod util;
 
 /// All migrations, in order.
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000015_trusted_email::Migration),
             Box::new(m20261206_000016_lead_organisation::Migration),
             Box::new(m20261206_000017_preference_lottery::Migration),
+            Box::new(m20261206_000018_installation_keys::Migration),
         ]
     }
 }

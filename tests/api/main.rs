@@ -17,6 +17,7 @@ mod import;
 mod logs;
 mod lottery;
 mod mail;
+mod mail_links;
 mod matrix;
 mod may;
 mod privacy;

@@ -263,6 +263,7 @@ pub fn router(store: Store, options: ApiOptions) -> Router {
         .route("/health", get(health))
         .route("/aanmelden", get(routes::auth::sign_in_page))
         .route("/feedback", get(routes::feedback::form_page).post(routes::feedback::form_post))
+        .route("/afmelden", get(routes::links::cancel_page_get).post(routes::links::cancel_page_post))
         .route("/aanmelden/sso/callback", get(single_sign_on::callback))
         .route("/aanmelden/sso/{organisation}", get(single_sign_on::start))
         .route("/demo", get(routes::auth::demo_page))

@@ -11,15 +11,27 @@ pub fn escape(t: &str) -> String {
 
 /// A Dutch page titled `title` with heading `heading` around `body` (already HTML).
 pub fn page(status: StatusCode, title: &str, heading: &str, body: &str) -> Response {
+    page_in(leerweek_domain::Language::Nl, status, title, heading, body)
+}
+
+/// [`page`] in the language `lang` (its `lang` attribute, for screen readers).
+pub fn page_in(
+    lang: leerweek_domain::Language,
+    status: StatusCode,
+    title: &str,
+    heading: &str,
+    body: &str,
+) -> Response {
     let html = format!(
         r#"<!doctype html>
-<html lang="nl"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title></head>
 <body style="font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;color:#1a1a1a;line-height:1.5">
 <main><h1>{heading}</h1>
 {body}</main></body></html>"#,
         title = escape(title),
         heading = escape(heading),
+        lang = lang.as_str(),
     );
     (
         status,

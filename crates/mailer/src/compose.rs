@@ -1,11 +1,13 @@
 //! Writing a due mail: its template context, subject, and the MIME message with its QR code
 //! and calendar parts.
 
+use crate::links::Links;
 use crate::render::{self, Renderer};
 use crate::{MailError, MailerConfig, ics, message_id, qr, sender_address};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use leerweek_domain::Language;
+use leerweek_store::links::LinkSigner;
 use leerweek_store::outbox::{self, DueMail};
 use lettre::Message;
 use lettre::message::header::ContentType;
@@ -20,8 +22,9 @@ pub struct Outgoing {
     pub message_id: String,
 }
 
-/// The template context of a due mail.
-pub fn context(m: &DueMail) -> (Value, Language, Option<Tz>) {
+/// The template context of a due mail, with its links when `links` are given (not for the
+/// admins' view of a subject line).
+pub fn context(m: &DueMail, links: Option<&Links>) -> (Value, Language, Option<Tz>) {
     let lang = m.person.language;
     let payload: Value = serde_json::from_str(&m.row.payload).unwrap_or(Value::Null);
     let s = &payload["session"];
@@ -43,7 +46,7 @@ pub fn context(m: &DueMail) -> (Value, Language, Option<Tz>) {
         (Some(tz), Some(t)) => render::moment(t, tz),
         _ => String::new(),
     };
-    let ctx = json!({
+    let mut ctx = json!({
         "event_name": payload["extra"]["event_name"],
         "closes": closes,
         "max_preferences": payload["extra"]["max_preferences"],
@@ -67,6 +70,9 @@ pub fn context(m: &DueMail) -> (Value, Language, Option<Tz>) {
         "message_body": payload["extra"]["body"],
         "sender": payload["extra"]["sender"],
     });
+    if let Some(links) = links {
+        crate::links::add(&mut ctx, m, &payload, links);
+    }
     (ctx, lang, tz)
 }
 
@@ -122,7 +128,7 @@ fn allocation_results(results: &Value, lang: Language) -> Vec<Value> {
 /// empty when it cannot be rendered.
 pub fn subject(renderer: &Renderer, row: &outbox::Mail, person: &leerweek_domain::people::Person) -> String {
     let due = DueMail { row: row.clone(), person: person.clone(), session: None, workshop: None };
-    let (ctx, _, _) = context(&due);
+    let (ctx, _, _) = context(&due, None);
     renderer.render(row.kind.as_str(), &ctx).map(|r| r.subject).unwrap_or_default()
 }
 
@@ -138,10 +144,12 @@ pub const QR_CONTENT_ID: &str = "check-in-qr@leerweek";
 pub fn compose(
     renderer: &Renderer,
     cfg: &MailerConfig,
+    signer: &LinkSigner,
     m: &DueMail,
     now: DateTime<Utc>,
 ) -> Result<Outgoing, MailError> {
-    let (ctx, _, _) = context(m);
+    let links = Links { base_url: &cfg.base_url, signer, now };
+    let (ctx, _, _) = context(m, Some(&links));
     let rendered = renderer
         .render(m.row.kind.as_str(), &ctx)
         .map_err(|e| MailError::Message(format!("template {}: {e}", m.row.kind)))?;

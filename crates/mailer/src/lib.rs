@@ -8,6 +8,7 @@
 
 mod compose;
 pub mod ics;
+pub mod links;
 pub mod qr;
 pub mod render;
 
@@ -343,12 +344,13 @@ async fn round(
     if due.is_empty() {
         return Ok(0);
     }
+    let signer = leerweek_store::links::signer(store).await?;
     let work = {
         let (renderer, cfg, dir) = (renderer.clone(), cfg.clone(), sender.file_dir());
         move || -> Prepared {
             due.into_iter()
                 .map(|m| {
-                    let out = compose(&renderer, &cfg, &m, Utc::now()).and_then(|out| match &dir {
+                    let out = compose(&renderer, &cfg, &signer, &m, Utc::now()).and_then(|out| match &dir {
                         Some(dir) => write_file(dir, &out, m.row.id).map(|()| None),
                         None => Ok(Some(out)),
                     });

@@ -61,6 +61,8 @@ impl Renderer {
     pub fn new() -> Self {
         let mut env = Environment::new();
         env.add_template("_layout.html", include_str!("../templates/_layout.html")).expect("layout template parses");
+        env.add_template("_links.html", include_str!("../templates/_links.html")).expect("links template parses");
+        env.add_template("_links.txt", include_str!("../templates/_links.txt")).expect("links template parses");
         for (name, source) in TEMPLATES {
             env.add_template(name, source).expect("mail template parses");
         }

@@ -5,8 +5,10 @@
 use chrono::{TimeZone, Utc};
 use leerweek_domain::people::Person;
 use leerweek_domain::{Language, MailKind, MailStatus};
+use leerweek_mailer::links::Links;
 use leerweek_mailer::render::Renderer;
 use leerweek_mailer::{MailerConfig, compose, context};
+use leerweek_store::links::LinkSigner;
 use leerweek_store::outbox::{DueMail, Mail};
 use std::path::PathBuf;
 use uuid::Uuid;
@@ -35,9 +37,9 @@ fn due(kind: &str, language: &str, calendar: Option<(&str, u32)>) -> DueMail {
     later["starts_at"] = serde_json::json!(starts + chrono::Duration::days(1));
     later["ends_at"] = serde_json::json!(starts + chrono::Duration::days(1) + chrono::Duration::hours(3));
     payload["extra"]["results"] = serde_json::json!([
-        {"rank": 1, "placed": "seat", "session": session, "check_in_code": "K7Q3-M9XP-2A4B",
+        {"rank": 1, "placed": "seat", "enrolment_id": Uuid::from_u128(10), "session": session, "check_in_code": "K7Q3-M9XP-2A4B",
          "calendar": {"method": "REQUEST", "sequence": 0}},
-        {"rank": 2, "placed": "waiting", "position": 4, "session": later},
+        {"rank": 2, "placed": "waiting", "enrolment_id": Uuid::from_u128(11), "position": 4, "session": later},
         {"rank": 3, "placed": "none", "reason": "overlap", "session": session},
     ]);
     if let Some((method, sequence)) = calendar {
@@ -76,6 +78,19 @@ fn due(kind: &str, language: &str, calendar: Option<(&str, u32)>) -> DueMail {
     }
 }
 
+/// The key the snapshots' links are signed with.
+fn signer() -> LinkSigner {
+    LinkSigner::with_key(b"the key of the mail snapshots")
+}
+
+/// The template context of `m` with its links, as the worker writes it on 2 November 2026.
+fn context_of(m: &DueMail) -> serde_json::Value {
+    let signer = signer();
+    let now = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
+    let links = Links { base_url: "https://leerweek.example.nl/", signer: &signer, now };
+    context(m, Some(&links)).0
+}
+
 fn check(name: &str, actual: &str) {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots").join(name);
     if std::env::var("UPDATE_SNAPSHOTS").as_deref() == Ok("1") {
@@ -94,7 +109,7 @@ fn every_mail_renders_as_its_snapshot_in_dutch_and_english() {
     let r = Renderer::new();
     for kind in Renderer::kinds() {
         for lang in ["nl", "en"] {
-            let (ctx, _, _) = context(&due(kind, lang, None));
+            let ctx = context_of(&due(kind, lang, None));
             let m = r.render(kind, &ctx).unwrap();
             check(&format!("{kind}.{lang}.txt"), &format!("Subject: {}\n\n{}\n-----\n{}", m.subject, m.text, m.html));
         }
@@ -109,7 +124,7 @@ fn a_sign_in_mail_of_an_organisation_without_mail_links_points_to_its_own_sign_i
         mail.row.payload =
             serde_json::json!({"extra": {"link": "https://leerweek.example.nl/aanmelden/sso/7", "via_sso": true}})
                 .to_string();
-        let (ctx, _, _) = context(&mail);
+        let ctx = context_of(&mail);
         let m = r.render("sign_in_link", &ctx).unwrap();
         assert!(!m.text.contains("15"), "no 15-minute link in the single sign-on variant");
         check(
@@ -128,7 +143,7 @@ fn an_organisers_cancellation_tells_the_reason_escaped_in_html() {
         payload["extra"] =
             serde_json::json!({"by_organiser": true, "reason": "De trainer is ziek <b>& er is geen vervanger</b>"});
         m.row.payload = payload.to_string();
-        let (ctx, _, _) = context(&m);
+        let ctx = context_of(&m);
         let out = r.render("enrolment_cancelled", &ctx).unwrap();
         check(
             &format!("enrolment_cancelled.reason.{lang}.txt"),
@@ -185,7 +200,8 @@ fn redact(raw: &str) -> String {
 fn a_confirmation_with_its_invite_is_the_snapshot_as_a_whole_message() {
     let cfg = MailerConfig::default();
     let now = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
-    let out = compose(&Renderer::new(), &cfg, &due("enrolment_confirmed", "nl", Some(("REQUEST", 0))), now).unwrap();
+    let out = compose(&Renderer::new(), &cfg, &signer(), &due("enrolment_confirmed", "nl", Some(("REQUEST", 0))), now)
+        .unwrap();
     assert_eq!(out.message_id, format!("<{}@leerweek.localhost>", Uuid::from_u128(42)));
     let raw = String::from_utf8(out.message.formatted()).unwrap();
     check("enrolment_confirmed.message.eml", &redact(&raw));
@@ -198,12 +214,12 @@ fn an_allocation_result_carries_an_invite_for_each_seat_as_a_file_of_its_own() {
     let mut mail = due("allocation_result", "nl", None);
     mail.row.session_id = None;
     mail.row.enrolment_id = None;
-    let out = compose(&Renderer::new(), &cfg, &mail, now).unwrap();
+    let out = compose(&Renderer::new(), &cfg, &signer(), &mail, now).unwrap();
     let raw = String::from_utf8(out.message.formatted()).unwrap();
     assert!(raw.contains("multipart/mixed") && raw.matches("BEGIN:VEVENT").count() == 1, "{raw}");
     assert!(raw.contains("filename=\"leerweek-1.ics\""), "{raw}");
     check("allocation_result.message.eml", &redact(&raw));
     // Other mails never carry an allocation's invites, whatever their payload holds.
-    let other = compose(&Renderer::new(), &cfg, &due("enrolment_waitlisted", "nl", None), now).unwrap();
+    let other = compose(&Renderer::new(), &cfg, &signer(), &due("enrolment_waitlisted", "nl", None), now).unwrap();
     assert!(!String::from_utf8(other.message.formatted()).unwrap().contains("BEGIN:VCALENDAR"));
 }

@@ -14,6 +14,7 @@ pub(crate) mod entities;
 pub mod error;
 pub mod events;
 pub mod feedback;
+pub mod links;
 pub mod outbox;
 pub mod people;
 pub mod privacy;
@@ -101,6 +102,8 @@ pub struct Store {
     sign_in_queue: Option<tokio::sync::mpsc::UnboundedSender<sign_ins::Ask>>,
     /// SQLite: when the planner's statistics were last refreshed ([`statistics`]).
     stats_epoch: Arc<statistics::Epoch>,
+    /// The key of links in mails, read once ([`links::signer`]).
+    link_signer: Arc<tokio::sync::OnceCell<links::LinkSigner>>,
 }
 
 /// A write transaction. On SQLite it also holds the process's write gate until it ends.
@@ -221,6 +224,7 @@ impl Store {
             sign_ins: Arc::default(),
             sign_in_queue: None,
             stats_epoch: stats_epoch.clone(),
+            link_signer: Arc::default(),
         };
         if backend == Backend::Sqlite {
             store.writer = Database::connect(pool(1)).await?;

@@ -130,7 +130,7 @@ pub async fn redeem(
 /// `Origin` differs (or is `null`), or, without an `Origin`, its `Sec-Fetch-Site` is neither
 /// `same-origin` nor `none`. A client that sends neither (a script) is not a browser that
 /// another site could steer.
-fn from_another_site(headers: &HeaderMap, public_url: &str) -> bool {
+pub(crate) fn from_another_site(headers: &HeaderMap, public_url: &str) -> bool {
     let ours = public_url.split('/').take(3).collect::<Vec<_>>().join("/");
     if let Some(origin) = headers.get(header::ORIGIN) {
         return origin.to_str().map_or(true, |o| !o.eq_ignore_ascii_case(&ours));

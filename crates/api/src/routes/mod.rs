@@ -8,6 +8,7 @@ pub mod enrolments;
 pub mod events;
 pub mod feedback;
 pub mod import;
+pub mod links;
 pub mod mail;
 pub mod organisations;
 pub mod outbox;

@@ -73,6 +73,26 @@ pub async fn cancel(
     reason: Option<&CancelReason>,
     now: DateTime<Utc>,
 ) -> Result<Enrolment> {
+    cancel_as(store, actor, id, reason, Via::App, now).await
+}
+
+/// How a cancellation was asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Via {
+    /// Signed in (the app or the API).
+    App,
+    /// The one-click link of a mail, without signing in: audited also when it is the person's own.
+    MailLink,
+}
+
+pub(crate) async fn cancel_as(
+    store: &Store,
+    actor: &Actor,
+    id: Uuid,
+    reason: Option<&CancelReason>,
+    via: Via,
+    now: DateTime<Utc>,
+) -> Result<Enrolment> {
     let txn = store.write().await?;
     let e = enrolment::Entity::find_by_id(id).one(&*txn).await?.ok_or(StoreError::NotFound("enrolment"))?;
     let (organiser, host) = organises_enrolment(&*txn, actor, &e).await?;
@@ -121,12 +141,12 @@ pub async fn cancel(
         now,
     )
     .await?;
-    if e.person_id != actor.person_id || reason.is_some() {
+    if e.person_id != actor.person_id || reason.is_some() || via == Via::MailLink {
         let after = CancelledWith { enrolment: &cancelled, reason: reason.map(CancelReason::as_str) };
         audit::record(
             &*txn,
             Some(actor.person_id),
-            "enrolment.cancel",
+            if via == Via::MailLink { "enrolment.cancel_by_link" } else { "enrolment.cancel" },
             ("enrolment", e.id),
             Some(&e),
             Some(&after),

@@ -4,12 +4,14 @@
 //! takes [`enrol_one`]. Cancelling, the waiting list, lists of enrolments and reminders are in
 //! the submodules.
 
+mod by_link;
 mod cancel;
 mod lists;
 mod reminders;
 pub(crate) mod waiting;
 pub(crate) mod writer;
 
+pub use by_link::{LinkedEnrolment, cancel_by_link, linked};
 pub(crate) use cancel::release_for_erasure;
 pub use cancel::{cancel, get_enrolment};
 pub use lists::{EnrolmentView, enrolments_of_person, my_enrolments, participants, recount};

@@ -1,0 +1,86 @@
+//! The links a mail carries, made when it is written: to its session's page, to *Mijn week*,
+//! and a one-click cancel, signed for the enrolment and valid until the cancellation deadline
+//! ([`leerweek_store::links`]). They use the configured public address.
+
+use chrono::{DateTime, Utc};
+use leerweek_domain::MailKind;
+use leerweek_store::links::{LinkAction, LinkSigner};
+use leerweek_store::outbox::DueMail;
+use serde_json::Value;
+use uuid::Uuid;
+
+/// What links are made with.
+pub struct Links<'a> {
+    /// The public address of the web app (no slash at the end needed).
+    pub base_url: &'a str,
+    /// The installation's signer.
+    pub signer: &'a LinkSigner,
+    /// When the mail is written: a cancel link whose deadline passed is left out.
+    pub now: DateTime<Utc>,
+}
+
+impl Links<'_> {
+    fn base(&self) -> &str {
+        self.base_url.trim_end_matches('/')
+    }
+
+    /// The page of a session.
+    pub fn session(&self, id: Uuid) -> String {
+        format!("{}/sessies/{id}", self.base())
+    }
+
+    /// *Mijn week*.
+    pub fn my_week(&self) -> String {
+        format!("{}/mijn-week", self.base())
+    }
+
+    /// The one-click cancel of an enrolment, while `cancel_before` lies ahead.
+    pub fn cancel(&self, enrolment: Uuid, cancel_before: DateTime<Utc>) -> Option<String> {
+        (cancel_before > self.now).then(|| {
+            format!("{}/afmelden?t={}", self.base(), self.signer.sign(LinkAction::Cancel, enrolment, cancel_before))
+        })
+    }
+
+    /// The page that a cancel link opens, for the token in it (tests follow links with this).
+    pub fn token_of(link: &str) -> Option<&str> {
+        link.split_once("?t=").map(|(_, t)| t)
+    }
+}
+
+/// Mails about a place the person still holds: they offer the one-click cancel.
+fn offers_cancel(kind: MailKind) -> bool {
+    matches!(
+        kind,
+        MailKind::EnrolmentConfirmed
+            | MailKind::EnrolmentWaitlisted
+            | MailKind::EnrolmentPromoted
+            | MailKind::SessionChanged
+            | MailKind::SessionReminder
+    )
+}
+
+/// The links of one session snapshot (`s`) and the enrolment in it, into `into`.
+fn session_links(into: &mut Value, s: &Value, enrolment: Option<Uuid>, cancel: bool, links: &Links) {
+    let Some(id) = s["id"].as_str().and_then(|v| v.parse::<Uuid>().ok()) else { return };
+    into["session_link"] = Value::String(links.session(id));
+    let cancelled = s["status"].as_str() == Some("cancelled");
+    let deadline = s["cancel_before"].as_str().and_then(|t| DateTime::parse_from_rfc3339(t).ok());
+    if let (true, false, Some(enrolment), Some(deadline)) = (cancel, cancelled, enrolment, deadline)
+        && let Some(link) = links.cancel(enrolment, deadline.with_timezone(&Utc))
+    {
+        into["cancel_link"] = Value::String(link);
+    }
+}
+
+/// Add the links of mail `m` (with its parsed `payload`) to its template context.
+pub(crate) fn add(ctx: &mut Value, m: &DueMail, payload: &Value, links: &Links) {
+    ctx["my_week_link"] = Value::String(links.my_week());
+    session_links(ctx, &payload["session"], m.row.enrolment_id, offers_cancel(m.row.kind), links);
+    if let (Some(results), Some(out)) = (payload["extra"]["results"].as_array(), ctx["results"].as_array_mut()) {
+        for (r, o) in results.iter().zip(out.iter_mut()) {
+            let enrolment = r["enrolment_id"].as_str().and_then(|v| v.parse().ok());
+            let holds = matches!(r["placed"].as_str(), Some("seat" | "waiting"));
+            session_links(o, &r["session"], enrolment, holds, links);
+        }
+    }
+}
