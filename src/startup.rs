@@ -384,7 +384,7 @@ pub async fn run_workers(store: Store, settings: &Settings, shutdown: impl Futur
 }
 
 /// Every [`RELEASE_CHECK_INTERVAL`]: promote waiting people into seats that a quota's release
-/// opened, queue the reminders that are due, turn unmarked enrolments of finished sessions into
+/// opened, release seats whose manager did not decide in time, queue the reminders that are due, turn unmarked enrolments of finished sessions into
 /// no-shows (events with the automatic policy), ask those who attended for feedback, and
 /// anonymise enrolments of weeks archived longer than the retention period (the one an admin
 /// set, else `default_retention_days`).
@@ -409,6 +409,11 @@ async fn minute_jobs(
             Ok(0) => {}
             Ok(n) => tracing::info!(promoted = n, "released quota seats went to the waiting list"),
             Err(e) => tracing::warn!(error = %e, "checking released quotas failed"),
+        }
+        match leerweek_store::enrolments::approval::lapse_due(&store, now).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(lapsed = n, "approvals nobody gave in time lapsed; their seats were released"),
+            Err(e) => tracing::warn!(error = %e, "lapsing unanswered approvals failed"),
         }
         match leerweek_store::enrolments::queue_reminders(&store, now).await {
             Ok(0) => {}

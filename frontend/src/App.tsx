@@ -9,6 +9,7 @@ import { Loading, ProblemAlert } from "./components/States";
 import { hasRole, useMe } from "./hooks/session";
 import { MyWeek } from "./pages/MyWeek";
 import { Preferences } from "./pages/Preferences";
+import { Approvals } from "./pages/Approvals";
 import { adminRoutes } from "./pages/admin/routes";
 import { organiserRoutes } from "./pages/organiser/routes";
 import { Programme } from "./pages/Programme";
@@ -59,6 +60,7 @@ const router = createBrowserRouter([
       { path: "sessies/:id", element: <RequireSignIn><SessionPage /></RequireSignIn> },
       { path: "mijn-week", element: <RequireSignIn><MyWeek /></RequireSignIn> },
       { path: "voorkeuren", element: <RequireSignIn><Preferences /></RequireSignIn> },
+      { path: "goedkeuren", element: <RequireSignIn><Approvals /></RequireSignIn> },
       {
         path: "profiel",
         element: (

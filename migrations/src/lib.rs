@@ -21,6 +21,7 @@ mod m20261206_000015_trusted_email;
 mod m20261206_000016_lead_organisation;
 mod m20261206_000017_preference_lottery;
 mod m20261206_000018_installation_keys;
+mod m20261206_000019_manager_approval;
 mod util;
 
 /// All migrations, in order.
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000016_lead_organisation::Migration),
             Box::new(m20261206_000017_preference_lottery::Migration),
             Box::new(m20261206_000018_installation_keys::Migration),
+            Box::new(m20261206_000019_manager_approval::Migration),
         ]
     }
 }

@@ -152,6 +152,8 @@ pub async fn seed(store: &Store, now: DateTime<Utc>) -> anyhow::Result<Summary> 
             no_show_policy: Default::default(),
             allocation: Default::default(),
             max_preferences: leerweek_domain::event::DEFAULT_MAX_PREFERENCES,
+            approval: leerweek_domain::Approval::None,
+            approval_hours: leerweek_domain::approval::DEFAULT_APPROVAL_HOURS,
         },
         now,
     )
@@ -189,6 +191,7 @@ pub async fn seed(store: &Store, now: DateTime<Utc>) -> anyhow::Result<Summary> 
                 },
                 audience,
                 audience_organisation_ids: listed,
+                approval: None,
             },
             now,
         )

@@ -5,6 +5,7 @@ mod harness;
 mod smtp;
 
 mod addresses;
+mod approval;
 mod attendance;
 mod bad_input;
 mod calendar_text;

@@ -55,6 +55,8 @@ struct Targets {
     token: Uuid,
     /// A lottery week like `event` (its preference window open), with a dry run of its allocation.
     lottery: Uuid,
+    /// `person`'s seat in a workshop of `event` that asks for manager approval, still pending.
+    pending: Uuid,
 }
 
 async fn targets(app: &TestApp, w: &World, scope: Scope) -> Targets {
@@ -89,6 +91,11 @@ async fn targets(app: &TestApp, w: &World, scope: Scope) -> Targets {
         )
         .await;
     assert_eq!(st, StatusCode::CREATED, "{p}");
+    let approved = app.workshop(event, org, json!({"title": "Met goedkeuring", "approval": "manager"})).await;
+    let approved = app.session(approved, 1, 10, 2, 5).await;
+    let (st, pending) =
+        app.post(&app.admin, &format!("/api/v1/sessions/{approved}/enrolments"), json!({"person_id": id(&p)})).await;
+    assert_eq!((st, pending["status"].as_str()), (StatusCode::CREATED, Some("pending_approval")), "{pending}");
     // Every organisation has a sign-in provider, so that reading and removing it can succeed.
     let (st, b) = app
         .put(&app.admin, &format!("/api/v1/organisations/{org}/sso"), sso_settings("https://login.matrix.test"))
@@ -123,6 +130,7 @@ async fn targets(app: &TestApp, w: &World, scope: Scope) -> Targets {
         unit2: units[1],
         token,
         lottery,
+        pending: id(&pending),
     }
 }
 
@@ -154,6 +162,8 @@ fn allowed(method: &str, path: &str, role: Role, scope: Scope) -> Option<bool> {
         ("get", "/api/v1/auth/session") => false, // a browser cookie only; bearer tokens get 401
         ("delete", "/api/v1/auth/session") | ("post", "/api/v1/auth/sign-out-everywhere") => signed_in,
         ("get", "/api/v1/me")
+        // Everyone's own list of seats waiting for their decision (empty for most).
+        | ("get", "/api/v1/me/approvals")
         | ("patch", "/api/v1/me")
         | ("get", "/api/v1/me/enrolments")
         | ("get", "/api/v1/me/export")
@@ -244,6 +254,11 @@ fn allowed(method: &str, path: &str, role: Role, scope: Scope) -> Option<bool> {
         ("get", "/api/v1/enrolments/{id}") | ("delete", "/api/v1/enrolments/{id}") => {
             organiser_in || (role == Employee && in_scope)
         }
+        // The target person reports to the manager (in scope): the manager decides, no one
+        // else but admins; out of scope, B's person has no manager and B's organisers decide.
+        ("post", "/api/v1/enrolments/{id}/approve") | ("post", "/api/v1/enrolments/{id}/decline") => {
+            admin || (role == Manager && in_scope)
+        }
         // The host's cancellation with a reason: the in-scope session is hosted by A.
         ("post", "/api/v1/enrolments/{id}/cancellation") => organiser_in,
         // The target person reports to the manager (in scope).
@@ -259,6 +274,8 @@ fn allowed(method: &str, path: &str, role: Role, scope: Scope) -> Option<bool> {
 fn request_path(path: &str, t: &Targets) -> String {
     let target = if path.ends_with("/preferences") || path.ends_with("/allocation") {
         t.lottery
+    } else if path.ends_with("/approve") || path.ends_with("/decline") {
+        t.pending
     } else if path.starts_with("/api/v1/events/") {
         t.event
     } else if path.starts_with("/api/v1/workshops/") {
@@ -312,6 +329,7 @@ fn body(method: &str, path: &str, t: &Targets, org_name: &str) -> Option<Value> 
         ("post", "/api/v1/sessions/{id}/messages") => json!({"subject": "Ander lokaal", "body": "Zaal 2."}),
         ("put", "/api/v1/enrolments/{id}/attendance") => json!({"attendance": "present"}),
         ("post", "/api/v1/enrolments/{id}/cancellation") => json!({"reason": "Dubbel ingeschreven"}),
+        ("post", "/api/v1/enrolments/{id}/decline") => json!({"reason": "Te druk"}),
         ("put", "/api/v1/admin/settings/privacy") => json!({"retention_days": 400}),
         ("patch", "/api/v1/me") => json!({"language": "en"}),
         ("put", "/api/v1/events/{id}/preferences") => json!({"sessions": []}),
@@ -392,6 +410,7 @@ async fn fingerprint(app: &TestApp) -> Vec<String> {
         "SELECT count(*) FROM preferences",
         "SELECT count(*) FROM allocation_runs",
         "SELECT count(*) FROM events WHERE allocated_at IS NOT NULL",
+        "SELECT count(*) FROM enrolments WHERE approval = 'pending'",
     ];
     let db = app.sql().await.conn();
     let backend = db.get_database_backend();

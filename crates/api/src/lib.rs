@@ -22,8 +22,9 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use leerweek_store::Store;
 use routes::{
-    access, allocation, attendance, auth, enrolments, events, feedback, import, mail, organisations, outbox, people,
-    privacy, programme as programme_routes, reports, sessions, setup, sso as single_sign_on, sso_trial, workshops,
+    access, allocation, approvals, attendance, auth, enrolments, events, feedback, import, mail, organisations, outbox,
+    people, privacy, programme as programme_routes, reports, sessions, setup, sso as single_sign_on, sso_trial,
+    workshops,
 };
 use std::time::Duration;
 use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
@@ -201,6 +202,9 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(enrolments::enrol, enrolments::participants))
         .routes(routes!(enrolments::get_enrolment, enrolments::cancel))
         .routes(routes!(enrolments::cancel_with_reason))
+        .routes(routes!(approvals::mine))
+        .routes(routes!(approvals::approve))
+        .routes(routes!(approvals::decline))
         .routes(routes!(enrolments::my_enrolments))
         .routes(routes!(enrolments::person_enrolments))
         .routes(routes!(mail::get_calendar_token, mail::rotate_calendar_token, mail::revoke_calendar_token))
@@ -263,7 +267,8 @@ pub fn router(store: Store, options: ApiOptions) -> Router {
         .route("/health", get(health))
         .route("/aanmelden", get(routes::auth::sign_in_page))
         .route("/feedback", get(routes::feedback::form_page).post(routes::feedback::form_post))
-        .route("/afmelden", get(routes::links::cancel_page_get).post(routes::links::cancel_page_post))
+        .route("/afmelden", get(routes::links::cancel::page).post(routes::links::cancel::post))
+        .route("/beslissen", get(routes::links::decide::page).post(routes::links::decide::post))
         .route("/aanmelden/sso/callback", get(single_sign_on::callback))
         .route("/aanmelden/sso/{organisation}", get(single_sign_on::start))
         .route("/demo", get(routes::auth::demo_page))

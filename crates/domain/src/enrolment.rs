@@ -302,6 +302,10 @@ pub struct Enrolment {
     pub check_in_code: Option<crate::attendance::CheckInCode>,
     /// Minutes credited for attending.
     pub credited_minutes: Option<u32>,
+    /// Where the manager's approval stands, where one was asked.
+    pub approval: Option<crate::ApprovalState>,
+    /// Until when the manager may decide.
+    pub approval_due_at: Option<DateTime<Utc>>,
 }
 
 impl Enrolment {

@@ -182,6 +182,10 @@ pub struct Event {
     pub max_preferences: u32,
     /// When a lottery week's allocation ran (`None`: not yet).
     pub allocated_at: Option<DateTime<Utc>>,
+    /// Whether seats wait for the manager's approval (workshops may say otherwise).
+    pub approval: crate::Approval,
+    /// How many hours a manager has to decide.
+    pub approval_hours: u32,
     /// Participating (hosting) organisations.
     pub organisation_ids: Vec<Uuid>,
     /// The one that leads it (one of `organisation_ids`): its organisers change the week.

@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod allocation;
+pub mod approval;
 pub mod attendance;
 pub mod dates;
 pub mod enrolment;

@@ -100,15 +100,56 @@ vocabulary!(
 
 vocabulary!(
     /// State of one enrolment.
-    EnrolmentStatus { Confirmed => "confirmed", Waitlisted => "waitlisted", Cancelled => "cancelled" }
+    EnrolmentStatus {
+        /// A seat.
+        Confirmed => "confirmed",
+        /// A place in the waiting list.
+        Waitlisted => "waitlisted",
+        /// Given up, declined or cancelled.
+        Cancelled => "cancelled",
+        /// A seat held until the person's manager approves it (see [`crate::approval`]).
+        PendingApproval => "pending_approval"
+    }
 );
 
 impl EnrolmentStatus {
-    /// Confirmed and waitlisted enrolments are active: they hold a seat or a place in the queue.
+    /// Confirmed, pending and waitlisted enrolments are active: they hold a seat or a place in
+    /// the queue.
     pub fn is_active(self) -> bool {
         !matches!(self, EnrolmentStatus::Cancelled)
     }
+
+    /// Whether it holds a seat (confirmed, or pending approval).
+    pub fn holds_seat(self) -> bool {
+        matches!(self, EnrolmentStatus::Confirmed | EnrolmentStatus::PendingApproval)
+    }
 }
+
+vocabulary!(
+    /// Whether a seat waits for the manager's agreement: a week's policy, or a workshop's own.
+    Approval {
+        /// No approval: a seat is final at once (the default).
+        None => "none",
+        /// The person's manager approves each seat (without a manager: their organisation's organisers).
+        Manager => "manager"
+    }
+);
+
+vocabulary!(
+    /// Where a manager's approval of an enrolment stands.
+    ApprovalState {
+        /// Asked; the seat is held until the deadline.
+        Pending => "pending",
+        /// Approved: the seat is final.
+        Approved => "approved",
+        /// Declined: the seat was released.
+        Declined => "declined",
+        /// Nobody decided before the deadline: the seat was released.
+        Lapsed => "lapsed",
+        /// The person cancelled before anyone decided.
+        Withdrawn => "withdrawn"
+    }
+);
 
 vocabulary!(
     /// How a week hands out its seats.
@@ -176,7 +217,16 @@ vocabulary!(
         AllocationResult => "allocation_result",
         /// A lottery week's window closes soon and the person has ranked nothing (`extra.link`,
         /// `extra.closes_at`).
-        PreferencesReminder => "preferences_reminder"
+        PreferencesReminder => "preferences_reminder",
+        /// A seat held until the person's manager approves it: a tentative calendar invite
+        /// (`extra.due_at`).
+        EnrolmentPending => "enrolment_pending",
+        /// To whoever decides: approve or decline someone's seat, with signed links
+        /// (`extra.person_name`, `extra.due_at`).
+        ApprovalRequest => "approval_request",
+        /// The seat was declined (`extra.reason`) or nobody decided in time (`extra.lapsed`):
+        /// the appointment is cancelled.
+        ApprovalDeclined => "approval_declined"
     }
 );
 

@@ -28,4 +28,6 @@ pub struct Workshop {
     pub audience: AudienceKind,
     /// Scheduled or cancelled.
     pub status: SessionStatus,
+    /// Manager approval for this workshop's seats, overriding the week's (`None`: as the week).
+    pub approval: Option<crate::Approval>,
 }

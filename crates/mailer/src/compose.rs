@@ -39,13 +39,12 @@ pub fn context(m: &DueMail, links: Option<&Links>) -> (Value, Language, Option<T
         _ => String::new(),
     };
     let results = allocation_results(&payload["extra"]["results"], lang);
-    let closes = match (
-        payload["extra"]["time_zone"].as_str().and_then(|t| t.parse::<Tz>().ok()),
-        parse_time(&payload["extra"]["closes_at"]),
-    ) {
+    let extra_tz = payload["extra"]["time_zone"].as_str().and_then(|t| t.parse::<Tz>().ok());
+    let moment_of = |key: &str| match (extra_tz, parse_time(&payload["extra"][key])) {
         (Some(tz), Some(t)) => render::moment(t, tz),
         _ => String::new(),
     };
+    let (closes, due) = (moment_of("closes_at"), moment_of("due_at"));
     let mut ctx = json!({
         "event_name": payload["extra"]["event_name"],
         "closes": closes,
@@ -69,6 +68,10 @@ pub fn context(m: &DueMail, links: Option<&Links>) -> (Value, Language, Option<T
         "message_subject": payload["extra"]["subject"],
         "message_body": payload["extra"]["body"],
         "sender": payload["extra"]["sender"],
+        "due": due,
+        "person_name": payload["extra"]["person_name"],
+        "lapsed": payload["extra"]["lapsed"].as_bool().unwrap_or(false),
+        "approved": payload["extra"]["approved"].as_bool().unwrap_or(false),
     });
     if let Some(links) = links {
         crate::links::add(&mut ctx, m, &payload, links);
@@ -242,6 +245,8 @@ fn calendar(
         location: &location,
         url: online,
         organizer: &organizer,
+        tentative: m.row.kind == leerweek_domain::MailKind::EnrolmentPending
+            || serde_json::from_str::<Value>(&m.row.payload).is_ok_and(|p| p["extra"]["tentative"] == true),
         attendee_name: &m.person.name,
         attendee_email: &m.person.email,
         stamp: now,

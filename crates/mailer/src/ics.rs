@@ -33,6 +33,9 @@ pub struct Invite<'a> {
     pub url: Option<&'a str>,
     /// Organizer address (the sender).
     pub organizer: &'a str,
+    /// Not final yet (a seat waiting for approval, a waiting-list place in the feed):
+    /// `STATUS:TENTATIVE`, and the attendee's `PARTSTAT=TENTATIVE`.
+    pub tentative: bool,
     /// Attendee name.
     pub attendee_name: &'a str,
     /// Attendee address.
@@ -61,11 +64,14 @@ pub fn event(i: &Invite<'_>) -> Event {
     attendee
         .add_parameter("CN", &param_text(i.attendee_name))
         .add_parameter("ROLE", "REQ-PARTICIPANT")
-        .add_parameter("PARTSTAT", "ACCEPTED")
+        .add_parameter("PARTSTAT", if i.tentative { "TENTATIVE" } else { "ACCEPTED" })
         .add_parameter("RSVP", "FALSE");
     e.append_property(attendee);
     if i.method == "CANCEL" {
         e.status(EventStatus::Cancelled);
+    } else if i.tentative {
+        e.status(EventStatus::Tentative);
+        e.alarm(Alarm::display(i.summary, Trigger::before_start(Duration::minutes(15))));
     } else {
         e.status(EventStatus::Confirmed);
         e.alarm(Alarm::display(i.summary, Trigger::before_start(Duration::minutes(15))));
@@ -129,6 +135,7 @@ mod tests {
             location: "",
             url: None,
             organizer: "leerweek@example.nl",
+            tentative: false,
             attendee_name: name,
             attendee_email: "jan@example.nl",
             stamp: at,

@@ -41,7 +41,18 @@ impl Links<'_> {
         })
     }
 
-    /// The page that a cancel link opens, for the token in it (tests follow links with this).
+    /// A manager's approve or decline link for an enrolment, mailed to `by`, until `due`.
+    pub fn decision(&self, action: LinkAction, enrolment: Uuid, by: Uuid, due: DateTime<Utc>) -> Option<String> {
+        (due > self.now)
+            .then(|| format!("{}/beslissen?t={}", self.base(), self.signer.sign_for(action, enrolment, by, due)))
+    }
+
+    /// The list of seats waiting for the reader's decision, in the app.
+    pub fn approvals(&self) -> String {
+        format!("{}/goedkeuren", self.base())
+    }
+
+    /// The page that a link opens, for the token in it (tests follow links with this).
     pub fn token_of(link: &str) -> Option<&str> {
         link.split_once("?t=").map(|(_, t)| t)
     }
@@ -56,6 +67,7 @@ fn offers_cancel(kind: MailKind) -> bool {
             | MailKind::EnrolmentPromoted
             | MailKind::SessionChanged
             | MailKind::SessionReminder
+            | MailKind::EnrolmentPending
     )
 }
 
@@ -76,6 +88,24 @@ fn session_links(into: &mut Value, s: &Value, enrolment: Option<Uuid>, cancel: b
 pub(crate) fn add(ctx: &mut Value, m: &DueMail, payload: &Value, links: &Links) {
     ctx["my_week_link"] = Value::String(links.my_week());
     session_links(ctx, &payload["session"], m.row.enrolment_id, offers_cancel(m.row.kind), links);
+    if m.row.kind == MailKind::ApprovalRequest {
+        // The manager's mail: the decision links instead of the person's own.
+        for key in ["my_week_link", "cancel_link"] {
+            if let Some(o) = ctx.as_object_mut() {
+                o.remove(key);
+            }
+        }
+        ctx["approvals_link"] = Value::String(links.approvals());
+        let due = payload["extra"]["due_at"].as_str().and_then(|t| DateTime::parse_from_rfc3339(t).ok());
+        if let (Some(enrolment), Some(due)) = (m.row.enrolment_id, due) {
+            let due = due.with_timezone(&Utc);
+            for (key, action) in [("approve_link", LinkAction::Approve), ("decline_link", LinkAction::Decline)] {
+                if let Some(link) = links.decision(action, enrolment, m.row.person_id, due) {
+                    ctx[key] = Value::String(link);
+                }
+            }
+        }
+    }
     if let (Some(results), Some(out)) = (payload["extra"]["results"].as_array(), ctx["results"].as_array_mut()) {
         for (r, o) in results.iter().zip(out.iter_mut()) {
             let enrolment = r["enrolment_id"].as_str().and_then(|v| v.parse().ok());

@@ -32,6 +32,9 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "test_mail",
     "allocation_result",
     "preferences_reminder",
+    "enrolment_pending",
+    "approval_request",
+    "approval_declined",
 );
 
 /// A rendered mail.
@@ -63,6 +66,8 @@ impl Renderer {
         env.add_template("_layout.html", include_str!("../templates/_layout.html")).expect("layout template parses");
         env.add_template("_links.html", include_str!("../templates/_links.html")).expect("links template parses");
         env.add_template("_links.txt", include_str!("../templates/_links.txt")).expect("links template parses");
+        env.add_template("_session.html", include_str!("../templates/_session.html")).expect("session template parses");
+        env.add_template("_session.txt", include_str!("../templates/_session.txt")).expect("session template parses");
         for (name, source) in TEMPLATES {
             env.add_template(name, source).expect("mail template parses");
         }

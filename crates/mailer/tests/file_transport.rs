@@ -49,6 +49,8 @@ async fn enrolled_store(dir: &std::path::Path) -> Store {
             no_show_policy: Default::default(),
             allocation: Default::default(),
             max_preferences: leerweek_domain::event::DEFAULT_MAX_PREFERENCES,
+            approval: leerweek_domain::Approval::None,
+            approval_hours: 72,
         },
         now,
     )
@@ -69,6 +71,7 @@ async fn enrolled_store(dir: &std::path::Path) -> Store {
             format: WorkshopFormat::OnSite,
             audience: AudienceKind::All,
             audience_organisation_ids: vec![],
+            approval: None,
         },
         now,
     )

@@ -26,7 +26,8 @@ fn due(kind: &str, language: &str, calendar: Option<(&str, u32)>) -> DueMail {
         "extra": {"waitlist_position": 3, "by_organiser": false, "subject": "Ander lokaal", "sender": "Gijs Yılmaz",
             "body": "We zitten in zaal 2.\nNeem je laptop mee.", "link": "https://leerweek.example.nl/feedback/abc",
             "check_in_code": "K7Q3-M9XP-2A4B", "event_name": "Meester in je Werk-week", "results": [],
-            "closes_at": starts - chrono::Duration::days(10), "time_zone": "Europe/Amsterdam", "max_preferences": 5}
+            "closes_at": starts - chrono::Duration::days(10), "time_zone": "Europe/Amsterdam", "max_preferences": 5,
+            "person_name": "Bram \"B.\" de Wit <bram@x>", "due_at": starts - chrono::Duration::days(3), "lapsed": false}
     });
     // What an allocation gave: a seat (with its invite), a waiting place, and a choice that
     // overlapped the seat.
@@ -222,4 +223,46 @@ fn an_allocation_result_carries_an_invite_for_each_seat_as_a_file_of_its_own() {
     // Other mails never carry an allocation's invites, whatever their payload holds.
     let other = compose(&Renderer::new(), &cfg, &signer(), &due("enrolment_waitlisted", "nl", None), now).unwrap();
     assert!(!String::from_utf8(other.message.formatted()).unwrap().contains("BEGIN:VCALENDAR"));
+}
+
+#[test]
+fn approval_mails_say_declined_with_the_reason_lapsed_or_approved_and_a_pending_invite_is_tentative() {
+    let r = Renderer::new();
+    for lang in ["nl", "en"] {
+        for (name, kind, extra) in [
+            (
+                "approval_declined.reason",
+                "approval_declined",
+                serde_json::json!({"reason": "Drukke week <b>&</b>", "lapsed": false}),
+            ),
+            ("approval_declined.lapsed", "approval_declined", serde_json::json!({"lapsed": true})),
+            (
+                "enrolment_confirmed.approved",
+                "enrolment_confirmed",
+                serde_json::json!({"approved": true, "check_in_code": "K7Q3-M9XP-2A4B"}),
+            ),
+        ] {
+            let mut m = due(kind, lang, None);
+            let mut payload: serde_json::Value = serde_json::from_str(&m.row.payload).unwrap();
+            payload["extra"] = extra;
+            m.row.payload = payload.to_string();
+            let out = r.render(kind, &context_of(&m)).unwrap();
+            check(
+                &format!("{name}.{lang}.txt"),
+                &format!("Subject: {}\n\n{}\n-----\n{}", out.subject, out.text, out.html),
+            );
+        }
+    }
+    let now = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
+    let out = compose(
+        &Renderer::new(),
+        &MailerConfig::default(),
+        &signer(),
+        &due("enrolment_pending", "nl", Some(("REQUEST", 0))),
+        now,
+    )
+    .unwrap();
+    let raw = String::from_utf8(out.message.formatted()).unwrap();
+    assert!(raw.contains("STATUS:TENTATIVE") && raw.contains("PARTSTAT=3DTENTATIVE"), "{raw}");
+    check("enrolment_pending.message.eml", &redact(&raw));
 }

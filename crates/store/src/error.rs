@@ -112,6 +112,9 @@ pub enum StoreError {
     /// Feedback refused.
     #[error(transparent)]
     Feedback(#[from] leerweek_domain::feedback::FeedbackError),
+    /// A manager's decision refused.
+    #[error(transparent)]
+    Approval(#[from] leerweek_domain::approval::ApprovalError),
     /// A single sign-on answer that signs nobody in.
     #[error(transparent)]
     SignIn(#[from] leerweek_domain::sso::SignInRefused),

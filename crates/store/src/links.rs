@@ -57,6 +57,8 @@ pub struct SignedLink {
     pub enrolment_id: Uuid,
     /// Until when it works.
     pub expires_at: DateTime<Utc>,
+    /// For whom it was made, when that matters (the manager an approval link was mailed to).
+    pub by: Option<Uuid>,
 }
 
 /// Why a link does not work.
@@ -81,7 +83,7 @@ impl std::fmt::Debug for LinkSigner {
 }
 
 /// The longest token [`LinkSigner::check`] looks at; anything longer is not ours.
-const MAX_TOKEN: usize = 100;
+const MAX_TOKEN: usize = 140;
 
 impl LinkSigner {
     /// A signer with this key (tests and the mail snapshots use a fixed one).
@@ -98,7 +100,15 @@ impl LinkSigner {
 
     /// The token of a link: `{action}.{enrolment}.{expiry, unix seconds}.{signature}`, URL-safe.
     pub fn sign(&self, action: LinkAction, enrolment_id: Uuid, expires_at: DateTime<Utc>) -> String {
-        let body = format!("{}.{}.{}", action.letter(), enrolment_id.simple(), expires_at.timestamp());
+        self.signed(format!("{}.{}.{}", action.letter(), enrolment_id.simple(), expires_at.timestamp()))
+    }
+
+    /// The token of a link made for one person (`by`): `{action}.{enrolment}.{expiry}.{by}.{signature}`.
+    pub fn sign_for(&self, action: LinkAction, enrolment_id: Uuid, by: Uuid, expires_at: DateTime<Utc>) -> String {
+        self.signed(format!("{}.{}.{}.{}", action.letter(), enrolment_id.simple(), expires_at.timestamp(), by.simple()))
+    }
+
+    fn signed(&self, body: String) -> String {
         let tag = self.mac(&body).finalize().into_bytes();
         format!("{body}.{}", URL_SAFE_NO_PAD.encode(&tag[..16]))
     }
@@ -115,15 +125,17 @@ impl LinkSigner {
         }
         self.mac(body).verify_truncated_left(&tag).map_err(|_| LinkError::Invalid)?;
         let mut parts = body.split('.');
-        let (Some(action), Some(id), Some(expires), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+        let (Some(action), Some(id), Some(expires), by, None) =
+            (parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
         else {
             return Err(LinkError::Invalid);
         };
+        let by = by.map(Uuid::try_parse).transpose().map_err(|_| LinkError::Invalid)?;
         let action = LinkAction::from_letter(action).ok_or(LinkError::Invalid)?;
         let enrolment_id = Uuid::try_parse(id).map_err(|_| LinkError::Invalid)?;
         let expires_at =
             expires.parse::<i64>().ok().and_then(|s| DateTime::from_timestamp(s, 0)).ok_or(LinkError::Invalid)?;
-        let link = SignedLink { action, enrolment_id, expires_at };
+        let link = SignedLink { action, enrolment_id, expires_at, by };
         if now >= expires_at {
             return Err(LinkError::Expired(link));
         }
@@ -187,10 +199,14 @@ mod tests {
             let token = signer().sign(action, id, until);
             assert!(token.len() < MAX_TOKEN, "{token}");
             assert!(token.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)), "URL-safe: {token}");
-            let link = SignedLink { action, enrolment_id: id, expires_at: until };
+            let link = SignedLink { action, enrolment_id: id, expires_at: until, by: None };
             assert_eq!(signer().check(&token, now), Ok(link));
             assert_eq!(signer().check(&token, until), Err(LinkError::Expired(link)));
             assert_eq!(signer().check(&token, until + Duration::days(1)), Err(LinkError::Expired(link)));
+            let manager = Uuid::now_v7();
+            let token = signer().sign_for(action, id, manager, until);
+            assert!(token.len() < MAX_TOKEN, "{token}");
+            assert_eq!(signer().check(&token, now), Ok(SignedLink { by: Some(manager), ..link }));
         }
     }
 
@@ -210,6 +226,12 @@ mod tests {
         assert_eq!(signer().check(&format!("{other}.{tag}"), now), Err(LinkError::Invalid));
         let later = body.replace(&until.timestamp().to_string(), &(until.timestamp() + 86400).to_string());
         assert_eq!(signer().check(&format!("{later}.{tag}"), now), Err(LinkError::Invalid));
+        // Someone else's name put into a manager's link.
+        let manager = signer().sign_for(LinkAction::Approve, id, Uuid::now_v7(), until);
+        let (body, tag) = manager.rsplit_once('.').unwrap();
+        let (head, _) = body.rsplit_once('.').unwrap();
+        let other = format!("{head}.{}.{tag}", Uuid::now_v7().simple());
+        assert_eq!(signer().check(&other, now), Err(LinkError::Invalid));
         // Cut off, empty, too long, not base64.
         for bad in ["", ".", &token[..token.len() - 1], &format!("{token}{}", "A".repeat(100)), "c.x.1.!!!!"] {
             assert_eq!(signer().check(bad, now), Err(LinkError::Invalid), "{bad:?}");

@@ -97,6 +97,8 @@ pub(crate) fn event(e: &event::Model, organisation_ids: Vec<Uuid>, lead: Uuid) -
         allocation: allocation(&e.allocation),
         max_preferences: count(e.max_preferences).max(1),
         allocated_at: e.allocated_at,
+        approval: approval_policy(&e.approval),
+        approval_hours: count(e.approval_hours).max(1),
         organisation_ids,
         lead_organisation_id: lead,
     }
@@ -116,7 +118,20 @@ pub(crate) fn workshop(w: &workshop::Model) -> Workshop {
         format: format(&w.format),
         audience: audience(&w.audience),
         status: session_status(&w.status),
+        approval: w.approval.as_deref().map(approval_policy),
     }
+}
+
+/// A week's or workshop's approval policy as stored.
+pub(crate) fn approval_policy(raw: &str) -> leerweek_domain::Approval {
+    use leerweek_domain::Approval;
+    stored("approval", raw, Approval::parse, Approval::None)
+}
+
+/// Where an enrolment's approval stands, as stored.
+pub(crate) fn approval_state(raw: &str) -> leerweek_domain::ApprovalState {
+    use leerweek_domain::ApprovalState;
+    stored("enrolments.approval", raw, ApprovalState::parse, ApprovalState::Pending)
 }
 
 /// A session's row.
@@ -160,7 +175,12 @@ pub(crate) fn enrolment(e: &crate::entities::enrolment::Model) -> leerweek_domai
         session_id: e.session_id,
         person_id: e.person_id,
         event_id: e.event_id,
-        status: enrolment_status(&e.status),
+        status: match (enrolment_status(&e.status), e.approval.as_deref()) {
+            (leerweek_domain::EnrolmentStatus::Confirmed, Some("pending")) => {
+                leerweek_domain::EnrolmentStatus::PendingApproval
+            }
+            (status, _) => status,
+        },
         created_at: e.created_at,
         confirmed_at: e.confirmed_at,
         cancelled_at: e.cancelled_at,
@@ -171,6 +191,8 @@ pub(crate) fn enrolment(e: &crate::entities::enrolment::Model) -> leerweek_domai
         checked_in_at: e.checked_in_at,
         check_in_code: e.check_in_code.as_deref().and_then(|c| leerweek_domain::attendance::CheckInCode::parse(c).ok()),
         credited_minutes: e.credited_minutes.map(|m| m.max(0) as u32),
+        approval: e.approval.as_deref().map(approval_state),
+        approval_due_at: e.approval_due_at,
     }
 }
 

@@ -34,6 +34,8 @@ pub struct NewWorkshop {
     pub audience: AudienceKind,
     /// Listed organisations for [`AudienceKind::Listed`].
     pub audience_organisation_ids: Vec<Uuid>,
+    /// Manager approval of its own (`None`: as the week).
+    pub approval: Option<leerweek_domain::Approval>,
 }
 
 /// A workshop with its audience list.
@@ -71,6 +73,7 @@ pub async fn create_workshop(
         return Err(StoreError::Forbidden);
     }
     check_audience(w.audience, &w.audience_organisation_ids, &e.organisation_ids)?;
+    check_approval(w.approval, &e)?;
     let m = workshop::ActiveModel {
         id: Set(Uuid::now_v7()),
         event_id: Set(event_id),
@@ -83,6 +86,7 @@ pub async fn create_workshop(
         format: Set(w.format.as_str().to_owned()),
         audience: Set(w.audience.as_str().to_owned()),
         status: Set(SessionStatus::Scheduled.as_str().to_owned()),
+        approval: Set(w.approval.map(|a| a.as_str().to_owned())),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -121,6 +125,22 @@ pub struct WorkshopPatch {
     pub format: Option<WorkshopFormat>,
     /// Audience with its list.
     pub audience: Option<(AudienceKind, Vec<Uuid>)>,
+    /// Manager approval (`Some(None)`: as the week).
+    pub approval: Option<Option<leerweek_domain::Approval>>,
+}
+
+/// A workshop in a lottery week cannot ask for approval (see `events::check_approval_with`).
+fn check_approval(approval: Option<leerweek_domain::Approval>, e: &crate::lookup::EventRow) -> Result<()> {
+    if approval == Some(leerweek_domain::Approval::Manager)
+        && mapping::allocation(&e.event.allocation) == leerweek_domain::Allocation::Lottery
+    {
+        return Err(leerweek_domain::FieldError::new(
+            "approval",
+            leerweek_domain::Invalid::Outside { what: "what a lottery week allows" },
+        )
+        .into());
+    }
+    Ok(())
 }
 
 /// Change a workshop (organisers of its host, admins).
@@ -154,6 +174,10 @@ pub async fn update_workshop(
     }
     if let Some(f) = p.format {
         am.format = Set(f.as_str().to_owned());
+    }
+    if let Some(a) = p.approval {
+        check_approval(a, &e)?;
+        am.approval = Set(a.map(|a| a.as_str().to_owned()));
     }
     let mut listed = w.audience_organisation_ids.clone();
     if let Some((kind, orgs)) = p.audience {

@@ -265,6 +265,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/enrolments/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a seat that waits for approval: it becomes `confirmed` and the person gets the
+         *     confirmation with the calendar invite (the tentative appointment becomes definite). The
+         *     person's manager; without one, an organiser of their organisation; admins.
+         */
+        post: operations["approve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/enrolments/{id}/attendance": {
         parameters: {
             query?: never;
@@ -318,6 +339,26 @@ export interface paths {
         get: operations["qr"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/enrolments/{id}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decline a seat that waits for approval: it is released as a cancellation releases it (the
+         *     waiting list moves up), and the person gets a mail with the reason. Who may: as for approve.
+         */
+        post: operations["decline"];
         delete?: never;
         options?: never;
         head?: never;
@@ -672,6 +713,27 @@ export interface paths {
         head?: never;
         /** Change one's own settings: the language of one's mail (audited). */
         patch: operations["update_me"];
+        trace?: never;
+    };
+    "/api/v1/me/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The seats waiting for my decision: of the people I manage; of my organisation's people who
+         *     have no manager (organisers); all (admins). The soonest deadline first. Empty for everyone
+         *     else.
+         */
+        get: operations["mine"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/me/calendar-token": {
@@ -1408,6 +1470,50 @@ export interface components {
             /** @description What it gave. */
             summary: components["schemas"]["SummaryDto"];
         };
+        /** @description A seat waiting for the reader's decision. */
+        ApprovalDto: {
+            /**
+             * Format: date-time
+             * @description Until when one can decide; the seat is released then.
+             */
+            due_at?: string | null;
+            /**
+             * Format: date-time
+             * @description Its end.
+             */
+            ends_at: string;
+            /**
+             * Format: uuid
+             * @description The enrolment to approve or decline.
+             */
+            enrolment_id: string;
+            /**
+             * Format: uuid
+             * @description Who asked.
+             */
+            person_id: string;
+            /** @description Their name. */
+            person_name: string;
+            /**
+             * Format: date-time
+             * @description When the seat was asked for.
+             */
+            requested_at: string;
+            /**
+             * Format: uuid
+             * @description The session.
+             */
+            session_id: string;
+            /**
+             * Format: date-time
+             * @description The session's start.
+             */
+            starts_at: string;
+            /** @description The workshop's title. */
+            title: string;
+            /** @description Their unit, if known. */
+            unit_name?: string | null;
+        };
         /** @description An enrolment's attendance. */
         AttendanceDto: {
             /** @description The mark, if any. */
@@ -1583,6 +1689,11 @@ export interface components {
             /** @description Name. */
             name: string;
         };
+        /** @description Why a seat is declined (the body may be left out). */
+        DeclineDto: {
+            /** @description Optional, up to 500 characters; told to the person in the mail. */
+            reason?: string | null;
+        };
         /** @description Whom to enrol; empty body or `{}` enrols the signed-in person. */
         EnrolDto: {
             /**
@@ -1593,6 +1704,16 @@ export interface components {
         };
         /** @description An enrolment. */
         EnrolmentDto: {
+            /**
+             * @description Where the manager's approval stands, where one was asked: `pending`, `approved`,
+             *     `declined`, `lapsed` (nobody decided in time) or `withdrawn`.
+             */
+            approval?: string | null;
+            /**
+             * Format: date-time
+             * @description Until when the manager may decide (a pending seat is released then).
+             */
+            approval_due_at?: string | null;
             /** @description `present`, `absent` (no-show) or `excused`, once recorded. */
             attendance?: string | null;
             /**
@@ -1635,7 +1756,10 @@ export interface components {
              * @description Session.
              */
             session_id: string;
-            /** @description `confirmed`, `waitlisted` or `cancelled`. */
+            /**
+             * @description `confirmed`, `pending_approval` (a seat held until the manager approves it),
+             *     `waitlisted` or `cancelled`.
+             */
             status: string;
             /**
              * Format: int32
@@ -1661,6 +1785,16 @@ export interface components {
              *     the seats left go first come, first served).
              */
             allocation: string;
+            /**
+             * @description `none` or `manager`: whether each seat waits for the person's manager to approve it
+             *     (a workshop may say otherwise).
+             */
+            approval: string;
+            /**
+             * Format: int32
+             * @description Hours a manager has to decide before the seat is released.
+             */
+            approval_hours: number;
             /**
              * Format: int32
              * @description Hours before a session after which employees cannot cancel.
@@ -1761,6 +1895,13 @@ export interface components {
         EventPatchDto: {
             /** @description `first_come` or `lottery` (fixed once the allocation has run). */
             allocation?: string | null;
+            /** @description `none` or `manager` (seats asked for earlier keep what they had). */
+            approval?: string | null;
+            /**
+             * Format: int64
+             * @description Hours a manager has to decide (1–720), for requests from now on.
+             */
+            approval_hours?: number | null;
             /**
              * Format: int64
              * @description Deadline hours.
@@ -2096,6 +2237,13 @@ export interface components {
         NewEventDto: {
             /** @description `first_come` (default) or `lottery`. */
             allocation?: string | null;
+            /** @description `none` (default) or `manager` (not in a lottery week). */
+            approval?: string | null;
+            /**
+             * Format: int64
+             * @description Hours a manager has to decide: 1–720, default 72.
+             */
+            approval_hours?: number | null;
             /**
              * Format: int64
              * @description Default 24; 0–672.
@@ -2236,6 +2384,8 @@ export interface components {
         };
         /** @description New workshop. */
         NewWorkshopDto: {
+            /** @description `none` or `manager` to differ from the week; leave out to follow it. */
+            approval?: string | null;
             /** @description `all` (default), `host_only`, `listed`. */
             audience?: string | null;
             /** @description For `listed`: the organisations. */
@@ -2549,6 +2699,26 @@ export interface components {
         };
         /** @description Participation of a unit, an organisation or the whole week. */
         ParticipationDto: {
+            /**
+             * Format: int64
+             * @description Seats the manager approved.
+             */
+            approvals_approved: number;
+            /**
+             * Format: int64
+             * @description Seats the manager declined.
+             */
+            approvals_declined: number;
+            /**
+             * Format: int64
+             * @description Seats released because nobody decided in time.
+             */
+            approvals_lapsed: number;
+            /**
+             * Format: int64
+             * @description Seats waiting for the manager's approval now.
+             */
+            approvals_pending: number;
             /**
              * Format: int64
              * @description People who attended at least one session.
@@ -3020,6 +3190,26 @@ export interface components {
         Rows_ParticipationDto: {
             /** @description The rows. */
             items: {
+                /**
+                 * Format: int64
+                 * @description Seats the manager approved.
+                 */
+                approvals_approved: number;
+                /**
+                 * Format: int64
+                 * @description Seats the manager declined.
+                 */
+                approvals_declined: number;
+                /**
+                 * Format: int64
+                 * @description Seats released because nobody decided in time.
+                 */
+                approvals_lapsed: number;
+                /**
+                 * Format: int64
+                 * @description Seats waiting for the manager's approval now.
+                 */
+                approvals_pending: number;
                 /**
                  * Format: int64
                  * @description People who attended at least one session.
@@ -3666,6 +3856,11 @@ export interface components {
         };
         /** @description A workshop. */
         WorkshopDto: {
+            /**
+             * @description `none` or `manager`: manager approval of this workshop's seats, overriding the week's
+             *     (null: as the week).
+             */
+            approval?: string | null;
             /** @description `all`, `host_only`, `listed`. */
             audience: string;
             /** @description Listed organisations. */
@@ -3732,6 +3927,8 @@ export interface components {
         };
         /** @description Changes to a workshop; absent fields stay. */
         WorkshopPatchDto: {
+            /** @description `none` or `manager`; `null`: as the week. */
+            approval?: string | null;
             /** @description Audience. */
             audience?: string | null;
             /** @description Listed organisations (with `audience`). */
@@ -4321,6 +4518,45 @@ export interface operations {
             };
         };
     };
+    approve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Enrolment id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrolmentDto"];
+                };
+            };
+            /** @description Decided already, or too late (`/errors/approval-not-pending`, `/errors/approval-too-late`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     mark: {
         parameters: {
             query?: never;
@@ -4416,6 +4652,49 @@ export interface operations {
                 };
                 content: {
                     "image/svg+xml": string;
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Enrolment id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeclineDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrolmentDto"];
+                };
+            };
+            /** @description Decided already, or too late (`/errors/approval-not-pending`, `/errors/approval-too-late`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             "4XX": {
@@ -5260,6 +5539,36 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MeDto"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    mine: {
+        parameters: {
+            query?: {
+                /** @description At most this many (1–500, default 200), the soonest deadline first. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalDto"][];
                 };
             };
             "4XX": {

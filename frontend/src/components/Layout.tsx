@@ -63,6 +63,7 @@ export function Layout() {
     { to: "/mijn-week", label: t("nav.myWeek"), show: !!person, end: false },
     { to: "/organiseren", label: t("nav.organise"), show: hasRole(person, "organiser", "admin"), end: false },
     { to: "/rapportages", label: t("nav.reports"), show: hasRole(person, "manager", "organiser", "admin"), end: false },
+    { to: "/goedkeuren", label: t("nav.approvals"), show: hasRole(person, "manager", "organiser", "admin"), end: false },
     { to: "/beheer", label: t("nav.admin"), show: hasRole(person, "admin"), end: false },
     { to: "/profiel", label: t("nav.profile"), show: !!person, end: false },
   ];

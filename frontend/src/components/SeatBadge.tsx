@@ -17,6 +17,8 @@ export function SeatBadge({ seatsLeft, waitlist, cancelled }: { seatsLeft: numbe
 export function MyStatusBadge({ status, position }: { status: string; position?: number | null }) {
   const { t } = useTranslation();
   if (status === "confirmed") return <span className="lw-badge lw-badge--mine">{t("session.youAreEnrolled")}</span>;
+  if (status === "pending_approval")
+    return <span className="lw-badge lw-badge--waiting">{t("session.youArePending")}</span>;
   if (status === "waitlisted")
     return <span className="lw-badge lw-badge--waiting">{t("session.youAreWaiting", { position: position ?? "?" })}</span>;
   return null;

@@ -3,6 +3,7 @@
 import i18n from "i18next";
 import { initReactI18next } from "react-i18next";
 import admin from "./admin";
+import approval from "./approval";
 import common from "./common";
 import lottery from "./lottery";
 import manage from "./manage";
@@ -12,7 +13,7 @@ import signin from "./signin";
 
 export const LANGUAGES = ["nl", "en"] as const;
 export type Language = (typeof LANGUAGES)[number];
-export const namespaces = { common, organiser, reports, admin, manage, signin, lottery };
+export const namespaces = { common, organiser, reports, admin, manage, signin, lottery, approval };
 
 const STORAGE_KEY = "leerweek.language";
 
@@ -45,8 +46,8 @@ void i18n.use(initReactI18next).init({
   defaultNS: "common",
   ns: Object.keys(namespaces),
   resources: {
-    nl: { common: common.nl, organiser: organiser.nl, reports: reports.nl, admin: admin.nl, manage: manage.nl, signin: signin.nl, lottery: lottery.nl },
-    en: { common: common.en, organiser: organiser.en, reports: reports.en, admin: admin.en, manage: manage.en, signin: signin.en, lottery: lottery.en },
+    nl: { common: common.nl, organiser: organiser.nl, reports: reports.nl, admin: admin.nl, manage: manage.nl, signin: signin.nl, lottery: lottery.nl, approval: approval.nl },
+    en: { common: common.en, organiser: organiser.en, reports: reports.en, admin: admin.en, manage: manage.en, signin: signin.en, lottery: lottery.en, approval: approval.en },
   },
   interpolation: { escapeValue: false },
   returnNull: false,

@@ -9,11 +9,12 @@ import { api, unwrap } from "../api/client";
 import { usePageTitle } from "../components/Layout";
 import { MyStatusBadge } from "../components/SeatBadge";
 import { Empty, Loading, ProblemAlert } from "../components/States";
-import { dayKey, dayLabel, timeRange } from "../format";
+import { dateTime, dayKey, dayLabel, timeRange } from "../format";
 import { useAgenda, type AgendaItem } from "../hooks/programme";
 
 export function MyWeek() {
   const { t } = useTranslation();
+  const { t: ta } = useTranslation("approval");
   usePageTitle(t("myWeek.title"));
   const agenda = useAgenda();
   const days = useMemo(() => {
@@ -55,6 +56,9 @@ export function MyWeek() {
                 </p>
                 <p className="lw-session__badges">
                   <MyStatusBadge status={i.status} position={i.waitlist_position} />
+                  {i.status === "pending_approval" && i.approval_due_at && (
+                    <> {ta("status.pending", { at: dateTime(i.approval_due_at) })}</>
+                  )}
                   {i.check_in_code && (
                     <> {t("session.checkInCode")} <strong className="lw-code">{i.check_in_code}</strong></>
                   )}

@@ -17,6 +17,7 @@ export function SessionPage() {
   const { id = "" } = useParams();
   const { t } = useTranslation();
   const { t: tl } = useTranslation("lottery");
+  const { t: ta } = useTranslation("approval");
   const qc = useQueryClient();
   const session = useQuery({
     queryKey: ["session", id],
@@ -59,7 +60,13 @@ export function SessionPage() {
         }),
       ),
     onSuccess: async (e) => {
-      setDone(e.status === "confirmed" ? t("session.enrolled") : t("session.waitlisted", { position: e.waitlist_position }));
+      setDone(
+        e.status === "pending_approval"
+          ? ta("status.enrolledPending", { at: e.approval_due_at ? dateTime(e.approval_due_at, event.data?.time_zone) : "" })
+          : e.status === "confirmed"
+            ? t("session.enrolled")
+            : t("session.waitlisted", { position: e.waitlist_position }),
+      );
       await refresh();
     },
   });

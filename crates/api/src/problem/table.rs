@@ -6,6 +6,7 @@
 
 use super::{FieldProblem, Problem, pick, problem};
 use axum::http::StatusCode;
+use leerweek_domain::approval::ApprovalError as P;
 use leerweek_domain::attendance::AttendanceError as A;
 use leerweek_domain::enrolment::{CancelError, EnrolError as E};
 use leerweek_domain::feedback::FeedbackError as F;
@@ -90,6 +91,8 @@ pub fn slug(e: &S) -> &'static str {
             A::NotConfirmed => "check-in-not-confirmed",
             A::NotOver => "attendance-list-not-over",
         },
+        S::Approval(P::NotPending(_)) => "approval-not-pending",
+        S::Approval(P::TooLate) => "approval-too-late",
         S::Feedback(f) => match f {
             F::NotAttended => "feedback-not-attended",
             F::AlreadyGiven => "feedback-given",
@@ -118,6 +121,7 @@ fn status(e: &S) -> StatusCode {
         // Like an unknown sign-in link: a bad value, not a missing page.
         S::Feedback(F::UnknownLink) => H::BAD_REQUEST,
         S::Feedback(_) => H::CONFLICT,
+        S::Approval(_) => H::CONFLICT,
         S::Unavailable(_) => H::SERVICE_UNAVAILABLE,
         S::Config(_) | S::Db(_) => H::INTERNAL_SERVER_ERROR,
     }
@@ -135,6 +139,7 @@ fn title(e: &S) -> (&'static str, &'static str) {
         S::Conflict(_) => ("Conflict", "Conflict"),
         S::Attendance(_) => ("Aanwezigheid niet vastgelegd", "Attendance not recorded"),
         S::Feedback(_) => ("Feedback niet mogelijk", "Feedback refused"),
+        S::Approval(_) => ("Beslissen niet mogelijk", "Decision refused"),
         S::SignIn(_) => ("Aanmelden geweigerd", "Sign-in refused"),
         S::Unavailable(_) => ("Tijdelijk niet beschikbaar", "Temporarily unavailable"),
         S::Config(_) | S::Db(_) => INTERNAL_TITLE,
@@ -173,6 +178,7 @@ fn field(e: &S) -> Option<&str> {
         | S::Cancel(_)
         | S::Attendance(_)
         | S::Feedback(_)
+        | S::Approval(_)
         | S::SignIn(_)
         | S::Unavailable(_)
         | S::Config(_)
@@ -211,6 +217,7 @@ fn detail(e: &S, lang: Language) -> String {
         S::Conflict(c) => conflict(c, lang),
         S::Attendance(a) => attendance(a, lang),
         S::Feedback(f) => say(lang, feedback(*f)),
+        S::Approval(a) => say(lang, approval(*a)),
         S::SignIn(r) => match lang {
             Language::Nl => sign_in_nl(*r).to_owned(),
             Language::En => sign_in_en(*r).to_owned(),
@@ -261,6 +268,7 @@ fn outside_nl(what: &str) -> &str {
         "the known organisations" => "de bekende organisaties",
         "the people known or in this file" => "de bekende mensen en dit bestand",
         "the days of the event" => "de dagen van de week",
+        "what a lottery week allows" => "wat een week met loting toestaat",
         other => other,
     }
 }
@@ -491,6 +499,31 @@ fn attendance(a: &A, lang: Language) -> String {
             A::NotConfirmed => "This enrolment has no seat in the session (waiting list or cancelled).".into(),
             A::NotOver => "The attendance list can be closed once the session has ended.".into(),
         },
+    }
+}
+
+fn approval(a: P) -> (&'static str, &'static str) {
+    use leerweek_domain::ApprovalState as St;
+    match a {
+        P::NotPending(Some(St::Approved)) => {
+            ("Deze inschrijving is al goedgekeurd.", "This enrolment has been approved already.")
+        }
+        P::NotPending(Some(St::Declined)) => {
+            ("Deze inschrijving is al afgewezen.", "This enrolment has been declined already.")
+        }
+        P::NotPending(Some(St::Lapsed)) => {
+            ("Er is niet op tijd beslist: de plek is vrijgegeven.", "No decision came in time: the seat was released.")
+        }
+        P::NotPending(Some(St::Withdrawn)) => {
+            ("De medewerker heeft zich zelf al afgemeld.", "The employee cancelled the enrolment themselves.")
+        }
+        P::NotPending(Some(St::Pending) | None) => {
+            ("Deze inschrijving wacht niet op goedkeuring.", "This enrolment does not wait for approval.")
+        }
+        P::TooLate => (
+            "De tijd om te beslissen is voorbij: de plek wordt vrijgegeven.",
+            "The time to decide has passed: the seat is being released.",
+        ),
     }
 }
 

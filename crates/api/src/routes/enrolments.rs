@@ -24,8 +24,14 @@ pub struct EnrolmentDto {
     pub session_id: Uuid,
     /// Person.
     pub person_id: Uuid,
-    /// `confirmed`, `waitlisted` or `cancelled`.
+    /// `confirmed`, `pending_approval` (a seat held until the manager approves it),
+    /// `waitlisted` or `cancelled`.
     pub status: String,
+    /// Where the manager's approval stands, where one was asked: `pending`, `approved`,
+    /// `declined`, `lapsed` (nobody decided in time) or `withdrawn`.
+    pub approval: Option<String>,
+    /// Until when the manager may decide (a pending seat is released then).
+    pub approval_due_at: Option<DateTime<Utc>>,
     /// Place in the queue when waitlisted (1 = next).
     pub waitlist_position: Option<u32>,
     /// Created.
@@ -58,6 +64,8 @@ impl EnrolmentDto {
             session_id: e.session_id,
             person_id: e.person_id,
             status: e.status.as_str().to_owned(),
+            approval: e.approval.map(|a| a.as_str().to_owned()),
+            approval_due_at: e.approval_due_at,
             waitlist_position,
             created_at: e.created_at,
             confirmed_at: e.confirmed_at,

@@ -10,13 +10,14 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, NaiveDate, Utc};
 use leerweek_domain::access::Actor;
+use leerweek_domain::approval::parse_approval_hours;
 use leerweek_domain::attendance::NoShowPolicy;
 use leerweek_domain::event::{
     Event, EventSchedule, parse_cancellation_deadline_hours, parse_max_enrolments, parse_max_preferences,
     parse_reminder_hours, parse_time_zone,
 };
 use leerweek_domain::text::Name;
-use leerweek_domain::{Allocation, EventStatus};
+use leerweek_domain::{Allocation, Approval, EventStatus};
 use leerweek_store::events::{self, EventPatch, NewEvent};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -81,6 +82,11 @@ pub struct EventInfoDto {
     pub max_preferences: i32,
     /// When a lottery week's allocation ran (null: not yet).
     pub allocated_at: Option<DateTime<Utc>>,
+    /// `none` or `manager`: whether each seat waits for the person's manager to approve it
+    /// (a workshop may say otherwise).
+    pub approval: String,
+    /// Hours a manager has to decide before the seat is released.
+    pub approval_hours: i32,
 }
 
 impl From<Event> for EventInfoDto {
@@ -103,6 +109,8 @@ impl From<Event> for EventInfoDto {
             allocation: e.allocation.as_str().to_owned(),
             max_preferences: e.max_preferences as i32,
             allocated_at: e.allocated_at,
+            approval: e.approval.as_str().to_owned(),
+            approval_hours: e.approval_hours as i32,
         }
     }
 }
@@ -141,6 +149,10 @@ pub struct NewEventDto {
     pub allocation: Option<String>,
     /// Sessions a person may rank in a lottery week: 1–20, default 5.
     pub max_preferences: Option<i64>,
+    /// `none` (default) or `manager` (not in a lottery week).
+    pub approval: Option<String>,
+    /// Hours a manager has to decide: 1–720, default 72.
+    pub approval_hours: Option<i64>,
 }
 
 /// Create a development week in draft, led by the creator's organisation (organisers, admins).
@@ -168,6 +180,8 @@ pub async fn create_event(
         no_show_policy: opt("no_show_policy", b.no_show_policy, |p| NoShowPolicy::parse(&p))?.unwrap_or_default(),
         allocation: opt("allocation", b.allocation, |a| Allocation::parse(&a))?.unwrap_or_default(),
         max_preferences: at("max_preferences", parse_max_preferences(b.max_preferences))?,
+        approval: opt("approval", b.approval, |a| Approval::parse(&a))?.unwrap_or(Approval::None),
+        approval_hours: at("approval_hours", parse_approval_hours(b.approval_hours))?,
     };
     let v = events::create_event(&s.store, &actor, e, now()).await?;
     Ok((StatusCode::CREATED, Json(EventDto::of(v, &actor))))
@@ -222,6 +236,10 @@ pub struct EventPatchDto {
     pub allocation: Option<String>,
     /// Sessions a person may rank in a lottery week (1–20).
     pub max_preferences: Option<i64>,
+    /// `none` or `manager` (seats asked for earlier keep what they had).
+    pub approval: Option<String>,
+    /// Hours a manager has to decide (1–720), for requests from now on.
+    pub approval_hours: Option<i64>,
 }
 
 /// Change an event (the lead organisation's organisers, admins).
@@ -255,6 +273,8 @@ pub async fn update_event(
         no_show_policy: opt("no_show_policy", b.no_show_policy, |p| NoShowPolicy::parse(&p))?,
         allocation: opt("allocation", b.allocation, |a| Allocation::parse(&a))?,
         max_preferences: opt("max_preferences", b.max_preferences, |n| parse_max_preferences(Some(n)))?,
+        approval: opt("approval", b.approval, |a| Approval::parse(&a))?,
+        approval_hours: opt("approval_hours", b.approval_hours, |h| parse_approval_hours(Some(h)))?,
     };
     let v = events::update_event(&s.store, &actor, id, p, now()).await?;
     s.programme.invalidate();

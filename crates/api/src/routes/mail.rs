@@ -101,9 +101,14 @@ pub async fn calendar_feed(
                 .collect::<Vec<_>>()
                 .join(", ");
             let waiting = v.enrolment.status == EnrolmentStatus::Waitlisted;
-            let summary = if waiting { format!("(wachtlijst) {}", v.workshop.title) } else { v.workshop.title.clone() };
+            let pending = v.enrolment.status == EnrolmentStatus::PendingApproval;
+            let summary = match (waiting, pending) {
+                (true, _) => format!("(wachtlijst) {}", v.workshop.title),
+                (_, true) => format!("(wacht op goedkeuring) {}", v.workshop.title),
+                _ => v.workshop.title.clone(),
+            };
             let location = if place.is_empty() { v.session.online_url.clone().unwrap_or_default() } else { place };
-            let mut e = ics::event(&ics::Invite {
+            ics::event(&ics::Invite {
                 method: "PUBLISH",
                 uid: ics::uid(person.id, v.session.id),
                 sequence: v.session.sequence,
@@ -114,14 +119,11 @@ pub async fn calendar_feed(
                 location: &location,
                 url: v.session.online_url.as_deref(),
                 organizer: &organizer,
+                tentative: waiting || pending,
                 attendee_name: &person.name,
                 attendee_email: &person.email,
                 stamp,
-            });
-            if waiting {
-                e.status(icalendar::EventStatus::Tentative);
-            }
-            e
+            })
         })
         .collect();
     let body = ics::feed("Leerweek", events);

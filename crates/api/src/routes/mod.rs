@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod allocation;
+pub mod approvals;
 pub mod attendance;
 pub mod auth;
 pub mod enrolments;

@@ -43,6 +43,14 @@ pub struct ParticipationDto {
     pub excused: i64,
     /// Hours of development (attended sessions' length).
     pub hours: f64,
+    /// Seats waiting for the manager's approval now.
+    pub approvals_pending: i64,
+    /// Seats the manager approved.
+    pub approvals_approved: i64,
+    /// Seats the manager declined.
+    pub approvals_declined: i64,
+    /// Seats released because nobody decided in time.
+    pub approvals_lapsed: i64,
 }
 
 impl From<ParticipationRow> for ParticipationDto {
@@ -62,6 +70,10 @@ impl From<ParticipationRow> for ParticipationDto {
             no_shows: f.no_shows,
             excused: f.excused,
             hours: f.hours,
+            approvals_pending: f.approvals_pending,
+            approvals_approved: f.approvals_approved,
+            approvals_declined: f.approvals_declined,
+            approvals_lapsed: f.approvals_lapsed,
         }
     }
 }
@@ -137,6 +149,10 @@ pub async fn participation(
         Column("no_shows", "No-shows", Kind::Number),
         Column("excused", "Afgemeld met reden", Kind::Number),
         Column("hours", "Ontwikkeluren", Kind::Number),
+        Column("approvals_pending", "Wacht op goedkeuring", Kind::Number),
+        Column("approvals_approved", "Goedgekeurd", Kind::Number),
+        Column("approvals_declined", "Afgewezen", Kind::Number),
+        Column("approvals_lapsed", "Vervallen (niet op tijd beslist)", Kind::Number),
     ];
     answer("deelname", &q, &columns, rows.into_iter().map(ParticipationDto::from).collect())
 }

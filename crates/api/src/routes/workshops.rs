@@ -10,7 +10,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use leerweek_domain::access::Actor;
 use leerweek_domain::text::{Description, ShortText, Theme, Title};
-use leerweek_domain::{AudienceKind, FieldError, Invalid, Language, WorkshopFormat};
+use leerweek_domain::{Approval, AudienceKind, FieldError, Invalid, Language, WorkshopFormat};
 use leerweek_store::workshops::{self, NewWorkshop, WorkshopPatch, WorkshopView};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -43,6 +43,9 @@ pub struct WorkshopDto {
     pub audience_organisation_ids: Vec<Uuid>,
     /// `scheduled` or `cancelled`.
     pub status: String,
+    /// `none` or `manager`: manager approval of this workshop's seats, overriding the week's
+    /// (null: as the week).
+    pub approval: Option<String>,
     /// What the signed-in person may do with it.
     pub may: WorkshopMayDto,
 }
@@ -65,6 +68,7 @@ impl WorkshopDto {
             audience: w.audience.as_str().to_owned(),
             audience_organisation_ids: v.audience_organisation_ids,
             status: w.status.as_str().to_owned(),
+            approval: w.approval.map(|a| a.as_str().to_owned()),
         }
     }
 }
@@ -91,6 +95,8 @@ pub struct NewWorkshopDto {
     pub audience: Option<String>,
     /// For `listed`: the organisations.
     pub audience_organisation_ids: Option<Vec<Uuid>>,
+    /// `none` or `manager` to differ from the week; leave out to follow it.
+    pub approval: Option<String>,
 }
 
 /// Add a workshop to an event (organisers of the host, admins).
@@ -112,6 +118,7 @@ pub async fn create_workshop(
         format: opt("format", b.format, |f| WorkshopFormat::parse(&f))?.unwrap_or(WorkshopFormat::OnSite),
         audience: opt("audience", b.audience, |a| AudienceKind::parse(&a))?.unwrap_or(AudienceKind::All),
         audience_organisation_ids: b.audience_organisation_ids.unwrap_or_default(),
+        approval: opt("approval", b.approval, |a| Approval::parse(&a))?,
     };
     let v = workshops::create_workshop(&s.store, &actor, event_id, w, now()).await?;
     s.programme.invalidate();
@@ -151,6 +158,10 @@ pub struct WorkshopPatchDto {
     pub audience: Option<String>,
     /// Listed organisations (with `audience`).
     pub audience_organisation_ids: Option<Vec<Uuid>>,
+    /// `none` or `manager`; `null`: as the week.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub approval: Option<Option<String>>,
 }
 
 /// Change a workshop (organisers of the host, admins).
@@ -178,6 +189,10 @@ pub async fn update_workshop(
         language: opt("language", b.language, |l| Language::parse(&l))?,
         format: opt("format", b.format, |f| WorkshopFormat::parse(&f))?,
         audience,
+        approval: match b.approval {
+            None => None,
+            Some(a) => Some(opt("approval", a, |a| Approval::parse(&a))?),
+        },
     };
     let v = workshops::update_workshop(&s.store, &actor, id, p, now()).await?;
     s.programme.invalidate();

@@ -72,3 +72,51 @@ pub async fn cancel_by_link(store: &Store, id: Uuid, now: DateTime<Utc>) -> Resu
     cancel_as(store, &actor, id, None, Via::MailLink, now).await?;
     linked(store, id).await
 }
+
+/// The person an approval link was mailed to, as the actor who decides: with their roles, and
+/// only while they have not left.
+async fn approver(store: &Store, by: Uuid) -> Result<Actor> {
+    let p = person::Entity::find_by_id(by)
+        .one(store.conn())
+        .await?
+        .filter(|p| p.left_at.is_none())
+        .ok_or(StoreError::NotFound("enrolment"))?;
+    let roles = crate::people::roles_of(store.conn(), p.id).await?;
+    Ok(Actor { person_id: p.id, organisation_id: p.organisation_id, roles })
+}
+
+/// Approve or decline through the link of an approval mail, as the manager it was mailed to
+/// (who must still be the one who decides: a manager replaced meanwhile gets "not found").
+pub async fn decide_by_link(
+    store: &Store,
+    id: Uuid,
+    by: Uuid,
+    verdict: super::approval::Verdict,
+    now: DateTime<Utc>,
+) -> Result<LinkedEnrolment> {
+    let actor = approver(store, by).await?;
+    super::approval::decide(store, &actor, id, verdict, super::approval::DecidedVia::MailLink, now).await?;
+    linked(store, id).await
+}
+
+/// What an approval link's page shows its manager.
+#[derive(Debug, Clone)]
+pub struct DecisionView {
+    /// The enrolment and its session (`language` is the employee's).
+    pub linked: LinkedEnrolment,
+    /// Who asked.
+    pub person_name: String,
+    /// The manager's language, for the page.
+    pub language: Language,
+}
+
+/// The enrolment an approval link names, for the manager `by` it was mailed to.
+pub async fn decision_view(store: &Store, id: Uuid, by: Uuid) -> Result<DecisionView> {
+    let linked = linked(store, id).await?;
+    let c = store.conn();
+    let person_name =
+        person::Entity::find_by_id(linked.enrolment.person_id).one(c).await?.map(|p| p.name).unwrap_or_default();
+    let language =
+        person::Entity::find_by_id(by).one(c).await?.map(|p| mapping::language(&p.language)).unwrap_or_default();
+    Ok(DecisionView { linked, person_name, language })
+}

@@ -121,6 +121,7 @@ pub(crate) async fn cancel_as(
     am.waitlist_seq = Set(None);
     am.cancelled_at = Set(Some(now));
     am.cancelled_by = Set(Some(actor.person_id));
+    super::approval::withdraw(&mut am, &e, now);
     let cancelled = am.update(&*txn).await?;
     count_out(&*txn, s.id, was_confirmed).await?;
     let snapshot = outbox::session_snapshot(&*txn, &s).await?;
@@ -163,7 +164,7 @@ pub(crate) async fn cancel_as(
 }
 
 /// One enrolment fewer in a session's confirmed or waiting count.
-async fn count_out(c: &impl ConnectionTrait, session: Uuid, was_confirmed: bool) -> Result<()> {
+pub(super) async fn count_out(c: &impl ConnectionTrait, session: Uuid, was_confirmed: bool) -> Result<()> {
     let column = if was_confirmed { session::Column::ConfirmedCount } else { session::Column::WaitlistCount };
     session::Entity::update_many()
         .col_expr(column, Expr::col(column).sub(1))
@@ -201,11 +202,12 @@ pub(crate) async fn release_for_erasure(
             continue;
         }
         let was_confirmed = status == EnrolmentStatus::Confirmed;
-        let mut am: enrolment::ActiveModel = e.into();
+        let mut am: enrolment::ActiveModel = e.clone().into();
         am.status = Set(EnrolmentStatus::Cancelled.as_str().to_owned());
         am.waitlist_seq = Set(None);
         am.cancelled_at = Set(Some(now));
         am.cancelled_by = Set(Some(by));
+        super::approval::withdraw(&mut am, &e, now);
         am.update(c).await?;
         count_out(c, s.id, was_confirmed).await?;
         if was_confirmed {

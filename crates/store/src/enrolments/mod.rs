@@ -4,6 +4,7 @@
 //! takes [`enrol_one`]. Cancelling, the waiting list, lists of enrolments and reminders are in
 //! the submodules.
 
+pub mod approval;
 mod by_link;
 mod cancel;
 mod lists;
@@ -11,7 +12,7 @@ mod reminders;
 pub(crate) mod waiting;
 pub(crate) mod writer;
 
-pub use by_link::{LinkedEnrolment, cancel_by_link, linked};
+pub use by_link::{DecisionView, LinkedEnrolment, cancel_by_link, decide_by_link, decision_view, linked};
 pub(crate) use cancel::release_for_erasure;
 pub use cancel::{cancel, get_enrolment};
 pub use lists::{EnrolmentView, enrolments_of_person, my_enrolments, participants, recount};
@@ -88,6 +89,11 @@ pub(crate) fn new_enrolment(
         organisation_id: Some(person.organisation_id),
         org_unit_id: person.org_unit_id,
         credited_minutes: None,
+        approval: None,
+        approval_due_at: None,
+        approval_decided_at: None,
+        approval_decided_by: None,
+        approval_reason: None,
     }
 }
 
@@ -274,11 +280,12 @@ pub async fn enrol_one(
         Decision::Confirm => (EnrolmentStatus::Confirmed, None, None),
         Decision::Waitlist { position } => (EnrolmentStatus::Waitlisted, Some(session.waitlist_next), Some(position)),
     };
-    let e = new_enrolment(session_id, &person, event.event.id, status, seq, now)
-        .into_active_model()
-        .reset_all()
-        .insert(&*txn)
-        .await?;
+    let mut e = new_enrolment(session_id, &person, event.event.id, status, seq, now);
+    let awaits_approval = status == EnrolmentStatus::Confirmed && approval::needed(&event.event, &w);
+    if awaits_approval {
+        approval::hold(&mut e, &event.event, &session, now);
+    }
+    let e = e.into_active_model().reset_all().insert(&*txn).await?;
     let counter = session::Entity::update_many().filter(session::Column::Id.eq(session_id));
     let counter = match status {
         EnrolmentStatus::Confirmed => {
@@ -291,7 +298,11 @@ pub async fn enrol_one(
     counter.exec(&*txn).await?;
     // The workshop and event are in hand already: no second read on the enrolment path.
     let snapshot = outbox::snapshot_of(&session, Some(&w), Some(&event.event));
-    outbox::enqueue(&*txn, enrolment_mail(&e, position, &snapshot), now).await?;
+    if awaits_approval {
+        approval::queue_request(&*txn, &e, &person, &snapshot, now).await?;
+    } else {
+        outbox::enqueue(&*txn, enrolment_mail(&e, position, &snapshot), now).await?;
+    }
     if person.id != actor.person_id {
         audit::record(
             &*txn,
@@ -305,7 +316,8 @@ pub async fn enrol_one(
         .await?;
     }
     if let Some(key) = idempotency_key {
-        let body = serde_json::json!({"enrolment_id": e.id, "status": e.status, "waitlist_position": position});
+        let status = mapping::enrolment(&e).status;
+        let body = serde_json::json!({"enrolment_id": e.id, "status": status, "waitlist_position": position});
         idempotency::save(&*txn, actor.person_id, key, &fingerprint(session_id, person_id), 201, &body, now).await?;
     }
     txn.commit().await?;

@@ -33,6 +33,12 @@ pub async fn queue_reminders(store: &Store, now: DateTime<Utc>) -> Result<u32> {
                 .filter(enrolment::Column::SessionId.eq(s.id))
                 .filter(enrolment::Column::Status.eq(EnrolmentStatus::Confirmed.as_str()))
                 .filter(enrolment::Column::ReminderQueuedAt.is_null())
+                // A seat still waiting for approval is reminded of once it is approved.
+                .filter(
+                    sea_orm::Condition::any()
+                        .add(enrolment::Column::Approval.is_null())
+                        .add(enrolment::Column::Approval.ne(leerweek_domain::ApprovalState::Pending.as_str())),
+                )
                 .all(&*txn)
                 .await?;
             if due.is_empty() {

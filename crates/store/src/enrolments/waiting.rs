@@ -1,8 +1,8 @@
 //! The waiting list: promoting waiting people into free seats (after a cancellation, more
 //! capacity, or a quota's release), and cancelling everyone of a cancelled session.
 
-use super::display_code;
-use crate::entities::{enrolment, person, session};
+use super::{approval, display_code};
+use crate::entities::{enrolment, event, person, session, workshop};
 use crate::lookup::{lock_session, quota_use, seats_of};
 use crate::outbox::{self, CalendarMethod, MailKind, NewMail};
 use crate::{Result, Store, StoreError, mapping};
@@ -41,14 +41,35 @@ pub(crate) async fn promote_waiting(c: &impl ConnectionTrait, s: &session::Model
         .collect();
     let mut seats = seats_of(s, quota_use(c, s.id).await?);
     let promoted = promotions(&mut seats, &queue, now);
-    let snapshot = if promoted.is_empty() { serde_json::Value::Null } else { outbox::session_snapshot(c, s).await? };
+    if promoted.is_empty() {
+        return Ok(0);
+    }
+    let w = workshop::Entity::find_by_id(s.workshop_id).one(c).await?.ok_or(StoreError::NotFound("session"))?;
+    let ev = event::Entity::find_by_id(s.event_id).one(c).await?.ok_or(StoreError::NotFound("session"))?;
+    let snapshot = outbox::snapshot_of(s, Some(&w), Some(&ev));
+    // A waiting-list place needs approval only now that it turns into a seat.
+    let awaits_approval = approval::needed(&ev, &w);
     for id in &promoted {
         let e = waiting.iter().find(|e| e.id == *id).ok_or(StoreError::NotFound("enrolment"))?;
+        let mut seat = e.clone();
+        seat.status = EnrolmentStatus::Confirmed.as_str().to_owned();
+        seat.waitlist_seq = None;
+        seat.confirmed_at = Some(now);
+        if awaits_approval {
+            approval::hold(&mut seat, &ev, s, now);
+        }
         let mut am: enrolment::ActiveModel = e.clone().into();
-        am.status = Set(EnrolmentStatus::Confirmed.as_str().to_owned());
+        am.status = Set(seat.status.clone());
         am.waitlist_seq = Set(None);
-        am.confirmed_at = Set(Some(now));
+        am.confirmed_at = Set(seat.confirmed_at);
+        am.approval = Set(seat.approval.clone());
+        am.approval_due_at = Set(seat.approval_due_at);
         am.update(c).await?;
+        if awaits_approval {
+            let p = person::Entity::find_by_id(e.person_id).one(c).await?.ok_or(StoreError::NotFound("enrolment"))?;
+            approval::queue_request(c, &seat, &p, &snapshot, now).await?;
+            continue;
+        }
         outbox::enqueue(
             c,
             NewMail {
@@ -94,6 +115,7 @@ pub(crate) async fn cancel_all_in_session(
         am.waitlist_seq = Set(None);
         am.cancelled_at = Set(Some(now));
         am.cancelled_by = Set(Some(actor.person_id));
+        approval::withdraw(&mut am, &e, now);
         am.update(c).await?;
         outbox::enqueue(
             c,

@@ -29,6 +29,13 @@ pub struct Model {
     pub organisation_id: Option<Uuid>,
     pub org_unit_id: Option<Uuid>,
     pub credited_minutes: Option<i32>,
+    /// Manager approval: `pending` (holding the seat), `approved`, `declined`, `lapsed`,
+    /// `withdrawn`; `None` where none was asked.
+    pub approval: Option<String>,
+    pub approval_due_at: Option<DateTimeUtc>,
+    pub approval_decided_at: Option<DateTimeUtc>,
+    pub approval_decided_by: Option<Uuid>,
+    pub approval_reason: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -22,6 +22,10 @@ pub struct Model {
     pub max_preferences: i32,
     pub allocated_at: Option<DateTimeUtc>,
     pub preferences_reminded_at: Option<DateTimeUtc>,
+    /// `none` or `manager`: whether a seat waits for the manager's approval.
+    pub approval: String,
+    /// How long a manager has to decide.
+    pub approval_hours: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

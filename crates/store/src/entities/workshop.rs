@@ -17,6 +17,8 @@ pub struct Model {
     pub format: String,
     pub audience: String,
     pub status: String,
+    /// `none` or `manager`, overriding the week's; `None`: as the week.
+    pub approval: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -18,7 +18,7 @@ use leerweek_domain::attendance::NoShowPolicy;
 use leerweek_domain::event::{Event, EventSchedule};
 use leerweek_domain::rules::check_organisation_list;
 use leerweek_domain::text::Name;
-use leerweek_domain::{Allocation, EventStatus};
+use leerweek_domain::{Allocation, Approval, EventStatus};
 use leerweek_domain::{FieldError, Invalid};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, QueryOrder, Set};
 use std::collections::HashMap;
@@ -48,6 +48,10 @@ pub struct NewEvent {
     pub allocation: Allocation,
     /// Sessions a person may rank in a lottery week.
     pub max_preferences: u32,
+    /// Whether seats wait for the manager's approval.
+    pub approval: Approval,
+    /// Hours a manager has to decide.
+    pub approval_hours: u32,
 }
 
 /// A list of organisations for a week: valid, and each one existing.
@@ -76,6 +80,7 @@ pub async fn create_event(store: &Store, actor: &Actor, e: NewEvent, now: DateTi
     if !actor.may_create_event(&e.organisation_ids, lead) {
         return Err(StoreError::Forbidden);
     }
+    check_approval_with(e.allocation, e.approval)?;
     let txn = store.write().await?;
     let m = event::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -92,6 +97,8 @@ pub async fn create_event(store: &Store, actor: &Actor, e: NewEvent, now: DateTi
         no_show_policy: Set(e.no_show_policy.as_str().to_owned()),
         allocation: Set(e.allocation.as_str().to_owned()),
         max_preferences: Set(e.max_preferences as i32),
+        approval: Set(e.approval.as_str().to_owned()),
+        approval_hours: Set(e.approval_hours as i32),
         allocated_at: Set(None),
         preferences_reminded_at: Set(None),
         created_at: Set(now),
@@ -174,6 +181,19 @@ pub struct EventPatch {
     pub allocation: Option<Allocation>,
     /// New number of sessions a person may rank.
     pub max_preferences: Option<u32>,
+    /// New approval policy (seats asked for before keep what they had).
+    pub approval: Option<Approval>,
+    /// New time a manager has to decide (for requests from now on).
+    pub approval_hours: Option<u32>,
+}
+
+/// A lottery week places everyone at once and mails each their results: it does not (yet) ask
+/// managers first, so the two policies do not go together.
+fn check_approval_with(allocation: Allocation, approval: Approval) -> Result<()> {
+    if allocation == Allocation::Lottery && approval == Approval::Manager {
+        return Err(FieldError::new("approval", Invalid::Outside { what: "what a lottery week allows" }).into());
+    }
+    Ok(())
 }
 
 /// What a field naming a week's organisation must lie within.
@@ -244,6 +264,14 @@ pub async fn update_event(store: &Store, actor: &Actor, id: Uuid, p: EventPatch,
     if let Some(n) = p.max_preferences {
         am.max_preferences = Set(n as i32);
     }
+    if let Some(a) = p.approval {
+        am.approval = Set(a.as_str().to_owned());
+    }
+    if let Some(h) = p.approval_hours {
+        am.approval_hours = Set(h as i32);
+    }
+    let allocation = p.allocation.unwrap_or_else(|| crate::mapping::allocation(&e.allocation));
+    check_approval_with(allocation, p.approval.unwrap_or_else(|| crate::mapping::approval_policy(&e.approval)))?;
     am.updated_at = Set(now);
     let updated = am.update(&*txn).await?;
     let (organisation_ids, lead) = partners::change_list(&*txn, actor, &current, &p, now).await?;

@@ -270,13 +270,20 @@ pub async fn claim_due(
     Ok(out)
 }
 
-/// The kinds whose `extra` holds a secret (a sign-in or feedback link) or someone's own words
-/// (a message's body and sender, a cancellation's reason).
-const SENSITIVE: [MailKind; 4] =
-    [MailKind::SignInLink, MailKind::FeedbackRequest, MailKind::SessionMessage, MailKind::EnrolmentCancelled];
+/// The kinds whose `extra` holds a secret (a sign-in or feedback link), someone's own words (a
+/// message's body and sender, a cancellation's or decline's reason) or another person's name
+/// (an approval request to a manager).
+const SENSITIVE: [MailKind; 6] = [
+    MailKind::SignInLink,
+    MailKind::FeedbackRequest,
+    MailKind::SessionMessage,
+    MailKind::EnrolmentCancelled,
+    MailKind::ApprovalRequest,
+    MailKind::ApprovalDeclined,
+];
 
 /// What stays of a sensitive mail's `extra` once it is delivered: what it was, not what it said.
-const KEPT_AFTER_DELIVERY: [&str; 3] = ["via_sso", "by_organiser", "subject"];
+const KEPT_AFTER_DELIVERY: [&str; 4] = ["via_sso", "by_organiser", "subject", "lapsed"];
 
 /// A delivered mail's payload without its secrets and personal text: `extra` keeps only
 /// [`KEPT_AFTER_DELIVERY`]; the session as it was and the calendar part (what proves what was

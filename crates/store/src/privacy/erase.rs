@@ -73,19 +73,31 @@ pub async fn erase(store: &Store, actor: &Actor, person_id: Uuid, now: DateTime<
         .await?;
     calendar_token::Entity::delete_by_id(person_id).exec(&*txn).await?;
     person_role::Entity::delete_many().filter(person_role::Column::PersonId.eq(person_id)).exec(&*txn).await?;
-    // Mail carries the name and address; sent mail is history we no longer need either.
+    // Mail carries the name and address; sent mail is history we no longer need either. A
+    // manager's approval request names them too.
+    let about_them = sea_orm::Condition::any().add(outbox::Column::PersonId.eq(person_id)).add(
+        sea_orm::Condition::all()
+            .add(outbox::Column::Kind.eq(leerweek_domain::MailKind::ApprovalRequest.as_str()))
+            .add(outbox::Column::EnrolmentId.is_in(own.clone())),
+    );
     let mails: Vec<Uuid> = outbox::Entity::find()
         .select_only()
         .column(outbox::Column::Id)
-        .filter(outbox::Column::PersonId.eq(person_id))
+        .filter(about_them.clone())
         .into_tuple()
         .all(&*txn)
         .await?;
-    outbox::Entity::delete_many().filter(outbox::Column::PersonId.eq(person_id)).exec(&*txn).await?;
+    outbox::Entity::delete_many().filter(about_them).exec(&*txn).await?;
+    // A manager's reason for declining them is about them too.
+    enrolment::Entity::update_many()
+        .col_expr(enrolment::Column::ApprovalReason, Expr::value(Option::<String>::None))
+        .filter(enrolment::Column::Id.is_in(own.clone()))
+        .exec(&*txn)
+        .await?;
     audit_log::scrub(&*txn, (&was.name, &was.email), (ERASED_NAME, &erased_email)).await?;
     // Why an organiser cancelled them is about them: the reason goes, the cancellation stays.
     let cancellations = audit::Entity::find()
-        .filter(audit::Column::Action.eq("enrolment.cancel"))
+        .filter(audit::Column::Action.is_in(["enrolment.cancel", "enrolment.decline"]))
         .filter(audit::Column::SubjectId.is_in(own))
         .all(&*txn)
         .await?;
@@ -93,13 +105,10 @@ pub async fn erase(store: &Store, actor: &Actor, person_id: Uuid, now: DateTime<
         let Some(after) = row.after.as_deref().and_then(|a| serde_json::from_str::<serde_json::Value>(a).ok()) else {
             continue;
         };
-        if let serde_json::Value::Object(mut fields) = after
-            && fields.remove("reason").is_some()
-        {
-            let mut am: audit::ActiveModel = row.into();
-            am.after = Set(Some(serde_json::Value::Object(fields).to_string()));
-            am.update(&*txn).await?;
-        }
+        let Some(after) = without_reasons(after) else { continue };
+        let mut am: audit::ActiveModel = row.into();
+        am.after = Set(Some(after.to_string()));
+        am.update(&*txn).await?;
     }
     // A sign-in test an admin ran as themselves kept what the provider said about them.
     sso_provider::Entity::update_many()
@@ -122,4 +131,20 @@ pub async fn erase(store: &Store, actor: &Actor, person_id: Uuid, now: DateTime<
     txn.commit().await?;
     store.sign_ins().clear();
     Ok(Erased { person: mapping::person(&erased), mails, places_released })
+}
+
+/// An audit entry's "after" without the reasons given about the person: a cancellation's
+/// `reason`, a decline's `enrolment.approval_reason`; `None` when it held none.
+fn without_reasons(mut after: serde_json::Value) -> Option<serde_json::Value> {
+    let mut removed = false;
+    if let Some(fields) = after.as_object_mut() {
+        removed |= fields.remove("reason").is_some();
+        if let Some(e) = fields.get_mut("enrolment").and_then(|e| e.as_object_mut())
+            && e.get("approval_reason").is_some_and(|r| !r.is_null())
+        {
+            e.insert("approval_reason".into(), serde_json::Value::Null);
+            removed = true;
+        }
+    }
+    removed.then_some(after)
 }

@@ -26,6 +26,14 @@ pub struct Participation {
     pub excused: i64,
     /// Hours of development: the summed length of attended sessions.
     pub hours: f64,
+    /// Seats waiting for the manager's approval now.
+    pub approvals_pending: i64,
+    /// Seats the manager approved.
+    pub approvals_approved: i64,
+    /// Seats the manager declined.
+    pub approvals_declined: i64,
+    /// Seats released because nobody decided in time.
+    pub approvals_lapsed: i64,
 }
 
 impl Participation {
@@ -37,6 +45,10 @@ impl Participation {
         self.no_shows += o.no_shows;
         self.excused += o.excused;
         self.hours = ((self.hours + o.hours) * 100.0).round() / 100.0;
+        self.approvals_pending += o.approvals_pending;
+        self.approvals_approved += o.approvals_approved;
+        self.approvals_declined += o.approvals_declined;
+        self.approvals_lapsed += o.approvals_lapsed;
         self.enrolled_share = ratio(self.enrolled, self.employees);
     }
 }
@@ -100,6 +112,8 @@ pub async fn participation(store: &Store, scope: &Scope, event_id: Uuid) -> Resu
         g.hours = hours(int(&r, "minutes")?);
     }
 
+    approvals(store, scope, event_id, &mut groups).await?;
+
     let (orgs, units) = names(store).await?;
     let mut by_org: BTreeMap<String, (Uuid, Participation, Vec<ParticipationRow>)> = BTreeMap::new();
     for ((org, unit), mut figures) in groups {
@@ -140,6 +154,37 @@ pub async fn participation(store: &Store, scope: &Scope, event_id: Uuid) -> Resu
         figures: total,
     });
     Ok(out)
+}
+
+/// The managers' decisions per organisation and unit (of the enrolment's own time), into `groups`.
+async fn approvals(
+    store: &Store,
+    scope: &Scope,
+    event_id: Uuid,
+    groups: &mut BTreeMap<(Uuid, Option<Uuid>), Participation>,
+) -> Result<()> {
+    use leerweek_domain::ApprovalState as A;
+    let mut q = Sql::new("");
+    let ev = q.bind(event_id);
+    q.push(&format!(
+        "SELECT e.organisation_id AS org, e.org_unit_id AS unit, e.approval AS approval, COUNT(*) AS n \
+         FROM enrolments e WHERE e.event_id = {ev} AND e.approval IS NOT NULL"
+    ));
+    q.scope_enrolments(scope);
+    q.push(" GROUP BY e.organisation_id, e.org_unit_id, e.approval");
+    for r in q.all(store).await? {
+        let Some(org) = r.try_get::<Option<Uuid>>("", "org")? else { continue };
+        let g = groups.entry((org, r.try_get::<Option<Uuid>>("", "unit")?)).or_default();
+        let n = int(&r, "n")?;
+        match A::parse(&r.try_get::<String>("", "approval")?) {
+            Ok(A::Pending) => g.approvals_pending += n,
+            Ok(A::Approved) => g.approvals_approved += n,
+            Ok(A::Declined) => g.approvals_declined += n,
+            Ok(A::Lapsed) => g.approvals_lapsed += n,
+            Ok(A::Withdrawn) | Err(_) => {}
+        }
+    }
+    Ok(())
 }
 
 /// One person's week.

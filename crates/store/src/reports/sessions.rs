@@ -96,7 +96,7 @@ pub async fn sessions(store: &Store, actor: &Actor, event_id: Uuid) -> Result<Ve
         let c = counts.entry(r.try_get("", "id")?).or_default();
         let n = int(&r, "n")?;
         match mapping::enrolment_status(&r.try_get::<String>("", "status")?) {
-            EnrolmentStatus::Confirmed => c.0 += n,
+            EnrolmentStatus::Confirmed | EnrolmentStatus::PendingApproval => c.0 += n,
             EnrolmentStatus::Waitlisted => c.1 += n,
             EnrolmentStatus::Cancelled => {}
         }

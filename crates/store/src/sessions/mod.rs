@@ -311,9 +311,10 @@ async fn tell_about_the_move(c: &impl ConnectionTrait, updated: &session::Model,
                 person_id: en.person_id,
                 enrolment_id: Some(en.id),
                 session: Some(&snapshot),
-                // Waiting people have no appointment yet: they get the news without an invite.
+                // Waiting people have no appointment yet: they get the news without an invite. A
+                // seat waiting for approval keeps its appointment tentative.
                 calendar: confirmed.then_some(CalendarMethod::Request),
-                extra: serde_json::json!({}),
+                extra: serde_json::json!({"tentative": en.approval.as_deref() == Some("pending")}),
             },
             now,
         )

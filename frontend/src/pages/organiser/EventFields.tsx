@@ -15,6 +15,7 @@ export function EventFields({
   organisations: Schemas["OrganisationDto"][];
 }) {
   const { t } = useTranslation("organiser");
+  const { t: ta } = useTranslation("approval");
   const id = (k: string) => `${prefix}-${k}`;
   const orgError = errors.organisation_ids;
   const toggleOrg = (orgId: string, on: boolean) =>
@@ -78,6 +79,21 @@ export function EventFields({
           <TextField
             id={id("max_preferences")} type="number" min={1} max={20} label={t("event.maxPreferences")} hint={t("event.maxPreferencesHint")}
             value={form.max_preferences} onValue={(v) => set({ max_preferences: v })} error={errors.max_preferences}
+          />
+        )}
+      </div>
+      <div className="lw-form-row">
+        <SelectField
+          id={id("approval")} label={ta("fields.approval")} hint={ta("fields.approvalHint")}
+          value={form.approval} onValue={(approval) => set({ approval })} error={errors.approval}
+        >
+          <SelectOption value="none">{ta("fields.approvalNone")}</SelectOption>
+          <SelectOption value="manager">{ta("fields.approvalManager")}</SelectOption>
+        </SelectField>
+        {form.approval === "manager" && (
+          <TextField
+            id={id("approval_hours")} type="number" min={1} max={720} label={ta("fields.approvalHours")} hint={ta("fields.approvalHoursHint")}
+            value={form.approval_hours} onValue={(v) => set({ approval_hours: v })} error={errors.approval_hours}
           />
         )}
       </div>

@@ -22,6 +22,7 @@ export function WorkshopFields({
 }) {
   const { t } = useTranslation("organiser");
   const { t: tc } = useTranslation();
+  const { t: ta } = useTranslation("approval");
   const id = (k: string) => `${prefix}-${k}`;
   const toggle = (orgId: string, on: boolean) =>
     set({
@@ -62,6 +63,11 @@ export function WorkshopFields({
         </SelectField>
       </div>
       <TextField id={id("trainer")} label={t("workshop.trainer")} hint={t("form.optional")} value={form.trainer} onValue={(trainer) => set({ trainer })} error={errors.trainer} autoComplete="off" />
+      <SelectField id={id("approval")} label={ta("fields.workshopApproval")} value={form.approval} onValue={(approval) => set({ approval })} error={errors.approval}>
+        <SelectOption value="">{ta("fields.workshopAsWeek")}</SelectOption>
+        <SelectOption value="none">{ta("fields.approvalNone")}</SelectOption>
+        <SelectOption value="manager">{ta("fields.approvalManager")}</SelectOption>
+      </SelectField>
       <SelectField id={id("audience")} label={t("workshop.audience")} value={form.audience} onValue={(audience) => set({ audience })} error={errors.audience}>
         <SelectOption value="all">{t("workshop.audienceAll")}</SelectOption>
         <SelectOption value="host_only">{t("workshop.audienceHost")}</SelectOption>

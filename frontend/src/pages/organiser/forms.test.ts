@@ -23,6 +23,8 @@ const event: EventDto = {
   allocation: "first_come",
   max_preferences: 5,
   allocated_at: null,
+  approval: "none",
+  approval_hours: 72,
   lead_organisation_id: "a",
   may: { edit: true, set_status: true, archive: true, manage_organisations: true, change_lead: false, leave: null, manage_workshops_of: ["a"] },
 };

@@ -47,6 +47,8 @@ export interface EventForm {
   no_show_policy: string;
   allocation: string;
   max_preferences: string;
+  approval: string;
+  approval_hours: string;
 }
 
 export function emptyEventForm(ownOrganisation?: string | null): EventForm {
@@ -62,6 +64,8 @@ export function emptyEventForm(ownOrganisation?: string | null): EventForm {
     no_show_policy: "automatic",
     allocation: "first_come",
     max_preferences: "5",
+    approval: "none",
+    approval_hours: "72",
   };
 }
 
@@ -79,6 +83,8 @@ export function eventFormOf(e: EventDto): EventForm {
     no_show_policy: e.no_show_policy,
     allocation: e.allocation,
     max_preferences: String(e.max_preferences),
+    approval: e.approval,
+    approval_hours: String(e.approval_hours),
   };
 }
 
@@ -94,6 +100,8 @@ function eventValue(f: EventForm, key: keyof EventForm, zone: string): unknown {
       return intOrNull(f[key]);
     case "max_preferences":
       return intOrNull(f[key]) ?? 5;
+    case "approval_hours":
+      return intOrNull(f[key]) ?? 72;
     case "name":
       return f.name.trim();
     default:
@@ -156,6 +164,8 @@ export interface WorkshopForm {
   trainer: string;
   audience: string;
   audience_organisation_ids: string[];
+  /** `none` or `manager`; empty: as the week. */
+  approval: string;
 }
 
 export function emptyWorkshopForm(host = ""): WorkshopForm {
@@ -169,6 +179,7 @@ export function emptyWorkshopForm(host = ""): WorkshopForm {
     trainer: "",
     audience: "all",
     audience_organisation_ids: [],
+    approval: "",
   };
 }
 
@@ -183,6 +194,7 @@ export function workshopFormOf(w: WorkshopDto): WorkshopForm {
     trainer: w.trainer ?? "",
     audience: w.audience,
     audience_organisation_ids: [...w.audience_organisation_ids],
+    approval: w.approval ?? "",
   };
 }
 
@@ -197,6 +209,7 @@ export function newWorkshopBody(f: WorkshopForm): Schemas["NewWorkshopDto"] {
     trainer: trimmedOrNull(f.trainer),
     audience: f.audience,
     audience_organisation_ids: f.audience === "listed" ? f.audience_organisation_ids : null,
+    approval: f.approval || null,
   };
 }
 

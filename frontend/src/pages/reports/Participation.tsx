@@ -38,6 +38,8 @@ function Participation({ rows }: { rows: ParticipationRow[] }) {
   const total = totalRow ?? (groups.length === 1 ? groups[0]!.organisation : undefined);
   const chart = chartData(rows);
   const noAttendance = rows.every((r) => r.attended_sessions === 0 && r.no_shows === 0);
+  // The managers' decisions, in weeks (or workshops) that ask for them.
+  const approvals = rows.some((r) => r.approvals_pending + r.approvals_approved + r.approvals_declined + r.approvals_lapsed > 0);
 
   return (
     <>
@@ -95,19 +97,27 @@ function Participation({ rows }: { rows: ParticipationRow[] }) {
               <TableHeaderCell scope="col" className="lw-num">{t("participation.noShowsCol")}</TableHeaderCell>
               <TableHeaderCell scope="col" className="lw-num">{t("participation.excused")}</TableHeaderCell>
               <TableHeaderCell scope="col" className="lw-num">{t("participation.hoursCol")}</TableHeaderCell>
+              {approvals && (
+                <>
+                  <TableHeaderCell scope="col" className="lw-num">{t("participation.approvalsPending")}</TableHeaderCell>
+                  <TableHeaderCell scope="col" className="lw-num">{t("participation.approvalsApproved")}</TableHeaderCell>
+                  <TableHeaderCell scope="col" className="lw-num">{t("participation.approvalsDeclined")}</TableHeaderCell>
+                  <TableHeaderCell scope="col" className="lw-num">{t("participation.approvalsLapsed")}</TableHeaderCell>
+                </>
+              )}
             </TableRow>
           </TableHeader>
           <TableBody>
             {groups.flatMap((g) => [
-              <Row key={`o-${g.organisation.organisation_id ?? g.organisation.organisation}`} row={g.organisation} kind="organisation" />,
+              <Row key={`o-${g.organisation.organisation_id ?? g.organisation.organisation}`} row={g.organisation} kind="organisation" approvals={approvals} />,
               ...g.units.map((u) => (
-                <Row key={`u-${u.organisation_id}-${u.org_unit_id ?? u.org_unit}`} row={u} kind="unit" />
+                <Row key={`u-${u.organisation_id}-${u.org_unit_id ?? u.org_unit}`} row={u} kind="unit" approvals={approvals} />
               )),
             ])}
           </TableBody>
           {totalRow && (
             <TableFooter>
-              <Row row={totalRow} kind="total" />
+              <Row row={totalRow} kind="total" approvals={approvals} />
             </TableFooter>
           )}
         </Table>
@@ -116,7 +126,7 @@ function Participation({ rows }: { rows: ParticipationRow[] }) {
   );
 }
 
-function Row({ row, kind }: { row: ParticipationRow; kind: "organisation" | "unit" | "total" }) {
+function Row({ row, kind, approvals }: { row: ParticipationRow; kind: "organisation" | "unit" | "total"; approvals: boolean }) {
   const { t, i18n } = useTranslation("reports");
   const lang = i18n.language;
   const name =
@@ -137,6 +147,14 @@ function Row({ row, kind }: { row: ParticipationRow; kind: "organisation" | "uni
       <Num>{count(row.no_shows, lang)}</Num>
       <Num>{count(row.excused, lang)}</Num>
       <Num>{hours(row.hours, lang)}</Num>
+      {approvals && (
+        <>
+          <Num>{count(row.approvals_pending, lang)}</Num>
+          <Num>{count(row.approvals_approved, lang)}</Num>
+          <Num>{count(row.approvals_declined, lang)}</Num>
+          <Num>{count(row.approvals_lapsed, lang)}</Num>
+        </>
+      )}
     </TableRow>
   );
 }

@@ -36,6 +36,10 @@ function part(p: Partial<ParticipationRow>): ParticipationRow {
     no_shows: 0,
     excused: 0,
     hours: 0,
+    approvals_pending: 0,
+    approvals_approved: 0,
+    approvals_declined: 0,
+    approvals_lapsed: 0,
     ...p,
   };
 }

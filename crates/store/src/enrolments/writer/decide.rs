@@ -172,7 +172,13 @@ fn one(
     // The single-request path first moves the waiting list up into free seats; leave that to it.
     let queue_may_move =
         s.waitlist_count > 0 && s.confirmed_count < s.capacity && promotion_open(row_status, s.starts_at, job.now);
-    if !ev.visible_to(&job.actor) || active.iter().any(|e| e.session_id == s.id) || queue_may_move {
+    // A seat that waits for a manager's approval writes mails to others too: the single-request
+    // path takes it.
+    if !ev.visible_to(&job.actor)
+        || active.iter().any(|e| e.session_id == s.id)
+        || queue_may_move
+        || crate::enrolments::approval::needed(&ev.event, ws)
+    {
         return None;
     }
     let seat = seats.get_mut(&s.id)?;

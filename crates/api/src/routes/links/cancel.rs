@@ -1,67 +1,24 @@
-//! The pages that links in mails open, without signing in and without JavaScript: the
-//! one-click cancel (`/afmelden?t=…`). A GET only shows what the link would do (mail scanners
-//! and link previews open links too); the button on it posts the form that acts. The link's
-//! signature is the key ([`leerweek_store::links`]); the pages speak the person's language.
+//! The one-click cancel (`/afmelden?t=…`): what the link would do, and its button.
 
-use super::now;
+use super::{ALERT, BUTTON, LinkToken, invalid_page, link_page, session_words, tr};
 use crate::AppState;
-use crate::page::{escape, page_in};
+use crate::page::escape;
 use crate::problem::ApiError;
+use crate::routes::now;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use leerweek_domain::{EnrolmentStatus, Language};
-use leerweek_mailer::render::{moment, when};
+use leerweek_mailer::render::moment;
 use leerweek_store::enrolments::{self, LinkedEnrolment};
 use leerweek_store::links::{self, LinkAction, LinkError, SignedLink};
-use serde::Deserialize;
-
-/// The token of a link, in the address (`?t=`) or the posted form (`t=`).
-#[derive(Debug, Deserialize)]
-pub struct LinkToken {
-    /// The signed token.
-    pub t: String,
-}
-
-const BUTTON: &str =
-    "font-size:1.1rem;padding:0.6rem 1.2rem;background:#00466e;color:#fff;border:0;border-radius:4px;cursor:pointer";
-const ALERT: &str = "border-left:4px solid #b00020;padding:0.5rem 1rem;background:#fdecee";
-
-fn tr(lang: Language, nl: &str, en: &str) -> String {
-    match lang {
-        Language::Nl => nl.to_owned(),
-        Language::En => en.to_owned(),
-    }
-}
 
 fn cancel_page(lang: Language, status: StatusCode, body: &str) -> Response {
-    let heading = tr(lang, "Afmelden", "Cancel your place");
-    page_in(lang, status, &format!("{heading} — Leerweek"), &heading, body)
-}
-
-/// A link that does not work: in Dutch and English (whose link it was is not known).
-fn invalid_page() -> Response {
-    page_in(
-        Language::Nl,
-        StatusCode::BAD_REQUEST,
-        "Deze link werkt niet — Leerweek",
-        "Deze link werkt niet",
-        &format!(
-            r#"<div role="alert" style="{ALERT}"><p>Deze link is niet (helemaal) goed overgenomen uit de mail, of hoort niet bij Leerweek. Probeer hem opnieuw vanuit de mail, of meld je af via <a href="/mijn-week">Mijn week</a>.</p>
-<p lang="en">This link is incomplete or not one of Leerweek's. Try it again from the mail, or cancel in <a href="/mijn-week">My week</a>.</p></div>"#
-        ),
-    )
+    link_page(lang, status, &tr(lang, "Afmelden", "Cancel your place"), body)
 }
 
 fn problem_page(lang: Language, e: &ApiError) -> Response {
-    let p = e.render(lang);
-    let status = StatusCode::from_u16(p.status).unwrap_or(StatusCode::BAD_REQUEST);
-    cancel_page(lang, status, &format!(r#"<div role="alert" style="{ALERT}"><p>{}</p></div>"#, escape(&p.detail)))
-}
-
-/// The session a page is about, as a sentence part: "**title** (Monday 16 November, 09:00–11:00)".
-fn session_words(l: &LinkedEnrolment, lang: Language) -> String {
-    format!("<strong>{}</strong> ({})", escape(&l.title), escape(&when(l.starts_at, l.ends_at, l.time_zone, lang)))
+    super::problem_page(lang, &tr(lang, "Afmelden", "Cancel your place"), e)
 }
 
 /// The link of a cancel page, checked, with its enrolment; or the page to answer instead.
@@ -120,7 +77,7 @@ async fn checked(s: &AppState, token: &str) -> Result<(SignedLink, LinkedEnrolme
 }
 
 /// What a cancel link would do, with the button that does it.
-pub async fn cancel_page_get(
+pub async fn page(
     State(s): State<AppState>,
     q: Result<axum::extract::Query<LinkToken>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
@@ -172,7 +129,7 @@ pub async fn cancel_page_get(
 }
 
 /// The cancel page's button: cancels as the person would in the app.
-pub async fn cancel_page_post(
+pub async fn post(
     State(s): State<AppState>,
     headers: HeaderMap,
     form: Result<axum::Form<LinkToken>, axum::extract::rejection::FormRejection>,
@@ -180,7 +137,7 @@ pub async fn cancel_page_post(
     let Ok(axum::Form(f)) = form else { return invalid_page() };
     // The token is the key, so another site could only post one it already has; still, a
     // form that another site makes a browser post is never acted on.
-    if super::auth::from_another_site(&headers, &s.public_url) {
+    if crate::routes::auth::from_another_site(&headers, &s.public_url) {
         tracing::warn!("a cancel form posted from another site was refused");
         return problem_page(Language::Nl, &ApiError::CrossSite);
     }

@@ -1,0 +1,83 @@
+// Texts of manager approval: the list of seats waiting for one's decision, and the week's and
+// workshop's setting.
+const nl = {
+  list: {
+    title: "Goedkeuren",
+    nav: "Goedkeuren",
+    intro: "Medewerkers die een plek kregen in een workshop waarvoor toestemming nodig is. De plek blijft voor hen vast tot de uiterste datum; daarna vervalt die als niemand beslist.",
+    empty: "Er wacht niets op je beslissing.",
+    count_one: "{{count}} inschrijving wacht op je beslissing.",
+    count_other: "{{count}} inschrijvingen wachten op je beslissing.",
+    who: "Medewerker",
+    unit: "Afdeling",
+    session: "Sessie",
+    due: "Beslissen vóór",
+    noUnit: "(geen afdeling)",
+    approve: "Goedkeuren",
+    decline: "Afwijzen",
+    approveLabel: "Keur de inschrijving van {{name}} voor {{title}} goed",
+    declineLabel: "Wijs de inschrijving van {{name}} voor {{title}} af",
+    reason: "Reden (niet verplicht; {{name}} leest hem in de mail)",
+    declineConfirm: "Afwijzen bevestigen",
+    keep: "Terug",
+    approved: "Goedgekeurd: {{name}} heeft de plek in {{title}}.",
+    declined: "Afgewezen: de plek van {{name}} in {{title}} is vrijgegeven.",
+  },
+  status: {
+    pending: "Wacht op goedkeuring (tot {{at}})",
+    pendingShort: "Wacht op goedkeuring",
+    enrolledPending: "Je hebt een plek, maar je leidinggevende moet nog goedkeuren. We houden de plek voor je vast tot {{at}}; je krijgt bericht per mail.",
+  },
+  fields: {
+    approval: "Toestemming van de leidinggevende",
+    approvalNone: "Niet nodig",
+    approvalManager: "Nodig: de leidinggevende keurt elke plek goed",
+    approvalHint: "Met toestemming houdt een plek stand tot de leidinggevende beslist (zonder leidinggevende: de organisatoren van de eigen gemeente). Niet mogelijk in een week met loting.",
+    approvalHours: "Tijd om te beslissen (uren)",
+    approvalHoursHint: "1 tot 720 uur; daarna vervalt de plek en schuift de wachtlijst door. Nooit later dan het begin van de sessie.",
+    workshopApproval: "Toestemming van de leidinggevende",
+    workshopAsWeek: "Zoals de week",
+  },
+};
+
+const en: typeof nl = {
+  list: {
+    title: "Approvals",
+    nav: "Approvals",
+    intro: "Employees who got a seat in a workshop that needs their manager's consent. The seat is held for them until the deadline; it is released then if nobody decides.",
+    empty: "Nothing waits for your decision.",
+    count_one: "{{count}} enrolment waits for your decision.",
+    count_other: "{{count}} enrolments wait for your decision.",
+    who: "Employee",
+    unit: "Unit",
+    session: "Session",
+    due: "Decide before",
+    noUnit: "(no unit)",
+    approve: "Approve",
+    decline: "Decline",
+    approveLabel: "Approve the enrolment of {{name}} in {{title}}",
+    declineLabel: "Decline the enrolment of {{name}} in {{title}}",
+    reason: "Reason (optional; {{name}} reads it in the mail)",
+    declineConfirm: "Confirm decline",
+    keep: "Back",
+    approved: "Approved: {{name}} has the seat in {{title}}.",
+    declined: "Declined: the seat of {{name}} in {{title}} was released.",
+  },
+  status: {
+    pending: "Awaiting approval (until {{at}})",
+    pendingShort: "Awaiting approval",
+    enrolledPending: "You have a seat, but your manager still has to approve it. We hold the seat for you until {{at}}; you hear from us by mail.",
+  },
+  fields: {
+    approval: "Manager's consent",
+    approvalNone: "Not needed",
+    approvalManager: "Needed: the manager approves each seat",
+    approvalHint: "With consent, a seat is held until the manager decides (without a manager: the organisers of the person's municipality). Not possible in a lottery week.",
+    approvalHours: "Time to decide (hours)",
+    approvalHoursHint: "1 to 720 hours; then the seat is released and the waiting list moves up. Never later than the session's start.",
+    workshopApproval: "Manager's consent",
+    workshopAsWeek: "As the week",
+  },
+};
+
+export default { nl, en };
