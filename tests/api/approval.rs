@@ -6,7 +6,7 @@
 
 use crate::harness::{Person, TestApp, id};
 use crate::on_both_backends;
-use crate::smtp::{SmtpSink, calendar_props};
+use crate::smtp::{SmtpSink, calendar_props, deliver, link_after};
 use chrono::{Duration, Utc};
 use leerweek_store::enrolments::approval::lapse_due;
 use reqwest::StatusCode;
@@ -44,24 +44,6 @@ async fn enrolment(app: &TestApp, who: &Person, e: Uuid) -> Value {
     let (st, body) = app.get(&who.token, &format!("/api/v1/enrolments/{e}")).await;
     assert_eq!(st, StatusCode::OK, "{body}");
     body
-}
-
-/// Send everything queued through the sink, with links to this server.
-async fn drain(app: &TestApp, sink: &SmtpSink) {
-    let mut cfg = sink.config();
-    cfg.base_url = app.base.clone();
-    for _ in 0..200 {
-        leerweek_mailer::run_once(&app.store, &cfg, Utc::now()).await.expect("worker round");
-        if app.sql().await.outbox_count("pending").await == 0 {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
-    panic!("outbox did not drain");
-}
-
-fn link_after(text: &str, label: &str) -> Option<String> {
-    text.lines().find(|l| l.trim_start().starts_with(label)).and_then(|l| l.split(": ").nth(1)).map(str::to_owned)
 }
 
 async fn event_of(app: &TestApp, session: Uuid) -> Uuid {
@@ -107,7 +89,7 @@ async fn a_seat_waits_for_the_manager_who_approves_it_from_the_mail_and_the_invi
     };
     assert_eq!(approvals_of_mia().await, (Some(1), Some(0)), "the manager's report counts what waits");
 
-    drain(app, &sink).await;
+    deliver(app, &sink).await;
     let got = sink.received();
     let to_anna = got.iter().find(|m| m.to.contains("anna")).expect("Anna's mail");
     assert!(to_anna.subject.starts_with("Wacht op goedkeuring"), "{}", to_anna.subject);
@@ -159,7 +141,7 @@ async fn a_seat_waits_for_the_manager_who_approves_it_from_the_mail_and_the_invi
     assert!(again.contains("is al goedgekeurd"), "{again}");
 
     // The confirmation replaces the tentative appointment: same UID, higher SEQUENCE, CONFIRMED.
-    drain(app, &sink).await;
+    deliver(app, &sink).await;
     let got = sink.received();
     let approved = got.iter().filter(|m| m.to.contains("anna")).nth(1).expect("the confirmation");
     assert!(approved.subject.starts_with("Goedgekeurd"), "{}", approved.subject);
@@ -219,7 +201,7 @@ async fn a_decline_releases_the_seat_and_the_waiting_list_moves_up_in_order(app:
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(enrolment(app, &cor, id(&ec)).await["status"], "pending_approval");
 
-    drain(app, &sink).await;
+    deliver(app, &sink).await;
     let got = sink.received();
     let declined =
         got.iter().find(|m| m.to.contains("anna") && m.subject.starts_with("Niet goedgekeurd")).expect("Anna is told");
@@ -347,7 +329,7 @@ async fn a_decline_link_takes_a_reason_and_a_replaced_managers_link_decides_noth
     let s = approval_week(app, org, 5).await;
     let (_, ea) = app.enrol(&anna, s).await;
     let (_, eb) = app.enrol(&bram, s).await;
-    drain(app, &sink).await;
+    deliver(app, &sink).await;
     let got = sink.received();
     let decline_of = |who: &str| {
         let m = got.iter().find(|m| m.to.contains("mia") && m.subject.contains(who)).expect("Mia's request");

@@ -4,7 +4,7 @@
 
 use crate::harness::{TestApp, id};
 use crate::on_both_backends;
-use crate::smtp::SmtpSink;
+use crate::smtp::{SmtpSink, deliver, link_after};
 use chrono::{Duration, Utc};
 use leerweek_store::links::{self, LinkAction};
 use reqwest::StatusCode;
@@ -14,25 +14,6 @@ on_both_backends!(
     a_cancel_link_from_the_mail_cancels_after_a_confirmation_and_the_waiting_list_moves,
     a_cancel_link_that_was_changed_expired_or_posted_from_another_site_changes_nothing,
 );
-
-/// Run worker rounds, mailing through the sink with links to this server, until nothing is pending.
-async fn drain(app: &TestApp, sink: &SmtpSink) {
-    let mut cfg = sink.config();
-    cfg.base_url = app.base.clone();
-    for _ in 0..200 {
-        leerweek_mailer::run_once(&app.store, &cfg, Utc::now()).await.expect("worker round");
-        if app.sql().await.outbox_count("pending").await == 0 {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
-    panic!("outbox did not drain");
-}
-
-/// The address on the line of a text part that starts with `label`.
-fn link_after(text: &str, label: &str) -> Option<String> {
-    text.lines().find(|l| l.trim_start().starts_with(label)).and_then(|l| l.split(": ").nth(1)).map(str::to_owned)
-}
 
 /// A page, as a browser without a session gets it: status and HTML.
 async fn page(app: &TestApp, url: &str) -> (StatusCode, String) {
@@ -70,7 +51,7 @@ async fn a_cancel_link_from_the_mail_cancels_after_a_confirmation_and_the_waitin
     let (_, ea) = app.enrol(&anna, s).await;
     let (_, eb) = app.enrol(&bram, s).await;
     assert_eq!((ea["status"].as_str(), eb["status"].as_str()), (Some("confirmed"), Some("waitlisted")));
-    drain(app, &sink).await;
+    deliver(app, &sink).await;
 
     let got = sink.received();
     let anna_mail = got.iter().find(|m| m.to.contains("anna")).expect("Anna's confirmation");
@@ -122,7 +103,7 @@ async fn a_cancel_link_from_the_mail_cancels_after_a_confirmation_and_the_waitin
     // Both got a mail: Anna's cancellation links to the session, no longer to a cancel; Bram's
     // seat came with a cancel link of his own, and the one from his waiting-list mail names
     // the same enrolment, so it still works for the seat.
-    drain(app, &sink).await;
+    deliver(app, &sink).await;
     let got = sink.received();
     let anna_cancelled = got.iter().filter(|m| m.to.contains("anna")).nth(1).expect("Anna's cancellation mail");
     let text = anna_cancelled.text.as_deref().unwrap_or_default();

@@ -53,9 +53,9 @@ impl Approver {
     }
 
     /// Whether `actor` may decide: the manager, or (without one) an organiser of the person's
-    /// organisation; admins always. Nobody approves their own enrolment.
+    /// organisation; admins always, except on their own: nobody approves their own enrolment.
     pub fn admits(self, actor: &Actor, person_id: Uuid) -> bool {
-        if actor.person_id == person_id && !actor.is_admin() {
+        if actor.person_id == person_id {
             return false;
         }
         actor.is_admin()
@@ -166,8 +166,9 @@ mod tests {
         assert!(!Approver::of(None, other).admits(&organiser, person), "another organisation's organiser");
         let admin = actor(vec![Role::Admin], other);
         assert!(Approver::of(Some(manager.person_id), org).admits(&admin, person));
-        // An organiser who enrolled themselves does not approve their own seat.
+        // An organiser or admin who enrolled themselves does not approve their own seat.
         assert!(!Approver::of(None, org).admits(&organiser, organiser.person_id));
+        assert!(!Approver::of(None, other).admits(&admin, admin.person_id));
     }
 
     #[test]
