@@ -158,6 +158,7 @@ const nl = {
     confirmed: "Ingeschreven",
     waitlisted: "Op de wachtlijst",
     cancelled: "Afgemeld",
+    pending_approval: "Wacht op goedkeuring",
   },
   participants: {
     title_one: "Deelnemers ({{count}})",
@@ -414,6 +415,7 @@ const en: Shape<Texts> = {
     confirmed: "Enrolled",
     waitlisted: "Waiting list",
     cancelled: "Cancelled",
+    pending_approval: "Awaiting approval",
   },
   participants: {
     title_one: "Participants ({{count}})",

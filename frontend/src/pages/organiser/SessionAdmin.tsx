@@ -158,7 +158,8 @@ function Participants({ session, mayCancel }: { session: SessionDto; mayCancel: 
     );
   const cancelHeader = mayCancel && <TableHeaderCell scope="col">{tm("cancel.column")}</TableHeaderCell>;
   const items = enrolments.data?.items ?? [];
-  const confirmed = items.filter((i) => i.status === "confirmed").sort(byName);
+  // Seats: confirmed, and held for a manager's approval (shown as such).
+  const confirmed = items.filter((i) => i.status === "confirmed" || i.status === "pending_approval").sort(byName);
   const waiting = items
     .filter((i) => i.status === "waitlisted")
     .sort((a, b) => (a.waitlist_position ?? 0) - (b.waitlist_position ?? 0));

@@ -7,6 +7,7 @@ describe("what can be cancelled", () => {
   it("only seats and queue places without recorded attendance can be cancelled", () => {
     expect(cancellable({ status: "confirmed", attendance: null })).toBe(true);
     expect(cancellable({ status: "waitlisted", attendance: null })).toBe(true);
+    expect(cancellable({ status: "pending_approval", attendance: null }), "a seat held for approval").toBe(true);
     expect(cancellable({ status: "confirmed", attendance: "present" })).toBe(false);
     expect(cancellable({ status: "cancelled", attendance: null })).toBe(false);
   });

@@ -7,7 +7,7 @@ import { intOrNull, type EnrolmentItem, type QuotaForm } from "./forms";
 
 /** A seat or a place in the queue without recorded attendance can be cancelled (recorded attendance is history). */
 export function cancellable(item: Pick<EnrolmentItem, "status" | "attendance">): boolean {
-  return (item.status === "confirmed" || item.status === "waitlisted") && !item.attendance;
+  return (item.status === "confirmed" || item.status === "pending_approval" || item.status === "waitlisted") && !item.attendance;
 }
 
 /** The session's quotas as form rows, times in the week's zone. */
