@@ -94,7 +94,7 @@ enum AdminCommand {
 #[derive(Debug, Subcommand)]
 enum AllocationCommand {
     /// Recompute a week's allocation from the input and seed kept with it and compare it with
-    /// the placements, preferences and enrolments in the database. Exit code 1 on any difference.
+    /// what the run gave, kept on its enrolments, and the preferences it read. Exit code 1 on any difference.
     Verify {
         /// The week's id.
         event: uuid::Uuid,

@@ -147,8 +147,9 @@ test("the admin sees the mail, retries, reads the audit log, sets the retention 
   await page.goto("/beheer/audit");
   await page.getByLabel("Wat").selectOption({ label: "Persoon gewist" });
   await page.getByRole("button", { name: "Filter toepassen" }).click();
+  // One row once the filtered list is in (the export of a moment ago names the person too).
   const row = page.getByRole("row").filter({ hasText: person.id });
-  await expect(row).toBeVisible();
+  await expect(row).toHaveCount(1);
   await expect(row).toContainText("Persoon gewist");
   await accessibleAtBothWidths(page, "audit shows the erase");
   await page.getByRole("button", { name: "Alle filters wissen" }).click();

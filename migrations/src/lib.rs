@@ -22,6 +22,7 @@ mod m20261206_000016_lead_organisation;
 mod m20261206_000017_preference_lottery;
 mod m20261206_000018_installation_keys;
 mod m20261206_000019_manager_approval;
+mod m20261206_000020_placements_on_enrolments;
 mod util;
 
 /// All migrations, in order.
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000017_preference_lottery::Migration),
             Box::new(m20261206_000018_installation_keys::Migration),
             Box::new(m20261206_000019_manager_approval::Migration),
+            Box::new(m20261206_000020_placements_on_enrolments::Migration),
         ]
     }
 }

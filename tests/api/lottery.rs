@@ -228,6 +228,21 @@ async fn a_lottery_week_takes_preferences_then_places_everyone_once_within_the_r
     };
     assert_eq!(count("allocation_result").await, 10);
     assert_eq!(count("enrolment_confirmed").await + count("enrolment_waitlisted").await, 0);
+    // Delivered: each seat with its deadline in the week's time and a cancel link, an invite each.
+    let sink = crate::smtp::SmtpSink::start();
+    crate::smtp::deliver(app, &sink).await;
+    let got = sink.received();
+    assert_eq!(got.len(), 10);
+    let with_seat = got
+        .iter()
+        .find(|m| m.text.as_deref().is_some_and(|t| t.contains("Je hebt een plaats")))
+        .expect("someone got a seat");
+    let text = with_seat.text.as_deref().unwrap();
+    assert!(text.contains("Afmelden kan tot ") && !text.contains("Afmelden kan tot ."), "{text}");
+    assert!(
+        crate::smtp::link_after(text, "Afmelden (met één klik)").is_some_and(|l| l.contains("/afmelden?t=")),
+        "{text}"
+    );
 
     // Once only; the policy is fixed; the last run is shown.
     let (st, b) = app.post(&app.admin, &alloc, json!({"dry_run": false})).await;
@@ -273,10 +288,10 @@ async fn the_verify_command_recomputes_the_run_and_finds_a_changed_row(app: &Tes
     assert!(said.contains("In orde") && said.contains(run["seed"].as_str().unwrap()), "{said}");
 
     // Someone moves a waiting place to a seat by hand: the recomputation disagrees.
-    let first = "FROM allocation_placements WHERE placed = 'waiting' ORDER BY person_id, session_id LIMIT 1";
+    let first = "FROM enrolments WHERE allocation_placed = 'waiting' ORDER BY person_id, session_id LIMIT 1";
     let sql = format!(
-        "UPDATE allocation_placements SET placed = 'seat', position = NULL \
-         WHERE person_id = (SELECT person_id {first}) AND session_id = (SELECT session_id {first})"
+        "UPDATE enrolments SET allocation_placed = 'seat', allocation_position = NULL \
+         WHERE id = (SELECT id {first})"
     );
     let changed = app.sql().await.execute(&sql, []).await;
     assert_eq!(changed, 1, "a waiting place to change");

@@ -26,7 +26,8 @@ pub struct Outgoing {
 /// admins' view of a subject line).
 pub fn context(m: &DueMail, links: Option<&Links>) -> (Value, Language, Option<Tz>) {
     let lang = m.person.language;
-    let payload: Value = serde_json::from_str(&m.row.payload).unwrap_or(Value::Null);
+    let mut payload: Value = serde_json::from_str(&m.row.payload).unwrap_or(Value::Null);
+    complete_results(&mut payload);
     let s = &payload["session"];
     let tz: Option<Tz> = s["time_zone"].as_str().and_then(|t| t.parse().ok());
     let when = match (tz, parse_time(&s["starts_at"]), parse_time(&s["ends_at"])) {
@@ -77,6 +78,29 @@ pub fn context(m: &DueMail, links: Option<&Links>) -> (Value, Language, Option<T
         crate::links::add(&mut ctx, m, &payload, links);
     }
     (ctx, lang, tz)
+}
+
+/// An allocation mail names its week's time zone and cancellation deadline once
+/// (`extra.time_zone`, `extra.cancellation_deadline_hours`); give each result's session its own,
+/// as every other mail's session carries them.
+fn complete_results(payload: &mut Value) {
+    let zone = payload["extra"]["time_zone"].clone();
+    let hours = payload["extra"]["cancellation_deadline_hours"].as_i64();
+    let Some(results) = payload["extra"]["results"].as_array_mut() else { return };
+    for r in results {
+        let s = &mut r["session"];
+        if !s.is_object() {
+            continue;
+        }
+        if s["time_zone"].is_null() && zone.is_string() {
+            s["time_zone"] = zone.clone();
+        }
+        if s["cancel_before"].is_null()
+            && let (Some(h), Some(start)) = (hours, parse_time(&s["starts_at"]))
+        {
+            s["cancel_before"] = json!(start - chrono::Duration::hours(h.max(0)));
+        }
+    }
 }
 
 /// The results of an allocation mail, each with its session's time and place worded for the

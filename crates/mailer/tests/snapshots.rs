@@ -37,6 +37,7 @@ fn due(kind: &str, language: &str, calendar: Option<(&str, u32)>) -> DueMail {
     later["title"] = serde_json::json!("Tekenen <voor iedereen>");
     later["starts_at"] = serde_json::json!(starts + chrono::Duration::days(1));
     later["ends_at"] = serde_json::json!(starts + chrono::Duration::days(1) + chrono::Duration::hours(3));
+    later["cancel_before"] = serde_json::json!(starts + chrono::Duration::days(1) - chrono::Duration::hours(24));
     payload["extra"]["results"] = serde_json::json!([
         {"rank": 1, "placed": "seat", "enrolment_id": Uuid::from_u128(10), "session": session, "check_in_code": "K7Q3-M9XP-2A4B",
          "calendar": {"method": "REQUEST", "sequence": 0}},
@@ -265,4 +266,27 @@ fn approval_mails_say_declined_with_the_reason_lapsed_or_approved_and_a_pending_
     let raw = String::from_utf8(out.message.formatted()).unwrap();
     assert!(raw.contains("STATUS:TENTATIVE") && raw.contains("PARTSTAT=3DTENTATIVE"), "{raw}");
     check("enrolment_pending.message.eml", &redact(&raw));
+}
+
+#[test]
+fn an_allocation_mail_that_names_its_zone_and_deadline_once_reads_as_one_with_them_per_session() {
+    let r = Renderer::new();
+    for lang in ["nl", "en"] {
+        let full = due("allocation_result", lang, None);
+        let mut slim = full.clone();
+        let mut payload: serde_json::Value = serde_json::from_str(&slim.row.payload).unwrap();
+        payload["extra"]["time_zone"] = "Europe/Amsterdam".into();
+        payload["extra"]["cancellation_deadline_hours"] = 24.into();
+        for result in payload["extra"]["results"].as_array_mut().unwrap() {
+            let s = result["session"].as_object_mut().unwrap();
+            s.remove("time_zone");
+            s.remove("cancel_before");
+            s.retain(|_, v| !v.is_null());
+        }
+        slim.row.payload = payload.to_string();
+        assert_eq!(
+            r.render("allocation_result", &context_of(&slim)).unwrap(),
+            r.render("allocation_result", &context_of(&full)).unwrap()
+        );
+    }
 }

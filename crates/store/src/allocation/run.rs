@@ -7,9 +7,7 @@ use super::input::{self, Loaded};
 use super::report::{Summary, summarise};
 use super::rows;
 use crate::enrolments::{display_code, new_enrolment};
-use crate::entities::{
-    allocation_placement, allocation_run, calendar_sequence, enrolment, event, outbox as outbox_row, session,
-};
+use crate::entities::{allocation_run, calendar_sequence, enrolment, event, outbox as outbox_row, session};
 use crate::lookup::{EventRow, load_event};
 use crate::outbox::{self, MailKind, NewMail};
 use crate::{Conflict, Result, Store, StoreError, audit, mapping};
@@ -159,7 +157,7 @@ pub async fn run(store: &Store, actor: &Actor, event_id: Uuid, req: RunRequest, 
     // usual page cache (2 MiB) SQLite spilled them to the WAL half-way and read them back (a
     // sixth of the run in pread/pwrite); for the run the cache holds them all.
     let cache = if store.is_postgres() { None } else { Some(bulk_cache(&*txn).await?) };
-    let wrote = write(&*txn, &e, &loaded, &outcome, row.id, now).await;
+    let wrote = write(&*txn, &e, &loaded, &outcome, now).await;
     if let Some(usual) = cache {
         txn.execute_unprepared(&format!("PRAGMA cache_size = {usual}")).await?;
     }
@@ -228,13 +226,11 @@ async fn write(
     e: &EventRow,
     loaded: &Loaded,
     outcome: &Outcome,
-    run_id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<()> {
     let t = std::time::Instant::now();
     let mut sessions: HashMap<Uuid, session::Model> = loaded.sessions.clone();
     let mut enrolments: Vec<enrolment::Model> = Vec::with_capacity(outcome.placements.len());
-    let mut placements: Vec<allocation_placement::Model> = Vec::with_capacity(outcome.placements.len());
     let mut given: HashMap<(Uuid, Uuid), usize> = HashMap::new();
     for p in &outcome.placements {
         let (Some(s), Some(person)) = (sessions.get_mut(&p.session), loaded.people.get(&p.person)) else { continue };
@@ -250,17 +246,12 @@ async fn write(
                 (EnrolmentStatus::Waitlisted, Some(seq), Some(position as i32))
             }
         };
-        let en = new_enrolment(s.id, person, e.event.id, status, seq, now);
-        placements.push(allocation_placement::Model {
-            run_id,
-            person_id: p.person,
-            session_id: p.session,
-            rank: p.rank as i32 + 1,
-            placed: if position.is_some() { "waiting" } else { "seat" }.to_owned(),
-            position,
-            round: p.round as i32,
-            enrolment_id: Some(en.id),
-        });
+        // What the run gave stays on the enrolment (`allocation verify` reads it back).
+        let mut en = new_enrolment(s.id, person, e.event.id, status, seq, now);
+        en.allocation_rank = Some(p.rank as i32 + 1);
+        en.allocation_round = Some(p.round as i32);
+        en.allocation_position = position;
+        en.allocation_placed = Some(if position.is_some() { "waiting" } else { "seat" }.to_owned());
         given.insert((p.person, p.session), enrolments.len());
         enrolments.push(en);
     }
@@ -271,20 +262,17 @@ async fn write(
     by_session.sort_by_key(|e| (e.session_id, e.waitlist_seq));
     rows::insert::<enrolment::Entity>(c, &by_session).await?;
     let enrolled = t.elapsed();
-    let mut by_person = placements.clone();
-    by_person.sort_by_key(|p| (p.person_id, p.session_id));
-    rows::insert::<allocation_placement::Entity>(c, &by_person).await?;
     let changed: Vec<session::Model> =
         sessions.values().filter(|s| loaded.sessions.get(&s.id).is_some_and(|before| before != *s)).cloned().collect();
     rows::counters(c, &changed).await?;
     let counted = t.elapsed();
     let sequences = sequences(c, e.event.id, &enrolments).await?;
     let sequenced = t.elapsed();
-    mails(c, e, loaded, &sessions, (&enrolments, &placements), &given, &sequences, now).await?;
+    mails(c, e, loaded, &sessions, &enrolments, &given, &sequences, now).await?;
     tracing::info!(
         build_ms = built.as_millis() as u64,
         enrolments_ms = (enrolled - built).as_millis() as u64,
-        placements_and_counters_ms = (counted - enrolled).as_millis() as u64,
+        counters_ms = (counted - enrolled).as_millis() as u64,
         sequences_ms = (sequenced - counted).as_millis() as u64,
         mails_ms = (t.elapsed() - sequenced).as_millis() as u64,
         "allocation written"
@@ -348,7 +336,7 @@ async fn mails(
     e: &EventRow,
     loaded: &Loaded,
     sessions: &HashMap<Uuid, session::Model>,
-    (enrolments, placements): (&[enrolment::Model], &[allocation_placement::Model]),
+    enrolments: &[enrolment::Model],
     given: &HashMap<(Uuid, Uuid), usize>,
     sequences: &HashMap<(Uuid, Uuid), i32>,
     now: DateTime<Utc>,
@@ -372,21 +360,25 @@ async fn mails(
             let Some(s) = sessions.get(sid) else { continue };
             let w = loaded.workshops.get(&s.workshop_id);
             let mut snapshot = outbox::snapshot_of(s, w, Some(&e.event));
-            // The mail names the week once; each result carries only what it shows.
+            // The mail names the week, its time zone and its cancellation deadline once; each
+            // result carries only what it shows, without empty fields: a mail of five results
+            // then stays under PostgreSQL's 2 KB TOAST threshold (no compression, no side table).
             if let Some(o) = snapshot.as_object_mut() {
-                o.remove("event_name");
-                o.remove("status");
+                for k in ["event_name", "status", "time_zone", "cancel_before"] {
+                    o.remove(k);
+                }
+                o.retain(|_, v| !v.is_null() && v.as_str() != Some(""));
             }
-            let result = match given.get(&(a.person, *sid)).map(|i| (&enrolments[*i], &placements[*i])) {
-                Some((en, _)) if en.status == EnrolmentStatus::Confirmed.as_str() => serde_json::json!({
+            let result = match given.get(&(a.person, *sid)).map(|i| &enrolments[*i]) {
+                Some(en) if en.status == EnrolmentStatus::Confirmed.as_str() => serde_json::json!({
                     "placed": "seat",
                     "enrolment_id": en.id,
                     "check_in_code": display_code(en),
                     "calendar": {"method": "REQUEST", "sequence": sequences.get(&(a.person, *sid)).copied().unwrap_or(0)},
                 }),
-                Some((en, placement)) => {
+                Some(en) => {
                     snapshot.as_object_mut().map(|o| o.remove("description"));
-                    serde_json::json!({"placed": "waiting", "enrolment_id": en.id, "position": placement.position})
+                    serde_json::json!({"placed": "waiting", "enrolment_id": en.id, "position": en.allocation_position})
                 }
                 None => {
                     snapshot.as_object_mut().map(|o| o.remove("description"));
@@ -408,7 +400,12 @@ async fn mails(
             enrolment_id: None,
             session: None,
             calendar: None,
-            extra: serde_json::json!({ "event_name": e.event.name, "results": results }),
+            extra: serde_json::json!({
+                "event_name": e.event.name,
+                "time_zone": e.event.time_zone,
+                "cancellation_deadline_hours": e.event.cancellation_deadline_hours,
+                "results": results,
+            }),
         };
         mails.push(outbox::row(&mail, None, now));
     }

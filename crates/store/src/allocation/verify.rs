@@ -1,9 +1,10 @@
 //! `leerweek allocation verify`: recompute a week's real run from the input and seed kept with
-//! it, and compare with what is stored: the placements, the preferences they came from, and the
-//! enrolments they wrote. Anyone can check that the lottery decided what the rows say.
+//! it, and compare with what is stored: what the run gave, kept on the enrolments it wrote
+//! (`allocation_*`), and the preferences it read. Anyone can check that the lottery decided what
+//! the rows say.
 
 use super::input::Snapshot;
-use crate::entities::{allocation_placement, allocation_run, enrolment, preference};
+use crate::entities::{allocation_run, enrolment, preference};
 use crate::{Result, Store, StoreError};
 use leerweek_domain::allocation::{Input, Placed, allocate};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -66,13 +67,19 @@ pub async fn verify(store: &Store, event_id: Uuid) -> Result<Verification> {
             ((p.person, p.session), (p.rank as i32 + 1, position, p.round as i32))
         })
         .collect();
-    let rows =
-        allocation_placement::Entity::find().filter(allocation_placement::Column::RunId.eq(run.id)).all(c).await?;
+    // One real run per week: the week's enrolments that carry what a run gave are its.
+    let rows = enrolment::Entity::find()
+        .filter(enrolment::Column::EventId.eq(event_id))
+        .filter(enrolment::Column::AllocationPlaced.is_not_null())
+        .all(c)
+        .await?;
     let stored: BTreeMap<Key, Given> = rows
         .iter()
         .map(|r| {
-            let position = if r.placed == "seat" { None } else { r.position.or(Some(0)) };
-            ((r.person_id, r.session_id), (r.rank, position, r.round))
+            let position =
+                if r.allocation_placed.as_deref() == Some("seat") { None } else { r.allocation_position.or(Some(0)) };
+            let (rank, round) = (r.allocation_rank.unwrap_or(0), r.allocation_round.unwrap_or(0));
+            ((r.person_id, r.session_id), (rank, position, round))
         })
         .collect();
     let say = |g: Option<&Given>| match g {
@@ -112,21 +119,5 @@ pub async fn verify(store: &Store, event_id: Uuid) -> Result<Verification> {
         }
     }
 
-    // Each placement's enrolment is still that person's in that session.
-    let ids: Vec<Uuid> = rows.iter().filter_map(|r| r.enrolment_id).collect();
-    let mut enrolments: HashMap<Uuid, enrolment::Model> = HashMap::new();
-    for chunk in ids.chunks(500) {
-        for en in enrolment::Entity::find().filter(enrolment::Column::Id.is_in(chunk.iter().copied())).all(c).await? {
-            enrolments.insert(en.id, en);
-        }
-    }
-    for r in &rows {
-        let Some(id) = r.enrolment_id else { continue };
-        match enrolments.get(&id) {
-            Some(en) if en.person_id == r.person_id && en.session_id == r.session_id && en.event_id == event_id => {}
-            Some(_) => differences.push(format!("enrolment {id}: no longer the person and session the run placed")),
-            None => differences.push(format!("enrolment {id} that the run wrote is gone")),
-        }
-    }
     Ok(Verification { run_id: run.id, seed, expected: expected.len(), stored: stored.len(), differences })
 }

@@ -94,6 +94,10 @@ pub(crate) fn new_enrolment(
         approval_decided_at: None,
         approval_decided_by: None,
         approval_reason: None,
+        allocation_rank: None,
+        allocation_round: None,
+        allocation_position: None,
+        allocation_placed: None,
     }
 }
 

@@ -36,6 +36,12 @@ pub struct Model {
     pub approval_decided_at: Option<DateTimeUtc>,
     pub approval_decided_by: Option<Uuid>,
     pub approval_reason: Option<String>,
+    /// What the week's lottery gave (`None` where the row is not the lottery's): which choice
+    /// (from 1), in which round, a `seat` or a `waiting` place with its position then.
+    pub allocation_rank: Option<i32>,
+    pub allocation_round: Option<i32>,
+    pub allocation_position: Option<i32>,
+    pub allocation_placed: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

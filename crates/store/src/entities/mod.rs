@@ -1,7 +1,6 @@
 //! sea-orm entities, one per table. Rows, not domain types: repositories convert.
 #![allow(missing_docs)]
 
-pub mod allocation_placement;
 pub mod allocation_run;
 pub mod api_token;
 pub mod audit;
