@@ -130,6 +130,9 @@ pub async fn anonymise_archived(store: &Store, archived_before: DateTime<Utc>, n
             enrolment::Entity::update_many()
                 .col_expr(enrolment::Column::PersonId, Expr::value(stand_in.id))
                 .col_expr(enrolment::Column::CancelledBy, Expr::value(Option::<Uuid>::None))
+                // Who decided on the person's seat, and a decline's words about them, go too.
+                .col_expr(enrolment::Column::ApprovalDecidedBy, Expr::value(Option::<Uuid>::None))
+                .col_expr(enrolment::Column::ApprovalReason, Expr::value(Option::<String>::None))
                 .filter(enrolment::Column::Id.eq(e.id))
                 .exec(&*txn)
                 .await?;
