@@ -73,7 +73,8 @@ pub enum LinkError {
 /// Signs and checks links with the installation's key. Cheap to clone.
 #[derive(Clone)]
 pub struct LinkSigner {
-    key: std::sync::Arc<[u8]>,
+    /// The HMAC keyed once; each signature starts from a copy.
+    keyed: Hmac<Sha256>,
 }
 
 impl std::fmt::Debug for LinkSigner {
@@ -88,11 +89,14 @@ const MAX_TOKEN: usize = 140;
 impl LinkSigner {
     /// A signer with this key (tests and the mail snapshots use a fixed one).
     pub fn with_key(key: &[u8]) -> Self {
-        Self { key: key.into() }
+        // HMAC takes keys of any length (a long one is hashed first): the fallback never runs.
+        let keyed = Hmac::<Sha256>::new_from_slice(key)
+            .unwrap_or_else(|_| <Hmac<Sha256> as hmac::digest::KeyInit>::new(&Default::default()));
+        Self { keyed }
     }
 
     fn mac(&self, body: &str) -> Hmac<Sha256> {
-        let mut mac = Hmac::<Sha256>::new_from_slice(&self.key).expect("HMAC takes keys of any length");
+        let mut mac = self.keyed.clone();
         mac.update(b"leerweek mail link v1\n");
         mac.update(body.as_bytes());
         mac
