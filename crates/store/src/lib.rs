@@ -34,6 +34,7 @@ mod lookup;
 mod mapping;
 mod search;
 mod sign_ins;
+mod unnest;
 
 pub(crate) use sign_ins::SignInCache;
 

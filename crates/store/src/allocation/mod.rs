@@ -3,6 +3,7 @@
 //! closed ([`run`]), the run is reported ([`report`]) and can be recomputed ([`verify`]).
 
 mod input;
+mod mails;
 mod remind;
 mod report;
 mod rows;

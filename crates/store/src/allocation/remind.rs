@@ -77,7 +77,7 @@ pub async fn queue_preference_reminders(store: &Store, page: &str, now: DateTime
                 outbox::row(&mail, None, now)
             })
             .collect();
-        rows::insert::<crate::entities::outbox::Entity>(&*txn, &mails).await?;
+        rows::mails(&*txn, &mails).await?;
         txn.commit().await?;
         tracing::info!(event = %e.id, mails = mails.len(), "preference window reminders queued");
         queued += mails.len();

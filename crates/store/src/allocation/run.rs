@@ -5,16 +5,14 @@
 
 use super::input::{self, Loaded};
 use super::report::{Summary, summarise};
-use super::rows;
-use crate::enrolments::{display_code, new_enrolment};
-use crate::entities::{allocation_run, calendar_sequence, enrolment, event, outbox as outbox_row, session};
+use super::{mails, rows};
+use crate::enrolments::new_enrolment;
+use crate::entities::{allocation_run, calendar_sequence, enrolment, event, session};
 use crate::lookup::{EventRow, load_event};
-use crate::outbox::{self, MailKind, NewMail};
 use crate::{Conflict, Result, Store, StoreError, audit, mapping};
 use chrono::{DateTime, Utc};
 use leerweek_domain::access::Actor;
 use leerweek_domain::allocation::{Input, Outcome, Placed, allocate};
-use leerweek_domain::session::TimeRange;
 use leerweek_domain::{Allocation, EnrolmentStatus, EventStatus};
 use sea_orm::sea_query::{Expr, LockType};
 use sea_orm::{
@@ -22,6 +20,7 @@ use sea_orm::{
     Set,
 };
 use std::collections::HashMap;
+use std::sync::Arc;
 use uuid::Uuid;
 
 /// What an organiser asks for.
@@ -147,7 +146,7 @@ pub async fn run(store: &Store, actor: &Actor, event_id: Uuid, req: RunRequest, 
     if now < e.event.enrolment_closes_at {
         return Err(Conflict::PreferencesStillOpen { closes_at: e.event.enrolment_closes_at }.into());
     }
-    let loaded = input::load(&*txn, store, &e, now, true).await?;
+    let loaded = Arc::new(input::load(&*txn, store, &e, now, true).await?);
     let read = started.elapsed();
     let (outcome, summary, row) = decide(&loaded, (actor, event_id, false), seed, now)?;
     let decided = started.elapsed();
@@ -157,7 +156,7 @@ pub async fn run(store: &Store, actor: &Actor, event_id: Uuid, req: RunRequest, 
     // usual page cache (2 MiB) SQLite spilled them to the WAL half-way and read them back (a
     // sixth of the run in pread/pwrite); for the run the cache holds them all.
     let cache = if store.is_postgres() { None } else { Some(bulk_cache(&*txn).await?) };
-    let wrote = write(&*txn, &e, &loaded, &outcome, now).await;
+    let wrote = write(&*txn, &e, loaded, &outcome, now).await;
     if let Some(usual) = cache {
         txn.execute_unprepared(&format!("PRAGMA cache_size = {usual}")).await?;
     }
@@ -220,11 +219,12 @@ fn json(e: serde_json::Error) -> StoreError {
     StoreError::Db(sea_orm::DbErr::Custom(format!("allocation: {e}")))
 }
 
-/// Write what a real run gave.
+/// Write what a real run gave. The mails are composed on a thread of their own while the
+/// database writes the places (on two cores, the run's wall time is the database's).
 async fn write(
     c: &impl ConnectionTrait,
     e: &EventRow,
-    loaded: &Loaded,
+    loaded: Arc<Loaded>,
     outcome: &Outcome,
     now: DateTime<Utc>,
 ) -> Result<()> {
@@ -255,26 +255,40 @@ async fn write(
         given.insert((p.person, p.session), enrolments.len());
         enrolments.push(en);
     }
+    let changed: Vec<session::Model> =
+        sessions.values().filter(|s| loaded.sessions.get(&s.id).is_some_and(|before| before != *s)).cloned().collect();
+    let invites = Invites::of(c, e.event.id, &enrolments).await?;
     let built = t.elapsed();
     // In the order of the sessions: most of the table's indexes begin with the session (or the
     // week and then the session), so their pages fill one after the other.
     let mut by_session = enrolments.clone();
     by_session.sort_by_key(|e| (e.session_id, e.waitlist_seq));
-    rows::insert::<enrolment::Entity>(c, &by_session).await?;
+    let composing = {
+        let (e, sequences) = (e.clone(), invites.sequences.clone());
+        tokio::task::spawn_blocking(move || {
+            let started = std::time::Instant::now();
+            let mails = mails::compose(&e, &loaded, &sessions, &enrolments, &given, &sequences, now);
+            (mails, started.elapsed())
+        })
+    };
+    rows::enrolments(c, &by_session).await?;
     let enrolled = t.elapsed();
-    let changed: Vec<session::Model> =
-        sessions.values().filter(|s| loaded.sessions.get(&s.id).is_some_and(|before| before != *s)).cloned().collect();
     rows::counters(c, &changed).await?;
     let counted = t.elapsed();
-    let sequences = sequences(c, e.event.id, &enrolments).await?;
+    invites.write(c).await?;
     let sequenced = t.elapsed();
-    mails(c, e, loaded, &sessions, &enrolments, &given, &sequences, now).await?;
+    let (mails, composed) =
+        composing.await.map_err(|e| StoreError::Db(sea_orm::DbErr::Custom(format!("allocation mails: {e}"))))?;
+    let waited = t.elapsed();
+    rows::mails(c, &mails).await?;
     tracing::info!(
         build_ms = built.as_millis() as u64,
         enrolments_ms = (enrolled - built).as_millis() as u64,
         counters_ms = (counted - enrolled).as_millis() as u64,
         sequences_ms = (sequenced - counted).as_millis() as u64,
-        mails_ms = (t.elapsed() - sequenced).as_millis() as u64,
+        compose_ms = composed.as_millis() as u64,
+        compose_wait_ms = (waited - sequenced).as_millis() as u64,
+        mails_ms = (t.elapsed() - waited).as_millis() as u64,
         "allocation written"
     );
     Ok(())
@@ -282,133 +296,46 @@ async fn write(
 
 /// The calendar SEQUENCE of each new seat's invite: 0 for a first invite, one more than the
 /// last for someone who was invited to that session before.
-async fn sequences(
-    c: &impl ConnectionTrait,
-    event_id: Uuid,
-    enrolments: &[enrolment::Model],
-) -> Result<HashMap<(Uuid, Uuid), i32>> {
-    let known: HashMap<(Uuid, Uuid), i32> = calendar_sequence::Entity::find()
-        .filter(calendar_sequence::Column::SessionId.in_subquery(input::sessions_of(event_id)))
-        .all(c)
-        .await?
-        .into_iter()
-        .map(|r| ((r.person_id, r.session_id), r.sequence))
-        .collect();
-    let mut out = HashMap::new();
-    let mut fresh = Vec::new();
-    for en in enrolments.iter().filter(|en| en.status == EnrolmentStatus::Confirmed.as_str()) {
-        let key = (en.person_id, en.session_id);
-        match known.get(&key) {
-            Some(n) => {
-                calendar_sequence::Entity::update_many()
-                    .col_expr(calendar_sequence::Column::Sequence, Expr::val(n + 1))
-                    .filter(calendar_sequence::Column::PersonId.eq(key.0))
-                    .filter(calendar_sequence::Column::SessionId.eq(key.1))
-                    .exec(c)
-                    .await?;
-                out.insert(key, n + 1);
-            }
-            None => {
-                fresh.push(calendar_sequence::Model { person_id: key.0, session_id: key.1, sequence: 0 });
-                out.insert(key, 0);
-            }
-        }
-    }
-    rows::insert::<calendar_sequence::Entity>(c, &fresh).await?;
-    Ok(out)
+struct Invites {
+    sequences: HashMap<(Uuid, Uuid), i32>,
+    fresh: Vec<calendar_sequence::Model>,
+    raised: Vec<calendar_sequence::Model>,
 }
 
-/// Why a choice gave nothing, as the mail words it.
-fn reason(eligible: bool, open: bool, clash: bool, at_limit: bool) -> &'static str {
-    match () {
-        _ if !open => "closed",
-        _ if !eligible => "audience",
-        _ if clash => "overlap",
-        _ if at_limit => "limit",
-        _ => "full",
-    }
-}
-
-/// One mail per applicant with every choice and its result; each seat carries its invite.
-#[allow(clippy::too_many_arguments)]
-async fn mails(
-    c: &impl ConnectionTrait,
-    e: &EventRow,
-    loaded: &Loaded,
-    sessions: &HashMap<Uuid, session::Model>,
-    enrolments: &[enrolment::Model],
-    given: &HashMap<(Uuid, Uuid), usize>,
-    sequences: &HashMap<(Uuid, Uuid), i32>,
-    now: DateTime<Utc>,
-) -> Result<()> {
-    let limit = loaded.snapshot.limit.unwrap_or(u32::MAX) as usize;
-    let open: std::collections::HashSet<Uuid> = loaded.snapshot.offers.iter().map(|o| o.id).collect();
-    let mut mails: Vec<outbox_row::Model> = Vec::with_capacity(loaded.snapshot.applicants.len());
-    for a in &loaded.snapshot.applicants {
-        let mine: Vec<&enrolment::Model> =
-            a.choices.iter().filter_map(|(s, _)| given.get(&(a.person, *s)).map(|i| &enrolments[*i])).collect();
-        let times: Vec<TimeRange> = a
-            .held
-            .iter()
-            .map(|(_, s, e)| (*s, *e))
-            .chain(mine.iter().filter_map(|en| sessions.get(&en.session_id).map(|s| (s.starts_at, s.ends_at))))
-            .filter_map(|(s, e)| TimeRange::new(s, e).ok())
+impl Invites {
+    /// Read the week's sequences and decide each new seat's.
+    async fn of(c: &impl ConnectionTrait, event_id: Uuid, enrolments: &[enrolment::Model]) -> Result<Self> {
+        let known: HashMap<(Uuid, Uuid), i32> = calendar_sequence::Entity::find()
+            .filter(calendar_sequence::Column::SessionId.in_subquery(input::sessions_of(event_id)))
+            .all(c)
+            .await?
+            .into_iter()
+            .map(|r| ((r.person_id, r.session_id), r.sequence))
             .collect();
-        let at_limit = a.held.len() + mine.len() >= limit;
-        let mut results = Vec::with_capacity(a.choices.len());
-        for (rank, (sid, eligible)) in a.choices.iter().enumerate() {
-            let Some(s) = sessions.get(sid) else { continue };
-            let w = loaded.workshops.get(&s.workshop_id);
-            let mut snapshot = outbox::snapshot_of(s, w, Some(&e.event));
-            // The mail names the week, its time zone and its cancellation deadline once; each
-            // result carries only what it shows, without empty fields: a mail of five results
-            // then stays under PostgreSQL's 2 KB TOAST threshold (no compression, no side table).
-            if let Some(o) = snapshot.as_object_mut() {
-                for k in ["event_name", "status", "time_zone", "cancel_before"] {
-                    o.remove(k);
-                }
-                o.retain(|_, v| !v.is_null() && v.as_str() != Some(""));
+        let mut out = Invites { sequences: HashMap::new(), fresh: Vec::new(), raised: Vec::new() };
+        for en in enrolments.iter().filter(|en| en.status == EnrolmentStatus::Confirmed.as_str()) {
+            let (person_id, session_id) = (en.person_id, en.session_id);
+            let sequence = known.get(&(person_id, session_id)).map_or(0, |n| n + 1);
+            let row = calendar_sequence::Model { person_id, session_id, sequence };
+            if sequence == 0 {
+                out.fresh.push(row)
+            } else {
+                out.raised.push(row)
             }
-            let result = match given.get(&(a.person, *sid)).map(|i| &enrolments[*i]) {
-                Some(en) if en.status == EnrolmentStatus::Confirmed.as_str() => serde_json::json!({
-                    "placed": "seat",
-                    "enrolment_id": en.id,
-                    "check_in_code": display_code(en),
-                    "calendar": {"method": "REQUEST", "sequence": sequences.get(&(a.person, *sid)).copied().unwrap_or(0)},
-                }),
-                Some(en) => {
-                    snapshot.as_object_mut().map(|o| o.remove("description"));
-                    serde_json::json!({"placed": "waiting", "enrolment_id": en.id, "position": en.allocation_position})
-                }
-                None => {
-                    snapshot.as_object_mut().map(|o| o.remove("description"));
-                    let clash =
-                        TimeRange::new(s.starts_at, s.ends_at).is_ok_and(|t| times.iter().any(|h| h.overlaps(&t)));
-                    let held = a.held.iter().any(|(h, _, _)| h == sid);
-                    let why = if held { "held" } else { reason(*eligible, open.contains(sid), clash, at_limit) };
-                    serde_json::json!({"placed": "none", "reason": why})
-                }
-            };
-            let mut result = result;
-            result["rank"] = (rank + 1).into();
-            result["session"] = snapshot;
-            results.push(result);
+            out.sequences.insert((person_id, session_id), sequence);
         }
-        let mail = NewMail {
-            kind: MailKind::AllocationResult,
-            person_id: a.person,
-            enrolment_id: None,
-            session: None,
-            calendar: None,
-            extra: serde_json::json!({
-                "event_name": e.event.name,
-                "time_zone": e.event.time_zone,
-                "cancellation_deadline_hours": e.event.cancellation_deadline_hours,
-                "results": results,
-            }),
-        };
-        mails.push(outbox::row(&mail, None, now));
+        Ok(out)
     }
-    rows::insert::<outbox_row::Entity>(c, &mails).await?;
-    Ok(())
+
+    async fn write(&self, c: &impl ConnectionTrait) -> Result<()> {
+        for r in &self.raised {
+            calendar_sequence::Entity::update_many()
+                .col_expr(calendar_sequence::Column::Sequence, Expr::val(r.sequence))
+                .filter(calendar_sequence::Column::PersonId.eq(r.person_id))
+                .filter(calendar_sequence::Column::SessionId.eq(r.session_id))
+                .exec(c)
+                .await?;
+        }
+        rows::sequences(c, &self.fresh).await
+    }
 }
