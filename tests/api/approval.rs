@@ -19,6 +19,7 @@ on_both_backends!(
     an_unanswered_request_lapses_by_the_minute_job_and_the_next_in_line_is_asked,
     only_the_manager_or_without_one_the_organisations_organisers_decide,
     a_decline_link_takes_a_reason_and_a_replaced_managers_link_decides_nothing,
+    a_seat_still_waiting_for_the_manager_is_not_marked_present_or_absent,
 );
 
 /// A person in `org` with `manager` (or none), with a token.
@@ -398,4 +399,43 @@ async fn a_decline_link_takes_a_reason_and_a_replaced_managers_link_decides_noth
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
+}
+
+/// The check-in list opens before the session starts, while a seat may still wait for the
+/// manager (its request is due at the start): such a seat is held, not given, so nobody marks it
+/// present (no minutes credited) or absent, one by one or all at once.
+async fn a_seat_still_waiting_for_the_manager_is_not_marked_present_or_absent(app: &TestApp) {
+    use leerweek_domain::attendance::{Attendance, AttendanceError};
+    use leerweek_store::{StoreError, attendance, people};
+    let org = app.org("Enkhuizen").await;
+    let mia = employee(app, org, "mia@enkhuizen.nl", None).await;
+    grant(app, &mia, "manager").await;
+    let anna = employee(app, org, "anna@enkhuizen.nl", Some(mia.id)).await;
+    let bram = employee(app, org, "bram@enkhuizen.nl", Some(mia.id)).await;
+    let s = approval_week(app, org, 2).await;
+    let (_, ea) = app.enrol(&anna, s).await;
+    let (_, eb) = app.enrol(&bram, s).await;
+    let (st, b) = app.post(&mia.token, &format!("/api/v1/enrolments/{}/approve", id(&eb)), json!({})).await;
+    assert!(st.is_success(), "{b}");
+    assert_eq!(enrolment(app, &anna, id(&ea)).await["status"], "pending_approval");
+
+    let (_, session) = app.get(&app.admin, &format!("/api/v1/sessions/{s}")).await;
+    let starts_at: chrono::DateTime<Utc> = serde_json::from_value(session["starts_at"].clone()).unwrap();
+    let at_the_door = starts_at - Duration::minutes(5);
+    let admin = people::authenticate(&app.store, &app.admin).await.unwrap().expect("the admin");
+    for mark in [Some(Attendance::Present), Some(Attendance::Absent)] {
+        let refused = attendance::mark(&app.store, &admin, id(&ea), mark, at_the_door).await;
+        assert!(
+            matches!(refused, Err(StoreError::Attendance(AttendanceError::NotConfirmed))),
+            "a pending seat is not marked {mark:?}: {refused:?}"
+        );
+    }
+    assert_eq!(attendance::mark_all_present(&app.store, &admin, s, at_the_door).await.unwrap(), 1, "Bram only");
+    let a = enrolment(app, &anna, id(&ea)).await;
+    assert!(a["attendance"].is_null(), "no mark, so no minutes credited either: {a}");
+    assert_eq!(enrolment(app, &bram, id(&eb)).await["attendance"], "present");
+    // After the end, closing the list makes no no-show of her either (the lapse job releases her seat).
+    let after = starts_at + Duration::hours(3);
+    assert_eq!(attendance::close_list(&app.store, &admin, s, after).await.unwrap(), 0);
+    assert!(enrolment(app, &anna, id(&ea)).await["attendance"].is_null());
 }

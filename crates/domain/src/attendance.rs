@@ -141,7 +141,7 @@ pub enum AttendanceError {
         starts_at: DateTime<Utc>,
     },
     /// The enrolment is not (or no longer) a confirmed seat.
-    #[error("this enrolment has no seat in the session (waiting list or cancelled)")]
+    #[error("this enrolment has no seat in the session (waiting list, cancelled, or not yet approved)")]
     NotConfirmed,
     /// The attendance list can be closed only once the session has ended.
     #[error("the attendance list can be closed once the session has ended")]

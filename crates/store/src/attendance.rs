@@ -12,9 +12,9 @@ use leerweek_domain::attendance::{
 };
 use leerweek_domain::enrolment::Enrolment;
 use leerweek_domain::people::Person;
-use leerweek_domain::{EnrolmentStatus, SessionStatus};
+use leerweek_domain::{ApprovalState, EnrolmentStatus, SessionStatus};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -40,6 +40,12 @@ async fn recordable(c: &impl ConnectionTrait, actor: &Actor, session_id: Uuid) -
 fn open(s: &session::Model, now: DateTime<Utc>) -> Result<()> {
     may_record(s.starts_at, mapping::session_status(&s.status) == SessionStatus::Cancelled, now)
         .map_err(StoreError::Attendance)
+}
+
+/// Whether an enrolment holds its seat for good: confirmed, and not still waiting for the
+/// manager's yes (a pending seat is held, not given: nobody marks it present or absent).
+fn seated(e: &enrolment::Model) -> bool {
+    mapping::enrolment(e).is_confirmed()
 }
 
 /// The minutes of development a session credits to those present: its length, from the UTC
@@ -82,8 +88,7 @@ pub async fn check_in(
                 session::Entity::find_by_id(e.session_id).one(&*txn).await?.ok_or(StoreError::NotFound("session"))?;
             let title =
                 workshop::Entity::find_by_id(os.workshop_id).one(&*txn).await?.map(|w| w.title).unwrap_or_default();
-            let confirmed = mapping::enrolment_status(&e.status) == EnrolmentStatus::Confirmed;
-            Some(CodeOwner { session_id: os.id, confirmed, title, starts_at: os.starts_at })
+            Some(CodeOwner { session_id: os.id, confirmed: seated(e), title, starts_at: os.starts_at })
         }
     };
     check_code(session_id, owner).map_err(StoreError::Attendance)?;
@@ -148,7 +153,7 @@ pub async fn mark(
         other => other,
     })?;
     open(&s, now)?;
-    if mapping::enrolment_status(&e.status) != EnrolmentStatus::Confirmed {
+    if !seated(&e) {
         return Err(StoreError::Attendance(AttendanceError::NotConfirmed));
     }
     if e.attendance.as_deref() == mark.map(|m| m.as_str()) {
@@ -190,6 +195,11 @@ async fn fill_unmarked(
     let unmarked = enrolment::Entity::find()
         .filter(enrolment::Column::SessionId.eq(session_id))
         .filter(enrolment::Column::Status.eq(EnrolmentStatus::Confirmed.as_str()))
+        .filter(
+            Condition::any()
+                .add(enrolment::Column::Approval.is_null())
+                .add(enrolment::Column::Approval.ne(ApprovalState::Pending.as_str())),
+        )
         .filter(enrolment::Column::Attendance.is_null())
         .all(&*txn)
         .await?;

@@ -26,6 +26,8 @@ pub(crate) struct Columns {
     values: Vec<Value>,
     /// How many rows (the length of every column).
     rows: usize,
+    /// Whether a column's length differed from the first's (`unnest` would pad it with NULLs).
+    ragged: bool,
 }
 
 impl Columns {
@@ -34,7 +36,7 @@ impl Columns {
     where
         T: Into<Value> + NotU8 + ValueType,
     {
-        self.rows = values.len();
+        self.count(values.len());
         let arg = self.arg(pg_type, Value::from(values));
         self.names.push(name);
         self.exprs.push(format!("v.{arg}"));
@@ -46,7 +48,7 @@ impl Columns {
     where
         T: Into<Value> + NotU8 + ValueType + Clone,
     {
-        self.rows = values.len();
+        self.count(values.len());
         self.names.push(name);
         if values.iter().all(Option::is_none) {
             self.exprs.push(format!("NULL::{pg_type}"));
@@ -63,6 +65,11 @@ impl Columns {
         let flag = self.arg("boolean", Value::from(present));
         self.exprs.push(format!("CASE WHEN v.{flag} THEN v.{value} END"));
         self
+    }
+
+    fn count(&mut self, rows: usize) {
+        self.ragged |= !self.names.is_empty() && rows != self.rows;
+        self.rows = rows;
     }
 
     fn arg(&mut self, pg_type: &str, value: Value) -> String {
@@ -87,6 +94,11 @@ impl Columns {
 
     /// Insert the rows into `table`.
     pub(crate) async fn insert(self, c: &impl ConnectionTrait, table: &str) -> Result<()> {
+        if self.ragged {
+            return Err(crate::StoreError::Db(sea_orm::DbErr::Custom(format!(
+                "{table}: columns of different lengths"
+            ))));
+        }
         if self.rows == 0 {
             return Ok(());
         }
@@ -133,5 +145,8 @@ mod tests {
         assert_eq!(**seq, vec![Value::from(3i64), Value::from(0i64)], "the stand-in fills the NULL");
         let Value::Array(_, Some(present)) = &c.values[2] else { panic!("present is an array") };
         assert_eq!(**present, vec![Value::from(true), Value::from(false)]);
+        assert!(!c.ragged);
+        c.col("extra", "integer", vec![1i32]);
+        assert!(c.ragged, "a column shorter than the others is refused, not padded with NULLs");
     }
 }

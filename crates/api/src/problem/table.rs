@@ -482,7 +482,7 @@ fn attendance(a: &A, lang: Language) -> String {
                     at.format("%H:%M")
                 )
             }
-            A::NotConfirmed => "Deze inschrijving heeft geen plaats in de sessie (wachtlijst of afgemeld).".into(),
+            A::NotConfirmed => "Deze inschrijving heeft geen plaats in de sessie (wachtlijst, afgemeld of nog niet goedgekeurd door de leidinggevende).".into(),
             A::NotOver => "De aanwezigheidslijst kan pas worden gesloten als de sessie voorbij is.".into(),
         },
         Language::En => match a {
@@ -496,7 +496,7 @@ fn attendance(a: &A, lang: Language) -> String {
                     at.format("%A %-d %B %Y at %H:%M")
                 )
             }
-            A::NotConfirmed => "This enrolment has no seat in the session (waiting list or cancelled).".into(),
+            A::NotConfirmed => "This enrolment has no seat in the session (waiting list, cancelled, or not yet approved by the manager).".into(),
             A::NotOver => "The attendance list can be closed once the session has ended.".into(),
         },
     }

@@ -1,7 +1,7 @@
 //! Running a week's allocation: read everything at once, let the pure lottery decide
-//! (`domain::allocation`), and write every seat and waiting place, the seat counters, calendar
-//! sequences, the placements and one mail per person in one transaction. A dry run writes only
-//! its report.
+//! (`domain::allocation`), and write every seat and waiting place (with what the run gave it),
+//! the seat counters, calendar sequences and one mail per person (`mails`) in one transaction. A
+//! dry run writes only its report.
 
 use super::input::{self, Loaded};
 use super::report::{Summary, summarise};
