@@ -99,6 +99,20 @@ async fn an_admin_exports_and_erases_a_person_and_the_audit_log_keeps_no_name_or
     let (st, _) = app.post(&app.admin, &format!("/api/v1/people/{person}/roles"), json!({"role": "manager"})).await;
     assert_eq!(st, StatusCode::OK);
     let token = app.token(person).await;
+
+    // Not oneself: the last admin would lock everyone out of the console (another admin can).
+    let (_, me) = app.get(&app.admin, "/api/v1/me").await;
+    let res = app
+        .client
+        .post(app.url(&format!("/api/v1/admin/people/{}/erase", id(&me))))
+        .bearer_auth(&app.admin)
+        .send()
+        .await
+        .unwrap();
+    let p = expect_problem(res, StatusCode::CONFLICT, "erasing-yourself").await;
+    assert!(p["detail"].as_str().unwrap().contains("andere beheerder"), "{p}");
+    let (st, still) = app.get(&app.admin, "/api/v1/me").await;
+    assert_eq!((st, &still["name"]), (StatusCode::OK, &me["name"]), "nothing was erased");
     let (st, _) = app.patch(&token, "/api/v1/me", json!({"language": "en"})).await;
     assert_eq!(st, StatusCode::OK);
 

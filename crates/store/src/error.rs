@@ -43,6 +43,9 @@ pub enum Conflict {
     /// A unit cannot move under itself or one of its own units.
     #[error("a unit cannot be placed under itself or its own sub-unit")]
     UnitCycle,
+    /// An admin cannot erase themself (another admin can; so the last admin never goes this way).
+    #[error("you cannot erase yourself; another admin can")]
+    ErasingYourself,
     /// The installation has an admin already: set-up is done.
     #[error("this installation has been set up already")]
     AlreadySetUp,

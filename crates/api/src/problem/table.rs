@@ -77,6 +77,7 @@ pub fn slug(e: &S) -> &'static str {
             C::OrganisationHasEnrolments => "organisation-has-enrolments",
             C::OrganisationHostsWorkshops => "organisation-hosts-workshops",
             C::AlreadySetUp => "already-set-up",
+            C::ErasingYourself => "erasing-yourself",
             C::SetupCodeInvalid => "setup-code-invalid",
             C::NotALottery => "not-a-lottery",
             C::PreferencesClosed => "preferences-closed",
@@ -167,7 +168,8 @@ fn field(e: &S) -> Option<&str> {
             | C::AttendanceRecorded
             | C::Duplicate
             | C::LastAdmin
-            | C::AlreadySetUp => None,
+            | C::AlreadySetUp
+            | C::ErasingYourself => None,
         },
         S::Attendance(A::UnknownCode | A::OtherSession { .. }) => Some("code"),
         S::Cancel(CancelError::ReasonRequired | CancelError::ReasonTooLong { .. }) => Some("reason"),
@@ -413,6 +415,7 @@ fn conflict(c: &C, lang: Language) -> String {
                 "Deze organisatie verzorgt workshops in deze week. Alleen zij zelf (of een beheerder) kan de week verlaten en haar workshops meenemen.".into()
             }
             C::AlreadySetUp => "Leerweek is hier al ingericht: log in als beheerder.".into(),
+            C::ErasingYourself => "Je kunt jezelf niet wissen: vraag een andere beheerder.".into(),
             C::SetupCodeInvalid => {
                 "Dit inrichtingsadres is onbekend, al gebruikt of verlopen. Start de server opnieuw voor een nieuw adres."
                     .into()
@@ -454,6 +457,7 @@ fn conflict(c: &C, lang: Language) -> String {
                 "This organisation hosts workshops in this week. Only it (or an admin) can leave the week and take its workshops along.".into()
             }
             C::AlreadySetUp => "Leerweek has been set up here already: sign in as an admin.".into(),
+            C::ErasingYourself => "You cannot erase yourself: ask another admin.".into(),
             C::SetupCodeInvalid => {
                 "This set-up address is unknown, used or expired. Restart the server for a new address.".into()
             }

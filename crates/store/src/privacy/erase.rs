@@ -37,6 +37,9 @@ pub async fn erase(store: &Store, actor: &Actor, person_id: Uuid, now: DateTime<
     if !actor.may_administer() {
         return Err(StoreError::Forbidden);
     }
+    if person_id == actor.person_id {
+        return Err(crate::Conflict::ErasingYourself.into());
+    }
     let txn = store.write().await?;
     let was = person::Entity::find_by_id(person_id).one(&*txn).await?.ok_or(StoreError::NotFound("person"))?;
     let simple = person_id.simple().to_string();
