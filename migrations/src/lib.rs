@@ -23,6 +23,7 @@ mod m20261206_000017_preference_lottery;
 mod m20261206_000018_installation_keys;
 mod m20261206_000019_manager_approval;
 mod m20261206_000020_placements_on_enrolments;
+mod m20261206_000021_archived_at;
 mod util;
 
 /// All migrations, in order.
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000018_installation_keys::Migration),
             Box::new(m20261206_000019_manager_approval::Migration),
             Box::new(m20261206_000020_placements_on_enrolments::Migration),
+            Box::new(m20261206_000021_archived_at::Migration),
         ]
     }
 }

@@ -10,6 +10,7 @@ on_both_backends!(
     people_export_their_data_and_an_erased_person_leaves_only_anonymous_figures,
     admins_read_the_audit_log_of_organiser_actions,
     enrolments_of_weeks_archived_past_the_retention_period_become_anonymous,
+    an_edit_after_archiving_does_not_start_the_retention_clock_again,
 );
 
 async fn people_export_their_data_and_an_erased_person_leaves_only_anonymous_figures(app: &TestApp) {
@@ -94,4 +95,30 @@ async fn enrolments_of_weeks_archived_past_the_retention_period_become_anonymous
     let (_, export) = app.get(&p.token, "/api/v1/me/export").await;
     assert!(!export.to_string().contains(&crate::harness::id(&e).to_string()));
     assert_eq!(app.session_counts(s).await, (1, 0));
+}
+
+/// Retention counts from the moment a week was archived: editing the archived week afterwards
+/// (its name, say) does not start the clock again.
+async fn an_edit_after_archiving_does_not_start_the_retention_clock_again(app: &TestApp) {
+    use chrono::{Duration, Utc};
+    let org = app.org("Son en Breugel").await;
+    let p = app.person(org, "fenna@sonenbreugel.nl").await;
+    let ev = app.week(&[org], json!({})).await;
+    let s = app.session(app.workshop(ev, org, json!({})).await, 0, 10, 2, 5).await;
+    app.enrol(&p, s).await;
+    for step in ["close", "archive"] {
+        let (st, b) = app.post(&app.admin, &format!("/api/v1/events/{ev}/{step}"), json!({})).await;
+        assert_eq!(st, StatusCode::OK, "{b}");
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    let between = Utc::now();
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    let (st, b) =
+        app.patch(&app.admin, &format!("/api/v1/events/{ev}"), json!({"name": "Leerweek 2026 (archief)"})).await;
+    assert_eq!(st, StatusCode::OK, "{b}");
+    // Its retention period ended at `between` (archived before it, edited after it).
+    let n =
+        leerweek_store::privacy::anonymise_archived(&app.store, between, Utc::now() + Duration::days(1)).await.unwrap();
+    assert_eq!(n, 1, "the week was archived before the cut-off; the later edit does not count");
+    assert_eq!(app.participants(s).await[0]["person_name"], leerweek_store::privacy::ANONYMOUS_NAME);
 }

@@ -26,6 +26,8 @@ pub struct Model {
     pub approval: String,
     /// How long a manager has to decide.
     pub approval_hours: i32,
+    /// When it was archived (retention counts from here); only an archived week has it.
+    pub archived_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

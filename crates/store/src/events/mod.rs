@@ -101,6 +101,7 @@ pub async fn create_event(store: &Store, actor: &Actor, e: NewEvent, now: DateTi
         approval_hours: Set(e.approval_hours as i32),
         allocated_at: Set(None),
         preferences_reminded_at: Set(None),
+        archived_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -305,6 +306,9 @@ pub async fn set_event_status(
     }
     let mut am: event::ActiveModel = current.event.clone().into();
     am.status = Set(to.as_str().to_owned());
+    if to == EventStatus::Archived {
+        am.archived_at = Set(Some(now));
+    }
     am.updated_at = Set(now);
     let updated = am.update(&*txn).await?;
     audit::record(

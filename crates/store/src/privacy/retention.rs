@@ -88,7 +88,7 @@ pub async fn anonymise_archived(store: &Store, archived_before: DateTime<Utc>, n
         .select_only()
         .column(event::Column::Id)
         .filter(event::Column::Status.eq("archived"))
-        .filter(event::Column::UpdatedAt.lt(archived_before))
+        .filter(event::Column::ArchivedAt.lt(archived_before))
         .into_tuple()
         .all(store.conn())
         .await?;
