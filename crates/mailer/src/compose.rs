@@ -86,7 +86,8 @@ pub fn context(m: &DueMail, links: Option<&Links>) -> (Value, Language, Option<T
 fn complete_results(payload: &mut Value) {
     let zone = payload["extra"]["time_zone"].clone();
     let hours = payload["extra"]["cancellation_deadline_hours"].as_i64();
-    let Some(results) = payload["extra"]["results"].as_array_mut() else { return };
+    // Read without indexing mutably: that would add `results` to every other mail's payload.
+    let Some(results) = payload.pointer_mut("/extra/results").and_then(Value::as_array_mut) else { return };
     for r in results {
         let s = &mut r["session"];
         if !s.is_object() {

@@ -257,14 +257,14 @@ async fn write(
     }
     let changed: Vec<session::Model> =
         sessions.values().filter(|s| loaded.sessions.get(&s.id).is_some_and(|before| before != *s)).cloned().collect();
-    let invites = Invites::of(c, e.event.id, &enrolments).await?;
+    let mut invites = Invites::of(c, e.event.id, &enrolments).await?;
     let built = t.elapsed();
     // In the order of the sessions: most of the table's indexes begin with the session (or the
     // week and then the session), so their pages fill one after the other.
     let mut by_session = enrolments.clone();
     by_session.sort_by_key(|e| (e.session_id, e.waitlist_seq));
     let composing = {
-        let (e, sequences) = (e.clone(), invites.sequences.clone());
+        let (e, sequences) = (e.clone(), std::mem::take(&mut invites.sequences));
         tokio::task::spawn_blocking(move || {
             let started = std::time::Instant::now();
             let mails = mails::compose(&e, &loaded, &sessions, &enrolments, &given, &sequences, now);
@@ -297,6 +297,7 @@ async fn write(
 /// The calendar SEQUENCE of each new seat's invite: 0 for a first invite, one more than the
 /// last for someone who was invited to that session before.
 struct Invites {
+    /// Each new seat's SEQUENCE (taken by the mails); the rows to write follow.
     sequences: HashMap<(Uuid, Uuid), i32>,
     fresh: Vec<calendar_sequence::Model>,
     raised: Vec<calendar_sequence::Model>,
