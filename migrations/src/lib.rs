@@ -24,6 +24,7 @@ mod m20261206_000018_installation_keys;
 mod m20261206_000019_manager_approval;
 mod m20261206_000020_placements_on_enrolments;
 mod m20261206_000021_archived_at;
+mod m20261207_000022_skills;
 mod util;
 
 /// All migrations, in order.
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000019_manager_approval::Migration),
             Box::new(m20261206_000020_placements_on_enrolments::Migration),
             Box::new(m20261206_000021_archived_at::Migration),
+            Box::new(m20261207_000022_skills::Migration),
         ]
     }
 }

@@ -276,5 +276,21 @@ pub const WORKSHOPS: &[WorkshopSpec] = &[
     w("Politiek-bestuurlijke sensitiviteit", "leiderschap", "Aanvoelen wat er speelt tussen college, raad en organisatie.", Fmt::H, 120, Aud::All),
 ];
 
+/// The demo's skills (Dutch, English) and the workshops that teach them, by title. Not linked
+/// to ESCO: an admin does that from an uploaded ESCO file.
+#[rustfmt::skip]
+pub const SKILLS: &[(&str, &str, &[&str])] = &[
+    ("Privacy en informatieveiligheid", "Privacy and information security", &["Privacy en de AVG in de praktijk", "Informatieveiligheid: phishing herkennen", "Kunstmatige intelligentie op het werk: kansen en risico's"]),
+    ("Schrijven in begrijpelijke taal", "Writing in plain language", &["Schrijven in begrijpelijke taal (B1)", "Schrijfworkshop: je eigen verhaal", "Digitale toegankelijkheid van websites en documenten", "Social media voor de gemeente"]),
+    ("Werken met data", "Working with data", &["Excel voor beginners", "Excel voor gevorderden: draaitabellen", "Werken met data: dashboards in Power BI"]),
+    ("Gesprekstechnieken", "Conversation skills", &["Feedback geven en ontvangen", "Omgaan met agressie aan de balie", "Lastige gesprekken aan de telefoon", "Onderhandelen met het Harvard-model", "Het goede gesprek: ontwikkelgesprekken voeren"]),
+    ("Presenteren", "Presenting", &["Presenteren met impact", "Pitchen in drie minuten", "Stem en uitstraling"]),
+    ("Projectmatig werken", "Project work", &["Projectmatig werken", "Effectief vergaderen", "Timemanagement en prioriteren"]),
+    ("Coachend leidinggeven", "Coaching leadership", &["Coachend leiderschap", "Intervisie voor leidinggevenden", "Leidinggeven op afstand", "Het goede gesprek: ontwikkelgesprekken voeren", "Mentor worden van een nieuwe collega"]),
+    ("Omgevingswet", "Environment and Planning Act", &["De Omgevingswet voor niet-juristen"]),
+    ("Veerkracht", "Resilience", &["Grip op stress", "Mindfulness op het werk", "Veerkracht na verandering", "Duurzame inzetbaarheid"]),
+    ("Veranderkunde", "Leading change", &["Verandermanagement", "Teamontwikkeling met Lencioni", "Besluiten nemen in onzekerheid"]),
+];
+
 /// Session start times (Europe/Amsterdam), hours and minutes.
 pub const STARTS: &[(u32, u32)] = &[(9, 0), (9, 30), (10, 0), (11, 0), (13, 0), (13, 30), (14, 0), (15, 0)];

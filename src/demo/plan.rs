@@ -677,4 +677,14 @@ mod tests {
         let mine = per_person.get(&p.personas.employee).map(Vec::len).unwrap_or(0);
         assert_eq!(mine, 2, "the employee persona has an agenda");
     }
+
+    #[test]
+    fn every_demo_skill_is_taught_by_workshops_of_the_catalogue() {
+        for (nl, _, titles) in super::super::data::SKILLS {
+            assert!(!titles.is_empty(), "{nl}");
+            for t in *titles {
+                assert!(WORKSHOPS.iter().any(|w| w.title == *t), "{nl}: no workshop {t:?}");
+            }
+        }
+    }
 }

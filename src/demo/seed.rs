@@ -1,6 +1,6 @@
 //! Writing the plan through the store's repositories, the same paths the API uses.
 
-use super::data::{Aud, DOMMELVALLEI, Fmt, ORGANISATIONS, WORKSHOPS};
+use super::data::{Aud, DOMMELVALLEI, Fmt, ORGANISATIONS, SKILLS, WORKSHOPS};
 use super::plan::{
     ADMIN_EMAIL, ADMIN_NAME, Job, MAX_ENROLMENTS_PER_PERSON, PersonaToken, Plan, Summary, TZ, event_name, plan,
 };
@@ -10,11 +10,12 @@ use leerweek_domain::access::Actor;
 use leerweek_domain::event::EventSchedule;
 use leerweek_domain::people::Person;
 use leerweek_domain::session::{Capacity, Location, TimeRange};
-use leerweek_domain::text::{Description, EmailAddress, Name, OnlineUrl, ShortText, Theme, Title};
+use leerweek_domain::text::{Description, EmailAddress, Name, OnlineUrl, ShortText, SkillName, Theme, Title};
 use leerweek_domain::{AudienceKind, EnrolmentStatus, EventStatus, Language, Role, WorkshopFormat};
 use leerweek_store::events::NewEvent;
 use leerweek_store::people::{ADMIN_ORGANISATION, ImportRow};
 use leerweek_store::sessions::{self, NewSession};
+use leerweek_store::skills::{self, NewSkill};
 use leerweek_store::workshops::{self, NewWorkshop};
 use leerweek_store::{Store, StoreError, enrolments, events, people};
 use std::collections::HashMap;
@@ -164,6 +165,21 @@ pub async fn seed(store: &Store, now: DateTime<Utc>) -> anyhow::Result<Summary> 
     summary.starts_on = Some(plan.week.monday);
     summary.ends_on = Some(plan.week.friday);
 
+    let mut taught: HashMap<&str, Vec<Uuid>> = HashMap::new();
+    for (nl, en, titles) in SKILLS {
+        let new = NewSkill {
+            name_nl: text(SkillName::parse(nl), "skill", nl)?,
+            name_en: Some(text(SkillName::parse(en), "skill", en)?),
+            description: text(Description::parse(""), "skill", nl)?,
+            esco_uri: None,
+        };
+        let made =
+            skills::create_skill(store, &admin, new, now).await.with_context(|| format!("creating skill {nl}"))?;
+        for t in *titles {
+            taught.entry(t).or_default().push(made.id);
+        }
+    }
+
     let mut session_ids: Vec<Vec<Uuid>> = Vec::with_capacity(plan.workshops.len());
     for w in &plan.workshops {
         let spec = &WORKSHOPS[w.spec];
@@ -192,6 +208,7 @@ pub async fn seed(store: &Store, now: DateTime<Utc>) -> anyhow::Result<Summary> 
                 audience,
                 audience_organisation_ids: listed,
                 approval: None,
+                skills: taught.get(spec.title).cloned().unwrap_or_default(),
             },
             now,
         )

@@ -29,5 +29,6 @@ mod reports;
 mod rules;
 mod self_service;
 mod sign_in;
+mod skills;
 mod sso;
 mod sso_console;

@@ -57,9 +57,13 @@ struct Targets {
     lottery: Uuid,
     /// `person`'s seat in a workshop of `event` that asks for manager approval, still pending.
     pending: Uuid,
+    /// Two skills of the installation (skills are not scoped): the first is changed or merged
+    /// into the second. Made only for the routes of skills.
+    skill: Uuid,
+    skill2: Uuid,
 }
 
-async fn targets(app: &TestApp, w: &World, scope: Scope) -> Targets {
+async fn targets(app: &TestApp, w: &World, scope: Scope, path: &str) -> Targets {
     let (org, member) = match scope {
         Scope::In | Scope::Partner => (w.org_a, &w.employee),
         Scope::Out => (w.org_b, &w.outsider),
@@ -118,7 +122,18 @@ async fn targets(app: &TestApp, w: &World, scope: Scope) -> Targets {
         let sql = "SELECT id FROM api_tokens ORDER BY created_at DESC, id DESC LIMIT 1";
         app.sql().await.one::<Uuid>(sql, []).await.unwrap()
     };
+    let (mut skill, mut skill2) = (Uuid::nil(), Uuid::nil());
+    if path.contains("/skills") {
+        for target in [&mut skill, &mut skill2] {
+            let name = format!("Vaardigheid {}", Uuid::new_v4().simple());
+            let (st, s) = app.post(&app.admin, "/api/v1/skills", json!({"name_nl": name})).await;
+            assert_eq!(st, StatusCode::CREATED, "{s}");
+            *target = id(&s);
+        }
+    }
     Targets {
+        skill,
+        skill2,
         event,
         workshop,
         session,
@@ -174,7 +189,18 @@ fn allowed(method: &str, path: &str, role: Role, scope: Scope) -> Option<bool> {
         | ("get", "/api/v1/events")
         | ("get", "/api/v1/organisations")
         | ("get", "/api/v1/organisations/{id}")
-        | ("get", "/api/v1/organisations/{id}/units") => signed_in,
+        | ("get", "/api/v1/organisations/{id}/units")
+        // The vocabulary is everyone's to read; one's own skills and ratings are one's own.
+        | ("get", "/api/v1/skills")
+        | ("get", "/api/v1/skills/{id}")
+        | ("get", "/api/v1/me/skills")
+        | ("put", "/api/v1/me/skills")
+        | ("post", "/api/v1/me/skills/assessments") => signed_in,
+        ("post", "/api/v1/skills")
+        | ("patch", "/api/v1/skills/{id}")
+        | ("post", "/api/v1/skills/{id}/merge")
+        | ("post", "/api/v1/skills/esco")
+        | ("get", "/api/v1/skills/esco") => admin,
         ("post", "/api/v1/organisations")
         | ("post", "/api/v1/tokens")
         | ("post", "/api/v1/people/{id}/roles")
@@ -271,7 +297,7 @@ fn allowed(method: &str, path: &str, role: Role, scope: Scope) -> Option<bool> {
     })
 }
 
-fn request_path(path: &str, t: &Targets) -> String {
+fn request_path(method: &str, path: &str, t: &Targets) -> String {
     let target = if path.ends_with("/preferences") || path.ends_with("/allocation") {
         t.lottery
     } else if path.ends_with("/approve") || path.ends_with("/decline") {
@@ -294,6 +320,8 @@ fn request_path(path: &str, t: &Targets) -> String {
         t.unit
     } else if path.starts_with("/api/v1/tokens/") {
         t.token
+    } else if path.starts_with("/api/v1/skills/") {
+        t.skill
     } else {
         Uuid::nil()
     };
@@ -305,6 +333,7 @@ fn request_path(path: &str, t: &Targets) -> String {
         "/api/v1/people" => p.push_str(&format!("?organisation_id={}", t.org)),
         "/api/v1/admin/audit" => p.push_str(&format!("?subject_id={}", t.session)),
         "/api/v1/feedback" => p.push_str("?token=fb_onbekend"),
+        "/api/v1/skills/esco" => p.push_str(if method == "get" { "?q=vaardigheid" } else { "?language=nl" }),
         _ => {}
     }
     p
@@ -333,6 +362,17 @@ fn body(method: &str, path: &str, t: &Targets, org_name: &str) -> Option<Value> 
         ("put", "/api/v1/admin/settings/privacy") => json!({"retention_days": 400}),
         ("patch", "/api/v1/me") => json!({"language": "en"}),
         ("put", "/api/v1/events/{id}/preferences") => json!({"sessions": []}),
+        ("post", "/api/v1/skills") => json!({"name_nl": format!("Vaardigheid {unique}")}),
+        ("patch", "/api/v1/skills/{id}") => json!({"name_nl": format!("Hernoemd {unique}")}),
+        ("post", "/api/v1/skills/{id}/merge") => json!({"into": t.skill2}),
+        ("put", "/api/v1/me/skills") => json!({"have": [t.skill], "want": [t.skill2]}),
+        ("post", "/api/v1/me/skills/assessments") => json!({"skill_id": t.skill, "level": 3}),
+        ("post", "/api/v1/skills/esco") => {
+            return Some(Value::String(format!(
+                "conceptUri,preferredLabel\nhttp://data.europa.eu/esco/skill/{},vaardigheid {unique}\n",
+                Uuid::new_v4()
+            )));
+        }
         ("post", "/api/v1/events/{id}/allocation") => json!({"dry_run": true}),
         ("post", "/api/v1/enrolments/{id}/feedback") => json!({"rating": 4}),
         ("post", "/api/v1/feedback") => json!({"token": "fb_onbekend", "rating": 4}),
@@ -411,6 +451,12 @@ async fn fingerprint(app: &TestApp) -> Vec<String> {
         "SELECT count(*) FROM allocation_runs",
         "SELECT count(*) FROM events WHERE allocated_at IS NOT NULL",
         "SELECT count(*) FROM enrolments WHERE approval = 'pending'",
+        "SELECT count(*) FROM skills",
+        "SELECT count(*) FROM skills WHERE name_nl LIKE 'Hernoemd%'",
+        "SELECT count(*) FROM workshop_skills",
+        "SELECT count(*) FROM person_skills",
+        "SELECT count(*) FROM skill_assessments",
+        "SELECT count(*) FROM esco_concepts",
     ];
     let db = app.sql().await.conn();
     let backend = db.get_database_backend();
@@ -457,7 +503,7 @@ async fn every_route_every_role_in_and_out_of_scope_is_authorized_as_the_rules_s
     for (method, path) in &operations {
         for role in roles {
             for scope in [Scope::In, Scope::Partner, Scope::Out] {
-                let t = targets(&app, &world, scope).await;
+                let t = targets(&app, &world, scope, path).await;
                 let token = match role {
                     Role::Anonymous => None,
                     Role::Employee => Some(world.employee.token.clone()),
@@ -465,7 +511,7 @@ async fn every_route_every_role_in_and_out_of_scope_is_authorized_as_the_rules_s
                     Role::Manager => Some(world.manager.token.clone()),
                     Role::Admin => Some(app.admin.clone()),
                 };
-                let url = app.url(&request_path(path, &t));
+                let url = app.url(&request_path(method, path, &t));
                 let mut req = match method.as_str() {
                     "get" => app.client.get(&url),
                     "post" => app.client.post(&url),

@@ -150,8 +150,19 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
         Query::<T>::from_request_parts(parts, state).await.map(|Query(q)| ApiQuery(q)).map_err(|e| {
             let text = e.body_text();
-            let detail = text.trim_start_matches("Failed to deserialize query string: ").to_owned();
-            let field = detail.split('`').nth(1).filter(|f| !f.contains(' ')).unwrap_or("query").to_owned();
+            let detail = text.trim_start_matches("Failed to deserialize query string: ");
+            // A value that does not parse is told as `field: why`; a missing or unknown
+            // field is named between backticks.
+            let named = detail.split_once(": ").filter(|(f, _)| {
+                !f.is_empty() && f.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '[' | ']'))
+            });
+            let (field, detail) = match named {
+                Some((f, why)) => (f.to_owned(), why.to_owned()),
+                None => (
+                    detail.split('`').nth(1).filter(|f| !f.contains(' ')).unwrap_or("query").to_owned(),
+                    detail.to_owned(),
+                ),
+            };
             ApiError::InvalidQuery { field, detail }
         })
     }

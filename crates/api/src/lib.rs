@@ -2,6 +2,7 @@
 //! the OpenAPI document. Handlers extract, call the store, and map; no SQL here.
 
 pub mod client;
+pub mod esco_file;
 pub mod export;
 pub mod extract;
 pub mod limit;
@@ -23,7 +24,7 @@ use axum::routing::get;
 use leerweek_store::Store;
 use routes::{
     access, allocation, approvals, attendance, auth, enrolments, events, feedback, import, mail, organisations, outbox,
-    people, privacy, programme as programme_routes, reports, sessions, setup, sso as single_sign_on, sso_trial,
+    people, privacy, programme as programme_routes, reports, sessions, setup, skills, sso as single_sign_on, sso_trial,
     workshops,
 };
 use std::time::Duration;
@@ -191,6 +192,12 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(allocation::run_allocation, allocation::last_allocation))
         .routes(routes!(programme_routes::programme))
         .routes(routes!(programme_routes::themes))
+        .routes(routes!(skills::list_skills, skills::create_skill))
+        .routes(routes!(skills::get_skill, skills::update_skill))
+        .routes(routes!(skills::merge_skill))
+        .routes(routes!(skills::search_esco))
+        .routes(routes!(skills::my_skills, skills::set_my_skills))
+        .routes(routes!(skills::assess))
         .routes(routes!(workshops::create_workshop))
         .routes(routes!(workshops::get_workshop, workshops::update_workshop))
         .routes(routes!(workshops::cancel_workshop))
@@ -244,6 +251,12 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
                 .routes(routes!(import::import_people))
                 .routes(routes!(import::preview_import))
                 .layer(DefaultBodyLimit::max(import::MAX_FILE_BYTES)),
+        )
+        // The EU's ESCO skills file in one language.
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(skills::upload_esco))
+                .layer(DefaultBodyLimit::max(skills::MAX_ESCO_BYTES)),
         )
         .split_for_parts()
 }

@@ -16,6 +16,7 @@ pub mod people;
 pub mod privacy;
 pub mod rules;
 pub mod session;
+pub mod skill;
 pub mod sso;
 pub mod text;
 pub mod validation;

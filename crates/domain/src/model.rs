@@ -44,6 +44,11 @@ vocabulary!(
     Language { Nl => "nl", En => "en" }
 );
 
+vocabulary!(
+    /// How a person holds a skill: one they have, or one they want to grow in.
+    SkillKind { Have => "have", Want => "want" }
+);
+
 #[allow(clippy::derivable_impls)] // the macro cannot carry #[default]
 impl Default for Language {
     fn default() -> Self {

@@ -71,6 +71,10 @@ bounded_text!(
     Theme, min = 1, max = 60
 );
 bounded_text!(
+    /// The name of a skill ("Schrijven voor inwoners"): 1–100 characters.
+    SkillName, min = 1, max = 100
+);
+bounded_text!(
     /// A short optional text (trainer, venue, room, address): up to 300 characters.
     ShortText, min = 0, max = 300
 );

@@ -45,6 +45,9 @@ pub enum Invalid {
     /// A sum that exceeds its bound.
     #[error("together exceed {what}")]
     SumExceeds { what: &'static str },
+    /// A value that may appear in only one of two lists and appears in the other (named) too.
+    #[error("also appears in {other}")]
+    AlsoIn { other: &'static str },
     /// A value the actor may not use, for a reason they may not learn (an address that belongs
     /// to someone of another organisation).
     #[error("cannot be used")]

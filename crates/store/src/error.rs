@@ -77,6 +77,12 @@ pub enum Conflict {
         /// When it closes.
         closes_at: chrono::DateTime<chrono::Utc>,
     },
+    /// A skill with this name (case and spaces aside) exists.
+    #[error("a skill with this name already exists")]
+    SkillNameTaken,
+    /// The ESCO skill is linked to another skill already.
+    #[error("this ESCO skill is linked to another skill already")]
+    EscoLinked,
     /// Another unique rule of the database.
     #[error("this conflicts with existing data")]
     Duplicate,
@@ -137,6 +143,12 @@ impl From<DbErr> for StoreError {
         if let Some(sql) = e.sql_err() {
             match sql {
                 SqlErr::UniqueConstraintViolation(msg) => {
+                    if msg.contains("name_key") {
+                        return StoreError::Conflict(Conflict::SkillNameTaken);
+                    }
+                    if msg.contains("esco_uri") {
+                        return StoreError::Conflict(Conflict::EscoLinked);
+                    }
                     if msg.contains("email") {
                         return StoreError::Conflict(Conflict::EmailTaken);
                     }

@@ -21,6 +21,7 @@ pub mod privacy;
 pub mod programme;
 pub mod reports;
 pub mod sessions;
+pub mod skills;
 pub mod sso;
 pub mod statistics;
 pub mod workshops;

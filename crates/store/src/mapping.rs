@@ -50,6 +50,11 @@ pub(crate) fn language(raw: &str) -> Language {
     stored("language", raw, Language::parse, Language::Nl)
 }
 
+/// How a person holds a skill (the safe side: wanting it, not claiming it).
+pub(crate) fn skill_kind(raw: &str) -> leerweek_domain::SkillKind {
+    stored("person_skills.kind", raw, leerweek_domain::SkillKind::parse, leerweek_domain::SkillKind::Want)
+}
+
 /// A week's time zone.
 pub(crate) fn time_zone(raw: &str) -> Tz {
     raw.parse().unwrap_or(chrono_tz::Europe::Amsterdam)

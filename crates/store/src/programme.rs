@@ -9,10 +9,12 @@ use chrono_tz::Tz;
 use leerweek_domain::access::Actor;
 use leerweek_domain::event::Event;
 use leerweek_domain::session::{QuotaUse, Seats, Session};
+use leerweek_domain::skill::Skill;
 use leerweek_domain::workshop::Workshop;
 use leerweek_domain::{SessionStatus, WorkshopFormat};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::HashMap;
+use std::sync::Arc;
 use uuid::Uuid;
 
 /// Filters of the programme.
@@ -26,6 +28,8 @@ pub struct ProgrammeFilter {
     pub organisation_id: Option<Uuid>,
     /// Only this format.
     pub format: Option<WorkshopFormat>,
+    /// Only workshops that teach this skill.
+    pub skill: Option<Uuid>,
     /// Text to find in title, description, trainer or theme (case-insensitive).
     pub q: Option<String>,
     /// Only sessions with a seat the viewer could take.
@@ -71,6 +75,8 @@ pub struct ProgrammeEntry {
     pub workshop: Workshop,
     /// Its quotas and their use (empty for most sessions).
     pub quotas: Vec<QuotaUse>,
+    /// Skills its workshop teaches, by name.
+    pub skills: Arc<[Skill]>,
 }
 
 impl ProgrammeEntry {
@@ -97,6 +103,7 @@ impl ProgrammeFilter {
             || self.theme.as_ref().is_some_and(|t| w.theme != t.trim().to_lowercase())
             || self.organisation_id.is_some_and(|o| w.host_organisation_id != o)
             || self.format.is_some_and(|fm| w.format != fm)
+            || self.skill.is_some_and(|k| !e.skills.iter().any(|s| s.id == k))
         {
             return false;
         }
@@ -117,6 +124,7 @@ impl ProgrammeFilter {
             && self.theme.is_none()
             && self.organisation_id.is_none()
             && self.format.is_none()
+            && self.skill.is_none()
             && self.q.is_none()
             && !self.available
     }
@@ -158,11 +166,16 @@ pub async fn programme_data(store: &Store, event_id: Uuid) -> Result<Option<Prog
         .into_tuple()
         .all(store.conn())
         .await?;
+    let ids: Vec<Uuid> = workshops.keys().copied().collect();
+    let taught: HashMap<Uuid, Arc<[Skill]>> =
+        crate::skills::of_workshops(store.conn(), &ids).await?.into_iter().map(|(w, s)| (w, s.into())).collect();
+    let none: Arc<[Skill]> = Arc::new([]);
     let mut entries = Vec::with_capacity(sessions.len());
     for s in sessions {
         let Some(w) = workshops.get(&s.workshop_id) else { continue };
         let quotas = if quota_sessions.contains(&s.id) { quota_use(store.conn(), s.id).await? } else { vec![] };
-        entries.push(ProgrammeEntry { session: mapping::session(&s), workshop: w.clone(), quotas });
+        let skills = taught.get(&w.id).cloned().unwrap_or_else(|| none.clone());
+        entries.push(ProgrammeEntry { session: mapping::session(&s), workshop: w.clone(), quotas, skills });
     }
     Ok(Some(ProgrammeData { event: event.to_event(), entries }))
 }

@@ -3,14 +3,15 @@
 use crate::entities::{session, workshop, workshop_audience};
 use crate::lookup::{WorkshopRow, attendance_recorded, editable_workshop, load_event, load_workshop, lock_session};
 use crate::sessions::cancel_session_in;
-use crate::{Conflict, Result, Store, StoreError, audit, mapping};
+use crate::{Conflict, Result, Store, StoreError, audit, mapping, skills};
 use chrono::{DateTime, Utc};
 use leerweek_domain::access::Actor;
 use leerweek_domain::rules::check_audience;
+use leerweek_domain::skill::Skill;
 use leerweek_domain::text::{Description, ShortText, Theme, Title};
 use leerweek_domain::workshop::Workshop;
 use leerweek_domain::{AudienceKind, Language, SessionStatus, WorkshopFormat};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
 /// A workshop to create, parsed.
@@ -36,23 +37,32 @@ pub struct NewWorkshop {
     pub audience_organisation_ids: Vec<Uuid>,
     /// Manager approval of its own (`None`: as the week).
     pub approval: Option<leerweek_domain::Approval>,
+    /// Skills it teaches (checked by `leerweek_domain::skill::workshop_skills`).
+    pub skills: Vec<Uuid>,
 }
 
-/// A workshop with its audience list.
+/// A workshop with its audience list and skills.
 #[derive(Debug, Clone)]
 pub struct WorkshopView {
     /// The workshop.
     pub workshop: Workshop,
     /// Listed organisations.
     pub audience_organisation_ids: Vec<Uuid>,
+    /// Skills it teaches, by name.
+    pub skills: Vec<Skill>,
 }
 
-impl From<WorkshopRow> for WorkshopView {
-    fn from(w: WorkshopRow) -> Self {
-        WorkshopView {
-            workshop: mapping::workshop(&w.workshop),
-            audience_organisation_ids: w.audience_organisation_ids,
-        }
+/// The view of a workshop row, with its skills.
+async fn view(c: &impl ConnectionTrait, w: WorkshopRow) -> Result<WorkshopView> {
+    let skills = skills::of_workshops(c, &[w.workshop.id]).await?.remove(&w.workshop.id).unwrap_or_default();
+    Ok(view_with(w, skills))
+}
+
+fn view_with(w: WorkshopRow, skills: Vec<Skill>) -> WorkshopView {
+    WorkshopView {
+        workshop: mapping::workshop(&w.workshop),
+        audience_organisation_ids: w.audience_organisation_ids,
+        skills,
     }
 }
 
@@ -95,17 +105,19 @@ pub async fn create_workshop(
     for org in &w.audience_organisation_ids {
         workshop_audience::ActiveModel { workshop_id: Set(m.id), organisation_id: Set(*org) }.insert(&*txn).await?;
     }
-    audit::record(&*txn, Some(actor.person_id), "workshop.create", ("workshop", m.id), None::<&()>, Some(&m), now)
+    let taught = skills::set_workshop_skills(&*txn, m.id, &w.skills).await?;
+    let after = serde_json::json!({"workshop": m, "skills": w.skills});
+    audit::record(&*txn, Some(actor.person_id), "workshop.create", ("workshop", m.id), None::<&()>, Some(&after), now)
         .await?;
     txn.commit().await?;
-    Ok(WorkshopRow { workshop: m, audience_organisation_ids: w.audience_organisation_ids }.into())
+    Ok(view_with(WorkshopRow { workshop: m, audience_organisation_ids: w.audience_organisation_ids }, taught))
 }
 
 /// One workshop, if its event is visible.
 pub async fn get_workshop(store: &Store, actor: &Actor, id: Uuid) -> Result<WorkshopView> {
     let w = load_workshop(store.conn(), id).await?.ok_or(StoreError::NotFound("workshop"))?;
     let e = load_event(store.conn(), w.workshop.event_id).await?.ok_or(StoreError::NotFound("workshop"))?;
-    if e.visible_to(actor) { Ok(w.into()) } else { Err(StoreError::NotFound("workshop")) }
+    if e.visible_to(actor) { view(store.conn(), w).await } else { Err(StoreError::NotFound("workshop")) }
 }
 
 /// Changes to a workshop; `None` keeps the current value.
@@ -127,6 +139,8 @@ pub struct WorkshopPatch {
     pub audience: Option<(AudienceKind, Vec<Uuid>)>,
     /// Manager approval (`Some(None)`: as the week).
     pub approval: Option<Option<leerweek_domain::Approval>>,
+    /// Skills it teaches (replacing the list).
+    pub skills: Option<Vec<Uuid>>,
 }
 
 /// A workshop in a lottery week cannot ask for approval (see `events::check_approval_with`).
@@ -192,20 +206,26 @@ pub async fn update_workshop(
         }
         listed = orgs;
     }
+    let skills_before = skills::of_workshops(&*txn, &[id]).await?.remove(&id).unwrap_or_default();
+    let taught = match &p.skills {
+        Some(list) => skills::set_workshop_skills(&*txn, id, list).await?,
+        None => skills_before.clone(),
+    };
     am.updated_at = Set(now);
     let updated = am.update(&*txn).await?;
+    let ids = |l: &[Skill]| l.iter().map(|s| s.id).collect::<Vec<_>>();
     audit::record(
         &*txn,
         Some(actor.person_id),
         "workshop.update",
         ("workshop", id),
-        Some(&w.workshop),
-        Some(&updated),
+        Some(&serde_json::json!({"workshop": w.workshop, "skills": ids(&skills_before)})),
+        Some(&serde_json::json!({"workshop": updated, "skills": ids(&taught)})),
         now,
     )
     .await?;
     txn.commit().await?;
-    Ok(WorkshopRow { workshop: updated, audience_organisation_ids: listed }.into())
+    Ok(view_with(WorkshopRow { workshop: updated, audience_organisation_ids: listed }, taught))
 }
 
 /// Cancel a workshop and every session of it; everyone enrolled is told by mail.
@@ -213,7 +233,7 @@ pub async fn cancel_workshop(store: &Store, actor: &Actor, id: Uuid, now: DateTi
     let txn = store.write().await?;
     let (w, _) = editable_workshop(&*txn, actor, id, "workshop").await?;
     if w.cancelled() {
-        return Ok(w.into());
+        return view(&*txn, w).await;
     }
     let sessions = session::Entity::find().filter(session::Column::WorkshopId.eq(id)).all(&*txn).await?;
     for s in sessions {
@@ -238,6 +258,8 @@ pub async fn cancel_workshop(store: &Store, actor: &Actor, id: Uuid, now: DateTi
         now,
     )
     .await?;
+    let out =
+        view(&*txn, WorkshopRow { workshop: updated, audience_organisation_ids: w.audience_organisation_ids }).await?;
     txn.commit().await?;
-    Ok(WorkshopRow { workshop: updated, audience_organisation_ids: w.audience_organisation_ids }.into())
+    Ok(out)
 }

@@ -813,6 +813,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/skills": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in person's skills. */
+        get: operations["my_skills"];
+        /** Replace the signed-in person's skills. */
+        put: operations["set_my_skills"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/skills/assessments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rate oneself on a skill today; rating again today replaces today's rating, a later day adds
+         *     one, so growth shows.
+         */
+        post: operations["assess"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/organisations": {
         parameters: {
             query?: never;
@@ -1242,6 +1280,83 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/skills": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The skills of the installation, by Dutch name (everyone signed in). */
+        get: operations["list_skills"];
+        put?: never;
+        /** Add a skill (admins). */
+        post: operations["create_skill"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/skills/esco": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Search the uploaded ESCO skills (admins): those whose label holds the text first. */
+        get: operations["search_esco"];
+        put?: never;
+        /**
+         * Upload one language's ESCO skills file as `text/csv` (admins), to search when adding
+         *     skills. Uploading a language again replaces its labels; the other language's stay.
+         */
+        post: operations["upload_esco"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/skills/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One skill (everyone signed in). */
+        get: operations["get_skill"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a skill (admins). Workshops and people that name it keep it. */
+        patch: operations["update_skill"];
+        trace?: never;
+    };
+    "/api/v1/skills/{id}/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Merge a skill into another (admins): its workshops, people and ratings move to `into`, and
+         *     it is gone. Answers the skill that stays.
+         */
+        post: operations["merge_skill"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tokens": {
         parameters: {
             query?: never;
@@ -1514,6 +1629,19 @@ export interface components {
             /** @description Their unit, if known. */
             unit_name?: string | null;
         };
+        /** @description A self-rating. */
+        AssessmentBody: {
+            /**
+             * Format: int64
+             * @description 1 (just starting) to 5 (could teach it).
+             */
+            level: number;
+            /**
+             * Format: uuid
+             * @description The skill.
+             */
+            skill_id: string;
+        };
         /** @description An enrolment's attendance. */
         AttendanceDto: {
             /** @description The mark, if any. */
@@ -1766,6 +1894,39 @@ export interface components {
              * @description Place in the queue when waitlisted (1 = next).
              */
             waitlist_position?: number | null;
+        };
+        /** @description An ESCO skill found. */
+        EscoMatchDto: {
+            /** @description Description. */
+            description?: string | null;
+            /** @description English label. */
+            label_en?: string | null;
+            /** @description Dutch label (null: the Dutch file was not uploaded). */
+            label_nl?: string | null;
+            /**
+             * Format: uuid
+             * @description The skill of the vocabulary linked to it already, if any.
+             */
+            skill_id?: string | null;
+            /** @description Its address. */
+            uri: string;
+        };
+        /** @description What an ESCO upload did. */
+        EscoUploadDto: {
+            /**
+             * Format: int64
+             * @description ESCO skills read and stored.
+             */
+            concepts: number;
+            /**
+             * Format: int64
+             * @description ESCO skills known now, both languages together.
+             */
+            known: number;
+            /** @description The file's language. */
+            language: string;
+            /** @description Rows left out (not an ESCO skill, or no label). */
+            skipped: number;
         };
         /** @description A development week with what the signed-in person may do with it. */
         EventDto: components["schemas"]["EventInfoDto"] & {
@@ -2147,6 +2308,14 @@ export interface components {
             /** @description Roles beyond employee. */
             roles: string[];
         };
+        /** @description Which skill takes another's place. */
+        MergeSkillDto: {
+            /**
+             * Format: uuid
+             * @description The skill that stays.
+             */
+            into: string;
+        };
         /** @description Which unit takes over. */
         MergeUnitDto: {
             /**
@@ -2232,6 +2401,22 @@ export interface components {
              * @description Other organisations its people met in a session.
              */
             organisations_met: number;
+        };
+        /** @description A person's two lists. */
+        MySkillsBody: {
+            /** @description Skills they have (at most 50). */
+            have: string[];
+            /** @description Skills they want to grow in (at most 50; none also in `have`). */
+            want: string[];
+        };
+        /** @description A person's skills. */
+        MySkillsDto: {
+            /** @description Skills they have. */
+            have: components["schemas"]["SkillDto"][];
+            /** @description Skills they rated themselves on. */
+            rated: components["schemas"]["RatedSkillDto"][];
+            /** @description Skills they want to grow in. */
+            want: components["schemas"]["SkillDto"][];
         };
         /** @description New development week. */
         NewEventDto: {
@@ -2357,6 +2542,17 @@ export interface components {
              */
             trainer_id?: string | null;
         };
+        /** @description A new skill. */
+        NewSkillDto: {
+            /** @description What it covers, up to 5,000. */
+            description?: string | null;
+            /** @description The ESCO skill it is (`http://data.europa.eu/esco/skill/…`); each at most once. */
+            esco_uri?: string | null;
+            /** @description English name, 1–100. */
+            name_en?: string | null;
+            /** @description Dutch name, 1–100; unique (case and spaces aside). */
+            name_nl: string;
+        };
         /** @description Whom to issue a token for. */
         NewTokenDto: {
             /**
@@ -2401,6 +2597,8 @@ export interface components {
             host_organisation_id: string;
             /** @description `nl` (default) or `en`. */
             language?: string | null;
+            /** @description Skills it teaches (at most 12, from `/api/v1/skills`). */
+            skills?: string[] | null;
             /** @description Theme, e.g. `kennis`, `vaardigheden`, `talent`, `vitaliteit`, `leiderschap`, or a new one. */
             theme: string;
             /** @description Title, 1–200. */
@@ -3034,6 +3232,8 @@ export interface components {
              * @description Session.
              */
             session_id: string;
+            /** @description Skills the workshop teaches, by Dutch name. */
+            skills: components["schemas"]["SkillDto"][];
             /**
              * Format: date-time
              * @description Start.
@@ -3096,6 +3296,31 @@ export interface components {
              * @description Seats kept.
              */
             seats: number;
+        };
+        /** @description A skill a person rated, with every rating by day. */
+        RatedSkillDto: {
+            /**
+             * Format: int32
+             * @description Last rating minus the first (null: rated on one day only).
+             */
+            growth?: number | null;
+            /** @description Ratings, oldest first. */
+            ratings: components["schemas"]["RatingDto"][];
+            /** @description The skill. */
+            skill: components["schemas"]["SkillDto"];
+        };
+        /** @description A self-rating on a day. */
+        RatingDto: {
+            /**
+             * Format: int32
+             * @description 1–5.
+             */
+            level: number;
+            /**
+             * Format: date
+             * @description The day.
+             */
+            on: string;
         };
         /** @description Someone without any enrolment. */
         ReachDto: {
@@ -3651,6 +3876,59 @@ export interface components {
              */
             sessions_ended: number;
         };
+        /** @description A skill. */
+        SkillDto: {
+            /** @description What it covers. */
+            description: string;
+            /** @description The ESCO skill it is. */
+            esco_uri?: string | null;
+            /**
+             * Format: uuid
+             * @description Id.
+             */
+            id: string;
+            /** @description English name (null: the Dutch one is used). */
+            name_en?: string | null;
+            /** @description Dutch name. */
+            name_nl: string;
+        };
+        /** @description Changes to a skill; absent fields stay. */
+        SkillPatchDto: {
+            /** @description What it covers. */
+            description?: string | null;
+            /** @description The ESCO skill; `null` removes the link. */
+            esco_uri?: string | null;
+            /** @description English name; `null` removes. */
+            name_en?: string | null;
+            /** @description Dutch name. */
+            name_nl?: string | null;
+        };
+        /** @description A skill of the vocabulary with its use. */
+        SkillUseDto: {
+            /** @description What it covers. */
+            description: string;
+            /** @description The ESCO skill it is. */
+            esco_uri?: string | null;
+            /**
+             * Format: uuid
+             * @description Id.
+             */
+            id: string;
+            /** @description English name. */
+            name_en?: string | null;
+            /** @description Dutch name. */
+            name_nl: string;
+            /**
+             * Format: int64
+             * @description People who have or want it.
+             */
+            people: number;
+            /**
+             * Format: int64
+             * @description Workshops that teach it.
+             */
+            workshops: number;
+        };
         /** @description An organisation's provider. The client secret is never shown, only whether one is set. */
         SsoProviderDto: {
             /** @description E-mail domains it may sign in. */
@@ -3888,6 +4166,8 @@ export interface components {
             language: string;
             /** @description What the signed-in person may do with it. */
             may: components["schemas"]["WorkshopMayDto"];
+            /** @description Skills it teaches, by Dutch name. */
+            skills: components["schemas"]["SkillDto"][];
             /** @description `scheduled` or `cancelled`. */
             status: string;
             /** @description Theme (lower case). */
@@ -3939,6 +4219,8 @@ export interface components {
             format?: string | null;
             /** @description Language. */
             language?: string | null;
+            /** @description Skills it teaches, replacing the list (at most 12). */
+            skills?: string[] | null;
             /** @description Theme. */
             theme?: string | null;
             /** @description Title. */
@@ -5102,6 +5384,8 @@ export interface operations {
                 organisation_id?: string;
                 /** @description `on_site`, `online`, `hybrid`. */
                 format?: string;
+                /** @description Only workshops that teach this skill. */
+                skill?: string;
                 /** @description Text in title, description, theme or trainer. */
                 q?: string;
                 /** @description `true`: only sessions with a free seat. */
@@ -5735,6 +6019,95 @@ export interface operations {
                 };
                 content: {
                     "application/json": Record<string, never>;
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    my_skills: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MySkillsDto"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    set_my_skills: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MySkillsBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MySkillsDto"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    assess: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssessmentBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MySkillsDto"];
                 };
             };
             "4XX": {
@@ -6831,6 +7204,231 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BrowserSessionDto"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_skills: {
+        parameters: {
+            query?: {
+                /** @description Text in the Dutch or English name. */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SkillUseDto"][];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_skill: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewSkillDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SkillDto"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    search_esco: {
+        parameters: {
+            query: {
+                /** @description Text in a label (preferred or alternative, Dutch or English). */
+                q: string;
+                /** @description At most this many (default 20, at most 100). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EscoMatchDto"][];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    upload_esco: {
+        parameters: {
+            query: {
+                /** @description `nl` (the EU's `skills_nl.csv`) or `en` (`skills_en.csv`). */
+                language: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "text/csv": string;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EscoUploadDto"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_skill: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Skill id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SkillDto"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_skill: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Skill id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SkillPatchDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SkillDto"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    merge_skill: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The skill that goes */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MergeSkillDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SkillDto"];
                 };
             };
             "4XX": {

@@ -89,6 +89,8 @@ pub enum ApiError {
     ImportRejected(serde_json::Value),
     /// A file of people that cannot be read, or lacks a column.
     ImportFile(crate::people_file::FileProblem),
+    /// An ESCO skills file that cannot be used.
+    EscoFile(crate::esco_file::EscoFileProblem),
     /// Too many requests; try again after the duration.
     RateLimited(std::time::Duration),
     /// A sign-in link that is unknown, used or expired.

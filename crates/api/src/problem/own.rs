@@ -178,6 +178,50 @@ impl ApiError {
             }
             ApiError::Internal(_) => super::table::internal(lang),
             ApiError::ImportFile(f) => import_file(f, lang),
+            ApiError::EscoFile(f) => esco_file(f, lang),
+        }
+    }
+}
+
+/// The problem of an ESCO skills file that cannot be used.
+fn esco_file(f: &crate::esco_file::EscoFileProblem, lang: Language) -> Problem {
+    use crate::esco_file::EscoFileProblem as E;
+    match f {
+        E::File(f) => import_file(f, lang),
+        E::MissingColumn { column, columns } => {
+            let mut p = problem(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "esco-column-missing",
+                ("Kolom ontbreekt", "Column missing"),
+                lang,
+            );
+            p.detail = match lang {
+                Language::Nl => format!(
+                    "Dit lijkt geen ESCO-bestand met vaardigheden: de kolom {column} ontbreekt. Gebruik skills_nl.csv of skills_en.csv uit de ESCO-download."
+                ),
+                Language::En => format!(
+                    "This does not look like an ESCO skills file: the column {column} is missing. Use skills_nl.csv or skills_en.csv from the ESCO download."
+                ),
+            };
+            p.field = Some("file".into());
+            let mut m = serde_json::Map::new();
+            m.insert("columns".into(), serde_json::json!(columns));
+            p.extra = Some(m);
+            p
+        }
+        E::NoSkills => {
+            let mut p =
+                problem(StatusCode::UNPROCESSABLE_ENTITY, "esco-no-skills", ("Geen vaardigheden", "No skills"), lang);
+            p.detail = pick(
+                lang,
+                (
+                    "Geen enkele regel is een ESCO-vaardigheid (http://data.europa.eu/esco/skill/…) met een naam.",
+                    "Not one row is an ESCO skill (http://data.europa.eu/esco/skill/…) with a label.",
+                ),
+            )
+            .into();
+            p.field = Some("file".into());
+            p
         }
     }
 }

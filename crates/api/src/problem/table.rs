@@ -71,6 +71,8 @@ pub fn slug(e: &S) -> &'static str {
             C::Cancelled => "cancelled",
             C::AttendanceRecorded => "attendance-recorded",
             C::Duplicate => "duplicate",
+            C::SkillNameTaken => "skill-name-taken",
+            C::EscoLinked => "esco-skill-linked",
             C::LastAdmin => "last-admin",
             C::UnitCycle => "unit-cycle",
             C::LeadStays => "lead-organisation-stays",
@@ -155,6 +157,8 @@ fn field(e: &S) -> Option<&str> {
         S::Conflict(c) => match c {
             C::EmailTaken => Some("email"),
             C::NameTaken => Some("name"),
+            C::SkillNameTaken => Some("name_nl"),
+            C::EscoLinked => Some("esco_uri"),
             C::CapacityBelowConfirmed { .. } => Some("capacity"),
             C::StatusTransition { .. } => Some("status"),
             C::UnitCycle => Some("parent_id"),
@@ -294,6 +298,7 @@ pub(crate) fn invalid(i: &Invalid, lang: Language) -> String {
             I::Required => "is verplicht".into(),
             I::SumExceeds { what } => format!("zijn samen meer dan {what}"),
             I::Unusable => "kan niet worden gebruikt".into(),
+            I::AlsoIn { other } => format!("staat ook in {other}"),
             I::NotInFuture => "moet in de toekomst liggen".into(),
         },
         Language::En => match i {
@@ -311,6 +316,7 @@ pub(crate) fn invalid(i: &Invalid, lang: Language) -> String {
             I::Required => "is required".into(),
             I::SumExceeds { what } => format!("together exceed {what}"),
             I::Unusable => "cannot be used".into(),
+            I::AlsoIn { other } => format!("also appears in {other}"),
             I::NotInFuture => "must lie in the future".into(),
         },
     }
@@ -403,6 +409,8 @@ fn conflict(c: &C, lang: Language) -> String {
                     .into()
             }
             C::Duplicate => "Dit botst met bestaande gegevens.".into(),
+            C::SkillNameTaken => "Er is al een vaardigheid met deze naam (hoofdletters en spaties tellen niet).".into(),
+            C::EscoLinked => "Deze ESCO-vaardigheid hoort al bij een andere vaardigheid; voeg ze samen of kies een andere.".into(),
             C::LastAdmin => "Dit is de laatste beheerder: maak eerst iemand anders beheerder.".into(),
             C::UnitCycle => "Een afdeling kan niet onder zichzelf of onder een eigen onderdeel komen te staan.".into(),
             C::LeadStays => {
@@ -445,6 +453,8 @@ fn conflict(c: &C, lang: Language) -> String {
                 "Attendance has been recorded, so it cannot be cancelled; correct the attendance instead.".into()
             }
             C::Duplicate => "This conflicts with existing data.".into(),
+            C::SkillNameTaken => "A skill with this name exists already (case and spaces aside).".into(),
+            C::EscoLinked => "This ESCO skill belongs to another skill already; merge them or pick another.".into(),
             C::LastAdmin => "This is the last admin: make someone else admin first.".into(),
             C::UnitCycle => "A unit cannot be placed under itself or one of its own units.".into(),
             C::LeadStays => {

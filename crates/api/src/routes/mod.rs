@@ -19,6 +19,7 @@ pub mod programme;
 pub mod reports;
 pub mod sessions;
 pub mod setup;
+pub mod skills;
 pub mod sso;
 pub mod sso_trial;
 pub mod workshops;

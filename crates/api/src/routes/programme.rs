@@ -27,6 +27,8 @@ pub struct ProgrammeQuery {
     pub organisation_id: Option<Uuid>,
     /// `on_site`, `online`, `hybrid`.
     pub format: Option<String>,
+    /// Only workshops that teach this skill.
+    pub skill: Option<Uuid>,
     /// Text in title, description, theme or trainer.
     pub q: Option<String>,
     /// `true`: only sessions with a free seat.
@@ -72,6 +74,8 @@ pub struct ProgrammeItemDto {
     pub seats_left: u32,
     /// People waiting.
     pub waitlist_length: i32,
+    /// Skills the workshop teaches, by Dutch name.
+    pub skills: Vec<super::skills::SkillDto>,
 }
 
 /// The programme of an event.
@@ -111,6 +115,7 @@ pub async fn programme(
         theme: q.theme.filter(|t| !t.trim().is_empty()),
         organisation_id: q.organisation_id,
         format,
+        skill: q.skill,
         q: q.q.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()),
         available: q.available.unwrap_or(false),
     };
@@ -140,6 +145,7 @@ impl ProgrammeItemDto {
             confirmed_count: s.confirmed_count as i32,
             seats_left,
             waitlist_length: s.waitlist_count as i32,
+            skills: e.skills.iter().map(Into::into).collect(),
         }
     }
 }

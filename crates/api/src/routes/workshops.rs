@@ -5,6 +5,7 @@ use crate::AppState;
 use crate::extract::{ApiJson, Auth, Id};
 use crate::may::WorkshopMayDto;
 use crate::problem::{ApiError, Problem};
+use crate::routes::skills::SkillDto;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -46,6 +47,8 @@ pub struct WorkshopDto {
     /// `none` or `manager`: manager approval of this workshop's seats, overriding the week's
     /// (null: as the week).
     pub approval: Option<String>,
+    /// Skills it teaches, by Dutch name.
+    pub skills: Vec<SkillDto>,
     /// What the signed-in person may do with it.
     pub may: WorkshopMayDto,
 }
@@ -69,6 +72,7 @@ impl WorkshopDto {
             audience_organisation_ids: v.audience_organisation_ids,
             status: w.status.as_str().to_owned(),
             approval: w.approval.map(|a| a.as_str().to_owned()),
+            skills: v.skills.into_iter().map(Into::into).collect(),
         }
     }
 }
@@ -97,6 +101,8 @@ pub struct NewWorkshopDto {
     pub audience_organisation_ids: Option<Vec<Uuid>>,
     /// `none` or `manager` to differ from the week; leave out to follow it.
     pub approval: Option<String>,
+    /// Skills it teaches (at most 12, from `/api/v1/skills`).
+    pub skills: Option<Vec<Uuid>>,
 }
 
 /// Add a workshop to an event (organisers of the host, admins).
@@ -119,6 +125,7 @@ pub async fn create_workshop(
         audience: opt("audience", b.audience, |a| AudienceKind::parse(&a))?.unwrap_or(AudienceKind::All),
         audience_organisation_ids: b.audience_organisation_ids.unwrap_or_default(),
         approval: opt("approval", b.approval, |a| Approval::parse(&a))?,
+        skills: leerweek_domain::skill::workshop_skills(&b.skills.unwrap_or_default(), "skills")?,
     };
     let v = workshops::create_workshop(&s.store, &actor, event_id, w, now()).await?;
     s.programme.invalidate();
@@ -162,6 +169,8 @@ pub struct WorkshopPatchDto {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
     pub approval: Option<Option<String>>,
+    /// Skills it teaches, replacing the list (at most 12).
+    pub skills: Option<Vec<Uuid>>,
 }
 
 /// Change a workshop (organisers of the host, admins).
@@ -193,6 +202,7 @@ pub async fn update_workshop(
             None => None,
             Some(a) => Some(opt("approval", a, |a| Approval::parse(&a))?),
         },
+        skills: b.skills.map(|s| leerweek_domain::skill::workshop_skills(&s, "skills")).transpose()?,
     };
     let v = workshops::update_workshop(&s.store, &actor, id, p, now()).await?;
     s.programme.invalidate();

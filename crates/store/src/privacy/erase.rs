@@ -75,6 +75,7 @@ pub async fn erase(store: &Store, actor: &Actor, person_id: Uuid, now: DateTime<
         .exec(&*txn)
         .await?;
     calendar_token::Entity::delete_by_id(person_id).exec(&*txn).await?;
+    crate::skills::mine::erase_in(&*txn, person_id).await?;
     person_role::Entity::delete_many().filter(person_role::Column::PersonId.eq(person_id)).exec(&*txn).await?;
     // Mail carries the name and address; sent mail is history we no longer need either. A
     // manager's approval request names them too.

@@ -10,7 +10,8 @@ pub use erase::{ERASED_NAME, Erased, erase};
 pub use retention::{ANONYMOUS_NAME, Retention, anonymise_archived, retention, set_retention};
 
 use crate::entities::{
-    api_token, audit, browser_session, calendar_token, enrolment, feedback, outbox, person, person_role, sso_identity,
+    api_token, audit, browser_session, calendar_token, enrolment, feedback, outbox, person, person_role, person_skill,
+    skill_assessment, sso_identity,
 };
 use crate::{Result, Store, StoreError};
 use chrono::{DateTime, Utc};
@@ -69,6 +70,8 @@ async fn export_of(store: &Store, id: Uuid) -> Result<serde_json::Value> {
         .filter(feedback::Column::EnrolmentId.is_in(enrolments.iter().map(|e| e.id)))
         .all(c)
         .await?;
+    let skills = person_skill::Entity::find().filter(person_skill::Column::PersonId.eq(id)).all(c).await?;
+    let ratings = skill_assessment::Entity::find().filter(skill_assessment::Column::PersonId.eq(id)).all(c).await?;
     let about = audit::Entity::find()
         .filter(audit::Column::SubjectId.eq(id).or(audit::Column::ActorId.eq(id)))
         .order_by_asc(audit::Column::At)
@@ -85,6 +88,8 @@ async fn export_of(store: &Store, id: Uuid) -> Result<serde_json::Value> {
         "browser_sessions": sessions.iter().map(|s| serde_json::json!({"created_at": s.created_at, "last_seen_at": s.last_seen_at, "revoked_at": s.revoked_at})).collect::<Vec<_>>(),
         "calendar_feed": calendar.map(|t| serde_json::json!({"created_at": t.created_at})),
         "feedback": given,
+        "skills": skills,
+        "skill_assessments": ratings,
         "sign_in_accounts": accounts.iter().map(|a| serde_json::json!({"issuer": a.issuer, "subject": a.subject, "created_at": a.created_at, "last_used_at": a.last_used_at})).collect::<Vec<_>>(),
         "audit": about,
     }))

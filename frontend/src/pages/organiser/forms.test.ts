@@ -75,7 +75,7 @@ describe("event forms", () => {
 describe("workshop forms", () => {
   const w: WorkshopDto = {
     id: "w1", event_id: "e1", title: "Excel", description: "Leer Excel", theme: "vaardigheden", host_organisation_id: "a",
-    language: "nl", format: "on_site", audience: "all", audience_organisation_ids: [], status: "scheduled", trainer: null,
+    language: "nl", format: "on_site", audience: "all", audience_organisation_ids: [], status: "scheduled", trainer: null, skills: [],
     may: { edit: true, add_session: true, cancel: true, see_feedback: true },
   };
   it("sends changed fields, a cleared trainer as null, never the host", () => {
