@@ -48,7 +48,7 @@ pub enum StatusListError {
 /// most significant bit of the first byte, GZIP-compressed, base64url without
 /// padding, with the multibase prefix `u`.
 pub fn encoded_list(revoked: &[u32], length: u32) -> Result<String, StatusListError> {
-    if length < STATUS_LIST_LENGTH || length % 8 != 0 {
+    if length < STATUS_LIST_LENGTH || !length.is_multiple_of(8) {
         return Err(StatusListError::Length(length.into()));
     }
     let mut bits = vec![0u8; length as usize / 8];

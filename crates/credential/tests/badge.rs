@@ -136,7 +136,7 @@ fn the_subject_is_named_in_plain_text_and_never_by_e_mail() {
     assert_eq!(identity["identityType"], "name");
     assert_eq!(identity["hashed"], false);
     assert_eq!(identity["identityHash"], a.person_name);
-    let text = credential.to_string();
+    let text = credential.to_string().replace("\"@context\"", "");
     assert!(!text.contains('@') && !text.contains("emailAddress"), "no e-mail address");
 
     let id = subject["id"].as_str().unwrap();
@@ -238,9 +238,11 @@ fn the_criteria_are_told_in_the_events_language_and_time_zone() {
     assert_eq!(credential["credentialSubject"]["achievement"]["inLanguage"], "en");
 }
 
+type Change = fn(&mut leerweek_credential::AttendanceAchievement);
+
 #[test]
 fn input_that_would_make_an_invalid_badge_is_refused() {
-    let cases: [(fn(&mut leerweek_credential::AttendanceAchievement), &str); 6] = [
+    let cases: [(Change, &str); 6] = [
         (|a| a.person_name = " ".into(), "person"),
         (|a| a.workshop_title.clear(), "title"),
         (|a| a.achievement_id = "workshop 42".into(), "achievement id"),
