@@ -37,7 +37,7 @@ def main(directory):
 
     header = jwt.get_unverified_header(token)
     assert header == {"alg": "EdDSA", "kid": jwk["kid"], "typ": "JWT"}, header
-    payload = jwt.decode(token, key=key, algorithms=["EdDSA"], options=options)
+    payload = jwt.decode(token, key=key.key, algorithms=["EdDSA"], options=options)
     assert payload["iss"] == payload["issuer"]["id"]
     assert payload["jti"] == payload["id"]
     assert payload["sub"] == payload["credentialSubject"]["id"]
@@ -51,13 +51,13 @@ def main(directory):
     forged_b64 = base64.urlsafe_b64encode(json.dumps(forged).encode()).rstrip(b"=").decode()
     try:
         jwt.decode("%s.%s.%s" % (header_b64, forged_b64, signature_b64),
-                   key=key, algorithms=["EdDSA"], options=options)
+                   key=key.key, algorithms=["EdDSA"], options=options)
     except jwt.InvalidSignatureError:
         print("OK PyJWT refused the changed payload")
     else:
         raise AssertionError("PyJWT accepted a changed payload")
 
-    status = jwt.decode(status_token, key=key, algorithms=["EdDSA"],
+    status = jwt.decode(status_token, key=key.key, algorithms=["EdDSA"],
                         options={"require": ["iss", "jti", "nbf"], "verify_aud": False})
     subject = status["credentialSubject"]
     assert status["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
