@@ -169,3 +169,16 @@ fn portfolio_flows_over_pages_and_numbers_them() {
     let headers = pages.iter().filter(|p| p.text_lines().iter().any(|l| l == "Certificate")).count();
     assert!(headers > 1, "the table header repeats on every page of the table");
 }
+
+#[test]
+fn krilla_refuses_a_notdef_glyph_so_pdf_a_validation_is_on() {
+    let (mut page, meta) = certificate::layout(&sample(Language::Nl)).unwrap();
+    let Some(crate::draw::Op::Text { line, .. }) =
+        page.ops.iter_mut().find(|op| matches!(op, crate::draw::Op::Text { .. }))
+    else {
+        panic!("the certificate has text");
+    };
+    line.runs[0].glyphs[0].glyph_id = krilla::text::GlyphId::new(0);
+    let err = crate::draw::write(&[page], meta).unwrap_err();
+    assert!(matches!(err, crate::RenderError::NotPdfA(ref e) if e.contains("NotDef")), "{err}");
+}
