@@ -45,7 +45,8 @@ pub(crate) fn layout(c: &Certificate) -> Result<(Page, Meta), RenderError> {
     let name = field(&c.person_name);
     let workshop = field(&c.workshop_title);
     let url = field(&c.verification_url);
-    let matrix = qr::encode(&url)?;
+    // The QR code holds the URL exactly as given (the printed text is cleaned and may be cut).
+    let matrix = qr::encode(c.verification_url.trim())?;
 
     let mut page = Page::default();
     frame(&mut page);

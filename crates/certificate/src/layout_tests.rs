@@ -182,3 +182,23 @@ fn krilla_refuses_a_notdef_glyph_so_pdf_a_validation_is_on() {
     let err = crate::draw::write(&[page], meta).unwrap_err();
     assert!(matches!(err, crate::RenderError::NotPdfA(ref e) if e.contains("NotDef")), "{err}");
 }
+
+#[test]
+fn the_qr_code_holds_the_url_as_given_or_the_render_fails() {
+    for url in ["", "https://example.nl/ü?a=1&b=😀", &format!("https://example.nl/{}", "a".repeat(1500))] {
+        let mut c = sample(Language::Nl);
+        c.verification_url = url.into();
+        let (page, _) = certificate::layout(&c).unwrap();
+        assert_on_page(&page, 40.0);
+        let expected = crate::qr::encode(url).unwrap();
+        let drawn = crate::qr::runs(&expected).len();
+        let rects = page.ops.iter().filter_map(|op| match op {
+            crate::draw::Op::Rects { rects, .. } if rects.len() > 1 => Some(rects.len()),
+            _ => None,
+        });
+        assert_eq!(rects.collect::<Vec<_>>(), vec![drawn], "one QR path with one rectangle per run");
+    }
+    let mut c = sample(Language::Nl);
+    c.verification_url = format!("https://example.nl/{}", "a".repeat(5000));
+    assert!(matches!(crate::render_certificate(&c), Err(crate::RenderError::QrCode(_))));
+}

@@ -3,8 +3,10 @@
 //! Plain data in, PDF bytes out: no IO, no async, no database. The PDFs are written with krilla,
 //! which validates PDF/A-2b itself while writing (a document that would not conform is a
 //! [`RenderError::NotPdfA`], never bytes). Text is real text (selectable and extractable) in
-//! embedded subsets of the DejaVu fonts (DejaVu Sans and DejaVu Serif, from the `dejavu` crate;
-//! Bitstream Vera licence with public-domain DejaVu changes: free, embeddable, EUPL-compatible).
+//! embedded subsets of the DejaVu fonts (DejaVu Sans and DejaVu Serif, regular and bold, from
+//! the `dejavu` crate 2.37: Bitstream Vera and Arev font licences, DejaVu's own changes in the
+//! public domain; free, embeddable, and usable from EUPL-1.2 code; the licence text is in
+//! `LICENSE-DejaVu-fonts.txt` beside this crate).
 //!
 //! Any string is accepted: control characters and runs of white space become one space,
 //! invisible characters (bidi controls, zero-width characters, variation selectors) are dropped,
