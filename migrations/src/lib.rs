@@ -25,6 +25,7 @@ mod m20261206_000019_manager_approval;
 mod m20261206_000020_placements_on_enrolments;
 mod m20261206_000021_archived_at;
 mod m20261207_000022_skills;
+mod m20261207_000023_certificates;
 mod util;
 
 /// All migrations, in order.
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000020_placements_on_enrolments::Migration),
             Box::new(m20261206_000021_archived_at::Migration),
             Box::new(m20261207_000022_skills::Migration),
+            Box::new(m20261207_000023_certificates::Migration),
         ]
     }
 }

@@ -9,6 +9,7 @@ mod approval;
 mod attendance;
 mod bad_input;
 mod calendar_text;
+mod certificates;
 mod cancellation;
 mod concurrency;
 mod console;

@@ -61,6 +61,9 @@ struct Targets {
     /// into the second. Made only for the routes of skills.
     skill: Uuid,
     skill2: Uuid,
+    /// The code of a certificate of `enrolment` (which then took place, attended). Made only for
+    /// the routes of certificates and credentials.
+    code: String,
 }
 
 async fn targets(app: &TestApp, w: &World, scope: Scope, path: &str) -> Targets {
@@ -131,7 +134,20 @@ async fn targets(app: &TestApp, w: &World, scope: Scope, path: &str) -> Targets 
             *target = id(&s);
         }
     }
+    let mut code = String::new();
+    if path.contains("certificate") || path.contains("/credentials/") {
+        let starts = chrono::Utc::now() - chrono::Duration::hours(3);
+        let sql = "UPDATE sessions SET starts_at = $1, ends_at = $2 WHERE id = $3";
+        app.sql().await.execute(sql, [starts.into(), (starts + chrono::Duration::hours(2)).into(), session.into()]).await;
+        let path = format!("/api/v1/enrolments/{}/attendance", id(&e));
+        let (st, b) = app.put(&app.admin, &path, json!({"attendance": "present"})).await;
+        assert_eq!(st, StatusCode::OK, "{b}");
+        let (st, c) = app.get(&app.admin, &format!("/api/v1/enrolments/{}/certificate.json", id(&e))).await;
+        assert_eq!(st, StatusCode::OK, "{c}");
+        code = c["id"].as_str().unwrap().rsplit('/').next().unwrap().to_owned();
+    }
     Targets {
+        code,
         skill,
         skill2,
         event,
@@ -173,7 +189,12 @@ fn allowed(method: &str, path: &str, role: Role, scope: Scope) -> Option<bool> {
         | ("post", "/api/v1/feedback")
         // The set-up code is the key (and once set up, set-up is refused for everyone).
         | ("get", "/api/v1/setup")
-        | ("post", "/api/v1/setup") => true,
+        | ("post", "/api/v1/setup")
+        // Anyone verifies a certificate, and reads what other systems need to check one.
+        | ("get", "/api/v1/certificates/{code}")
+        | ("get", "/api/v1/credentials/issuer")
+        | ("get", "/api/v1/credentials/keys/{number}")
+        | ("get", "/api/v1/credentials/status/{list}") => true,
         ("get", "/api/v1/auth/session") => false, // a browser cookie only; bearer tokens get 401
         ("delete", "/api/v1/auth/session") | ("post", "/api/v1/auth/sign-out-everywhere") => signed_in,
         ("get", "/api/v1/me")
@@ -285,6 +306,12 @@ fn allowed(method: &str, path: &str, role: Role, scope: Scope) -> Option<bool> {
         ("post", "/api/v1/enrolments/{id}/approve") | ("post", "/api/v1/enrolments/{id}/decline") => {
             admin || (role == Manager && in_scope)
         }
+        // The certificate of the target enrolment (attended): the employee's own (in scope), or
+        // printed by the host's organisers; revoked by those organisers only.
+        ("get", "/api/v1/enrolments/{id}/certificate.pdf")
+        | ("get", "/api/v1/enrolments/{id}/certificate.json")
+        | ("get", "/api/v1/enrolments/{id}/certificate.jwt") => organiser_in || (role == Employee && in_scope),
+        ("post", "/api/v1/certificates/{code}/revoke") => organiser_in,
         // The host's cancellation with a reason: the in-scope session is hosted by A.
         ("post", "/api/v1/enrolments/{id}/cancellation") => organiser_in,
         // The target person reports to the manager (in scope).
@@ -328,6 +355,9 @@ fn request_path(method: &str, path: &str, t: &Targets) -> String {
     let mut p = path
         .replace("{id}", &target.to_string())
         .replace("{role}", "manager")
+        .replace("{code}", &t.code)
+        .replace("{number}", "1")
+        .replace("{list}", "1")
         .replace("{organisation_id}", &t.org.to_string());
     match path {
         "/api/v1/people" => p.push_str(&format!("?organisation_id={}", t.org)),
@@ -457,6 +487,7 @@ async fn fingerprint(app: &TestApp) -> Vec<String> {
         "SELECT count(*) FROM person_skills",
         "SELECT count(*) FROM skill_assessments",
         "SELECT count(*) FROM esco_concepts",
+        "SELECT count(*) FROM certificates WHERE revoked_at IS NOT NULL",
     ];
     let db = app.sql().await.conn();
     let backend = db.get_database_backend();

@@ -294,6 +294,10 @@ async fn an_esco_file_is_uploaded_searched_and_linked(app: &TestApp) {
     let (st, b) = upload(app.admin.clone(), "nl", ESCO_NL).await;
     assert_eq!(st, StatusCode::OK, "{b}");
     assert_eq!(b, json!({"language": "nl", "concepts": 2, "skipped": 1, "known": 2}));
+    // Found by an alternative label while only the Dutch file is there.
+    let (_, found) = app.get(&app.admin, "/api/v1/skills/esco?q=medewerkers%20begeleiden").await;
+    assert_eq!(found.as_array().map(Vec::len), Some(1), "{found}");
+    assert_eq!(found[0]["label_en"], Value::Null);
     let (st, b) = upload(app.admin.clone(), "en", ESCO_EN).await;
     assert_eq!(st, StatusCode::OK, "{b}");
     assert_eq!((b["concepts"].clone(), b["known"].clone()), (json!(1), json!(2)));

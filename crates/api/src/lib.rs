@@ -23,7 +23,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use leerweek_store::Store;
 use routes::{
-    access, allocation, approvals, attendance, auth, enrolments, events, feedback, import, mail, organisations, outbox,
+    access, allocation, approvals, attendance, auth, certificates, enrolments, events, feedback, import, mail, organisations, outbox,
     people, privacy, programme as programme_routes, reports, sessions, setup, skills, sso as single_sign_on, sso_trial,
     workshops,
 };
@@ -109,6 +109,9 @@ pub struct Shared {
     pub mail_file_dir: Option<std::path::PathBuf>,
     /// The sender's bare address.
     pub mail_from_address: String,
+    /// The installation's name as the issuer of certificates: the sender's display name
+    /// (`Leerweek SED <…>` → "Leerweek SED"), else "Leerweek".
+    pub issuer_name: String,
     /// Rate limits of sign-in requests.
     pub limits: Limits,
     /// Demo personas `(role, name, e-mail)`, when the picker is on.
@@ -131,6 +134,9 @@ pub struct Limits {
     pub per_ip: limit::RateLimiter,
     /// Single sign-on starts per client IP (generous: a town hall signs in behind one address).
     pub sso_per_ip: limit::RateLimiter,
+    /// Certificate verifications per client IP: enough for an employer checking a pile of
+    /// certificates, too few to try codes.
+    pub verify_per_ip: limit::RateLimiter,
 }
 
 impl Default for Limits {
@@ -140,6 +146,7 @@ impl Default for Limits {
             per_address: limit::RateLimiter::new(5, window),
             per_ip: limit::RateLimiter::new(30, window),
             sso_per_ip: limit::RateLimiter::new(1000, window),
+            verify_per_ip: limit::RateLimiter::new(300, window),
         }
     }
 }
@@ -232,6 +239,14 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(single_sign_on::put_provider, single_sign_on::get_provider, single_sign_on::delete_provider))
         .routes(routes!(single_sign_on::offered))
         .routes(routes!(sso_trial::start_test))
+        .routes(routes!(certificates::certificate_pdf))
+        .routes(routes!(certificates::certificate_json))
+        .routes(routes!(certificates::certificate_jwt))
+        .routes(routes!(certificates::verify))
+        .routes(routes!(certificates::revoke))
+        .routes(routes!(certificates::issuer_profile))
+        .routes(routes!(certificates::public_key))
+        .routes(routes!(certificates::status_list))
         .routes(routes!(attendance::check_in))
         .routes(routes!(attendance::mark))
         .routes(routes!(attendance::all_present))
@@ -284,6 +299,7 @@ pub fn router(store: Store, options: ApiOptions) -> Router {
         .route("/beslissen", get(routes::links::decide::page).post(routes::links::decide::post))
         .route("/aanmelden/sso/callback", get(single_sign_on::callback))
         .route("/aanmelden/sso/{organisation}", get(single_sign_on::start))
+        .route("/verificatie/{code}", get(routes::certificates::verify_page))
         .route("/demo", get(routes::auth::demo_page))
         .route("/demo/aanmelden", axum::routing::post(routes::auth::demo_sign_in))
         .merge(api)
@@ -295,6 +311,7 @@ pub fn router(store: Store, options: ApiOptions) -> Router {
         proxies: client::TrustedProxies::new(options.trusted_proxies.clone()),
         mail_file_dir: options.mail_file_dir.clone(),
         mail_from_address: bare_address(&options.mail_from),
+        issuer_name: display_name(&options.mail_from),
         limits: Default::default(),
         demo_personas: options.demo_personas.clone(),
         sso: sso::Sso::new(),
@@ -366,6 +383,11 @@ fn with_layers<S: Clone + Send + Sync + 'static>(app: Router<S>, options: &ApiOp
             .layer(DefaultBodyLimit::max(options.max_body_bytes))
             .layer(axum::middleware::from_fn(problem::localize)),
     )
+}
+
+fn display_name(from: &str) -> String {
+    let name = from.split('<').next().unwrap_or("").trim().trim_matches('"').trim();
+    if name.is_empty() || !from.contains('<') { "Leerweek".to_owned() } else { name.to_owned() }
 }
 
 fn bare_address(from: &str) -> String {

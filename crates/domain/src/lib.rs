@@ -7,6 +7,7 @@ pub mod access;
 pub mod allocation;
 pub mod approval;
 pub mod attendance;
+pub mod certificate;
 pub mod dates;
 pub mod enrolment;
 pub mod event;

@@ -123,6 +123,10 @@ async fn set_mark(
         _ => None,
     });
     let updated = am.update(c).await?;
+    if mark != Some(Attendance::Present) {
+        // A certificate of a seat no longer recorded as attended says nothing true.
+        crate::certificates::revoke_for_attendance(c, e.id, actor.person_id, now).await?;
+    }
     let action = if check_in { "attendance.check_in" } else { "attendance.mark" };
     audit::record(
         c,

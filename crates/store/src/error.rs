@@ -121,6 +121,9 @@ pub enum StoreError {
     /// Feedback refused.
     #[error(transparent)]
     Feedback(#[from] leerweek_domain::feedback::FeedbackError),
+    /// A certificate refused.
+    #[error(transparent)]
+    Certificate(#[from] leerweek_domain::certificate::CertificateError),
     /// A manager's decision refused.
     #[error(transparent)]
     Approval(#[from] leerweek_domain::approval::ApprovalError),

@@ -9,6 +9,7 @@
 pub mod allocation;
 pub mod attendance;
 pub mod auth;
+pub mod certificates;
 pub mod enrolments;
 pub(crate) mod entities;
 pub mod error;

@@ -96,6 +96,7 @@ pub fn slug(e: &S) -> &'static str {
         },
         S::Approval(P::NotPending(_)) => "approval-not-pending",
         S::Approval(P::TooLate) => "approval-too-late",
+        S::Certificate(_) => "certificate-not-attended",
         S::Feedback(f) => match f {
             F::NotAttended => "feedback-not-attended",
             F::AlreadyGiven => "feedback-given",
@@ -123,7 +124,7 @@ fn status(e: &S) -> StatusCode {
         S::Attendance(_) => H::CONFLICT,
         // Like an unknown sign-in link: a bad value, not a missing page.
         S::Feedback(F::UnknownLink) => H::BAD_REQUEST,
-        S::Feedback(_) => H::CONFLICT,
+        S::Feedback(_) | S::Certificate(_) => H::CONFLICT,
         S::Approval(_) => H::CONFLICT,
         S::Unavailable(_) => H::SERVICE_UNAVAILABLE,
         S::Config(_) | S::Db(_) => H::INTERNAL_SERVER_ERROR,
@@ -142,6 +143,7 @@ fn title(e: &S) -> (&'static str, &'static str) {
         S::Conflict(_) => ("Conflict", "Conflict"),
         S::Attendance(_) => ("Aanwezigheid niet vastgelegd", "Attendance not recorded"),
         S::Feedback(_) => ("Feedback niet mogelijk", "Feedback refused"),
+        S::Certificate(_) => ("Geen bewijs van deelname", "No certificate"),
         S::Approval(_) => ("Beslissen niet mogelijk", "Decision refused"),
         S::SignIn(_) => ("Aanmelden geweigerd", "Sign-in refused"),
         S::Unavailable(_) => ("Tijdelijk niet beschikbaar", "Temporarily unavailable"),
@@ -184,6 +186,7 @@ fn field(e: &S) -> Option<&str> {
         | S::Cancel(_)
         | S::Attendance(_)
         | S::Feedback(_)
+        | S::Certificate(_)
         | S::Approval(_)
         | S::SignIn(_)
         | S::Unavailable(_)
@@ -223,6 +226,13 @@ fn detail(e: &S, lang: Language) -> String {
         S::Conflict(c) => conflict(c, lang),
         S::Attendance(a) => attendance(a, lang),
         S::Feedback(f) => say(lang, feedback(*f)),
+        S::Certificate(_) => say(
+            lang,
+            (
+                "Een bewijs van deelname is er voor een sessie waarbij je aanwezig bent gemeld.",
+                "A certificate is for a session at which you were recorded as present.",
+            ),
+        ),
         S::Approval(a) => say(lang, approval(*a)),
         S::SignIn(r) => match lang {
             Language::Nl => sign_in_nl(*r).to_owned(),

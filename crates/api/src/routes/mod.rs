@@ -5,6 +5,7 @@ pub mod allocation;
 pub mod approvals;
 pub mod attendance;
 pub mod auth;
+pub mod certificates;
 pub mod enrolments;
 pub mod events;
 pub mod feedback;

@@ -7,6 +7,8 @@ pub mod audit;
 pub mod browser_session;
 pub mod calendar_sequence;
 pub mod calendar_token;
+pub mod certificate;
+pub mod credential_key;
 pub mod enrolment;
 pub mod esco_concept;
 pub mod event;

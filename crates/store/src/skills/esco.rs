@@ -141,7 +141,8 @@ pub async fn search(store: &Store, actor: &Actor, q: &str, limit: u64) -> Result
     if (found.len() as u64) < limit {
         let more = esco_concept::Entity::find()
             .filter(Condition::any().add(contains(C::SearchNl, &p)).add(contains(C::SearchEn, &p)))
-            .filter(in_label.not())
+            // Not `NOT in_label`: a label not uploaded (NULL) would make that unknown, not true.
+            .filter(C::Uri.is_not_in(found.iter().map(|f| f.uri.clone())))
             .order_by_asc(C::LabelNl)
             .order_by_asc(C::LabelEn)
             .limit(limit - found.len() as u64)

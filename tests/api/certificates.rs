@@ -1,0 +1,226 @@
+//! Certificates of attendance: only after attendance, the PDF and the signed Open Badges
+//! credential (checked with the published key), public verification of valid, revoked and
+//! unknown codes, revocation by the host's organisers and by a corrected attendance, and what
+//! an erasure leaves.
+
+use crate::harness::{Person, TestApp, id};
+use crate::on_both_backends;
+use chrono::{Duration, Utc};
+use leerweek_credential as vc;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+on_both_backends!(
+    a_certificate_is_had_only_after_attending_and_verifies_for_anyone,
+    revoked_and_corrected_certificates_say_so_everywhere_and_an_erased_person_is_unknown,
+);
+
+struct Attended {
+    organiser: Person,
+    eva: Person,
+    bart: Person,
+    session: Uuid,
+    enrolment: Uuid,
+    bart_enrolment: Uuid,
+}
+
+/// Eva and Bart hold seats in a session of Enkhuizen's that took place this morning; the
+/// organiser marks Eva present.
+async fn attended(app: &TestApp) -> Attended {
+    let host = app.org("Enkhuizen").await;
+    let organiser = app.person(host, "organisator@enkhuizen.test").await;
+    let (st, _) = app.post(&app.admin, &format!("/api/v1/people/{}/roles", organiser.id), json!({"role": "organiser"})).await;
+    assert_eq!(st, StatusCode::OK);
+    let eva = named(app, host, "eva@enkhuizen.test", "Eva de Vries").await;
+    let bart = named(app, host, "bart@enkhuizen.test", "Bart Çelik").await;
+    let (st, s) = app.post(&app.admin, "/api/v1/skills", json!({"name_nl": "Gesprekstechnieken", "name_en": "Conversation skills",
+        "esco_uri": "http://data.europa.eu/esco/skill/2d1be7c9-6b5f-4c5b-8e8f-4a2b7c3d0f12"})).await;
+    assert_eq!(st, StatusCode::CREATED, "{s}");
+    let week = app.week(&[host], json!({"name": "Meester in je Werk-week 2026"})).await;
+    let workshop = app
+        .workshop(week, host, json!({"title": "Omgaan met agressie aan de balie", "trainer": "Zoë Çelik", "skills": [id(&s)]}))
+        .await;
+    let session = app.session(workshop, 0, 10, 2, 10).await;
+    let (_, e) = app.enrol(&eva, session).await;
+    let (_, b) = app.enrol(&bart, session).await;
+    let starts = Utc::now() - Duration::hours(3);
+    let sql = "UPDATE sessions SET starts_at = $1, ends_at = $2 WHERE id = $3";
+    app.sql().await.execute(sql, [starts.into(), (starts + Duration::minutes(150)).into(), session.into()]).await;
+    let (st, m) = app
+        .put(&organiser.token, &format!("/api/v1/enrolments/{}/attendance", id(&e)), json!({"attendance": "present"}))
+        .await;
+    assert_eq!(st, StatusCode::OK, "{m}");
+    Attended { organiser, eva, bart, session, enrolment: id(&e), bart_enrolment: id(&b) }
+}
+
+async fn named(app: &TestApp, org: Uuid, email: &str, name: &str) -> Person {
+    let (st, b) = app.post(&app.admin, "/api/v1/people", json!({"email": email, "name": name, "organisation_id": org})).await;
+    assert_eq!(st, StatusCode::CREATED, "{b}");
+    Person { id: id(&b), token: app.token(id(&b)).await }
+}
+
+async fn download(app: &TestApp, token: &str, enrolment: Uuid, kind: &str) -> reqwest::Response {
+    let url = app.url(&format!("/api/v1/enrolments/{enrolment}/certificate.{kind}"));
+    app.client.get(url).bearer_auth(token).send().await.unwrap()
+}
+
+async fn verification(app: &TestApp, code: &str) -> (StatusCode, Value) {
+    app.send(app.client.get(app.url(&format!("/api/v1/certificates/{code}")))).await
+}
+
+async fn a_certificate_is_had_only_after_attending_and_verifies_for_anyone(app: &TestApp) {
+    let a = attended(app).await;
+    // Bart's seat has no attendance: no certificate, in any form.
+    for kind in ["pdf", "json", "jwt"] {
+        let res = download(app, &a.bart.token, a.bart_enrolment, kind).await;
+        crate::harness::expect_problem(res, StatusCode::CONFLICT, "certificate-not-attended").await;
+    }
+    // Someone else's certificate is not theirs to have; the host's organiser may print it.
+    let res = download(app, &a.bart.token, a.enrolment, "pdf").await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+
+    let res = download(app, &a.eva.token, a.enrolment, "pdf").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "application/pdf");
+    let disposition = res.headers()["content-disposition"].to_str().unwrap().to_owned();
+    let pdf = res.bytes().await.unwrap();
+    assert!(pdf.starts_with(b"%PDF-"), "not a PDF");
+    assert!(pdf.windows(12).any(|w| w == b"pdfaid:part>"), "no PDF/A identification");
+    let code = disposition.split("bewijs-van-deelname-").nth(1).unwrap().trim_end_matches(".pdf\"").to_owned();
+    assert_eq!(code.len(), 12, "{disposition}");
+    let res = download(app, &a.organiser.token, a.enrolment, "pdf").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.headers()["content-disposition"].to_str().unwrap().contains(&code), "the same certificate again");
+
+    // The credential: an OpenBadgeCredential about Eva, signed with the published key.
+    let res = download(app, &a.eva.token, a.enrolment, "json").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let credential: Value = res.json().await.unwrap();
+    assert_eq!(credential["type"], json!(["VerifiableCredential", "OpenBadgeCredential"]));
+    let achievement = &credential["credentialSubject"]["achievement"];
+    assert_eq!(achievement["name"], "Omgaan met agressie aan de balie");
+    assert_eq!(achievement["alignment"][0]["targetUrl"], "http://data.europa.eu/esco/skill/2d1be7c9-6b5f-4c5b-8e8f-4a2b7c3d0f12");
+    assert_eq!(credential["credentialSubject"]["identifier"][0]["identityHash"], "Eva de Vries");
+    assert!(!credential.to_string().contains("eva@enkhuizen.test"), "no e-mail address in a credential");
+    let res = download(app, &a.eva.token, a.enrolment, "jwt").await;
+    assert_eq!(res.headers()["content-type"], "application/vc+jwt");
+    let jwt = res.text().await.unwrap();
+    let (st, issuer) = app.send(app.client.get(app.url("/api/v1/credentials/issuer"))).await;
+    assert_eq!(st, StatusCode::OK, "{issuer}");
+    let key_url = issuer["verificationMethod"][0].as_str().unwrap().to_owned();
+    let path = key_url.split_once("/api/v1/").map(|(_, p)| format!("/api/v1/{p}")).unwrap();
+    let (st, jwk) = app.send(app.client.get(app.url(&path))).await;
+    assert_eq!(st, StatusCode::OK, "{jwk}");
+    assert!(jwk.get("d").is_none(), "the private key stays private");
+    let key = vc::PublicKey::from_jwk(&jwk).unwrap();
+    let payload = vc::verify_vc_jwt(&jwt, &key, Utc::now()).expect("the credential verifies with the published key");
+    assert_eq!(payload["credentialSubject"]["achievement"], credential["credentialSubject"]["achievement"]);
+    let mut forged = jwt.clone();
+    forged.replace_range(jwt.len() - 6..jwt.len() - 2, "AAAA");
+    assert!(vc::verify_vc_jwt(&forged, &key, Utc::now()).is_err());
+
+    // Anyone verifies it by its code, without signing in, and learns only the name of whom.
+    let (st, v) = verification(app, &code.to_lowercase()).await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    assert_eq!(v["status"], "valid");
+    assert_eq!(v["person_name"], "Eva de Vries");
+    assert_eq!(v["workshop_title"], "Omgaan met agressie aan de balie");
+    assert_eq!(v["minutes"], 150);
+    assert_eq!(v["skills"], json!(["Gesprekstechnieken"]));
+    assert!(!v.to_string().contains("enkhuizen.test"), "nothing else about the person: {v}");
+    let page = app.client.get(app.url(&format!("/verificatie/{code}"))).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("echt en geldig") && html.contains("Eva de Vries") && html.contains("Omgaan met agressie"), "{html}");
+
+    // An unknown or malformed code answers the same shape, 404, and says nothing more.
+    for unknown in ["ZZZZ-ZZZZ-ZZZZ", "geen-code", "%3Cscript%3E"] {
+        let (st, v) = verification(app, unknown).await;
+        assert_eq!(st, StatusCode::NOT_FOUND, "{v}");
+        assert_eq!(v["status"], "unknown");
+        assert_eq!(v["person_name"], Value::Null);
+        assert_eq!(v.as_object().unwrap().len(), 13, "the same shape: {v}");
+    }
+    let page = app.client.get(app.url("/verificatie/%3Cscript%3E")).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::NOT_FOUND);
+    assert!(!page.text().await.unwrap().contains("<script>"), "the code is escaped on the page");
+    let issued: i64 = app.sql().await.one("SELECT count(*) FROM audit_log WHERE action = 'certificate.issue'", []).await.unwrap();
+    assert_eq!(issued, 1, "issued once, downloaded many times");
+    let _ = a.session;
+}
+
+async fn revoked_and_corrected_certificates_say_so_everywhere_and_an_erased_person_is_unknown(app: &TestApp) {
+    let a = attended(app).await;
+    let res = download(app, &a.eva.token, a.enrolment, "json").await;
+    let credential: Value = res.json().await.unwrap();
+    let status = &credential["credentialStatus"];
+    let index: u32 = status["statusListIndex"].as_str().unwrap().parse().unwrap();
+    let list_path = format!("/api/v1/{}", status["statusListCredential"].as_str().unwrap().split_once("/api/v1/").unwrap().1);
+    let code = credential["id"].as_str().unwrap().rsplit('/').next().unwrap().to_owned();
+    async fn bit(app: &TestApp, path: &str, index: u32) -> bool {
+        let res = app.client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        let jwt = res.text().await.unwrap();
+        let payload = vc::verify_jws(&jwt, &{
+            let (_, jwk) = app.send(app.client.get(app.url("/api/v1/credentials/keys/1"))).await;
+            vc::PublicKey::from_jwk(&jwk).unwrap()
+        })
+        .unwrap();
+        vc::is_set(payload["credentialSubject"]["encodedList"].as_str().unwrap(), index).unwrap()
+    }
+    assert!(!bit(app, &list_path, index).await, "a valid certificate's bit is clear");
+
+    // Only the host's organisers revoke; Eva cannot revoke her own.
+    let path = format!("/api/v1/certificates/{code}/revoke");
+    let (st, _) = app.post(&a.eva.token, &path, json!({"reason": "zelf"})).await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    let (st, v) = app.post(&a.organiser.token, &path, json!({"reason": "Verkeerd ingecheckt"})).await;
+    assert_eq!((st, v["status"].as_str()), (StatusCode::OK, Some("revoked")), "{v}");
+    let (st, v) = verification(app, &code).await;
+    assert_eq!((st, v["status"].as_str()), (StatusCode::OK, Some("revoked")), "{v}");
+    assert!(v["revoked_at"].is_string());
+    assert!(bit(app, &list_path, index).await, "the status list says revoked");
+    let page = app.client.get(app.url(&format!("/verificatie/{code}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("ingetrokken"), "{page}");
+    // Downloading again gives a new certificate (she did attend), with a new code.
+    let res = download(app, &a.eva.token, a.enrolment, "json").await;
+    let again: Value = res.json().await.unwrap();
+    let new_code = again["id"].as_str().unwrap().rsplit('/').next().unwrap().to_owned();
+    assert_ne!(new_code, code);
+
+    // A corrected attendance revokes it at once.
+    let (st, _) = app
+        .put(&a.organiser.token, &format!("/api/v1/enrolments/{}/attendance", a.enrolment), json!({"attendance": "absent"}))
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let (_, v) = verification(app, &new_code).await;
+    assert_eq!(v["status"], "revoked", "{v}");
+    let res = download(app, &a.eva.token, a.enrolment, "pdf").await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+
+    // Marked present again, then erased: her certificates verify as revoked, for nobody known.
+    let (st, _) = app
+        .put(&a.organiser.token, &format!("/api/v1/enrolments/{}/attendance", a.enrolment), json!({"attendance": "present"}))
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let res = download(app, &a.eva.token, a.enrolment, "json").await;
+    let third: Value = res.json().await.unwrap();
+    let third_code = third["id"].as_str().unwrap().rsplit('/').next().unwrap().to_owned();
+    let (_, v) = verification(app, &third_code).await;
+    assert_eq!(v["status"], "valid");
+    let (st, b) = app.post(&app.admin, &format!("/api/v1/admin/people/{}/erase", a.eva.id), json!({})).await;
+    assert_eq!(st, StatusCode::OK, "{b}");
+    for c in [&code, &new_code, &third_code] {
+        let (st, v) = verification(app, c).await;
+        assert_eq!((st, v["status"].as_str(), &v["person_name"]), (StatusCode::OK, Some("revoked"), &Value::Null), "{v}");
+    }
+    let names: i64 = app
+        .sql()
+        .await
+        .one("SELECT count(*) FROM certificates WHERE person_name = 'Eva de Vries'", [])
+        .await
+        .unwrap();
+    assert_eq!(names, 0, "the name is gone from every certificate");
+    let _ = (a.bart, a.session);
+}
