@@ -19,6 +19,7 @@ import { SignIn } from "./pages/SignIn";
 const Reports = lazy(() => import("./pages/reports/Reports"));
 const Setup = lazy(() => import("./pages/admin/Setup"));
 const Profile = lazy(() => import("./pages/Profile"));
+const MyDevelopment = lazy(() => import("./pages/development/MyDevelopment"));
 
 export function RequireSignIn({ children, roles }: { children: ReactNode; roles?: string[] }) {
   const me = useMe();
@@ -59,6 +60,14 @@ const router = createBrowserRouter([
       { path: "inrichten", element: <Suspense fallback={<Loading />}><Setup /></Suspense> },
       { path: "sessies/:id", element: <RequireSignIn><SessionPage /></RequireSignIn> },
       { path: "mijn-week", element: <RequireSignIn><MyWeek /></RequireSignIn> },
+      {
+        path: "mijn-ontwikkeling",
+        element: (
+          <RequireSignIn>
+            <Suspense fallback={<Loading />}><MyDevelopment /></Suspense>
+          </RequireSignIn>
+        ),
+      },
       { path: "voorkeuren", element: <RequireSignIn><Preferences /></RequireSignIn> },
       { path: "goedkeuren", element: <RequireSignIn><Approvals /></RequireSignIn> },
       {

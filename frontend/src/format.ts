@@ -66,6 +66,13 @@ export function dayLabel(day: string): string {
   );
 }
 
+/** A `YYYY-MM-DD` day as "12 juni 2026" ("12 June 2026" in English). */
+export function calendarDate(day: string): string {
+  return new Intl.DateTimeFormat(locale(), { timeZone: "UTC", day: "numeric", month: "long", year: "numeric" }).format(
+    new Date(`${day}T12:00:00Z`),
+  );
+}
+
 /** The instant `hours` before `iso`. */
 export function hoursBefore(iso: string, hours: number): Date {
   return new Date(new Date(iso).getTime() - hours * 3_600_000);

@@ -61,6 +61,7 @@ export function Layout() {
   const links = [
     { to: "/", label: t("nav.programme"), show: true, end: true },
     { to: "/mijn-week", label: t("nav.myWeek"), show: !!person, end: false },
+    { to: "/mijn-ontwikkeling", label: t("nav.development"), show: !!person, end: false },
     { to: "/organiseren", label: t("nav.organise"), show: hasRole(person, "organiser", "admin"), end: false },
     { to: "/rapportages", label: t("nav.reports"), show: hasRole(person, "manager", "organiser", "admin"), end: false },
     { to: "/goedkeuren", label: t("nav.approvals"), show: hasRole(person, "manager", "organiser", "admin"), end: false },

@@ -11,6 +11,7 @@ export interface ProgrammeFilters {
   theme?: string;
   organisation_id?: string;
   format?: string;
+  skill?: string;
   q?: string;
   available?: boolean;
 }

@@ -12,6 +12,7 @@ const nl = {
     audit: { title: "Auditlog", text: "Wie deed wat, wanneer en waaraan." },
     privacy: { title: "Privacy", text: "Gegevens van een persoon downloaden of wissen, en de bewaartermijn." },
     import: { title: "Medewerkers importeren", text: "Een export uit AFAS, YouForce of Excel inlezen, eerst bekijken, dan importeren." },
+    skills: { title: "Vaardigheden", text: "De vaardigheden die workshops leren, gekoppeld aan de ESCO-lijst: toevoegen, wijzigen en samenvoegen." },
   },
   banner: {
     title: "De mail komt niet aan",
@@ -360,6 +361,7 @@ const en: Shape<Texts> = {
     audit: { title: "Audit log", text: "Who did what, when, and to what." },
     privacy: { title: "Privacy", text: "Download or erase a person's data, and the retention period." },
     import: { title: "Import employees", text: "Read an export from AFAS, YouForce or Excel, look at it first, then import." },
+    skills: { title: "Skills", text: "The skills workshops teach, linked to the ESCO list: add, change and merge." },
   },
   banner: {
     title: "Mail is not getting through",

@@ -1,5 +1,5 @@
 // Dutch first, English second. Each part of the app keeps its texts in its own namespace file
-// (common, organiser, reports, admin, manage, signin), with the same keys in both languages (a unit test checks that).
+// (common, organiser, reports, admin, manage, signin, lottery, approval, skills), with the same keys in both languages (a unit test checks that).
 import i18n from "i18next";
 import { initReactI18next } from "react-i18next";
 import admin from "./admin";
@@ -10,10 +10,11 @@ import manage from "./manage";
 import organiser from "./organiser";
 import reports from "./reports";
 import signin from "./signin";
+import skills from "./skills";
 
 export const LANGUAGES = ["nl", "en"] as const;
 export type Language = (typeof LANGUAGES)[number];
-export const namespaces = { common, organiser, reports, admin, manage, signin, lottery, approval };
+export const namespaces = { common, organiser, reports, admin, manage, signin, lottery, approval, skills };
 
 const STORAGE_KEY = "leerweek.language";
 
@@ -46,8 +47,8 @@ void i18n.use(initReactI18next).init({
   defaultNS: "common",
   ns: Object.keys(namespaces),
   resources: {
-    nl: { common: common.nl, organiser: organiser.nl, reports: reports.nl, admin: admin.nl, manage: manage.nl, signin: signin.nl, lottery: lottery.nl, approval: approval.nl },
-    en: { common: common.en, organiser: organiser.en, reports: reports.en, admin: admin.en, manage: manage.en, signin: signin.en, lottery: lottery.en, approval: approval.en },
+    nl: { common: common.nl, organiser: organiser.nl, reports: reports.nl, admin: admin.nl, manage: manage.nl, signin: signin.nl, lottery: lottery.nl, approval: approval.nl, skills: skills.nl },
+    en: { common: common.en, organiser: organiser.en, reports: reports.en, admin: admin.en, manage: manage.en, signin: signin.en, lottery: lottery.en, approval: approval.en, skills: skills.en },
   },
   interpolation: { escapeValue: false },
   returnNull: false,

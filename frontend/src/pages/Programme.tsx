@@ -9,7 +9,9 @@ import { MyStatusBadge, SeatBadge } from "../components/SeatBadge";
 import { Empty, Loading, ProblemAlert } from "../components/States";
 import { useCurrentEvent, type Event } from "../hooks/events";
 import { bySession, useAgenda, useProgramme, useThemes, type ProgrammeFilters, type ProgrammeItem } from "../hooks/programme";
+import { useSkills } from "../hooks/skills";
 import { dateTime, dayKey, dayLabel, daysBetween, longDate, timeRange } from "../format";
+import { byName, skillName, skillNames } from "../skills";
 
 const FORMATS = ["on_site", "online", "hybrid"] as const;
 
@@ -32,7 +34,7 @@ export function Programme() {
 }
 
 function EventProgramme({ event }: { event: Event }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { t: tl } = useTranslation("lottery");
   const [params, setParams] = useSearchParams();
   const filters: ProgrammeFilters = {
@@ -40,12 +42,19 @@ function EventProgramme({ event }: { event: Event }) {
     theme: params.get("thema") ?? undefined,
     organisation_id: params.get("gemeente") ?? undefined,
     format: params.get("vorm") ?? undefined,
+    skill: params.get("vaardigheid") ?? undefined,
     q: params.get("zoek") ?? undefined,
     available: params.get("vrij") === "1" || undefined,
   };
   const programme = useProgramme(event.id, filters);
   const all = useProgramme(event.id, {});
   const themes = useThemes(event.id);
+  // Only skills some workshop teaches: the others would find nothing.
+  const vocabulary = useSkills();
+  const taught = useMemo(
+    () => byName((vocabulary.data ?? []).filter((s) => s.workshops > 0 || s.id === filters.skill), i18n.language),
+    [vocabulary.data, i18n.language, filters.skill],
+  );
   const agenda = useAgenda();
   const mine = useMemo(() => bySession(agenda.data?.items), [agenda.data]);
   const [search, setSearch] = useState(filters.q ?? "");
@@ -152,6 +161,17 @@ function EventProgramme({ event }: { event: Event }) {
             ))}
           </Select>
         </FormField>
+        {taught.length > 0 && (
+          <FormField>
+            <FormLabel htmlFor="f-skill">{t("programme.skill")}</FormLabel>
+            <Select id="f-skill" value={filters.skill ?? ""} onChange={(e) => set("vaardigheid", e.target.value || undefined)}>
+              <SelectOption value="">{t("programme.allSkills")}</SelectOption>
+              {taught.map((sk) => (
+                <SelectOption key={sk.id} value={sk.id}>{skillName(sk, i18n.language)}</SelectOption>
+              ))}
+            </Select>
+          </FormField>
+        )}
         <FormField type="checkbox" className="lw-filters__check">
           <Checkbox id="f-free" checked={!!filters.available} onChange={(e) => set("vrij", e.target.checked ? "1" : undefined)} />
           <FormLabel htmlFor="f-free" type="checkbox">{t("programme.onlyFree")}</FormLabel>
@@ -194,6 +214,11 @@ function EventProgramme({ event }: { event: Event }) {
                       {t(`format.${s.format}`, { defaultValue: s.format })}
                       {s.location.venue && <> · {s.location.venue}</>}
                     </p>
+                    {s.skills.length > 0 && (
+                      <p className="lw-session__skills">
+                        {t("programme.skills")} {skillNames(s.skills, i18n.language)}
+                      </p>
+                    )}
                     <p className="lw-session__badges">
                       <span className="lw-badge lw-badge--theme">{s.theme}</span>{" "}
                       <SeatBadge seatsLeft={s.seats_left} waitlist={s.waitlist_length} />{" "}

@@ -12,10 +12,11 @@ import { Loading, ProblemAlert, Success } from "../components/States";
 import { dateTime, hoursBefore, longDate, timeRange } from "../format";
 import { useOrganisations } from "../hooks/organisations";
 import { bySession, useAgenda } from "../hooks/programme";
+import { skillNames } from "../skills";
 
 export function SessionPage() {
   const { id = "" } = useParams();
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { t: tl } = useTranslation("lottery");
   const { t: ta } = useTranslation("approval");
   const qc = useQueryClient();
@@ -172,6 +173,12 @@ export function SessionPage() {
           <DataListKey>{t("session.theme")}</DataListKey>
           <DataListValue>{workshop.data?.theme ?? "—"}</DataListValue>
         </DataListItem>
+        {workshop.data && workshop.data.skills.length > 0 && (
+          <DataListItem>
+            <DataListKey>{t("session.skills")}</DataListKey>
+            <DataListValue>{skillNames(workshop.data.skills, i18n.language)}</DataListValue>
+          </DataListItem>
+        )}
         <DataListItem>
           <DataListKey>{t("session.format")}</DataListKey>
           <DataListValue>{workshop.data ? t(`format.${workshop.data.format}`, { defaultValue: workshop.data.format }) : "—"}</DataListValue>

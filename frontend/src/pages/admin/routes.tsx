@@ -14,6 +14,8 @@ const Audit = lazy(() => import("./Audit"));
 const Privacy = lazy(() => import("./Privacy"));
 const Banner = lazy(() => import("./shared").then((m) => ({ default: m.MailBanner })));
 const PeopleImport = lazy(() => import("./PeopleImport"));
+const Skills = lazy(() => import("./Skills"));
+const SkillPage = lazy(() => import("./SkillPage"));
 
 const page = (node: ReactNode) => (
   <div className="lw-admin">
@@ -34,4 +36,6 @@ export const adminRoutes: { path: string; element: ReactNode }[] = [
   { path: "beheer/audit", element: page(<Audit />) },
   { path: "beheer/privacy", element: page(<Privacy />) },
   { path: "beheer/import", element: page(<PeopleImport />) },
+  { path: "beheer/vaardigheden", element: page(<Skills />) },
+  { path: "beheer/vaardigheden/:id", element: page(<SkillPage />) },
 ];

@@ -9,4 +9,5 @@ export const sections: Section[] = [
   { path: "/beheer/audit", key: "audit" },
   { path: "/beheer/privacy", key: "privacy" },
   { path: "/beheer/import", key: "import" },
+  { path: "/beheer/vaardigheden", key: "skills" },
 ];

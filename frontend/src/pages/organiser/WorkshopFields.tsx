@@ -2,6 +2,9 @@
 import { Checkbox, Fieldset, FieldsetLegend, FormField, FormLabel, SelectOption } from "@utrecht/component-library-react";
 import { useTranslation } from "react-i18next";
 import type { Schemas } from "../../api/client";
+import { SkillPicker } from "../../components/SkillPicker";
+import { useSkills } from "../../hooks/skills";
+import { MAX_WORKSHOP_SKILLS } from "../../skills";
 import type { WorkshopForm } from "./forms";
 import { SelectField, TextAreaField, TextField } from "./shared";
 
@@ -23,6 +26,10 @@ export function WorkshopFields({
   const { t } = useTranslation("organiser");
   const { t: tc } = useTranslation();
   const { t: ta } = useTranslation("approval");
+  const { t: ts } = useTranslation("skills");
+  const vocabulary = useSkills();
+  // The server names the list (`skills`) or one of its items (`skills[2]`).
+  const skillsError = Object.entries(errors).filter(([k]) => k === "skills" || k.startsWith("skills[")).map(([, v]) => v).join(" ") || undefined;
   const id = (k: string) => `${prefix}-${k}`;
   const toggle = (orgId: string, on: boolean) =>
     set({
@@ -63,6 +70,17 @@ export function WorkshopFields({
         </SelectField>
       </div>
       <TextField id={id("trainer")} label={t("workshop.trainer")} hint={t("form.optional")} value={form.trainer} onValue={(trainer) => set({ trainer })} error={errors.trainer} autoComplete="off" />
+      <SkillPicker
+        id={id("skills")}
+        legend={ts("workshop.legend")}
+        hint={ts("workshop.hint", { max: MAX_WORKSHOP_SKILLS })}
+        searchLabel={ts("workshop.search")}
+        skills={vocabulary.data ?? []}
+        chosen={form.skills}
+        onChange={(skills) => set({ skills })}
+        max={MAX_WORKSHOP_SKILLS}
+        error={skillsError ?? (vocabulary.error ? String((vocabulary.error as Error).message) : undefined)}
+      />
       <SelectField id={id("approval")} label={ta("fields.workshopApproval")} value={form.approval} onValue={(approval) => set({ approval })} error={errors.approval}>
         <SelectOption value="">{ta("fields.workshopAsWeek")}</SelectOption>
         <SelectOption value="none">{ta("fields.approvalNone")}</SelectOption>

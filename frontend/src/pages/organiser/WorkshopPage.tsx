@@ -9,6 +9,7 @@ import { api, unwrap, type Schemas } from "../../api/client";
 import { usePageTitle } from "../../components/Layout";
 import { Empty, Loading, ProblemAlert, Success } from "../../components/States";
 import { DEFAULT_ZONE, longDate, timeRange } from "../../format";
+import { skillNames } from "../../skills";
 import {
   emptySessionForm, fieldErrors, needsLink, needsPlace, newSessionBody, sessionRequired, workshopFormOf, workshopPatch, WORKSHOP_REQUIRED,
   type EventDto, type SessionForm, type WorkshopDto, type WorkshopForm,
@@ -20,6 +21,7 @@ import { WorkshopFields } from "./WorkshopFields";
 export default function WorkshopPage() {
   const { id = "" } = useParams();
   const { t } = useTranslation("organiser");
+  const { t: ts, i18n } = useTranslation("skills");
   const location = useLocation();
   const workshop = useWorkshop(id);
   const event = useEvent(workshop.data?.event_id);
@@ -47,6 +49,9 @@ export default function WorkshopPage() {
       <Heading1>{w.title}</Heading1>
       <Paragraph lead>
         <StatusBadge status={w.status} /> {host && t("workshop.hostedBy", { name: host })}
+      </Paragraph>
+      <Paragraph className="lw-skills-line">
+        <strong>{ts("workshop.label")}:</strong> {w.skills.length > 0 ? skillNames(w.skills, i18n.language) : ts("workshop.none")}
       </Paragraph>
       {(location.state as { created?: boolean } | null)?.created && <Success>{t("workshop.created")}</Success>}
       {!w.may.edit && !w.may.add_session && !w.may.cancel && (

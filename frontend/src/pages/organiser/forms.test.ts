@@ -92,6 +92,13 @@ describe("workshop forms", () => {
     });
     expect(workshopPatch(before, { ...before, audience: "host_only" })).toEqual({ audience: "host_only" });
   });
+  it("sends the skills only when the set changed, the whole list then", () => {
+    const before = { ...workshopFormOf(w), skills: ["s1", "s2"] };
+    expect(workshopPatch(before, { ...before, skills: ["s2", "s1"] })).toEqual({});
+    expect(workshopPatch(before, { ...before, skills: ["s2", "s3"] })).toEqual({ skills: ["s2", "s3"] });
+    expect(workshopPatch(before, { ...before, skills: [] })).toEqual({ skills: [] });
+    expect(newWorkshopBody({ ...before, skills: ["s1"] }).skills).toEqual(["s1"]);
+  });
   it("a new workshop has a lower-case theme and no list unless listed", () => {
     const body = newWorkshopBody({ ...workshopFormOf(w), theme: " Kennis ", audience_organisation_ids: ["b"] });
     expect(body.theme).toBe("kennis");

@@ -166,6 +166,8 @@ export interface WorkshopForm {
   audience_organisation_ids: string[];
   /** `none` or `manager`; empty: as the week. */
   approval: string;
+  /** Ids of the skills it teaches (at most 12). */
+  skills: string[];
 }
 
 export function emptyWorkshopForm(host = ""): WorkshopForm {
@@ -180,6 +182,7 @@ export function emptyWorkshopForm(host = ""): WorkshopForm {
     audience: "all",
     audience_organisation_ids: [],
     approval: "",
+    skills: [],
   };
 }
 
@@ -195,6 +198,7 @@ export function workshopFormOf(w: WorkshopDto): WorkshopForm {
     audience: w.audience,
     audience_organisation_ids: [...w.audience_organisation_ids],
     approval: w.approval ?? "",
+    skills: w.skills.map((s) => s.id),
   };
 }
 
@@ -210,10 +214,14 @@ export function newWorkshopBody(f: WorkshopForm): Schemas["NewWorkshopDto"] {
     audience: f.audience,
     audience_organisation_ids: f.audience === "listed" ? f.audience_organisation_ids : null,
     approval: f.approval || null,
+    skills: f.skills,
   };
 }
 
-/** Changed fields (the host cannot change). A changed list of organisations goes with its audience. */
+/**
+ * Changed fields (the host cannot change). A changed list of organisations goes with its
+ * audience; skills go (the whole list) only when the set changed.
+ */
 export function workshopPatch(before: WorkshopForm, after: WorkshopForm): Schemas["WorkshopPatchDto"] {
   const full = newWorkshopBody(after);
   const keys = changedKeys(before, after).filter((k) => k !== "host_organisation_id");
