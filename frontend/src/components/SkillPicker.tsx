@@ -4,7 +4,7 @@
 import { Checkbox, FormField, FormLabel, Textbox } from "@utrecht/component-library-react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { pickerOptions, skillName, toggle, type Skill } from "../skills";
+import { matches, pickerOptions, skillName, toggle, type Skill } from "../skills";
 
 export function SkillPicker({
   id, legend, hint, searchLabel, skills, chosen, onChange, exclude = [], max, error,
@@ -24,7 +24,9 @@ export function SkillPicker({
 }) {
   const { t, i18n } = useTranslation("skills");
   const [query, setQuery] = useState("");
-  const { shown, hidden, matched } = pickerOptions(skills, { query, chosen, exclude, language: i18n.language });
+  const { shown, hidden } = pickerOptions(skills, { query, chosen, exclude, language: i18n.language });
+  // Nothing found: not one skill in view (chosen or not) matches what was typed.
+  const noMatch = query.trim() !== "" && !shown.some((s) => matches(s, query));
   const full = max !== undefined && chosen.length >= max;
   const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
 
@@ -43,7 +45,7 @@ export function SkillPicker({
           </FormField>
           <p role="status" className="lw-hint lw-skillpicker__count">
             {max !== undefined ? t("picker.chosenMax", { count: chosen.length, max }) : t("picker.chosen", { count: chosen.length })}
-            {query.trim() && matched === 0 && <> {t("picker.noMatch", { q: query.trim() })}</>}
+            {noMatch && <> {t("picker.noMatch", { q: query.trim() })}</>}
             {full && <> {t("picker.full", { max })}</>}
           </p>
           <div className="lw-checks">

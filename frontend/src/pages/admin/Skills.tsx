@@ -88,11 +88,14 @@ function NewSkill() {
   const qc = useQueryClient();
   const [form, setForm] = useState<SkillForm>(emptySkillForm);
   const [added, setAdded] = useState<string | null>(null);
+  // A new round after each skill added: the ESCO search starts empty again.
+  const [round, setRound] = useState(0);
   const create = useMutation({
     mutationFn: (f: SkillForm) => unwrap(api.POST("/api/v1/skills", { body: newSkillBody(f) })),
     onSuccess: async (s) => {
       setAdded(s.name_nl);
       setForm(emptySkillForm());
+      setRound((r) => r + 1);
       await qc.invalidateQueries({ queryKey: ["skills"] });
       await qc.invalidateQueries({ queryKey: ["esco"] });
     },
@@ -112,6 +115,7 @@ function NewSkill() {
         <div aria-live="polite">{added && <Success>{t("added", { name: added })}</Success>}</div>
         <ProblemAlert error={create.error} />
         <SkillFields
+          key={round}
           prefix="new-skill"
           form={form}
           set={(p) => {

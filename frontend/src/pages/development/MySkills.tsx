@@ -86,7 +86,7 @@ function SkillLists({ mine, vocabulary }: { mine: Mine; vocabulary: Skill[] }) {
     byName(vocabulary.filter((s) => ids.includes(s.id)), i18n.language).map((s) => skillName(s, i18n.language)).join(", ");
 
   return (
-    <form onSubmit={submit} noValidate className="lw-form lw-card" aria-labelledby="my-skills-h">
+    <form onSubmit={submit} noValidate className="lw-form lw-card">
       {mine.have.length === 0 && mine.want.length === 0 ? (
         <Empty>{t("mine.nothingChosen")}</Empty>
       ) : (
