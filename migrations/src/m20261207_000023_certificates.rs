@@ -49,7 +49,10 @@ impl MigrationTrait for Migration {
                 .check(check("ck_certificates_code", "length(code) = 12"))
                 .check(check("ck_certificates_status", "status_list >= 1 AND status_index BETWEEN 0 AND 131071"))
                 .check(check("ck_certificates_minutes", "minutes >= 0"))
-                .check(check("ck_certificates_revoked", "revoked_at IS NOT NULL OR (revoked_by IS NULL AND revoked_reason IS NULL)"))
+                .check(check(
+                    "ck_certificates_revoked",
+                    "revoked_at IS NOT NULL OR (revoked_by IS NULL AND revoked_reason IS NULL)",
+                ))
                 .check(check("ck_certificates_reason", "revoked_reason IS NULL OR length(revoked_reason) <= 500"))
                 .to_owned(),
         )

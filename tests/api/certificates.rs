@@ -30,16 +30,27 @@ struct Attended {
 async fn attended(app: &TestApp) -> Attended {
     let host = app.org("Enkhuizen").await;
     let organiser = app.person(host, "organisator@enkhuizen.test").await;
-    let (st, _) = app.post(&app.admin, &format!("/api/v1/people/{}/roles", organiser.id), json!({"role": "organiser"})).await;
+    let (st, _) =
+        app.post(&app.admin, &format!("/api/v1/people/{}/roles", organiser.id), json!({"role": "organiser"})).await;
     assert_eq!(st, StatusCode::OK);
     let eva = named(app, host, "eva@enkhuizen.test", "Eva de Vries").await;
     let bart = named(app, host, "bart@enkhuizen.test", "Bart Çelik").await;
-    let (st, s) = app.post(&app.admin, "/api/v1/skills", json!({"name_nl": "Gesprekstechnieken", "name_en": "Conversation skills",
-        "esco_uri": "http://data.europa.eu/esco/skill/2d1be7c9-6b5f-4c5b-8e8f-4a2b7c3d0f12"})).await;
+    let (st, s) = app
+        .post(
+            &app.admin,
+            "/api/v1/skills",
+            json!({"name_nl": "Gesprekstechnieken", "name_en": "Conversation skills",
+        "esco_uri": "http://data.europa.eu/esco/skill/2d1be7c9-6b5f-4c5b-8e8f-4a2b7c3d0f12"}),
+        )
+        .await;
     assert_eq!(st, StatusCode::CREATED, "{s}");
     let week = app.week(&[host], json!({"name": "Meester in je Werk-week 2026"})).await;
     let workshop = app
-        .workshop(week, host, json!({"title": "Omgaan met agressie aan de balie", "trainer": "Zoë Çelik", "skills": [id(&s)]}))
+        .workshop(
+            week,
+            host,
+            json!({"title": "Omgaan met agressie aan de balie", "trainer": "Zoë Çelik", "skills": [id(&s)]}),
+        )
         .await;
     let session = app.session(workshop, 0, 10, 2, 10).await;
     let (_, e) = app.enrol(&eva, session).await;
@@ -55,7 +66,8 @@ async fn attended(app: &TestApp) -> Attended {
 }
 
 async fn named(app: &TestApp, org: Uuid, email: &str, name: &str) -> Person {
-    let (st, b) = app.post(&app.admin, "/api/v1/people", json!({"email": email, "name": name, "organisation_id": org})).await;
+    let (st, b) =
+        app.post(&app.admin, "/api/v1/people", json!({"email": email, "name": name, "organisation_id": org})).await;
     assert_eq!(st, StatusCode::CREATED, "{b}");
     Person { id: id(&b), token: app.token(id(&b)).await }
 }
@@ -100,7 +112,10 @@ async fn a_certificate_is_had_only_after_attending_and_verifies_for_anyone(app: 
     assert_eq!(credential["type"], json!(["VerifiableCredential", "OpenBadgeCredential"]));
     let achievement = &credential["credentialSubject"]["achievement"];
     assert_eq!(achievement["name"], "Omgaan met agressie aan de balie");
-    assert_eq!(achievement["alignment"][0]["targetUrl"], "http://data.europa.eu/esco/skill/2d1be7c9-6b5f-4c5b-8e8f-4a2b7c3d0f12");
+    assert_eq!(
+        achievement["alignment"][0]["targetUrl"],
+        "http://data.europa.eu/esco/skill/2d1be7c9-6b5f-4c5b-8e8f-4a2b7c3d0f12"
+    );
     assert_eq!(credential["credentialSubject"]["identifier"][0]["identityHash"], "Eva de Vries");
     assert!(!credential.to_string().contains("eva@enkhuizen.test"), "no e-mail address in a credential");
     let res = download(app, &a.eva.token, a.enrolment, "jwt").await;
@@ -132,7 +147,10 @@ async fn a_certificate_is_had_only_after_attending_and_verifies_for_anyone(app: 
     let page = app.client.get(app.url(&format!("/verificatie/{code}"))).send().await.unwrap();
     assert_eq!(page.status(), StatusCode::OK);
     let html = page.text().await.unwrap();
-    assert!(html.contains("echt en geldig") && html.contains("Eva de Vries") && html.contains("Omgaan met agressie"), "{html}");
+    assert!(
+        html.contains("echt en geldig") && html.contains("Eva de Vries") && html.contains("Omgaan met agressie"),
+        "{html}"
+    );
 
     // An unknown or malformed code answers the same shape, 404, and says nothing more.
     for unknown in ["ZZZZ-ZZZZ-ZZZZ", "geen-code", "%3Cscript%3E"] {
@@ -145,7 +163,8 @@ async fn a_certificate_is_had_only_after_attending_and_verifies_for_anyone(app: 
     let page = app.client.get(app.url("/verificatie/%3Cscript%3E")).send().await.unwrap();
     assert_eq!(page.status(), StatusCode::NOT_FOUND);
     assert!(!page.text().await.unwrap().contains("<script>"), "the code is escaped on the page");
-    let issued: i64 = app.sql().await.one("SELECT count(*) FROM audit_log WHERE action = 'certificate.issue'", []).await.unwrap();
+    let issued: i64 =
+        app.sql().await.one("SELECT count(*) FROM audit_log WHERE action = 'certificate.issue'", []).await.unwrap();
     assert_eq!(issued, 1, "issued once, downloaded many times");
     let _ = a.session;
 }
@@ -156,7 +175,8 @@ async fn revoked_and_corrected_certificates_say_so_everywhere_and_an_erased_pers
     let credential: Value = res.json().await.unwrap();
     let status = &credential["credentialStatus"];
     let index: u32 = status["statusListIndex"].as_str().unwrap().parse().unwrap();
-    let list_path = format!("/api/v1/{}", status["statusListCredential"].as_str().unwrap().split_once("/api/v1/").unwrap().1);
+    let list_path =
+        format!("/api/v1/{}", status["statusListCredential"].as_str().unwrap().split_once("/api/v1/").unwrap().1);
     let code = credential["id"].as_str().unwrap().rsplit('/').next().unwrap().to_owned();
     async fn bit(app: &TestApp, path: &str, index: u32) -> bool {
         let res = app.client.get(app.url(path)).send().await.unwrap();
@@ -191,7 +211,11 @@ async fn revoked_and_corrected_certificates_say_so_everywhere_and_an_erased_pers
 
     // A corrected attendance revokes it at once.
     let (st, _) = app
-        .put(&a.organiser.token, &format!("/api/v1/enrolments/{}/attendance", a.enrolment), json!({"attendance": "absent"}))
+        .put(
+            &a.organiser.token,
+            &format!("/api/v1/enrolments/{}/attendance", a.enrolment),
+            json!({"attendance": "absent"}),
+        )
         .await;
     assert_eq!(st, StatusCode::OK);
     let (_, v) = verification(app, &new_code).await;
@@ -201,7 +225,11 @@ async fn revoked_and_corrected_certificates_say_so_everywhere_and_an_erased_pers
 
     // Marked present again, then erased: her certificates verify as revoked, for nobody known.
     let (st, _) = app
-        .put(&a.organiser.token, &format!("/api/v1/enrolments/{}/attendance", a.enrolment), json!({"attendance": "present"}))
+        .put(
+            &a.organiser.token,
+            &format!("/api/v1/enrolments/{}/attendance", a.enrolment),
+            json!({"attendance": "present"}),
+        )
         .await;
     assert_eq!(st, StatusCode::OK);
     let res = download(app, &a.eva.token, a.enrolment, "json").await;
@@ -213,14 +241,14 @@ async fn revoked_and_corrected_certificates_say_so_everywhere_and_an_erased_pers
     assert_eq!(st, StatusCode::OK, "{b}");
     for c in [&code, &new_code, &third_code] {
         let (st, v) = verification(app, c).await;
-        assert_eq!((st, v["status"].as_str(), &v["person_name"]), (StatusCode::OK, Some("revoked"), &Value::Null), "{v}");
+        assert_eq!(
+            (st, v["status"].as_str(), &v["person_name"]),
+            (StatusCode::OK, Some("revoked"), &Value::Null),
+            "{v}"
+        );
     }
-    let names: i64 = app
-        .sql()
-        .await
-        .one("SELECT count(*) FROM certificates WHERE person_name = 'Eva de Vries'", [])
-        .await
-        .unwrap();
+    let names: i64 =
+        app.sql().await.one("SELECT count(*) FROM certificates WHERE person_name = 'Eva de Vries'", []).await.unwrap();
     assert_eq!(names, 0, "the name is gone from every certificate");
     let _ = (a.bart, a.session);
 }

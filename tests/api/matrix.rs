@@ -138,7 +138,10 @@ async fn targets(app: &TestApp, w: &World, scope: Scope, path: &str) -> Targets 
     if path.contains("certificate") || path.contains("/credentials/") {
         let starts = chrono::Utc::now() - chrono::Duration::hours(3);
         let sql = "UPDATE sessions SET starts_at = $1, ends_at = $2 WHERE id = $3";
-        app.sql().await.execute(sql, [starts.into(), (starts + chrono::Duration::hours(2)).into(), session.into()]).await;
+        app.sql()
+            .await
+            .execute(sql, [starts.into(), (starts + chrono::Duration::hours(2)).into(), session.into()])
+            .await;
         let path = format!("/api/v1/enrolments/{}/attendance", id(&e));
         let (st, b) = app.put(&app.admin, &path, json!({"attendance": "present"})).await;
         assert_eq!(st, StatusCode::OK, "{b}");

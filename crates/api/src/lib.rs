@@ -23,9 +23,9 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use leerweek_store::Store;
 use routes::{
-    access, allocation, approvals, attendance, auth, certificates, enrolments, events, feedback, import, mail, organisations, outbox,
-    people, privacy, programme as programme_routes, reports, sessions, setup, skills, sso as single_sign_on, sso_trial,
-    workshops,
+    access, allocation, approvals, attendance, auth, certificates, enrolments, events, feedback, import, mail,
+    organisations, outbox, people, privacy, programme as programme_routes, reports, sessions, setup, skills,
+    sso as single_sign_on, sso_trial, workshops,
 };
 use std::time::Duration;
 use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};

@@ -75,7 +75,8 @@ fn pdf(s: &AppState, c: &Certificate) -> Result<Vec<u8>, ApiError> {
         issued_on: c.issued_at.with_timezone(&AMSTERDAM).date_naive(),
         installation_name: s.issuer_name.clone(),
     };
-    leerweek_certificate::render_certificate(&doc).map_err(|e| ApiError::Internal(format!("rendering a certificate: {e}")))
+    leerweek_certificate::render_certificate(&doc)
+        .map_err(|e| ApiError::Internal(format!("rendering a certificate: {e}")))
 }
 
 /// The certificate as an Open Badges 3.0 credential, and signed as a VC-JWT.
@@ -293,20 +294,34 @@ pub async fn verify_page(
         Err(ApiError::RateLimited(_)) => {
             let body = format!(
                 r#"<p role="alert">{}</p>"#,
-                tr("Te veel controles vanaf dit adres; probeer het later opnieuw.", "Too many checks from this address; try again later.")
+                tr(
+                    "Te veel controles vanaf dit adres; probeer het later opnieuw.",
+                    "Too many checks from this address; try again later."
+                )
             );
             return page_in(lang, StatusCode::TOO_MANY_REQUESTS, &heading, &heading, &body);
         }
         Err(_) => {
-            let body = format!(r#"<p role="alert">{}</p>"#, tr("Controleren lukt nu niet; probeer het later opnieuw.", "Checking is not possible now; try again later."));
+            let body = format!(
+                r#"<p role="alert">{}</p>"#,
+                tr(
+                    "Controleren lukt nu niet; probeer het later opnieuw.",
+                    "Checking is not possible now; try again later."
+                )
+            );
             return page_in(lang, StatusCode::SERVICE_UNAVAILABLE, &heading, &heading, &body);
         }
     };
     let (status, verdict) = match v.status.as_str() {
-        "valid" => (StatusCode::OK, tr("Dit bewijs van deelname is echt en geldig.", "This certificate is genuine and valid.")),
+        "valid" => {
+            (StatusCode::OK, tr("Dit bewijs van deelname is echt en geldig.", "This certificate is genuine and valid."))
+        }
         "revoked" => (
             StatusCode::OK,
-            tr("Dit bewijs van deelname is ingetrokken: het geldt niet meer.", "This certificate has been revoked: it is no longer valid."),
+            tr(
+                "Dit bewijs van deelname is ingetrokken: het geldt niet meer.",
+                "This certificate has been revoked: it is no longer valid.",
+            ),
         ),
         _ => (
             StatusCode::NOT_FOUND,
@@ -321,7 +336,14 @@ pub async fn verify_page(
     };
     row(tr("Code", "Code"), Some(v.code.clone()));
     if v.status != "unknown" {
-        row(tr("Voor", "For"), Some(v.person_name.clone().unwrap_or_else(|| tr("(onbekend: gegevens verwijderd)", "(unknown: data erased)"))));
+        row(
+            tr("Voor", "For"),
+            Some(
+                v.person_name
+                    .clone()
+                    .unwrap_or_else(|| tr("(onbekend: gegevens verwijderd)", "(unknown: data erased)")),
+            ),
+        );
     }
     row(tr("Workshop", "Workshop"), v.workshop_title.clone());
     row(tr("Week", "Week"), v.event_name.clone());
@@ -338,7 +360,10 @@ pub async fn verify_page(
         row(tr("Vaardigheden", "Skills"), Some(v.skills.join(", ")));
     }
     row(tr("Uitgegeven door", "Issued by"), Some(v.issuer.clone()));
-    row(tr("Ingetrokken op", "Revoked on"), v.revoked_at.map(|r| r.with_timezone(&AMSTERDAM).format("%d-%m-%Y").to_string()));
+    row(
+        tr("Ingetrokken op", "Revoked on"),
+        v.revoked_at.map(|r| r.with_timezone(&AMSTERDAM).format("%d-%m-%Y").to_string()),
+    );
     let alert = if v.status == "valid" { "status" } else { "alert" };
     let colour = if v.status == "valid" { "#0b6b2e" } else { "#b00020" };
     let body = format!(
@@ -373,7 +398,9 @@ pub async fn revoke(
     let code = Code::parse(&code).map_err(|_| ApiError::NotFound("certificate"))?;
     let reason = match b.reason.map(|r| r.trim().to_owned()).filter(|r| !r.is_empty()) {
         Some(r) if r.chars().count() > 500 => {
-            return Err(leerweek_domain::FieldError::new("reason", leerweek_domain::Invalid::TooLong { max: 500 }).into());
+            return Err(
+                leerweek_domain::FieldError::new("reason", leerweek_domain::Invalid::TooLong { max: 500 }).into()
+            );
         }
         r => r,
     };
@@ -394,7 +421,7 @@ pub async fn issuer_profile(State(s): State<AppState>) -> Result<Json<serde_json
 
 /// A public key that signs (or signed) the installation's credentials, as a JWK (no sign-in).
 #[utoipa::path(get, path = "/api/v1/credentials/keys/{number}", tag = "certificates", security(()), params(("number" = u32, Path, description = "Key number")),
-    responses((status = 200, body = Object), (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = Object, content_type = "application/jwk+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn public_key(State(s): State<AppState>, Path(number): Path<String>) -> Result<Response, ApiError> {
     let number: u32 = number.parse().map_err(|_| ApiError::NotFound("key"))?;
     let key = keys::by_number(&s.store, number).await?.ok_or(ApiError::NotFound("key"))?;
@@ -413,9 +440,6 @@ pub async fn status_list(State(s): State<AppState>, Path(list): Path<String>) ->
     let signer = vc::IssuerKey::from_seed(key.seed).with_key_url(key_url(&s, key.number));
     let jwt = vc::status_list_credential(&signer, &issuer(&s), &status_url(&s, list), &revoked, now())
         .map_err(|e| ApiError::Internal(format!("a status list: {e}")))?;
-    Ok((
-        [(header::CONTENT_TYPE, "application/vc+jwt"), (header::CACHE_CONTROL, "public, max-age=60")],
-        jwt,
-    )
+    Ok(([(header::CONTENT_TYPE, "application/vc+jwt"), (header::CACHE_CONTROL, "public, max-age=60")], jwt)
         .into_response())
 }

@@ -7,7 +7,7 @@ use crate::{Result, Store, StoreError};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::Utc;
-use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, Statement, ColumnTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, Statement};
 
 /// A signing key: its number (in its public address) and its 32-byte seed.
 #[derive(Clone)]
@@ -28,9 +28,8 @@ fn decode(row: &credential_key::Model) -> Result<SigningKey> {
     let bytes = URL_SAFE_NO_PAD
         .decode(&row.seed)
         .map_err(|e| StoreError::Config(format!("credential key {} is not base64url: {e}", row.number)))?;
-    let seed: [u8; 32] = bytes
-        .try_into()
-        .map_err(|_| StoreError::Config(format!("credential key {} is not 32 bytes", row.number)))?;
+    let seed: [u8; 32] =
+        bytes.try_into().map_err(|_| StoreError::Config(format!("credential key {} is not 32 bytes", row.number)))?;
     Ok(SigningKey { number: row.number.max(1) as u32, seed })
 }
 

@@ -12,7 +12,9 @@ use chrono::{DateTime, Utc};
 use leerweek_domain::access::Actor;
 use leerweek_domain::certificate::{Code, may_have, minutes};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -106,7 +108,12 @@ fn to_certificate(m: certificate::Model, language: leerweek_domain::Language) ->
 /// The certificate of an enrolment: the one issued before, or a new one. Only the person
 /// themself and the host's organisers (and admins) may have it; only an attended seat gives
 /// one (`NotAttended`).
-pub async fn for_enrolment(store: &Store, actor: &Actor, enrolment_id: Uuid, now: DateTime<Utc>) -> Result<Certificate> {
+pub async fn for_enrolment(
+    store: &Store,
+    actor: &Actor,
+    enrolment_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Certificate> {
     let c = store.conn();
     let e = enrolment::Entity::find_by_id(enrolment_id).one(c).await?.ok_or(StoreError::NotFound("enrolment"))?;
     let s = session::Entity::find_by_id(e.session_id).one(c).await?.ok_or(StoreError::NotFound("enrolment"))?;
@@ -217,7 +224,11 @@ pub async fn revoke(
         .map(|w| w.host_organisation_id)
         .ok_or(StoreError::NotFound("certificate"))?;
     if !actor.may_manage_workshop(host) {
-        return Err(if m.person_id == actor.person_id { StoreError::Forbidden } else { StoreError::NotFound("certificate") });
+        return Err(if m.person_id == actor.person_id {
+            StoreError::Forbidden
+        } else {
+            StoreError::NotFound("certificate")
+        });
     }
     if m.revoked_at.is_some() {
         return Ok(to_certificate(m, leerweek_domain::Language::Nl));
@@ -228,8 +239,16 @@ pub async fn revoke(
     am.revoked_by = Set(Some(actor.person_id));
     am.revoked_reason = Set(reason);
     let after = am.update(&*txn).await?;
-    audit::record(&*txn, Some(actor.person_id), "certificate.revoke", ("certificate", after.id), Some(&before), Some(&after), now)
-        .await?;
+    audit::record(
+        &*txn,
+        Some(actor.person_id),
+        "certificate.revoke",
+        ("certificate", after.id),
+        Some(&before),
+        Some(&after),
+        now,
+    )
+    .await?;
     txn.commit().await?;
     Ok(to_certificate(after, leerweek_domain::Language::Nl))
 }
@@ -255,7 +274,13 @@ pub(crate) async fn revoke_for_attendance(
 
 /// An erased or anonymised person's certificates: the name goes and each is revoked (it then
 /// verifies as revoked, for an unknown person). In the caller's transaction.
-pub(crate) async fn forget_person(c: &impl ConnectionTrait, person_id: Uuid, name: &str, why: &str, now: DateTime<Utc>) -> Result<()> {
+pub(crate) async fn forget_person(
+    c: &impl ConnectionTrait,
+    person_id: Uuid,
+    name: &str,
+    why: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
     certificate::Entity::update_many()
         .col_expr(certificate::Column::PersonName, Expr::value(name))
         .filter(certificate::Column::PersonId.eq(person_id))
