@@ -26,6 +26,7 @@ mod m20261206_000020_placements_on_enrolments;
 mod m20261206_000021_archived_at;
 mod m20261207_000022_skills;
 mod m20261207_000023_certificates;
+mod m20261207_000024_reflections;
 mod util;
 
 /// All migrations, in order.
@@ -58,6 +59,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000021_archived_at::Migration),
             Box::new(m20261207_000022_skills::Migration),
             Box::new(m20261207_000023_certificates::Migration),
+            Box::new(m20261207_000024_reflections::Migration),
         ]
     }
 }

@@ -22,6 +22,7 @@ mod mail;
 mod mail_links;
 mod matrix;
 mod may;
+mod portfolio;
 mod privacy;
 mod programme;
 mod properties;

@@ -135,7 +135,7 @@ async fn targets(app: &TestApp, w: &World, scope: Scope, path: &str) -> Targets 
         }
     }
     let mut code = String::new();
-    if path.contains("certificate") || path.contains("/credentials/") {
+    if path.contains("certificate") || path.contains("/credentials/") || path.contains("/reflection") {
         let starts = chrono::Utc::now() - chrono::Duration::hours(3);
         let sql = "UPDATE sessions SET starts_at = $1, ends_at = $2 WHERE id = $3";
         app.sql()
@@ -148,6 +148,9 @@ async fn targets(app: &TestApp, w: &World, scope: Scope, path: &str) -> Targets 
         let (st, c) = app.get(&app.admin, &format!("/api/v1/enrolments/{}/certificate.json", id(&e))).await;
         assert_eq!(st, StatusCode::OK, "{c}");
         code = c["id"].as_str().unwrap().rsplit('/').next().unwrap().to_owned();
+        let reflection = json!({"learned": "Veel", "will_do": "Toepassen", "shared_with_manager": true});
+        let (st, b) = app.put(&member.token, &format!("/api/v1/enrolments/{}/reflection", id(&e)), reflection).await;
+        assert_eq!(st, StatusCode::OK, "{b}");
     }
     Targets {
         code,
@@ -219,7 +222,16 @@ fn allowed(method: &str, path: &str, role: Role, scope: Scope) -> Option<bool> {
         | ("get", "/api/v1/skills/{id}")
         | ("get", "/api/v1/me/skills")
         | ("put", "/api/v1/me/skills")
-        | ("post", "/api/v1/me/skills/assessments") => signed_in,
+        | ("post", "/api/v1/me/skills/assessments")
+        | ("get", "/api/v1/me/portfolio")
+        | ("get", "/api/v1/me/portfolio.pdf") => signed_in,
+        // A report's portfolio: their own manager only (the target person reports to the
+        // manager in scope); not even admins read someone's reflections.
+        ("get", "/api/v1/people/{id}/portfolio") => role == Manager && in_scope,
+        // One's own reflection: the target enrolment is the employee's (in scope).
+        ("get", "/api/v1/enrolments/{id}/reflection")
+        | ("put", "/api/v1/enrolments/{id}/reflection")
+        | ("delete", "/api/v1/enrolments/{id}/reflection") => role == Employee && in_scope,
         ("post", "/api/v1/skills")
         | ("patch", "/api/v1/skills/{id}")
         | ("post", "/api/v1/skills/{id}/merge")
@@ -400,6 +412,7 @@ fn body(method: &str, path: &str, t: &Targets, org_name: &str) -> Option<Value> 
         ("post", "/api/v1/skills/{id}/merge") => json!({"into": t.skill2}),
         ("put", "/api/v1/me/skills") => json!({"have": [t.skill], "want": [t.skill2]}),
         ("post", "/api/v1/me/skills/assessments") => json!({"skill_id": t.skill, "level": 3}),
+        ("put", "/api/v1/enrolments/{id}/reflection") => json!({"learned": "Anders", "will_do": ""}),
         ("post", "/api/v1/skills/esco") => {
             return Some(Value::String(format!(
                 "conceptUri,preferredLabel\nhttp://data.europa.eu/esco/skill/{},vaardigheid {unique}\n",
@@ -491,6 +504,8 @@ async fn fingerprint(app: &TestApp) -> Vec<String> {
         "SELECT count(*) FROM skill_assessments",
         "SELECT count(*) FROM esco_concepts",
         "SELECT count(*) FROM certificates WHERE revoked_at IS NOT NULL",
+        "SELECT count(*) FROM reflections",
+        "SELECT count(*) FROM reflections WHERE learned = 'Anders'",
     ];
     let db = app.sql().await.conn();
     let backend = db.get_database_backend();

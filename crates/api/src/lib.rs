@@ -24,7 +24,7 @@ use axum::routing::get;
 use leerweek_store::Store;
 use routes::{
     access, allocation, approvals, attendance, auth, certificates, enrolments, events, feedback, import, mail,
-    organisations, outbox, people, privacy, programme as programme_routes, reports, sessions, setup, skills,
+    organisations, outbox, people, portfolio, privacy, programme as programme_routes, reports, sessions, setup, skills,
     sso as single_sign_on, sso_trial, workshops,
 };
 use std::time::Duration;
@@ -205,6 +205,10 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(skills::search_esco))
         .routes(routes!(skills::my_skills, skills::set_my_skills))
         .routes(routes!(skills::assess))
+        .routes(routes!(portfolio::my_portfolio))
+        .routes(routes!(portfolio::my_portfolio_pdf))
+        .routes(routes!(portfolio::report_portfolio))
+        .routes(routes!(portfolio::get_reflection, portfolio::put_reflection, portfolio::delete_reflection))
         .routes(routes!(workshops::create_workshop))
         .routes(routes!(workshops::get_workshop, workshops::update_workshop))
         .routes(routes!(workshops::cancel_workshop))

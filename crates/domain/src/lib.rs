@@ -15,6 +15,7 @@ pub mod feedback;
 pub mod model;
 pub mod people;
 pub mod privacy;
+pub mod reflection;
 pub mod rules;
 pub mod session;
 pub mod skill;

@@ -47,6 +47,11 @@ impl Links<'_> {
             .then(|| format!("{}/beslissen?t={}", self.base(), self.signer.sign_for(action, enrolment, by, due)))
     }
 
+    /// *Mijn ontwikkeling*, at the reflection on an enrolment.
+    pub fn reflection(&self, enrolment: Uuid) -> String {
+        format!("{}/mijn-ontwikkeling#reflectie-{enrolment}", self.base())
+    }
+
     /// The list of seats waiting for the reader's decision, in the app.
     pub fn approvals(&self) -> String {
         format!("{}/goedkeuren", self.base())
@@ -88,6 +93,9 @@ fn session_links(into: &mut Value, s: &Value, enrolment: Option<Uuid>, cancel: b
 pub(crate) fn add(ctx: &mut Value, m: &DueMail, payload: &Value, links: &Links) {
     ctx["my_week_link"] = Value::String(links.my_week());
     session_links(ctx, &payload["session"], m.row.enrolment_id, offers_cancel(m.row.kind), links);
+    if let (MailKind::FeedbackRequest, Some(enrolment)) = (m.row.kind, m.row.enrolment_id) {
+        ctx["reflection_link"] = Value::String(links.reflection(enrolment));
+    }
     if m.row.kind == MailKind::ApprovalRequest {
         // The manager's mail: the decision links instead of the person's own.
         for key in ["my_week_link", "cancel_link"] {

@@ -124,6 +124,9 @@ pub enum StoreError {
     /// A certificate refused.
     #[error(transparent)]
     Certificate(#[from] leerweek_domain::certificate::CertificateError),
+    /// A reflection refused.
+    #[error(transparent)]
+    Reflection(#[from] leerweek_domain::reflection::ReflectionError),
     /// A manager's decision refused.
     #[error(transparent)]
     Approval(#[from] leerweek_domain::approval::ApprovalError),

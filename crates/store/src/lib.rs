@@ -18,6 +18,7 @@ pub mod feedback;
 pub mod links;
 pub mod outbox;
 pub mod people;
+pub mod portfolio;
 pub mod privacy;
 pub mod programme;
 pub mod reports;

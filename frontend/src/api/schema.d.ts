@@ -538,6 +538,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/enrolments/{id}/reflection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One's own reflection on a seat (404 when none was written). */
+        get: operations["get_reflection"];
+        /**
+         * Write one's reflection on a seat, after its session (private unless shared with one's
+         *     manager); writing again replaces it.
+         */
+        put: operations["put_reflection"];
+        post?: never;
+        /** Remove one's reflection on a seat. */
+        delete: operations["delete_reflection"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/events": {
         parameters: {
             query?: never;
@@ -969,6 +991,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/portfolio": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The signed-in person's portfolio: sessions taken part in with hours per year, certificates,
+         *     reflections, skills with their ratings, and suggestions. Also their data as JSON to keep.
+         */
+        get: operations["my_portfolio"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/portfolio.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in person's portfolio as one PDF/A-2b document, for the development conversation. */
+        get: operations["my_portfolio_pdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/skills": {
         parameters: {
             query?: never;
@@ -1195,6 +1254,26 @@ export interface paths {
          *     their organisation, admins).
          */
         get: operations["person_enrolments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/{id}/portfolio": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A report's portfolio for their own manager: sessions taken part in, and only the
+         *     reflections they shared. Anyone else: 404.
+         */
+        get: operations["report_portfolio"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3226,6 +3305,62 @@ export interface components {
              */
             sessions: number;
         };
+        /** @description A portfolio. */
+        PortfolioDto: {
+            /** @description Whose. */
+            name: string;
+            /** @description Sessions taken part in, newest first. */
+            sessions: components["schemas"]["PortfolioSessionDto"][];
+            /** @description Skills had, wanted and rated (empty in a manager's view). */
+            skills: components["schemas"]["MySkillsDto"];
+            /** @description Sessions to come that teach a wanted skill (empty in a manager's view). */
+            suggestions: components["schemas"]["SuggestionDto"][];
+            /** @description Attended sessions and study time per year, newest first. */
+            years: components["schemas"]["YearDto"][];
+        };
+        /** @description A session taken part in. */
+        PortfolioSessionDto: {
+            /** @description `present`, `absent`, `excused`, or null (not recorded yet). */
+            attendance?: string | null;
+            /** @description Whether a certificate can be downloaded (attended). */
+            certificate_available: boolean;
+            /** @description The valid certificate's code (`K7QF-2M9X-C4TD`), once one was downloaded. */
+            certificate_code?: string | null;
+            /**
+             * Format: date-time
+             * @description End.
+             */
+            ends_at: string;
+            /**
+             * Format: uuid
+             * @description The seat (for its certificate and reflection).
+             */
+            enrolment_id: string;
+            /** @description Week. */
+            event_name: string;
+            /** @description Host organisation. */
+            host_organisation: string;
+            /**
+             * Format: int32
+             * @description Study time credited, in minutes (attended only).
+             */
+            minutes: number;
+            reflection?: components["schemas"]["ReflectionDto"] | null;
+            /**
+             * Format: uuid
+             * @description The session.
+             */
+            session_id: string;
+            /** @description Skills the workshop teaches. */
+            skills: components["schemas"]["SkillDto"][];
+            /**
+             * Format: date-time
+             * @description Start.
+             */
+            starts_at: string;
+            /** @description Workshop. */
+            workshop_title: string;
+        };
         /** @description New preferences: they replace the old ones. */
         PreferencesBody: {
             /**
@@ -3498,6 +3633,29 @@ export interface components {
         RedeemDto: {
             /** @description The token from the link. */
             token: string;
+        };
+        /** @description A reflection to write. */
+        ReflectionBody: {
+            /** @description What I learned (up to 2,000 characters). */
+            learned: string;
+            /** @description Let my manager read it (default: private). */
+            shared_with_manager?: boolean | null;
+            /** @description What I will do with it (up to 2,000; one of the two must say something). */
+            will_do: string;
+        };
+        /** @description A reflection on a session. */
+        ReflectionDto: {
+            /** @description What I learned. */
+            learned: string;
+            /** @description Whether my manager may read it. */
+            shared_with_manager: boolean;
+            /**
+             * Format: date-time
+             * @description Last written.
+             */
+            updated_at: string;
+            /** @description What I will do with it. */
+            will_do: string;
         };
         /** @description How many mails went back in the queue. */
         RetriedDto: {
@@ -4192,6 +4350,35 @@ export interface components {
             authorization_url?: string | null;
             last_test?: components["schemas"]["SsoTestDto"] | null;
         };
+        /** @description A session to come that teaches a skill the person wants. */
+        SuggestionDto: {
+            /**
+             * Format: date-time
+             * @description End.
+             */
+            ends_at: string;
+            /**
+             * Format: uuid
+             * @description Week.
+             */
+            event_id: string;
+            /** @description Week's name. */
+            event_name: string;
+            /**
+             * Format: uuid
+             * @description Session.
+             */
+            session_id: string;
+            /** @description The wanted skills it teaches. */
+            skills: components["schemas"]["SkillDto"][];
+            /**
+             * Format: date-time
+             * @description Start.
+             */
+            starts_at: string;
+            /** @description Workshop. */
+            workshop_title: string;
+        };
         /** @description What a run gave. */
         SummaryDto: {
             /**
@@ -4432,6 +4619,24 @@ export interface components {
             title?: string | null;
             /** @description Trainer; `null` removes. */
             trainer?: string | null;
+        };
+        /** @description Study in a year. */
+        YearDto: {
+            /**
+             * Format: int32
+             * @description Minutes credited.
+             */
+            minutes: number;
+            /**
+             * Format: int32
+             * @description Sessions attended.
+             */
+            sessions: number;
+            /**
+             * Format: int32
+             * @description Year.
+             */
+            year: number;
         };
     };
     responses: never;
@@ -5044,7 +5249,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/jwk+json": Record<string, never>;
                 };
             };
             404: {
@@ -5467,6 +5672,98 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_reflection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Enrolment id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflectionDto"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_reflection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Enrolment id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReflectionBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflectionDto"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_reflection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Enrolment id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             "4XX": {
                 headers: {
@@ -6477,6 +6774,60 @@ export interface operations {
             };
         };
     };
+    my_portfolio: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortfolioDto"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    my_portfolio_pdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": number[];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     my_skills: {
         parameters: {
             query?: never;
@@ -7115,6 +7466,36 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AgendaDto"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    report_portfolio: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Person id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortfolioDto"];
                 };
             };
             "4XX": {

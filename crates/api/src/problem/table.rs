@@ -97,6 +97,7 @@ pub fn slug(e: &S) -> &'static str {
         S::Approval(P::NotPending(_)) => "approval-not-pending",
         S::Approval(P::TooLate) => "approval-too-late",
         S::Certificate(_) => "certificate-not-attended",
+        S::Reflection(_) => "reflection-not-after-session",
         S::Feedback(f) => match f {
             F::NotAttended => "feedback-not-attended",
             F::AlreadyGiven => "feedback-given",
@@ -124,7 +125,7 @@ fn status(e: &S) -> StatusCode {
         S::Attendance(_) => H::CONFLICT,
         // Like an unknown sign-in link: a bad value, not a missing page.
         S::Feedback(F::UnknownLink) => H::BAD_REQUEST,
-        S::Feedback(_) | S::Certificate(_) => H::CONFLICT,
+        S::Feedback(_) | S::Certificate(_) | S::Reflection(_) => H::CONFLICT,
         S::Approval(_) => H::CONFLICT,
         S::Unavailable(_) => H::SERVICE_UNAVAILABLE,
         S::Config(_) | S::Db(_) => H::INTERNAL_SERVER_ERROR,
@@ -144,6 +145,7 @@ fn title(e: &S) -> (&'static str, &'static str) {
         S::Attendance(_) => ("Aanwezigheid niet vastgelegd", "Attendance not recorded"),
         S::Feedback(_) => ("Feedback niet mogelijk", "Feedback refused"),
         S::Certificate(_) => ("Geen bewijs van deelname", "No certificate"),
+        S::Reflection(_) => ("Reflectie nog niet mogelijk", "Reflection not possible"),
         S::Approval(_) => ("Beslissen niet mogelijk", "Decision refused"),
         S::SignIn(_) => ("Aanmelden geweigerd", "Sign-in refused"),
         S::Unavailable(_) => ("Tijdelijk niet beschikbaar", "Temporarily unavailable"),
@@ -187,6 +189,7 @@ fn field(e: &S) -> Option<&str> {
         | S::Attendance(_)
         | S::Feedback(_)
         | S::Certificate(_)
+        | S::Reflection(_)
         | S::Approval(_)
         | S::SignIn(_)
         | S::Unavailable(_)
@@ -226,6 +229,13 @@ fn detail(e: &S, lang: Language) -> String {
         S::Conflict(c) => conflict(c, lang),
         S::Attendance(a) => attendance(a, lang),
         S::Feedback(f) => say(lang, feedback(*f)),
+        S::Reflection(_) => say(
+            lang,
+            (
+                "Een reflectie schrijf je na een sessie waaraan je hebt deelgenomen.",
+                "A reflection is written after a session you took part in.",
+            ),
+        ),
         S::Certificate(_) => say(
             lang,
             (

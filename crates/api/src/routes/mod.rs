@@ -15,6 +15,7 @@ pub mod mail;
 pub mod organisations;
 pub mod outbox;
 pub mod people;
+pub mod portfolio;
 pub mod privacy;
 pub mod programme;
 pub mod reports;

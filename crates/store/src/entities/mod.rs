@@ -23,6 +23,7 @@ pub mod person_role;
 pub mod person_skill;
 pub mod preference;
 pub mod privacy_settings;
+pub mod reflection;
 pub mod session;
 pub mod session_quota;
 pub mod setup_code;

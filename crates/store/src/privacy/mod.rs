@@ -10,8 +10,8 @@ pub use erase::{ERASED_NAME, Erased, erase};
 pub use retention::{ANONYMOUS_NAME, Retention, anonymise_archived, retention, set_retention};
 
 use crate::entities::{
-    api_token, audit, browser_session, calendar_token, enrolment, feedback, outbox, person, person_role, person_skill,
-    skill_assessment, sso_identity,
+    api_token, audit, browser_session, calendar_token, certificate, enrolment, feedback, outbox, person, person_role,
+    person_skill, reflection, skill_assessment, sso_identity,
 };
 use crate::{Result, Store, StoreError};
 use chrono::{DateTime, Utc};
@@ -72,6 +72,8 @@ async fn export_of(store: &Store, id: Uuid) -> Result<serde_json::Value> {
         .await?;
     let skills = person_skill::Entity::find().filter(person_skill::Column::PersonId.eq(id)).all(c).await?;
     let ratings = skill_assessment::Entity::find().filter(skill_assessment::Column::PersonId.eq(id)).all(c).await?;
+    let reflections = reflection::Entity::find().filter(reflection::Column::PersonId.eq(id)).all(c).await?;
+    let certificates = certificate::Entity::find().filter(certificate::Column::PersonId.eq(id)).all(c).await?;
     let about = audit::Entity::find()
         .filter(audit::Column::SubjectId.eq(id).or(audit::Column::ActorId.eq(id)))
         .order_by_asc(audit::Column::At)
@@ -90,6 +92,8 @@ async fn export_of(store: &Store, id: Uuid) -> Result<serde_json::Value> {
         "feedback": given,
         "skills": skills,
         "skill_assessments": ratings,
+        "reflections": reflections,
+        "certificates": certificates,
         "sign_in_accounts": accounts.iter().map(|a| serde_json::json!({"issuer": a.issuer, "subject": a.subject, "created_at": a.created_at, "last_used_at": a.last_used_at})).collect::<Vec<_>>(),
         "audit": about,
     }))

@@ -127,6 +127,7 @@ pub async fn anonymise_archived(store: &Store, archived_before: DateTime<Utc>, n
                 .exec(&*txn)
                 .await?;
             outbox::Entity::delete_many().filter(outbox::Column::EnrolmentId.eq(e.id)).exec(&*txn).await?;
+            crate::portfolio::reflections::forget(&*txn, None, Some(e.id)).await?;
             crate::certificates::anonymise_enrolment(&*txn, e.id, stand_in.id, ANONYMOUS_NAME, now).await?;
             enrolment::Entity::update_many()
                 .col_expr(enrolment::Column::PersonId, Expr::value(stand_in.id))
