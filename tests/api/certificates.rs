@@ -14,6 +14,7 @@ use uuid::Uuid;
 on_both_backends!(
     a_certificate_is_had_only_after_attending_and_verifies_for_anyone,
     revoked_and_corrected_certificates_say_so_everywhere_and_an_erased_person_is_unknown,
+    the_host_prints_a_sessions_certificates_in_one_zip,
 );
 
 struct Attended {
@@ -251,4 +252,47 @@ async fn revoked_and_corrected_certificates_say_so_everywhere_and_an_erased_pers
         app.sql().await.one("SELECT count(*) FROM certificates WHERE person_name = 'Eva de Vries'", []).await.unwrap();
     assert_eq!(names, 0, "the name is gone from every certificate");
     let _ = (a.bart, a.session);
+}
+
+async fn the_host_prints_a_sessions_certificates_in_one_zip(app: &TestApp) {
+    let a = attended(app).await;
+    let (st, _) = app
+        .put(
+            &a.organiser.token,
+            &format!("/api/v1/enrolments/{}/attendance", a.bart_enrolment),
+            json!({"attendance": "present"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let list = format!("/api/v1/sessions/{}/certificates", a.session);
+    let (st, none) = app.get(&a.organiser.token, &list).await;
+    assert_eq!((st, none), (StatusCode::OK, json!([])), "nothing issued before anyone asks");
+    let (st, _) = app.get(&a.eva.token, &list).await;
+    assert_eq!(st, StatusCode::FORBIDDEN, "a participant does not see the others' certificates");
+    let zip_url = app.url(&format!("/api/v1/sessions/{}/certificates.zip", a.session));
+    let res = app.client.get(&zip_url).bearer_auth(&a.eva.token).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+
+    let res = app.client.get(&zip_url).bearer_auth(&a.organiser.token).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "application/zip");
+    let bytes = res.bytes().await.unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let mut names: Vec<String> = (0..zip.len()).map(|i| zip.by_index(i).unwrap().name().unwrap().to_string()).collect();
+    names.sort();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(names[0].starts_with("Bart-Çelik-") && names[1].starts_with("Eva-de-Vries-"), "{names:?}");
+    for i in 0..2 {
+        let mut pdf = Vec::new();
+        std::io::Read::read_to_end(&mut zip.by_index(i).unwrap(), &mut pdf).unwrap();
+        assert!(pdf.starts_with(b"%PDF-"));
+    }
+    let (_, issued) = app.get(&a.organiser.token, &list).await;
+    assert_eq!(issued.as_array().map(Vec::len), Some(2), "{issued}");
+    assert_eq!(issued[1]["person_name"], "Eva de Vries");
+    // Again: the same two certificates, no new ones.
+    let res = app.client.get(&zip_url).bearer_auth(&a.organiser.token).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let (_, again) = app.get(&a.organiser.token, &list).await;
+    assert_eq!(again, issued);
 }

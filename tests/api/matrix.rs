@@ -280,7 +280,10 @@ fn allowed(method: &str, path: &str, role: Role, scope: Scope) -> Option<bool> {
         | ("get", "/api/v1/workshops/{id}/feedback")
         // Whom to ask about a session: organisers who see its week.
         | ("get", "/api/v1/sessions/{id}/contacts")
-        | ("get", "/api/v1/events/{id}/reports/sessions") => organiser_in,
+        | ("get", "/api/v1/events/{id}/reports/sessions")
+        // A session's certificates, listed and printed by its host's organisers.
+        | ("get", "/api/v1/sessions/{id}/certificates")
+        | ("get", "/api/v1/sessions/{id}/certificates.zip") => organiser_in,
         ("patch", "/api/v1/events/{id}")
         | ("post", "/api/v1/events/{id}/publish")
         | ("post", "/api/v1/events/{id}/close")

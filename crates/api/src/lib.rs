@@ -247,6 +247,8 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(certificates::certificate_json))
         .routes(routes!(certificates::certificate_jwt))
         .routes(routes!(certificates::verify))
+        .routes(routes!(certificates::of_session))
+        .routes(routes!(certificates::session_zip))
         .routes(routes!(certificates::revoke))
         .routes(routes!(certificates::issuer_profile))
         .routes(routes!(certificates::public_key))

@@ -1409,6 +1409,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sessions/{id}/certificates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The certificates issued for a session, revoked ones too, by name (the host's organisers,
+         *     admins).
+         */
+        get: operations["of_session"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sessions/{id}/certificates.zip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Everyone's certificate of a session in one ZIP file of PDFs, for printing (the host's
+         *     organisers, admins): a certificate for each seat recorded present, issued where not yet.
+         */
+        get: operations["session_zip"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sessions/{id}/check-in": {
         parameters: {
             query?: never;
@@ -3888,6 +3928,28 @@ export interface components {
                  */
                 workshop_id: string;
             }[];
+        };
+        /** @description A certificate issued for a session, in the host's list. */
+        SessionCertificateDto: {
+            /** @description Its code (`K7QF-2M9X-C4TD`). */
+            code: string;
+            /**
+             * Format: uuid
+             * @description The seat.
+             */
+            enrolment_id: string;
+            /**
+             * Format: date-time
+             * @description When issued.
+             */
+            issued_at: string;
+            /** @description The name printed on it. */
+            person_name: string;
+            /**
+             * Format: date-time
+             * @description When revoked (null: valid).
+             */
+            revoked_at?: string | null;
         };
         /** @description A session. */
         SessionDto: {
@@ -7776,6 +7838,66 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SessionDto"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    of_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Session id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionCertificateDto"][];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    session_zip: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Session id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": number[];
                 };
             };
             "4XX": {

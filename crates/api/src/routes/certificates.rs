@@ -175,6 +175,92 @@ pub async fn certificate_jwt(State(s): State<AppState>, Auth(actor): Auth, Id(id
     Ok(download("application/vc+jwt", file_name(&c, "jwt"), jwt.into_bytes()))
 }
 
+/// A certificate issued for a session, in the host's list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionCertificateDto {
+    /// The seat.
+    pub enrolment_id: uuid::Uuid,
+    /// The name printed on it.
+    pub person_name: String,
+    /// Its code (`K7QF-2M9X-C4TD`).
+    pub code: String,
+    /// When issued.
+    pub issued_at: DateTime<Utc>,
+    /// When revoked (null: valid).
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// The certificates issued for a session, revoked ones too, by name (the host's organisers,
+/// admins).
+#[utoipa::path(get, path = "/api/v1/sessions/{id}/certificates", tag = "certificates", params(("id" = uuid::Uuid, Path, description = "Session id")),
+    responses((status = 200, body = Vec<SessionCertificateDto>), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
+pub async fn of_session(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    Id(id): Id,
+) -> Result<Json<Vec<SessionCertificateDto>>, ApiError> {
+    let list = certificates::of_session(&s.store, &actor, id).await?;
+    Ok(Json(
+        list.into_iter()
+            .map(|c| SessionCertificateDto {
+                enrolment_id: c.enrolment_id,
+                code: c.code.display(),
+                person_name: c.person_name,
+                issued_at: c.issued_at,
+                revoked_at: c.revoked_at,
+            })
+            .collect(),
+    ))
+}
+
+/// Everyone's certificate of a session in one ZIP file of PDFs, for printing (the host's
+/// organisers, admins): a certificate for each seat recorded present, issued where not yet.
+#[utoipa::path(get, path = "/api/v1/sessions/{id}/certificates.zip", tag = "certificates", params(("id" = uuid::Uuid, Path, description = "Session id")),
+    responses((status = 200, content_type = "application/zip", body = Vec<u8>), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
+pub async fn session_zip(State(s): State<AppState>, Auth(actor): Auth, Id(id): Id) -> Result<Response, ApiError> {
+    let list = certificates::issue_for_session(&s.store, &actor, id, now()).await?;
+    let state = s.clone();
+    let started = std::time::Instant::now();
+    let n = list.len();
+    let bytes = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, ApiError> {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        // PDFs are compressed already: stored as they are.
+        let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+        let mut names = std::collections::HashSet::new();
+        for c in &list {
+            let pdf = pdf(&state, c)?;
+            let mut name = format!("{}-{}.pdf", file_safe(&c.person_name), c.code.as_str());
+            while !names.insert(name.clone()) {
+                name.insert(0, '_');
+            }
+            let failed = |e: &dyn std::fmt::Display| ApiError::Internal(format!("writing a ZIP of certificates: {e}"));
+            zip.start_file(name, options).map_err(|e| failed(&e))?;
+            zip.write_all(&pdf).map_err(|e| failed(&e))?;
+        }
+        zip.finish()
+            .map(|c| c.into_inner())
+            .map_err(|e| ApiError::Internal(format!("writing a ZIP of certificates: {e}")))
+    })
+    .await
+    .map_err(|e| ApiError::Internal(format!("writing a ZIP of certificates: {e}")))??;
+    tracing::info!(session = %id, certificates = n, ms = started.elapsed().as_millis() as u64, "certificates rendered for printing");
+    Ok(download("application/zip", format!("certificaten-{id}.zip"), bytes))
+}
+
+/// A person's name as part of a file name: letters, digits and dashes.
+fn file_safe(name: &str) -> String {
+    let s: String = name
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { '-' })
+        .collect::<String>()
+        .split('-')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    if s.is_empty() { "deelnemer".into() } else { s.chars().take(60).collect() }
+}
+
 /// What anyone may learn of a certificate by its code.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct VerificationDto {

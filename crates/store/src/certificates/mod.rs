@@ -142,18 +142,17 @@ pub async fn for_enrolment(
         .map(|s| CertifiedSkill { name_nl: s.name_nl, name_en: s.name_en, esco_uri: s.esco_uri })
         .collect();
     let list = 1 + (certificate::Entity::find().count(&*txn).await? / PER_LIST) as i32;
-    let taken: std::collections::HashSet<i32> = certificate::Entity::find()
-        .filter(certificate::Column::StatusList.eq(list))
-        .all(&*txn)
-        .await?
-        .into_iter()
-        .map(|c| c.status_index)
-        .collect();
     // A random free place in the list (the Bitstring Status List's advice: an index that
-    // follows the order of issue would tell when a certificate was issued).
+    // follows the order of issue would tell when a certificate was issued). A list is kept at
+    // most ~76 % full, so a free place is found in a few indexed looks.
     let index = loop {
         let i = (rand::random::<u32>() % STATUS_LIST_LENGTH) as i32;
-        if !taken.contains(&i) {
+        let taken = certificate::Entity::find()
+            .filter(certificate::Column::StatusList.eq(list))
+            .filter(certificate::Column::StatusIndex.eq(i))
+            .count(&*txn)
+            .await?;
+        if taken == 0 {
             break i;
         }
     };
@@ -194,6 +193,60 @@ async fn valid_of(c: &impl ConnectionTrait, enrolment_id: Uuid) -> Result<Option
         .filter(certificate::Column::RevokedAt.is_null())
         .one(c)
         .await?)
+}
+
+/// The host's view of a session: the session's host, checked against the actor.
+async fn hosted_session(c: &impl ConnectionTrait, actor: &Actor, session_id: Uuid) -> Result<session::Model> {
+    let s = session::Entity::find_by_id(session_id).one(c).await?.ok_or(StoreError::NotFound("session"))?;
+    let w = load_workshop(c, s.workshop_id).await?.ok_or(StoreError::NotFound("session"))?.workshop;
+    let e = load_event(c, w.event_id).await?.ok_or(StoreError::NotFound("session"))?;
+    if !e.visible_to(actor) {
+        return Err(StoreError::NotFound("session"));
+    }
+    if !actor.may_manage_workshop(w.host_organisation_id) {
+        return Err(StoreError::Forbidden);
+    }
+    Ok(s)
+}
+
+/// Every certificate issued for a session, revoked ones too, by name (the host's organisers,
+/// admins).
+pub async fn of_session(store: &Store, actor: &Actor, session_id: Uuid) -> Result<Vec<Certificate>> {
+    hosted_session(store.conn(), actor, session_id).await?;
+    let mut out: Vec<Certificate> = certificate::Entity::find()
+        .filter(certificate::Column::SessionId.eq(session_id))
+        .all(store.conn())
+        .await?
+        .into_iter()
+        .map(|m| to_certificate(m, leerweek_domain::Language::Nl))
+        .collect();
+    out.sort_by(|a, b| a.person_name.cmp(&b.person_name).then(a.issued_at.cmp(&b.issued_at)));
+    Ok(out)
+}
+
+/// The valid certificates of everyone recorded present at a session, issued where not yet
+/// (the host's organisers, admins; for printing them all), by name.
+pub async fn issue_for_session(
+    store: &Store,
+    actor: &Actor,
+    session_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Vec<Certificate>> {
+    hosted_session(store.conn(), actor, session_id).await?;
+    let present: Vec<Uuid> = enrolment::Entity::find()
+        .filter(enrolment::Column::SessionId.eq(session_id))
+        .filter(enrolment::Column::Attendance.eq(leerweek_domain::attendance::Attendance::Present.as_str()))
+        .all(store.conn())
+        .await?
+        .into_iter()
+        .map(|e| e.id)
+        .collect();
+    let mut out = Vec::with_capacity(present.len());
+    for e in present {
+        out.push(for_enrolment(store, actor, e, now).await?);
+    }
+    out.sort_by(|a, b| a.person_name.cmp(&b.person_name));
+    Ok(out)
 }
 
 /// A certificate by its code, for anyone (public verification); `None`: no such code.
