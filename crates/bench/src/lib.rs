@@ -7,7 +7,8 @@
 //! - [`reports`]: every report, and the pages every employee reads ([`pages`]), on a generated
 //!   national week and a tenth of it;
 //! - [`startup`]: how long `leerweek serve` takes to answer on a national week;
-//! - [`import`]: a file of 20,000 people previewed and imported while people enrol.
+//! - [`import`]: a file of 20,000 people previewed and imported while people enrol;
+//! - [`certificates`]: a session's 200 certificates in one ZIP, beside one by one.
 //!
 //! [`fixtures`] generates the weeks (also for the fault tests), with SQL on a connection of the
 //! bench's own ([`db`]); what is measured goes through the product: its HTTP API, its start-up
@@ -15,6 +16,7 @@
 
 pub mod allocation;
 pub mod baseline;
+pub mod certificates;
 pub mod cpu;
 pub mod db;
 pub mod fixtures;

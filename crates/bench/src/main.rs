@@ -100,6 +100,19 @@ enum Command {
         #[arg(long)]
         no_sqlite: bool,
     },
+    /// A session's certificates: 200 people attend, the host downloads them all in one ZIP
+    /// (timed, with the server's CPU), beside downloading them one by one.
+    Certificates {
+        /// People attending the session (imported, a token each).
+        #[arg(long, default_value_t = 200)]
+        people: usize,
+        /// PostgreSQL URL of a role that may create databases (also run there).
+        #[arg(long, env = "LEERWEEK_BENCH_POSTGRES_URL", hide_env_values = true)]
+        postgres: Option<String>,
+        /// Only PostgreSQL.
+        #[arg(long)]
+        no_sqlite: bool,
+    },
     /// Reading the programme (600 sessions, live seat counts) over HTTP, alone and during an
     /// enrolment rush, with a check that seat counts are never staler than 1 s.
     Programme {
@@ -239,6 +252,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 no_sqlite,
             };
             Ok(ok_or(leerweek_bench::allocation::run(&plan).await?, 1))
+        }
+        Command::Certificates { people, postgres, no_sqlite } => {
+            anyhow::ensure!(people > 0, "--people needs a number above 0");
+            let plan = leerweek_bench::certificates::CertificatesPlan { people, postgres, no_sqlite };
+            Ok(ok_or(leerweek_bench::certificates::run(&plan).await?, 1))
         }
         Command::Import { rows } => Ok(ok_or(import::run(&import::ImportPlan { rows: rows.max(1) }).await?, 1)),
         Command::Startup { scale, runs } => Ok(ok_or(startup::run(Scale::named(&scale)?, runs.max(1)).await?, 1)),

@@ -128,10 +128,12 @@ pub async fn for_enrolment(
     }
     may_have(e.attendance.as_deref().map(mapping::attendance))?;
     let txn = store.write().await?;
-    // Issued meanwhile by another request: that one.
+    // Issued meanwhile by another request: that one. Attendance corrected meanwhile: none.
     if let Some(m) = valid_of(&*txn, enrolment_id).await? {
         return Ok(to_certificate(m, language));
     }
+    let now_marked = enrolment::Entity::find_by_id(enrolment_id).one(&*txn).await?.and_then(|e| e.attendance);
+    may_have(now_marked.as_deref().map(mapping::attendance))?;
     let event = load_event(&*txn, w.event_id).await?.ok_or(StoreError::NotFound("enrolment"))?.event;
     let host = organisation::Entity::find_by_id(w.host_organisation_id).one(&*txn).await?;
     let skills: Vec<CertifiedSkill> = crate::skills::of_workshops(&*txn, &[w.id])
@@ -179,7 +181,21 @@ pub async fn for_enrolment(
         revoked_reason: Set(None),
     }
     .insert(&*txn)
-    .await?;
+    .await;
+    let m = match m {
+        Ok(m) => m,
+        // Another server issued it between our look and our insert (PostgreSQL): theirs.
+        Err(e) => {
+            let e = StoreError::from(e);
+            drop(txn);
+            if matches!(e, StoreError::Conflict(_))
+                && let Some(m) = valid_of(store.conn(), enrolment_id).await?
+            {
+                return Ok(to_certificate(m, language));
+            }
+            return Err(e);
+        }
+    };
     audit::record(&*txn, Some(actor.person_id), "certificate.issue", ("certificate", m.id), None::<&()>, Some(&m), now)
         .await?;
     txn.commit().await?;
