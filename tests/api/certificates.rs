@@ -21,6 +21,7 @@ struct Attended {
     organiser: Person,
     eva: Person,
     bart: Person,
+    week: Uuid,
     session: Uuid,
     enrolment: Uuid,
     bart_enrolment: Uuid,
@@ -63,7 +64,7 @@ async fn attended(app: &TestApp) -> Attended {
         .put(&organiser.token, &format!("/api/v1/enrolments/{}/attendance", id(&e)), json!({"attendance": "present"}))
         .await;
     assert_eq!(st, StatusCode::OK, "{m}");
-    Attended { organiser, eva, bart, session, enrolment: id(&e), bart_enrolment: id(&b) }
+    Attended { organiser, eva, bart, week, session, enrolment: id(&e), bart_enrolment: id(&b) }
 }
 
 async fn named(app: &TestApp, org: Uuid, email: &str, name: &str) -> Person {
@@ -301,6 +302,11 @@ async fn the_host_prints_a_sessions_certificates_in_one_zip(app: &TestApp) {
     let (_, issued) = app.get(&a.organiser.token, &list).await;
     assert_eq!(issued.as_array().map(Vec::len), Some(2), "{issued}");
     assert_eq!(issued[1]["person_name"], "Eva de Vries");
+    // The sessions report counts them, per session and for the workshop.
+    let (st, report) = app.get(&a.organiser.token, &format!("/api/v1/events/{}/reports/sessions", a.week)).await;
+    assert_eq!(st, StatusCode::OK, "{report}");
+    let rows = report["items"].as_array().or(report.as_array()).unwrap();
+    assert_eq!(rows.iter().map(|r| r["certificates"].as_i64().unwrap()).collect::<Vec<_>>(), vec![2, 2], "{report}");
     // Again: the same two certificates, no new ones.
     let res = app.client.get(&zip_url).bearer_auth(&a.organiser.token).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);

@@ -812,7 +812,7 @@ export interface paths {
         };
         /**
          * Per workshop and session: fill rate, waiting-list demand, attendance and no-show rates,
-         *     feedback (organisers of the host, admins).
+         *     feedback, certificates issued (organisers of the host, admins).
          */
         get: operations["sessions"];
         put?: never;
@@ -3873,6 +3873,11 @@ export interface components {
                 capacity: number;
                 /**
                  * Format: int64
+                 * @description Certificates of attendance issued (not revoked).
+                 */
+                certificates: number;
+                /**
+                 * Format: int64
                  * @description Seats taken.
                  */
                 confirmed: number;
@@ -4151,6 +4156,11 @@ export interface components {
              * @description Seats.
              */
             capacity: number;
+            /**
+             * Format: int64
+             * @description Certificates of attendance issued (not revoked).
+             */
+            certificates: number;
             /**
              * Format: int64
              * @description Seats taken.

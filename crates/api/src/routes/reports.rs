@@ -312,6 +312,8 @@ pub struct SessionReportDto {
     pub feedback_count: i64,
     /// Mean rating 1–5.
     pub feedback_average: Option<f64>,
+    /// Certificates of attendance issued (not revoked).
+    pub certificates: i64,
 }
 
 impl From<SessionRow> for SessionReportDto {
@@ -333,12 +335,13 @@ impl From<SessionRow> for SessionReportDto {
             no_show_rate: r.no_show_rate,
             feedback_count: r.feedback_count,
             feedback_average: r.feedback_average,
+            certificates: r.certificates,
         }
     }
 }
 
 /// Per workshop and session: fill rate, waiting-list demand, attendance and no-show rates,
-/// feedback (organisers of the host, admins).
+/// feedback, certificates issued (organisers of the host, admins).
 #[utoipa::path(get, path = "/api/v1/events/{id}/reports/sessions", tag = "reports",
     params(("id" = Uuid, Path, description = "Event id"), ReportQuery),
     responses((status = 200, content((Rows<SessionReportDto> = "application/json"), (String = "text/csv"), (String = XLSX))),
@@ -365,6 +368,7 @@ pub async fn sessions(
         Column("no_show_rate", "No-shows (%)", Kind::Share),
         Column("feedback_count", "Beoordelingen", Kind::Number),
         Column("feedback_average", "Gemiddelde beoordeling", Kind::Number),
+        Column("certificates", "Bewijzen van deelname", Kind::Number),
     ];
     answer("workshops", &q, &columns, rows.into_iter().map(SessionReportDto::from).collect())
 }

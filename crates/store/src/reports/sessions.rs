@@ -1,4 +1,4 @@
-//! Per workshop and per session: seats, the waiting list, attendance and feedback.
+//! Per workshop and per session: seats, the waiting list, attendance, feedback and certificates.
 
 use super::{Sql, int, names, ratio};
 use crate::entities::{session, workshop};
@@ -47,6 +47,8 @@ pub struct SessionRow {
     pub feedback_count: i64,
     /// Mean rating.
     pub feedback_average: Option<f64>,
+    /// Certificates of attendance issued and not revoked.
+    pub certificates: i64,
 }
 
 impl SessionRow {
@@ -117,6 +119,18 @@ pub async fn sessions(store: &Store, actor: &Actor, event_id: Uuid) -> Result<Ve
         feedback.insert(r.try_get("", "id")?, (int(&r, "n")?, int(&r, "total")?));
     }
 
+    let mut q = Sql::new("");
+    let ev = q.bind(event_id);
+    q.push(&format!(
+        "SELECT c.session_id AS id, COUNT(*) AS n FROM certificates c \
+         WHERE c.revoked_at IS NULL AND c.session_id IN (SELECT id FROM sessions WHERE event_id = {ev}) \
+         GROUP BY c.session_id"
+    ));
+    let mut certificates: HashMap<Uuid, i64> = HashMap::new();
+    for r in q.all(store).await? {
+        certificates.insert(r.try_get("", "id")?, int(&r, "n")?);
+    }
+
     let (orgs, _) = names(store).await?;
     // By title: the workshop's total, its feedback (answers, sum of ratings), its sessions.
     struct Group {
@@ -147,6 +161,7 @@ pub async fn sessions(store: &Store, actor: &Actor, event_id: Uuid) -> Result<Ve
             no_show_rate: None,
             feedback_count: n,
             feedback_average: (n > 0).then(|| (total as f64 / n as f64 * 100.0).round() / 100.0),
+            certificates: certificates.get(&s.id).copied().unwrap_or(0),
         };
         row.rates();
         let entry = per_workshop.entry((w.title.clone(), workshop_id)).or_insert_with(|| {
@@ -159,6 +174,7 @@ pub async fn sessions(store: &Store, actor: &Actor, event_id: Uuid) -> Result<Ve
             t.waiting = 0;
             t.attended = 0;
             t.no_shows = 0;
+            t.certificates = 0;
             Group { total: t, feedback: (0, 0), sessions: vec![] }
         });
         if row.status != SessionStatus::Cancelled.as_str() {
@@ -168,6 +184,7 @@ pub async fn sessions(store: &Store, actor: &Actor, event_id: Uuid) -> Result<Ve
         entry.total.waiting += row.waiting;
         entry.total.attended += row.attended;
         entry.total.no_shows += row.no_shows;
+        entry.total.certificates += row.certificates;
         entry.feedback.0 += n;
         entry.feedback.1 += total;
         entry.sessions.push(row);

@@ -53,6 +53,7 @@ export function SessionsReport({ event }: { event: Event }) {
                     <TableHeaderCell scope="col" className="lw-num">{t("sessions.noShows")}</TableHeaderCell>
                     <TableHeaderCell scope="col" className="lw-num">{t("sessions.feedbackCount")}</TableHeaderCell>
                     <TableHeaderCell scope="col" className="lw-num">{t("sessions.feedbackAverage")}</TableHeaderCell>
+                    <TableHeaderCell scope="col" className="lw-num">{t("sessions.certificates")}</TableHeaderCell>
                   </TableRow>
                 </TableHeader>
                 {groups.map((g) => (
@@ -103,6 +104,7 @@ function Row({ row, event }: { row: SessionRow; event: Event }) {
       <Num>{count(row.no_shows, lang)}</Num>
       <Num>{count(row.feedback_count, lang)}</Num>
       <Num>{average(row.feedback_average, lang)}</Num>
+      <Num>{count(row.certificates, lang)}</Num>
     </TableRow>
   );
 }

@@ -58,6 +58,7 @@ function sess(p: Partial<SessionRow>): SessionRow {
     attended: 0,
     no_shows: 0,
     feedback_count: 0,
+    certificates: 0,
     ...p,
   };
 }

@@ -206,6 +206,7 @@ function sumSessions(sessions: SessionRow[]): SessionRow {
     attended,
     no_shows,
     feedback_count,
+    certificates: sum((r) => r.certificates),
     fill_rate: share(confirmed, capacity),
     attendance_rate: share(attended, confirmed),
     no_show_rate: share(no_shows, confirmed),
