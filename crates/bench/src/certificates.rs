@@ -57,7 +57,8 @@ async fn on(backend: &'static str, plan: &CertificatesPlan) -> anyhow::Result<bo
                 body["id"].as_str().map(str::to_owned).with_context(|| format!("no enrolment: {body}"))
             }
         })
-        .buffer_unordered(16)
+        // In order: each person's enrolment beside their token.
+        .buffered(16)
         .collect::<Vec<anyhow::Result<String>>>()
         .await
         .into_iter()
