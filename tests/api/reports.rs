@@ -171,6 +171,7 @@ async fn reports_match_the_hand_computed_figures_and_are_scoped_by_role(app: &Te
         (Some(3), Some(2), Some(1))
     );
     assert_eq!(anna["hours"], 6.0, "two hours plus the four of the DST night");
+    assert_eq!(anna["year_hours"], 2.0, "the DST night was moved to 2025, not the week's year");
     assert_eq!(find(&all, "name", "Verwijderde persoon", "")["hours"], 5.5, "the erased person's hours stay");
     assert!(!all.iter().any(|r| r["name"] == "Frank"), "the erased name is gone");
 

@@ -3119,6 +3119,11 @@ export interface components {
                  * @description Seats held.
                  */
                 sessions: number;
+                /**
+                 * Format: double
+                 * @description Hours of development in the week's calendar year, across every week.
+                 */
+                year_hours: number;
             }[];
             /**
              * Format: int64
@@ -3344,6 +3349,11 @@ export interface components {
              * @description Seats held.
              */
             sessions: number;
+            /**
+             * Format: double
+             * @description Hours of development in the week's calendar year, across every week.
+             */
+            year_hours: number;
         };
         /** @description A portfolio. */
         PortfolioDto: {

@@ -86,6 +86,7 @@ const nl = {
     noShows: "No-shows",
     excused: "Afgemeld met reden",
     hours: "Uren",
+    yearHours: "Uren dit jaar (alle weken)",
   },
   reach: {
     heading: "Bereik",
@@ -223,6 +224,7 @@ const en: typeof nl = {
     noShows: "No-shows",
     excused: "Excused",
     hours: "Hours",
+    yearHours: "Hours this year (all weeks)",
   },
   reach: {
     heading: "Reach",

@@ -237,7 +237,9 @@ pub async fn session_zip(State(s): State<AppState>, Auth(actor): Auth, Id(id): I
                 .collect();
             let mut all = Vec::with_capacity(list.len());
             for p in parts {
-                all.extend(p.join().map_err(|_| ApiError::Internal("rendering certificates: a thread panicked".into()))??);
+                all.extend(
+                    p.join().map_err(|_| ApiError::Internal("rendering certificates: a thread panicked".into()))??,
+                );
             }
             Ok::<_, ApiError>(all)
         })?;

@@ -180,6 +180,8 @@ pub struct PersonWeekDto {
     pub excused: i64,
     /// Hours of development.
     pub hours: f64,
+    /// Hours of development in the week's calendar year, across every week.
+    pub year_hours: f64,
 }
 
 impl From<PersonRow> for PersonWeekDto {
@@ -195,6 +197,7 @@ impl From<PersonRow> for PersonWeekDto {
             no_shows: r.no_shows,
             excused: r.excused,
             hours: r.hours,
+            year_hours: r.year_hours,
         }
     }
 }
@@ -223,6 +226,7 @@ pub async fn people(
         Column("no_shows", "No-shows", Kind::Number),
         Column("excused", "Afgemeld met reden", Kind::Number),
         Column("hours", "Ontwikkeluren", Kind::Number),
+        Column("year_hours", "Ontwikkeluren dit jaar", Kind::Number),
     ];
     paged("deelnemers", &q, &columns, rows.into_iter().map(PersonWeekDto::from).collect(), total, paging)
 }

@@ -210,6 +210,45 @@ pub struct PersonRow {
     pub excused: i64,
     /// Hours of development.
     pub hours: f64,
+    /// Hours of development in the week's calendar year, across every week (Europe/Amsterdam).
+    pub year_hours: f64,
+}
+
+/// Minutes credited per person in `[from, to)`, across every week: attended sessions only.
+async fn minutes_between(
+    store: &Store,
+    people: &[Uuid],
+    from: chrono::DateTime<chrono::Utc>,
+    to: chrono::DateTime<chrono::Utc>,
+) -> Result<std::collections::HashMap<Uuid, i64>> {
+    let mut out = std::collections::HashMap::with_capacity(people.len());
+    // Bounded lists: both databases take far more parameters, and each look is an index walk.
+    for chunk in people.chunks(2000) {
+        let mut q = Sql::new("SELECT e.person_id AS id, SUM(e.credited_minutes) AS minutes FROM enrolments e ");
+        q.push("JOIN sessions s ON s.id = e.session_id WHERE e.person_id IN (");
+        let list: Vec<String> = chunk.iter().map(|p| q.bind(*p)).collect();
+        q.push(&list.join(", "));
+        let (a, b) = (q.bind(from), q.bind(to));
+        q.push(&format!(
+            ") AND e.attendance = '{present}' AND s.starts_at >= {a} AND s.starts_at < {b} GROUP BY e.person_id",
+            present = leerweek_domain::attendance::Attendance::Present.as_str()
+        ));
+        for r in q.all(store).await? {
+            out.insert(r.try_get("", "id")?, r.try_get::<Option<i64>>("", "minutes")?.unwrap_or(0));
+        }
+    }
+    Ok(out)
+}
+
+/// The calendar year of a week's first day, as UTC instants of its local midnights.
+fn year_of(e: &leerweek_domain::event::Event) -> (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>) {
+    use chrono::{Datelike, NaiveDate, TimeZone};
+    let y = e.starts_on.year();
+    let midnight = |year: i32| {
+        let d = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(NaiveDate::MIN).and_hms_opt(0, 0, 0).unwrap_or_default();
+        e.time_zone.from_local_datetime(&d).earliest().map(|t| t.with_timezone(&chrono::Utc)).unwrap_or_default()
+    };
+    (midnight(y), midnight(y + 1))
 }
 
 /// Everyone in the scope with a seat in the week, by name; a page and the total.
@@ -277,7 +316,16 @@ pub async fn people(
             no_shows: int(&r, "no_shows")?,
             excused: int(&r, "excused")?,
             hours: hours(int(&r, "minutes")?),
+            year_hours: 0.0,
         });
+    }
+    if let Some(e) = crate::lookup::load_event(store.conn(), event_id).await? {
+        let (from, to) = year_of(&e.to_event());
+        let ids: Vec<Uuid> = out.iter().map(|r| r.person_id).collect();
+        let minutes = minutes_between(store, &ids, from, to).await?;
+        for r in &mut out {
+            r.year_hours = hours(minutes.get(&r.person_id).copied().unwrap_or(0));
+        }
     }
     Ok((out, total))
 }

@@ -125,6 +125,7 @@ export function PeopleReport({ event }: { event: Event }) {
           <TableHeaderCell scope="col" className="lw-num">{t("people.noShows")}</TableHeaderCell>
           <TableHeaderCell scope="col" className="lw-num">{t("people.excused")}</TableHeaderCell>
           <TableHeaderCell scope="col" className="lw-num">{t("people.hours")}</TableHeaderCell>
+          <TableHeaderCell scope="col" className="lw-num">{t("people.yearHours")}</TableHeaderCell>
         </>
       }
       row={(p) => (
@@ -138,6 +139,7 @@ export function PeopleReport({ event }: { event: Event }) {
           <Num>{count(p.no_shows, lang)}</Num>
           <Num>{count(p.excused, lang)}</Num>
           <Num>{hours(p.hours, lang)}</Num>
+          <Num>{hours(p.year_hours, lang)}</Num>
         </>
       )}
     />
