@@ -20,6 +20,7 @@ const Reports = lazy(() => import("./pages/reports/Reports"));
 const Setup = lazy(() => import("./pages/admin/Setup"));
 const Profile = lazy(() => import("./pages/Profile"));
 const MyDevelopment = lazy(() => import("./pages/development/MyDevelopment"));
+const ReportDevelopment = lazy(() => import("./pages/development/ReportDevelopment"));
 
 export function RequireSignIn({ children, roles }: { children: ReactNode; roles?: string[] }) {
   const me = useMe();
@@ -65,6 +66,14 @@ const router = createBrowserRouter([
         element: (
           <RequireSignIn>
             <Suspense fallback={<Loading />}><MyDevelopment /></Suspense>
+          </RequireSignIn>
+        ),
+      },
+      {
+        path: "mensen/:id/ontwikkeling",
+        element: (
+          <RequireSignIn roles={["manager"]}>
+            <Suspense fallback={<Loading />}><ReportDevelopment /></Suspense>
           </RequireSignIn>
         ),
       },

@@ -55,7 +55,8 @@ function SkillLists({ mine, vocabulary }: { mine: Mine; vocabulary: Skill[] }) {
     onSuccess: async (m) => {
       qc.setQueryData(["my-skills"], m);
       setSaved(true);
-      await qc.invalidateQueries({ queryKey: ["skills"] });
+      // The suggestions follow the wanted skills.
+      await Promise.all([qc.invalidateQueries({ queryKey: ["skills"] }), qc.invalidateQueries({ queryKey: ["portfolio"] })]);
     },
   });
   const changed = listsChanged(listsOf(mine), lists);

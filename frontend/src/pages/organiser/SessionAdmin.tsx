@@ -1,5 +1,5 @@
 // /organiseren/sessies/:id: one session for its organiser: participants and waiting list,
-// attendance, moving it, its capacity, cancelling it, each only where the session's `may` allows.
+// attendance, the certificates of attendance, moving it, its capacity, cancelling it, each only where the session's `may` allows.
 // A session someone may only look at (another municipality's) shows what it is and whom to ask.
 import {
   Button, DataList, DataListItem, DataListKey, DataListValue, Heading1, Heading2, Paragraph, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow,
@@ -18,6 +18,7 @@ import { MissingAlert } from "./MissingAlert";
 import { CancelEnrolment } from "./CancelEnrolment";
 import { cancellable } from "./manage";
 import { QuotaEditor } from "./QuotaEditor";
+import { SessionCertificates } from "./SessionCertificates";
 import { TrainerPicker } from "./TrainerPicker";
 import { BackLink, Confirm, SaveButton, StatusBadge, TextField, useEnrolments, useEvent, useOrganisations, useRequired, useSession, useWorkshop } from "./shared";
 
@@ -76,6 +77,7 @@ export default function SessionAdmin() {
       )}
       {may.see_participants && <Participants session={s} mayCancel={may.cancel_enrolments} />}
       {!cancelled && may.check_in && <Attendance session={s} />}
+      {!cancelled && may.check_in && <SessionCertificates sessionId={s.id} />}
       {!cancelled && may.message && (
         <div id="bericht">
           <MessageParticipants sessionId={s.id} />

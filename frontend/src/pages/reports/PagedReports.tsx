@@ -5,9 +5,10 @@ import { Table, TableBody, TableCaption, TableCell, TableHeader, TableHeaderCell
 import { useEffect, type ReactNode } from "react";
 import type { UseQueryResult } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { useSearchParams } from "react-router";
+import { Link, useSearchParams } from "react-router";
 import { Empty, Loading, ProblemAlert } from "../../components/States";
 import type { Event } from "../../hooks/events";
+import { hasRole, useMe } from "../../hooks/session";
 import { count, hours, pageInfo, parsePage, PER_PAGE } from "./model";
 import { Downloads, Num, Pager } from "./parts";
 import { usePeople, useReach } from "./queries";
@@ -107,6 +108,10 @@ export function PeopleReport({ event }: { event: Event }) {
   const lang = i18n.language;
   const [page] = usePageParam();
   const query = usePeople(event.id, page);
+  // A manager opens the portfolio of each of their people (what they shared with them).
+  const me = useMe();
+  const manager = hasRole(me.data, "manager");
+  const { t: tp } = useTranslation("portfolio");
   return (
     <PagedReport
       event={event}
@@ -126,6 +131,7 @@ export function PeopleReport({ event }: { event: Event }) {
           <TableHeaderCell scope="col" className="lw-num">{t("people.excused")}</TableHeaderCell>
           <TableHeaderCell scope="col" className="lw-num">{t("people.hours")}</TableHeaderCell>
           <TableHeaderCell scope="col" className="lw-num">{t("people.yearHours")}</TableHeaderCell>
+          {manager && <TableHeaderCell scope="col">{tp("report.column")}</TableHeaderCell>}
         </>
       }
       row={(p) => (
@@ -140,6 +146,14 @@ export function PeopleReport({ event }: { event: Event }) {
           <Num>{count(p.excused, lang)}</Num>
           <Num>{hours(p.hours, lang)}</Num>
           <Num>{hours(p.year_hours, lang)}</Num>
+          {manager && (
+            <TableCell>
+              <Link to={`/mensen/${p.person_id}/ontwikkeling`}>
+                {tp("report.open")}
+                <span className="lw-visually-hidden"> {tp("report.openOf", { name: p.name })}</span>
+              </Link>
+            </TableCell>
+          )}
         </>
       )}
     />
