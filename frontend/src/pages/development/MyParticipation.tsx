@@ -78,7 +78,7 @@ function SessionsTable({ sessions, own, caption }: { sessions: PortfolioSession[
             <TableRow key={s.enrolment_id} data-enrolment={s.enrolment_id}>
               <TableCell>{longDate(s.starts_at)}</TableCell>
               <TableHeaderCell scope="row">
-                {s.workshop_title}
+                {s.workshop_title}{" "}
                 <span className="lw-portfolio-table__week">{t("participation.week", { name: s.event_name })}</span>
               </TableHeaderCell>
               <TableCell>{s.host_organisation}</TableCell>
