@@ -43,7 +43,7 @@ export function Years({ years }: { years: Year[] }) {
   const { t, i18n } = useTranslation("portfolio");
   return (
     <>
-      <Heading3 id="years-h">{t("participation.years")}</Heading3>
+      <Heading3 id="years-h" className="lw-years-h">{t("participation.years")}</Heading3>
       {years.length === 0 ? (
         <Paragraph>{t("participation.noYears")}</Paragraph>
       ) : (
