@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { anchoredEnrolment, attendanceKey, counterStep, hoursOf, mayReflect, reflectionAnchor, reflectionChanged, totals } from "./portfolio";
+import i18n from "./i18n";
+import { anchoredEnrolment, yearText, attendanceKey, counterStep, hoursOf, mayReflect, reflectionAnchor, reflectionChanged, totals } from "./portfolio";
 
 describe("portfolio", () => {
   it("writes study time as hours with at most one decimal, the reader's way", () => {
@@ -9,6 +10,14 @@ describe("portfolio", () => {
     expect(hoursOf(100, "nl")).toBe("1,7");
     expect(hoursOf(0, "nl")).toBe("0");
     expect(hoursOf(60 * 1500, "nl")).toBe("1.500");
+  });
+  it("writes a year's study in words, in Dutch and in English", () => {
+    const nl = i18n.getFixedT("nl", "portfolio") as unknown as Parameters<typeof yearText>[1];
+    const en = i18n.getFixedT("en", "portfolio") as unknown as Parameters<typeof yearText>[1];
+    expect(yearText({ year: 2026, sessions: 3, minutes: 390 }, nl, "nl")).toBe("2026: 3 sessies, 6,5 uur");
+    expect(yearText({ year: 2026, sessions: 1, minutes: 60 }, nl, "nl")).toBe("2026: 1 sessie, 1 uur");
+    expect(yearText({ year: 2026, sessions: 1, minutes: 60 }, en, "en")).toBe("2026: 1 session, 1 hour");
+    expect(yearText({ year: 2027, sessions: 2, minutes: 150 }, en, "en")).toBe("2027: 2 sessions, 2.5 hours");
   });
   it("adds up the years", () => {
     expect(totals([{ year: 2027, sessions: 2, minutes: 150 }, { year: 2026, sessions: 3, minutes: 390 }])).toEqual({ sessions: 5, minutes: 540 });

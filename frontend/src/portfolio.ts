@@ -16,6 +16,14 @@ export function hoursOf(minutes: number, language?: string): string {
   return new Intl.NumberFormat(localeOf(language), { maximumFractionDigits: 1 }).format(Math.round(minutes / 6) / 10);
 }
 
+type T = (key: string, options?: Record<string, unknown>) => string;
+
+/** "2026: 3 sessies, 6,5 uur" ("2026: 1 session, 1 hour"): a year's study in words. */
+export function yearText(y: Year, t: T, language?: string): string {
+  const hours = t("participation.hoursText", { count: y.minutes === 60 ? 1 : 2, hours: hoursOf(y.minutes, language) });
+  return t("participation.year", { year: y.year, count: y.sessions, hours });
+}
+
 /** The attendance of a seat as a key of the texts (`present`, `absent`, `excused`, `none`). */
 export function attendanceKey(a: string | null | undefined): "present" | "absent" | "excused" | "none" {
   return a === "present" || a === "absent" || a === "excused" ? a : "none";

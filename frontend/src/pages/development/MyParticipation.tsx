@@ -8,7 +8,7 @@ import { longDate } from "../../format";
 import { usePortfolio, useRefreshAfterDownload } from "../../hooks/portfolio";
 // The table markup without the library's Table* components (see ../reports/table.tsx).
 import { Table, TableBody, TableCaption, TableCell, TableHeader, TableHeaderCell, TableRow } from "../reports/table";
-import { attendanceKey, hoursOf, type Portfolio, type PortfolioSession, type Year } from "../../portfolio";
+import { attendanceKey, hoursOf, yearText, type Portfolio, type PortfolioSession, type Year } from "../../portfolio";
 
 export function MyParticipation() {
   const { t } = useTranslation("portfolio");
@@ -49,7 +49,7 @@ export function Years({ years }: { years: Year[] }) {
       ) : (
         <ul aria-labelledby="years-h" className="lw-years">
           {years.map((y) => (
-            <li key={y.year}>{t("participation.year", { year: y.year, count: y.sessions, hours: hoursOf(y.minutes, i18n.language) })}</li>
+            <li key={y.year}>{yearText(y, t, i18n.language)}</li>
           ))}
         </ul>
       )}

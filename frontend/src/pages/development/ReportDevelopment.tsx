@@ -40,7 +40,7 @@ export default function ReportDevelopment() {
       <Paragraph lead>{t("report.intro", { name: p.name })}</Paragraph>
       <Paragraph className="lw-scope">{t("report.onlyShared", { name: p.name })}</Paragraph>
       <section aria-labelledby="participation-h" className="lw-dev-section">
-        <Heading2 id="participation-h">{t("participation.title")}</Heading2>
+        <Heading2 id="participation-h">{t("report.participation")}</Heading2>
         <Participation portfolio={p} own={false} caption={t("report.caption", { name: p.name })} empty={t("report.none", { name: p.name })} />
       </section>
       <section aria-labelledby="shared-h" className="lw-dev-section">
