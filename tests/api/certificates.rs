@@ -15,6 +15,7 @@ on_both_backends!(
     a_certificate_is_had_only_after_attending_and_verifies_for_anyone,
     revoked_and_corrected_certificates_say_so_everywhere_and_an_erased_person_is_unknown,
     the_host_prints_a_sessions_certificates_in_one_zip,
+    certificates_outlive_the_weeks_archiving_until_retention_unnames_them,
 );
 
 struct Attended {
@@ -150,7 +151,10 @@ async fn a_certificate_is_had_only_after_attending_and_verifies_for_anyone(app: 
     assert_eq!(page.status(), StatusCode::OK);
     let html = page.text().await.unwrap();
     assert!(
-        html.contains("echt en geldig") && html.contains("Eva de Vries") && html.contains("Omgaan met agressie"),
+        html.contains("echt en geldig")
+            && html.contains("Eva de Vries")
+            && html.contains("Omgaan met agressie")
+            && html.contains("2,5 uur"),
         "{html}"
     );
 
@@ -312,4 +316,40 @@ async fn the_host_prints_a_sessions_certificates_in_one_zip(app: &TestApp) {
     assert_eq!(res.status(), StatusCode::OK);
     let (_, again) = app.get(&a.organiser.token, &list).await;
     assert_eq!(again, issued);
+}
+
+async fn certificates_outlive_the_weeks_archiving_until_retention_unnames_them(app: &TestApp) {
+    let a = attended(app).await;
+    let res = download(app, &a.eva.token, a.enrolment, "json").await;
+    let credential: Value = res.json().await.unwrap();
+    let code = credential["id"].as_str().unwrap().rsplit('/').next().unwrap().to_owned();
+    let reflection = json!({"learned": "Rustig blijven helpt", "will_do": "De-escaleren oefenen"});
+    let (st, b) = app.put(&a.eva.token, &format!("/api/v1/enrolments/{}/reflection", a.enrolment), reflection).await;
+    assert_eq!(st, StatusCode::OK, "{b}");
+    for step in ["close", "archive"] {
+        let (st, b) = app.post(&app.admin, &format!("/api/v1/events/{}/{step}", a.week), json!({})).await;
+        assert_eq!(st, StatusCode::OK, "{b}");
+    }
+    // Archived: still hers, still valid.
+    let (st, v) = verification(app, &code).await;
+    assert_eq!(
+        (st, v["status"].as_str(), v["person_name"].as_str()),
+        (StatusCode::OK, Some("valid"), Some("Eva de Vries"))
+    );
+    let (_, me) = app.get(&a.eva.token, "/api/v1/me/portfolio").await;
+    assert_eq!(me["sessions"].as_array().map(Vec::len), Some(1), "{me}");
+    assert_eq!(me["sessions"][0]["reflection"]["learned"], "Rustig blijven helpt");
+    // Past the retention period: anonymous, revoked, and her reflection gone.
+    let later = Utc::now() + Duration::days(366);
+    let n = leerweek_store::privacy::anonymise_archived(&app.store, later - Duration::days(365), later).await.unwrap();
+    assert_eq!(n, 2, "Eva's and Bart's seats");
+    let (st, v) = verification(app, &code).await;
+    assert_eq!((st, v["status"].as_str(), &v["person_name"]), (StatusCode::OK, Some("revoked"), &Value::Null), "{v}");
+    let (_, me) = app.get(&a.eva.token, "/api/v1/me/portfolio").await;
+    assert_eq!(me["sessions"], json!([]), "the seat no longer points at her");
+    let left: i64 = app.sql().await.one("SELECT count(*) FROM reflections", []).await.unwrap();
+    assert_eq!(left, 0);
+    let named: i64 =
+        app.sql().await.one("SELECT count(*) FROM certificates WHERE person_name = 'Eva de Vries'", []).await.unwrap();
+    assert_eq!(named, 0);
 }

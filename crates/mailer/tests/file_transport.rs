@@ -72,6 +72,7 @@ async fn enrolled_store(dir: &std::path::Path) -> Store {
             audience: AudienceKind::All,
             audience_organisation_ids: vec![],
             approval: None,
+            skills: vec![],
         },
         now,
     )

@@ -432,7 +432,11 @@ pub async fn verify_page(
     let mut rows = String::new();
     let mut row = |label: String, value: Option<String>| {
         if let Some(v) = value {
-            rows.push_str(&format!("<dt>{}</dt><dd>{}</dd>", escape(&label), escape(&v)));
+            rows.push_str(&format!(
+                r#"<dt style="font-weight:bold">{}</dt><dd style="margin:0 0 0.6rem 0">{}</dd>"#,
+                escape(&label),
+                escape(&v)
+            ));
         }
     };
     row(tr("Code", "Code"), Some(v.code.clone()));
@@ -455,7 +459,18 @@ pub async fn verify_page(
             format!("{} {}–{}", a.format("%d-%m-%Y"), a.format("%H:%M"), b.format("%H:%M"))
         }),
     );
-    row(tr("Studietijd", "Study time"), v.minutes.map(|m| format!("{} min", m)));
+    row(
+        tr("Studietijd", "Study time"),
+        v.minutes.map(|m| {
+            let h = format!("{:.1}", m as f64 / 60.0);
+            let h = h.trim_end_matches(".0");
+            match (lang, h) {
+                (Language::En, "1") => "1 hour".to_owned(),
+                (Language::En, h) => format!("{h} hours"),
+                (_, h) => format!("{} uur", h.replace('.', ",")),
+            }
+        }),
+    );
     row(tr("Georganiseerd door", "Hosted by"), v.host_organisation.clone());
     if !v.skills.is_empty() {
         row(tr("Vaardigheden", "Skills"), Some(v.skills.join(", ")));
