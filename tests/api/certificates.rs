@@ -80,6 +80,43 @@ async fn download(app: &TestApp, token: &str, enrolment: Uuid, kind: &str) -> re
     app.client.get(url).bearer_auth(token).send().await.unwrap()
 }
 
+/// The text of the one QR code on a certificate's page: the page rendered by poppler's
+/// `pdftoppm` (greyscale), read with rqrr. `None`, said loudly, where poppler is not installed
+/// (`./scripts/test` installs it).
+fn scan(pdf: &[u8]) -> Option<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let (file, prefix) = (dir.path().join("certificate.pdf"), dir.path().join("page"));
+    std::fs::write(&file, pdf).unwrap();
+    let args = ["-gray", "-r", "110", "-singlefile", file.to_str().unwrap(), prefix.to_str().unwrap()];
+    let Ok(out) = std::process::Command::new("pdftoppm").args(args).output() else {
+        eprintln!(
+            "SKIPPED: pdftoppm (Debian poppler-utils) is not installed: the certificate's QR code was not scanned"
+        );
+        return None;
+    };
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let bytes = std::fs::read(prefix.with_extension("pgm")).unwrap();
+    // A binary greyscale PGM: "P5", width, height, maximum, then one byte a pixel.
+    let mut fields = Vec::new();
+    let mut i = 0;
+    while fields.len() < 4 {
+        while bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let start = i;
+        while !bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        fields.push(String::from_utf8_lossy(&bytes[start..i]).to_string());
+    }
+    let (w, h): (usize, usize) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
+    let pixels = &bytes[i + 1..];
+    let mut image = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| pixels[y * w + x]);
+    let grids = image.detect_grids();
+    assert_eq!(grids.len(), 1, "one QR code on the certificate");
+    Some(grids[0].decode().expect("the QR code decodes").1)
+}
+
 async fn verification(app: &TestApp, code: &str) -> (StatusCode, Value) {
     app.send(app.client.get(app.url(&format!("/api/v1/certificates/{code}")))).await
 }
@@ -104,6 +141,13 @@ async fn a_certificate_is_had_only_after_attending_and_verifies_for_anyone(app: 
     assert!(pdf.windows(12).any(|w| w == b"pdfaid:part>"), "no PDF/A identification");
     let code = disposition.split("bewijs-van-deelname-").nth(1).unwrap().trim_end_matches(".pdf\"").to_owned();
     assert_eq!(code.len(), 12, "{disposition}");
+    // Scan the QR code on the page, as a phone would, and open its address.
+    if let Some(url) = scan(&pdf) {
+        assert_eq!(url, app.url(&format!("/verificatie/{code}")), "the QR code holds the verification address");
+        let page = app.client.get(&url).send().await.unwrap();
+        assert_eq!(page.status(), StatusCode::OK);
+        assert!(page.text().await.unwrap().contains("echt en geldig"));
+    }
     let res = download(app, &a.organiser.token, a.enrolment, "pdf").await;
     assert_eq!(res.status(), StatusCode::OK);
     assert!(res.headers()["content-disposition"].to_str().unwrap().contains(&code), "the same certificate again");
