@@ -87,7 +87,8 @@ async fn admins_keep_the_vocabulary_and_names_and_esco_links_stay_unique(app: &T
     let clash = app.patch(&app.admin, &format!("/api/v1/skills/{writing}"), json!({"name_nl": "WMO-wetgeving"})).await;
     problem(clash, StatusCode::CONFLICT, "skill-name-taken", Some("name_nl"));
     let gone = app.get(&eva.token, &format!("/api/v1/skills/{}", Uuid::now_v7())).await;
-    problem(gone, StatusCode::NOT_FOUND, "not-found", None);
+    let b = problem(gone, StatusCode::NOT_FOUND, "not-found", None);
+    assert_eq!(b["detail"], "Deze vaardigheid bestaat niet of is niet zichtbaar voor jou.");
     let audited: i64 =
         app.sql().await.one("SELECT count(*) FROM audit_log WHERE action LIKE 'skill.%'", []).await.unwrap();
     assert_eq!(audited, 3, "two skills added and one change, each audited");

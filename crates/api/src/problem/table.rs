@@ -283,6 +283,11 @@ fn dutch(what: &str) -> &str {
         "token" => "aanmelding",
         "unit" => "afdeling",
         "resource" => "bron",
+        "skill" => "vaardigheid",
+        "certificate" => "bewijs van deelname",
+        "reflection" => "reflectie",
+        "key" => "sleutel",
+        "status list" => "statuslijst",
         other => other,
     }
 }
