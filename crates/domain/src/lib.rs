@@ -6,6 +6,7 @@
 pub mod access;
 pub mod allocation;
 pub mod approval;
+pub mod assignment;
 pub mod attendance;
 pub mod certificate;
 pub mod dates;

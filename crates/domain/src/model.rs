@@ -246,3 +246,50 @@ vocabulary!(
         Failed => "failed"
     }
 );
+
+vocabulary!(
+    /// Where a klus (temporary assignment) stands: drafted, open for responses, closed to new
+    /// responses, filled (every place taken, with consent), done.
+    AssignmentState {
+        Draft => "draft",
+        Open => "open",
+        Closed => "closed",
+        Filled => "filled",
+        Done => "done"
+    }
+);
+
+vocabulary!(
+    /// Where the work of a klus is done.
+    WorkPlace { OnSite => "on_site", Remote => "remote", Hybrid => "hybrid" }
+);
+
+vocabulary!(
+    /// Who may respond to a klus: its own organisation, chosen partner organisations (and its
+    /// own), or every organisation on the installation.
+    AssignmentReach { Own => "own", Partners => "partners", All => "all" }
+);
+
+vocabulary!(
+    /// Where a response to a klus stands: submitted, invited for a talk, selected (the
+    /// candidate's manager is asked, see [`ConsentState`]), declined by the poster, withdrawn by
+    /// the candidate.
+    ResponseState {
+        Submitted => "submitted",
+        Invited => "invited",
+        Selected => "selected",
+        Declined => "declined",
+        Withdrawn => "withdrawn"
+    }
+);
+
+vocabulary!(
+    /// A manager's consent to a selection for a klus.
+    ConsentState {
+        Pending => "pending",
+        Approved => "approved",
+        Declined => "declined",
+        Lapsed => "lapsed",
+        Withdrawn => "withdrawn"
+    }
+);
