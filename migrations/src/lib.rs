@@ -27,6 +27,7 @@ mod m20261206_000021_archived_at;
 mod m20261207_000022_skills;
 mod m20261207_000023_certificates;
 mod m20261207_000024_reflections;
+mod m20261207_000025_assignments;
 mod util;
 
 /// All migrations, in order.
@@ -60,6 +61,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000022_skills::Migration),
             Box::new(m20261207_000023_certificates::Migration),
             Box::new(m20261207_000024_reflections::Migration),
+            Box::new(m20261207_000025_assignments::Migration),
         ]
     }
 }

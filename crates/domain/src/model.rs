@@ -231,7 +231,31 @@ vocabulary!(
         ApprovalRequest => "approval_request",
         /// The seat was declined (`extra.reason`) or nobody decided in time (`extra.lapsed`):
         /// the appointment is cancelled.
-        ApprovalDeclined => "approval_declined"
+        ApprovalDeclined => "approval_declined",
+        /// To a klus's contact person (and its poster): someone responded (`extra.assignment`,
+        /// `extra.person_name`, `extra.person_organisation`).
+        AssignmentResponse => "assignment_response",
+        /// To a candidate: the poster invites them for a talk (`extra.message`).
+        AssignmentInvited => "assignment_invited",
+        /// To a candidate: the poster declined their response (`extra.message`).
+        AssignmentDeclined => "assignment_declined",
+        /// To a candidate: they were selected; their manager is asked to consent
+        /// (`extra.due_at`).
+        AssignmentSelected => "assignment_selected",
+        /// To the candidate's manager (without one, their organisation's organisers): consent
+        /// or not, with signed links (`extra.selection_id`, `extra.person_name`, `extra.due_at`).
+        ConsentRequest => "consent_request",
+        /// To the candidate and the poster (`extra.for_poster`): the manager consented; the
+        /// selection is final.
+        AssignmentConsented => "assignment_consented",
+        /// To the candidate and the poster (`extra.for_poster`): the manager declined
+        /// (`extra.reason`) or did not answer within five working days (`extra.lapsed`).
+        AssignmentNotConsented => "assignment_not_consented",
+        /// To a participant: the klus is done and in their portfolio; a reflection is welcome
+        /// (`extra.selection_id`).
+        AssignmentDone => "assignment_done",
+        /// A saved search's weekly mail: new klussen that match (`extra.assignments`).
+        AssignmentDigest => "assignment_digest"
     }
 );
 

@@ -27,6 +27,10 @@ pub enum LinkAction {
     Approve,
     /// The manager declines it.
     Decline,
+    /// The candidate's manager consents to a selection for a klus.
+    ConsentApprove,
+    /// The manager does not consent.
+    ConsentDecline,
 }
 
 impl LinkAction {
@@ -35,6 +39,8 @@ impl LinkAction {
             LinkAction::Cancel => 'c',
             LinkAction::Approve => 'a',
             LinkAction::Decline => 'd',
+            LinkAction::ConsentApprove => 'y',
+            LinkAction::ConsentDecline => 'n',
         }
     }
 
@@ -43,6 +49,8 @@ impl LinkAction {
             "c" => Some(LinkAction::Cancel),
             "a" => Some(LinkAction::Approve),
             "d" => Some(LinkAction::Decline),
+            "y" => Some(LinkAction::ConsentApprove),
+            "n" => Some(LinkAction::ConsentDecline),
             _ => None,
         }
     }
@@ -53,8 +61,8 @@ impl LinkAction {
 pub struct SignedLink {
     /// What it does.
     pub action: LinkAction,
-    /// To which enrolment.
-    pub enrolment_id: Uuid,
+    /// To which enrolment (cancel, approve, decline) or selection for a klus (consent).
+    pub subject: Uuid,
     /// Until when it works.
     pub expires_at: DateTime<Utc>,
     /// For whom it was made, when that matters (the manager an approval link was mailed to).
@@ -139,7 +147,7 @@ impl LinkSigner {
         let enrolment_id = Uuid::try_parse(id).map_err(|_| LinkError::Invalid)?;
         let expires_at =
             expires.parse::<i64>().ok().and_then(|s| DateTime::from_timestamp(s, 0)).ok_or(LinkError::Invalid)?;
-        let link = SignedLink { action, enrolment_id, expires_at, by };
+        let link = SignedLink { action, subject: enrolment_id, expires_at, by };
         if now >= expires_at {
             return Err(LinkError::Expired(link));
         }
@@ -199,11 +207,17 @@ mod tests {
         let now = Utc::now();
         let until = DateTime::from_timestamp(now.timestamp() + 3600, 0).unwrap();
         let id = Uuid::now_v7();
-        for action in [LinkAction::Cancel, LinkAction::Approve, LinkAction::Decline] {
+        for action in [
+            LinkAction::Cancel,
+            LinkAction::Approve,
+            LinkAction::Decline,
+            LinkAction::ConsentApprove,
+            LinkAction::ConsentDecline,
+        ] {
             let token = signer().sign(action, id, until);
             assert!(token.len() < MAX_TOKEN, "{token}");
             assert!(token.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)), "URL-safe: {token}");
-            let link = SignedLink { action, enrolment_id: id, expires_at: until, by: None };
+            let link = SignedLink { action, subject: id, expires_at: until, by: None };
             assert_eq!(signer().check(&token, now), Ok(link));
             assert_eq!(signer().check(&token, until), Err(LinkError::Expired(link)));
             assert_eq!(signer().check(&token, until + Duration::days(1)), Err(LinkError::Expired(link)));

@@ -3,6 +3,13 @@
 
 pub mod allocation_run;
 pub mod api_token;
+pub mod assignment;
+pub mod assignment_partner;
+pub mod assignment_reflection;
+pub mod assignment_response;
+pub mod assignment_response_skill;
+pub mod assignment_selection;
+pub mod assignment_skill;
 pub mod audit;
 pub mod browser_session;
 pub mod calendar_sequence;
@@ -15,6 +22,7 @@ pub mod event;
 pub mod event_organisation;
 pub mod feedback;
 pub mod idempotency_key;
+pub mod klus_profile;
 pub mod org_unit;
 pub mod organisation;
 pub mod outbox;

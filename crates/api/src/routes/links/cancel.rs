@@ -32,7 +32,7 @@ async fn checked(s: &AppState, token: &str) -> Result<(SignedLink, LinkedEnrolme
     if link.action != LinkAction::Cancel {
         return Err(invalid_page());
     }
-    let linked = match enrolments::linked(&s.store, link.enrolment_id).await {
+    let linked = match enrolments::linked(&s.store, link.subject).await {
         Ok(l) => l,
         Err(e) => return Err(problem_page(Language::Nl, &e.into())),
     };
@@ -146,9 +146,9 @@ pub async fn post(
         Err(page) => return page,
     };
     let lang = before.language;
-    match enrolments::cancel_by_link(&s.store, link.enrolment_id, now()).await {
+    match enrolments::cancel_by_link(&s.store, link.subject, now()).await {
         Ok(after) => {
-            tracing::info!(enrolment = %link.enrolment_id, "cancelled through a mail's link");
+            tracing::info!(enrolment = %link.subject, "cancelled through a mail's link");
             let moved = before.enrolment.status == EnrolmentStatus::Confirmed;
             cancel_page(
                 lang,

@@ -37,7 +37,7 @@ async fn checked(s: &AppState, token: &str) -> Result<(SignedLink, Uuid, Decisio
     let (LinkAction::Approve | LinkAction::Decline, Some(by)) = (link.action, link.by) else {
         return Err(invalid_page());
     };
-    let view = enrolments::decision_view(&s.store, link.enrolment_id, by)
+    let view = enrolments::decision_view(&s.store, link.subject, by)
         .await
         .map_err(|e| problem_page(Language::Nl, &e.into()))?;
     let lang = view.language;
@@ -120,7 +120,7 @@ pub async fn page(
     let other = match links::signer(&s.store).await {
         Ok(signer) => {
             let action = if link.action == LinkAction::Approve { LinkAction::Decline } else { LinkAction::Approve };
-            signer.sign_for(action, link.enrolment_id, by, link.expires_at)
+            signer.sign_for(action, link.subject, by, link.expires_at)
         }
         Err(e) => return problem_page(lang, &e.into()),
     };
@@ -178,9 +178,9 @@ pub async fn post(
         },
     };
     let approved = matches!(verdict, Verdict::Approve);
-    match enrolments::decide_by_link(&s.store, link.enrolment_id, by, verdict, now()).await {
+    match enrolments::decide_by_link(&s.store, link.subject, by, verdict, now()).await {
         Ok(after) => {
-            tracing::info!(enrolment = %link.enrolment_id, approved, "decided through an approval mail's link");
+            tracing::info!(enrolment = %link.subject, approved, "decided through an approval mail's link");
             s.programme.invalidate();
             let who = escape(&view.person_name);
             let what = session_words(&after, lang);
