@@ -415,6 +415,15 @@ async fn minute_jobs(
             Ok(n) => tracing::info!(lapsed = n, "approvals nobody gave in time lapsed; their seats were released"),
             Err(e) => tracing::warn!(error = %e, "lapsing unanswered approvals failed"),
         }
+        match leerweek_store::assignments::consent::lapse_due(&store, now).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(lapsed = n, "consents to klus selections nobody gave in time lapsed; posters told"),
+            Err(e) => tracing::warn!(error = %e, "lapsing unanswered consents failed"),
+        }
+        match leerweek_store::assignments::matching::send_digests(&store, now).await {
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "the weekly mails of saved klus searches failed"),
+        }
         match leerweek_store::enrolments::queue_reminders(&store, now).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(queued = n, "reminders queued"),
@@ -450,6 +459,13 @@ async fn minute_jobs(
                 tracing::info!(enrolments = n, retention_days, "retention: enrolments of archived weeks anonymised")
             }
             Err(e) => tracing::warn!(error = %e, "retention job failed"),
+        }
+        match leerweek_store::assignments::done::forget_ended(&store, cutoff, now).await {
+            Ok(0) => {}
+            Ok(n) => {
+                tracing::info!(klussen = n, retention_days, "retention: responses to klussen that ended were removed")
+            }
+            Err(e) => tracing::warn!(error = %e, "retention of klussen failed"),
         }
         tokio::select! {
             _ = &mut shutdown => break,

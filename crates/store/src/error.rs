@@ -127,6 +127,9 @@ pub enum StoreError {
     /// A reflection refused.
     #[error(transparent)]
     Reflection(#[from] leerweek_domain::reflection::ReflectionError),
+    /// The Klussenbank refused (a klus not open, no place left, consent given already).
+    #[error(transparent)]
+    Assignment(#[from] leerweek_domain::assignment::AssignmentError),
     /// A manager's decision refused.
     #[error(transparent)]
     Approval(#[from] leerweek_domain::approval::ApprovalError),

@@ -7,6 +7,7 @@
 //! queue in the process instead of spinning on "database is locked".
 
 pub mod allocation;
+pub mod assignments;
 pub mod attendance;
 pub mod auth;
 pub mod certificates;

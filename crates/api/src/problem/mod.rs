@@ -17,6 +17,7 @@ use serde::Serialize;
 use tower_http::request_id::RequestId;
 use utoipa::ToSchema;
 
+mod assignment;
 mod own;
 mod table;
 

@@ -94,6 +94,7 @@ pub fn slug(e: &S) -> &'static str {
             A::NotConfirmed => "check-in-not-confirmed",
             A::NotOver => "attendance-list-not-over",
         },
+        S::Assignment(k) => super::assignment::slug(k),
         S::Approval(P::NotPending(_)) => "approval-not-pending",
         S::Approval(P::TooLate) => "approval-too-late",
         S::Certificate(_) => "certificate-not-attended",
@@ -126,7 +127,7 @@ fn status(e: &S) -> StatusCode {
         // Like an unknown sign-in link: a bad value, not a missing page.
         S::Feedback(F::UnknownLink) => H::BAD_REQUEST,
         S::Feedback(_) | S::Certificate(_) | S::Reflection(_) => H::CONFLICT,
-        S::Approval(_) => H::CONFLICT,
+        S::Approval(_) | S::Assignment(_) => H::CONFLICT,
         S::Unavailable(_) => H::SERVICE_UNAVAILABLE,
         S::Config(_) | S::Db(_) => H::INTERNAL_SERVER_ERROR,
     }
@@ -147,6 +148,7 @@ fn title(e: &S) -> (&'static str, &'static str) {
         S::Certificate(_) => ("Geen bewijs van deelname", "No certificate"),
         S::Reflection(_) => ("Reflectie nog niet mogelijk", "Reflection not possible"),
         S::Approval(_) => ("Beslissen niet mogelijk", "Decision refused"),
+        S::Assignment(_) => ("Niet mogelijk in de Klussenbank", "Not possible in the Klussenbank"),
         S::SignIn(_) => ("Aanmelden geweigerd", "Sign-in refused"),
         S::Unavailable(_) => ("Tijdelijk niet beschikbaar", "Temporarily unavailable"),
         S::Config(_) | S::Db(_) => INTERNAL_TITLE,
@@ -182,6 +184,7 @@ fn field(e: &S) -> Option<&str> {
         S::Attendance(A::UnknownCode | A::OtherSession { .. }) => Some("code"),
         S::Cancel(CancelError::ReasonRequired | CancelError::ReasonTooLong { .. }) => Some("reason"),
         S::Feedback(F::UnknownLink) => Some("token"),
+        S::Assignment(k) => super::assignment::field(k),
         S::NotFound(_)
         | S::Forbidden
         | S::Enrol(_)
@@ -244,6 +247,7 @@ fn detail(e: &S, lang: Language) -> String {
             ),
         ),
         S::Approval(a) => say(lang, approval(*a)),
+        S::Assignment(k) => super::assignment::detail(k, lang),
         S::SignIn(r) => match lang {
             Language::Nl => sign_in_nl(*r).to_owned(),
             Language::En => sign_in_en(*r).to_owned(),
@@ -288,6 +292,9 @@ fn dutch(what: &str) -> &str {
         "reflection" => "reflectie",
         "key" => "sleutel",
         "status list" => "statuslijst",
+        "assignment" => "klus",
+        "response" => "reactie",
+        "selection" => "keuze",
         other => other,
     }
 }
@@ -300,6 +307,11 @@ fn outside_nl(what: &str) -> &str {
         "the people known or in this file" => "de bekende mensen en dit bestand",
         "the days of the event" => "de dagen van de week",
         "what a lottery week allows" => "wat een week met loting toestaat",
+        "your own organisation" => "je eigen organisatie",
+        "your own unit" => "je eigen afdeling (of een afdeling daaronder)",
+        "two years after starts_on" => "twee jaar na starts_on",
+        "the period (on or before ends_on)" => "de periode (op of vóór ends_on)",
+        "the skills the assignment asks" => "de vaardigheden die de klus vraagt",
         other => other,
     }
 }

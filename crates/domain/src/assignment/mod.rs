@@ -224,6 +224,9 @@ pub enum AssignmentError {
     /// Its closing date has passed.
     #[error("the closing date has passed")]
     PastClosingDate,
+    /// One responds once (a withdrawn response may be sent again).
+    #[error("one has responded already")]
+    AlreadyResponded,
     /// One does not respond to a klus one posted or is the contact for.
     #[error("one does not respond to one's own assignment")]
     OwnAssignment,
@@ -256,6 +259,9 @@ pub enum AssignmentError {
         /// Where it was asked to go.
         to: AssignmentState,
     },
+    /// A reflection on a klus is written once it is done, by someone who took part.
+    #[error("a reflection can be written once the assignment is done")]
+    NotDone,
     /// Opening (again) needs a closing date from today on.
     #[error("the closing date lies in the past")]
     ClosingDateInPast,

@@ -77,6 +77,7 @@ pub async fn erase(store: &Store, actor: &Actor, person_id: Uuid, now: DateTime<
     calendar_token::Entity::delete_by_id(person_id).exec(&*txn).await?;
     crate::skills::mine::erase_in(&*txn, person_id).await?;
     crate::portfolio::reflections::forget(&*txn, Some(person_id), None).await?;
+    crate::assignments::done::erase_in(&*txn, person_id).await?;
     crate::certificates::forget_person(&*txn, person_id, ERASED_NAME, "person erased", now).await?;
     person_role::Entity::delete_many().filter(person_role::Column::PersonId.eq(person_id)).exec(&*txn).await?;
     // Mail carries the name and address; sent mail is history we no longer need either. A

@@ -195,6 +195,7 @@ pub async fn merge_skill(store: &Store, actor: &Actor, from: Uuid, into: Uuid, n
         .await?;
     }
 
+    move_assignment_skills(&*txn, from, into).await?;
     let held =
         person_skill::Entity::find().filter(person_skill::Column::SkillId.is_in([from, into])).all(&*txn).await?;
     let mut kinds: HashMap<Uuid, SkillKind> = HashMap::new();
@@ -309,4 +310,32 @@ pub(crate) async fn set_workshop_skills(
     let mut out: Vec<Skill> = found.iter().map(to_skill).collect();
     out.sort_by_key(|s| name_key(&s.name_nl));
     Ok(out)
+}
+
+/// A merge moves the skills klussen ask for and respondents bring (a klus that asked both keeps
+/// the kept one as it was).
+async fn move_assignment_skills(c: &impl ConnectionTrait, from: Uuid, into: Uuid) -> Result<()> {
+    use crate::entities::{assignment_response_skill as rs, assignment_skill as ks};
+    let asked = ks::Entity::find().filter(ks::Column::SkillId.eq(from)).all(c).await?;
+    if !asked.is_empty() {
+        ks::Entity::insert_many(asked.iter().map(|k| ks::ActiveModel {
+            assignment_id: Set(k.assignment_id),
+            skill_id: Set(into),
+            required: Set(k.required),
+            position: Set(k.position),
+        }))
+        .on_conflict_do_nothing_on([ks::Column::AssignmentId, ks::Column::SkillId])
+        .exec(c)
+        .await?;
+    }
+    let brought = rs::Entity::find().filter(rs::Column::SkillId.eq(from)).all(c).await?;
+    if !brought.is_empty() {
+        rs::Entity::insert_many(
+            brought.iter().map(|b| rs::ActiveModel { response_id: Set(b.response_id), skill_id: Set(into) }),
+        )
+        .on_conflict_do_nothing_on([rs::Column::ResponseId, rs::Column::SkillId])
+        .exec(c)
+        .await?;
+    }
+    Ok(())
 }
