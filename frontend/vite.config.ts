@@ -20,7 +20,7 @@ function utrechtTreeShaking(): Plugin {
 // `npm run dev` serves the app with hot reload and sends the API and the server-rendered pages
 // to a running `leerweek serve` (LEERWEEK_URL, default http://127.0.0.1:8080).
 const backend = process.env.LEERWEEK_URL ?? "http://127.0.0.1:8080";
-const proxied = ["/api", "/aanmelden", "/afmelden", "/beslissen", "/demo", "/feedback", "/health"];
+const proxied = ["/api", "/aanmelden", "/afmelden", "/beslissen", "/instemmen", "/demo", "/feedback", "/health"];
 
 export default defineConfig({
   plugins: [react(), utrechtTreeShaking()],

@@ -23,9 +23,9 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use leerweek_store::Store;
 use routes::{
-    access, allocation, approvals, attendance, auth, certificates, enrolments, events, feedback, import, mail,
-    organisations, outbox, people, portfolio, privacy, programme as programme_routes, reports, sessions, setup, skills,
-    sso as single_sign_on, sso_trial, workshops,
+    access, allocation, approvals, assignments, attendance, auth, certificates, enrolments, events, feedback, import,
+    mail, organisations, outbox, people, portfolio, privacy, programme as programme_routes, reports, sessions, setup,
+    skills, sso as single_sign_on, sso_trial, workshops,
 };
 use std::time::Duration;
 use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
@@ -209,6 +209,25 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(portfolio::my_portfolio_pdf))
         .routes(routes!(portfolio::report_portfolio))
         .routes(routes!(portfolio::get_reflection, portfolio::put_reflection, portfolio::delete_reflection))
+        .routes(routes!(assignments::create, assignments::list))
+        .routes(routes!(assignments::get, assignments::update))
+        .routes(routes!(assignments::responses::respond, assignments::responses::list))
+        .routes(routes!(assignments::responses::suggestions))
+        .routes(routes!(assignments::responses::withdraw))
+        .routes(routes!(assignments::responses::invite))
+        .routes(routes!(assignments::responses::select))
+        .routes(routes!(assignments::responses::decline))
+        .routes(routes!(assignments::responses::mine))
+        .routes(routes!(assignments::consent::mine))
+        .routes(routes!(assignments::consent::get))
+        .routes(routes!(assignments::consent::decide))
+        .routes(routes!(
+            assignments::consent::get_reflection,
+            assignments::consent::put_reflection,
+            assignments::consent::delete_reflection
+        ))
+        .routes(routes!(assignments::consent::profile, assignments::consent::set_profile))
+        .routes(routes!(assignments::figures::report))
         .routes(routes!(workshops::create_workshop))
         .routes(routes!(workshops::get_workshop, workshops::update_workshop))
         .routes(routes!(workshops::cancel_workshop))
@@ -303,6 +322,7 @@ pub fn router(store: Store, options: ApiOptions) -> Router {
         .route("/feedback", get(routes::feedback::form_page).post(routes::feedback::form_post))
         .route("/afmelden", get(routes::links::cancel::page).post(routes::links::cancel::post))
         .route("/beslissen", get(routes::links::decide::page).post(routes::links::decide::post))
+        .route("/instemmen", get(routes::links::consent::page).post(routes::links::consent::post))
         .route("/aanmelden/sso/callback", get(single_sign_on::callback))
         .route("/aanmelden/sso/{organisation}", get(single_sign_on::start))
         .route("/verificatie/{code}", get(routes::certificates::verify_page))

@@ -171,6 +171,226 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/assignment-responses/{id}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Decline a respondent (with a message, optional); they get a mail. */
+        post: operations["decline"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assignment-responses/{id}/invite": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Invite a respondent for a talk (the klus's managers); they get a mail with the message. */
+        post: operations["invite"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assignment-responses/{id}/select": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Select a respondent: their manager is asked to consent within five working days (without a
+         *     manager: the organisers of their organisation). Within the klus's places.
+         */
+        post: operations["select"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assignment-responses/{id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw your response while it is not final; a selection waiting for your manager is
+         *     withdrawn with it.
+         */
+        post: operations["withdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assignment-selections/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One selection: the candidate, whoever consents for them, the klus's managers. */
+        get: operations["get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assignment-selections/{id}/consent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Consent (or not) to a selection: the candidate's manager; without one (or one who left),
+         *     an organiser of their organisation; admins. The candidate and the poster are told.
+         */
+        post: operations["decide"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assignment-selections/{id}/reflection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My reflection on a klus I took part in (404 when none was written). */
+        get: operations["get_reflection"];
+        /** Write or rewrite my reflection on a klus I took part in, once it is done. */
+        put: operations["put_reflection"];
+        post?: never;
+        /** Remove my reflection on a klus. */
+        delete: operations["delete_reflection"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assignments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open klussen the reader may respond to (or, with `managed=true`, those they manage, in any
+         *     state), filtered, best fit for the reader first.
+         */
+        get: operations["list"];
+        put?: never;
+        /**
+         * Post a klus for one's own organisation (organisers and admins; managers for their own
+         *     unit), as a draft or open at once.
+         */
+        post: operations["create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assignments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One klus: its managers always; everyone its reach admits once it was opened. */
+        get: operations["get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a klus or move it in its life cycle (its managers: organisers of its organisation,
+         *     its contact person, whoever posted it). Done tells each participant and puts the klus in
+         *     their portfolio.
+         */
+        patch: operations["update"];
+        trace?: never;
+    };
+    "/api/v1/assignments/{id}/responses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The responses to a klus, ranked by fit (its managers: the organisers of its organisation,
+         *     its contact person, whoever posted it).
+         */
+        get: operations["list"];
+        put?: never;
+        /**
+         * Respond to an open klus your organisation may respond to (once; a withdrawn response may be
+         *     sent again). The poster and the contact person get a mail.
+         */
+        post: operations["respond"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assignments/{id}/suggestions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Findable people who have a skill the klus asks for, from the organisations it admits, best
+         *     fit first, at most 20 (its managers). Nobody appears who did not opt in.
+         */
+        get: operations["suggestions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/link": {
         parameters: {
             query?: never;
@@ -914,6 +1134,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/assignment-responses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My responses, newest first. */
+        get: operations["mine"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/calendar-token": {
         parameters: {
             query?: never;
@@ -957,6 +1194,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/consents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The selections waiting for my consent, the soonest deadline first: of the people I manage,
+         *     and (organisers) of my organisation's people without a manager.
+         */
+        get: operations["mine"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/enrolments": {
         parameters: {
             query?: never;
@@ -984,6 +1241,24 @@ export interface paths {
         /** Everything stored about the signed-in person (AVG/GDPR access), as JSON. */
         get: operations["export"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/klus-profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My Klussenbank choices. */
+        get: operations["profile"];
+        /** Set my Klussenbank choices. */
+        put: operations["set_profile"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1329,6 +1604,26 @@ export interface paths {
         };
         /** A person's live sign-ins, newest first (admins; the person themselves). */
         get: operations["list_sign_ins"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/assignments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The Klussenbank per organisation: posted, filled, time to fill, share filled across
+         *     municipal borders, hours. Admins: every organisation; organisers: their own.
+         */
+        get: operations["report"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1917,6 +2212,231 @@ export interface components {
              */
             skill_id: string;
         };
+        /** @description A klus in full. */
+        AssignmentDto: {
+            /**
+             * Format: date
+             * @description The last day to respond.
+             */
+            closes_on: string;
+            contact?: components["schemas"]["KlusContactDto"] | null;
+            /** Format: date-time */
+            created_at: string;
+            /** @description The work, the team, what one learns. */
+            description: string;
+            /** Format: date-time */
+            done_at?: string | null;
+            /** Format: date */
+            ends_on?: string | null;
+            /** Format: date-time */
+            filled_at?: string | null;
+            fit?: components["schemas"]["FitDto"] | null;
+            /**
+             * Format: int32
+             * @description Hours a week.
+             */
+            hours_per_week: number;
+            /** Format: uuid */
+            id: string;
+            /** @description Where, if given. */
+            location?: string | null;
+            /** @description Whether the reader manages it (edit, responses, choose). */
+            may_manage: boolean;
+            /** @description Whether the reader may respond now. */
+            may_respond: boolean;
+            my_response?: components["schemas"]["MyResponseRefDto"] | null;
+            /** Format: date-time */
+            opened_at?: string | null;
+            /**
+             * Format: uuid
+             * @description The unit it is for.
+             */
+            org_unit_id?: string | null;
+            /**
+             * Format: uuid
+             * @description The organisation it is for.
+             */
+            organisation_id: string;
+            organisation_name: string;
+            /** @description With `reach = partners`: the organisations besides its own. */
+            partners: components["schemas"]["OrganisationRefDto"][];
+            /**
+             * Format: int32
+             * @description Selections waiting for a manager's consent.
+             */
+            pending: number;
+            /** @description `on_site`, `remote` or `hybrid`. */
+            place: string;
+            /**
+             * Format: int32
+             * @description People asked for.
+             */
+            places: number;
+            /** @description `own`, `partners` or `all`. */
+            reach: string;
+            /**
+             * Format: int32
+             * @description Responses (not withdrawn), for its managers only.
+             */
+            responses?: number | null;
+            /** @description Skills asked, required or nice to have. */
+            skills: components["schemas"]["NeedDto"][];
+            /**
+             * Format: date
+             * @description The period; both null: "in overleg".
+             */
+            starts_on?: string | null;
+            /** @description `draft`, `open`, `closed`, `filled` or `done`. */
+            state: string;
+            /**
+             * Format: int32
+             * @description People consented to.
+             */
+            taken: number;
+            /** @description What the work is, in a line. */
+            title: string;
+            /**
+             * Format: int32
+             * @description Hours in all (hours a week × the weeks of the period), when the period is known.
+             */
+            total_hours?: number | null;
+            unit_name?: string | null;
+        };
+        /** @description One organisation's figures for a year. */
+        AssignmentFiguresDto: {
+            /**
+             * Format: double
+             * @description `filled / posted`, 0–1.
+             */
+            fill_rate?: number | null;
+            /**
+             * Format: int32
+             * @description Of those, every place taken.
+             */
+            filled: number;
+            /**
+             * Format: int32
+             * @description Of those, from another organisation.
+             */
+            from_elsewhere: number;
+            /**
+             * Format: int32
+             * @description Hours a week of all participants together.
+             */
+            hours_per_week: number;
+            /**
+             * Format: double
+             * @description Median days from opening to filled.
+             */
+            median_days_to_fill?: number | null;
+            organisation: string;
+            /** Format: uuid */
+            organisation_id: string;
+            /**
+             * Format: int32
+             * @description People consented to.
+             */
+            participants: number;
+            /**
+             * Format: int32
+             * @description Klussen posted (opened) in the year.
+             */
+            posted: number;
+            /**
+             * Format: double
+             * @description `from_elsewhere / participants`, 0–1: filled across municipal borders.
+             */
+            share_across_borders?: number | null;
+            /**
+             * Format: int32
+             * @description Hours in all (klussen with a known period).
+             */
+            total_hours: number;
+            /**
+             * Format: int32
+             * @description Of those, with at least one participant.
+             */
+            with_participants: number;
+        };
+        /** @description A page of klussen. */
+        AssignmentPage: {
+            /** @description The klussen of this page, best fit for the reader first, then the soonest closing. */
+            items: components["schemas"]["AssignmentSummaryDto"][];
+            /**
+             * Format: int64
+             * @description Page, from 1.
+             */
+            page: number;
+            /**
+             * Format: int64
+             * @description Per page.
+             */
+            per_page: number;
+            /**
+             * Format: int64
+             * @description All that match.
+             */
+            total: number;
+        };
+        /**
+         * @description A change to a klus: any field; `null` clears the unit, the location or the period ("in
+         *     overleg"); `state` moves it (draft → open → closed/filled → done; closed or filled → open).
+         */
+        AssignmentPatchDto: {
+            /** Format: date */
+            closes_on?: string | null;
+            /** Format: uuid */
+            contact_person_id?: string | null;
+            description?: string | null;
+            /** Format: date */
+            ends_on?: string | null;
+            /** Format: int64 */
+            hours_per_week?: number | null;
+            location?: string | null;
+            /** Format: uuid */
+            org_unit_id?: string | null;
+            partners?: string[] | null;
+            place?: string | null;
+            /** Format: int64 */
+            places?: number | null;
+            reach?: string | null;
+            skills?: components["schemas"]["NeedInput"][] | null;
+            /** Format: date */
+            starts_on?: string | null;
+            /** @description `open`, `closed`, `filled` or `done`. */
+            state?: string | null;
+            title?: string | null;
+        };
+        /** @description A klus in a list. */
+        AssignmentSummaryDto: {
+            /** Format: date */
+            closes_on: string;
+            /** Format: date */
+            ends_on?: string | null;
+            fit?: components["schemas"]["FitDto"] | null;
+            /** Format: int32 */
+            hours_per_week: number;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            organisation_id: string;
+            organisation_name: string;
+            /** @description `on_site`, `remote` or `hybrid`. */
+            place: string;
+            /** Format: int32 */
+            places: number;
+            /** @description Whether the reader responded (and did not withdraw). */
+            responded: boolean;
+            skills: components["schemas"]["NeedDto"][];
+            /** Format: date */
+            starts_on?: string | null;
+            /** @description `draft`, `open`, `closed`, `filled` or `done`. */
+            state: string;
+            /** Format: int32 */
+            taken: number;
+            title: string;
+            unit_name?: string | null;
+        };
         /** @description An enrolment's attendance. */
         AttendanceDto: {
             /** @description The mark, if any. */
@@ -2027,6 +2547,14 @@ export interface components {
             /** @description The reason, 1–500 characters; told to the person in the cancellation mail. */
             reason?: string | null;
         };
+        /** @description The candidate of a selection. */
+        CandidateDto: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            organisation_name: string;
+            unit_name?: string | null;
+        };
         /** @description One changed value. */
         ChangeDto: {
             /** @description `name`, `organisation`, `org_unit`, `manager_email` or `left_at` (someone gone comes back). */
@@ -2065,6 +2593,11 @@ export interface components {
              */
             person_id: string;
         };
+        /** @description A message to the candidate with a choice (optional). */
+        ChoiceDto: {
+            /** @description Up to 2,000 characters; in the candidate's mail. */
+            message?: string | null;
+        };
         /** @description A comment, without its author. */
         CommentDto: {
             /** @description The comment. */
@@ -2084,6 +2617,13 @@ export interface components {
              * @description The session it is about.
              */
             session_id: string;
+        };
+        /** @description A manager's decision. */
+        ConsentDto: {
+            /** @description `approve` or `decline`. */
+            decision: string;
+            /** @description With a decline: why (optional, up to 500 characters; told to the candidate and the poster). */
+            reason?: string | null;
         };
         /** @description Someone to ask about a session. */
         ContactDto: {
@@ -2449,6 +2989,62 @@ export interface components {
             /** @description The field, as the client named it. */
             field: string;
         };
+        /** @description How well someone fits a klus, with the parts that make it. */
+        FitDto: {
+            /**
+             * Format: int32
+             * @description Skills of the klus one wants to grow in.
+             */
+            growth: number;
+            /**
+             * Format: int32
+             * @description The most one could get.
+             */
+            max: number;
+            /** @description One part per skill, in the klus's order. */
+            parts: components["schemas"]["FitPartDto"][];
+            /**
+             * Format: int32
+             * @description Points as a share of the most one could get, 0–100.
+             */
+            percent: number;
+            /**
+             * Format: int32
+             * @description Points had.
+             */
+            points: number;
+            /**
+             * Format: int32
+             * @description Required skills asked.
+             */
+            required_asked: number;
+            /**
+             * Format: int32
+             * @description Required skills had.
+             */
+            required_had: number;
+        };
+        /** @description One part of a fit: how the reader stands to one skill the klus asks for. */
+        FitPartDto: {
+            /** @description Its Dutch name. */
+            name: string;
+            /** @description Its English name, if given. */
+            name_en?: string | null;
+            /**
+             * Format: int32
+             * @description Points it gives: required 4 (had) or 1 (wanted); nice to have 2 or 1.
+             */
+            points: number;
+            /** @description Whether the klus requires it. */
+            required: boolean;
+            /**
+             * Format: uuid
+             * @description The skill.
+             */
+            skill_id: string;
+            /** @description `has`, `wants` (to grow in it) or `missing`. */
+            standing: string;
+        };
         /** @description Someone an import marks as gone. */
         GoneDto: {
             /** @description E-mail. */
@@ -2497,6 +3093,53 @@ export interface components {
             line: number;
             /** @description `new`, `changed`, `unchanged` or `invalid`. */
             status: string;
+        };
+        /** @description Whom to ask about a klus. */
+        KlusContactDto: {
+            /** @description E-mail address. */
+            email: string;
+            /**
+             * Format: uuid
+             * @description Person id.
+             */
+            id: string;
+            /** @description Name. */
+            name: string;
+        };
+        /** @description My Klussenbank choices. */
+        KlusProfileDto: {
+            /**
+             * @description Posters of a klus that fits may see me as a suggestion: my name, unit and the skills that
+             *     match, nothing more. Off by default; turning it off takes effect at once.
+             */
+            findable?: boolean;
+            search?: components["schemas"]["SavedSearchDto"] | null;
+            /** @description Mail me new klussen that match, weekly (needs a saved search). */
+            search_weekly?: boolean;
+        };
+        /** @description A reflection on a klus. */
+        KlusReflectionInput: {
+            /** @description What I learned (up to 2,000 characters). */
+            learned?: string;
+            /** @description Whether my manager may read it. */
+            shared_with_manager?: boolean;
+            /** @description What I will do with it (up to 2,000 characters). */
+            will_do?: string;
+        };
+        /** @description A findable person suggested for a klus: name, unit and the matching skills, nothing more. */
+        KlusSuggestionDto: {
+            /** @description The klus's skills they have. */
+            matching: components["schemas"]["NeedDto"][];
+            name: string;
+            organisation_name: string;
+            /**
+             * Format: int32
+             * @description Their fit, 0–100.
+             */
+            percent: number;
+            /** Format: uuid */
+            person_id: string;
+            unit_name?: string | null;
         };
         /** @description Who asks for a link. */
         LinkRequestDto: {
@@ -2677,6 +3320,33 @@ export interface components {
              */
             organisations_met: number;
         };
+        /** @description One's own response. */
+        MyResponseDto: {
+            /** @description The klus. */
+            assignment: components["schemas"]["AssignmentSummaryDto"];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            /** @description The poster's last message. */
+            message?: string | null;
+            motivation: string;
+            selection?: components["schemas"]["SelectionBriefDto"] | null;
+            /** @description `submitted`, `invited`, `selected`, `declined` or `withdrawn`. */
+            state: string;
+        };
+        /** @description The reader's own response to a klus. */
+        MyResponseRefDto: {
+            /** @description The consent of its last selection: `pending`, `approved`, `declined`, `lapsed`, `withdrawn`. */
+            consent_state?: string | null;
+            /**
+             * Format: uuid
+             * @description The response.
+             */
+            id: string;
+            /** @description `submitted`, `invited`, `selected`, `declined` or `withdrawn`. */
+            state: string;
+        };
         /** @description A person's two lists. */
         MySkillsBody: {
             /** @description Skills they have (at most 50). */
@@ -2692,6 +3362,86 @@ export interface components {
             rated: components["schemas"]["RatedSkillDto"][];
             /** @description Skills they want to grow in. */
             want: components["schemas"]["SkillDto"][];
+        };
+        /** @description A skill a klus asks for. */
+        NeedDto: {
+            /** @description Its Dutch name. */
+            name: string;
+            /** @description Its English name, if given. */
+            name_en?: string | null;
+            /** @description Required (else nice to have). */
+            required: boolean;
+            /**
+             * Format: uuid
+             * @description The skill.
+             */
+            skill_id: string;
+        };
+        /** @description A skill a klus asks for. */
+        NeedInput: {
+            /** @description Required (default) or nice to have. */
+            required?: boolean;
+            /**
+             * Format: uuid
+             * @description The skill (from the shared list).
+             */
+            skill_id: string;
+        };
+        /** @description A new klus. */
+        NewAssignmentDto: {
+            /**
+             * Format: date
+             * @description The last day to respond.
+             */
+            closes_on?: string | null;
+            /**
+             * Format: uuid
+             * @description Whom to ask (a person of the organisation); default: oneself.
+             */
+            contact_person_id?: string | null;
+            /** @description The work, the team, what one learns (up to 5,000 characters). */
+            description?: string;
+            /** Format: date */
+            ends_on?: string | null;
+            /**
+             * Format: int64
+             * @description Hours a week, 1–40.
+             */
+            hours_per_week?: number | null;
+            /** @description Where (on site or hybrid). */
+            location?: string | null;
+            /**
+             * Format: uuid
+             * @description The unit it is for (managers: their own unit or one under it).
+             */
+            org_unit_id?: string | null;
+            /**
+             * Format: uuid
+             * @description The organisation it is for: one's own.
+             */
+            organisation_id: string;
+            /** @description With `reach = partners`: organisations besides its own. */
+            partners?: string[];
+            /** @description `on_site`, `remote` or `hybrid`. */
+            place: string;
+            /**
+             * Format: int64
+             * @description People asked for, 1–20.
+             */
+            places?: number | null;
+            /** @description Who may respond: `own`, `partners` or `all`. */
+            reach: string;
+            /** @description Skills asked (at most 12, each once). */
+            skills?: components["schemas"]["NeedInput"][];
+            /**
+             * Format: date
+             * @description The period: both or neither ("in overleg").
+             */
+            starts_on?: string | null;
+            /** @description `draft` (default) or `open`. */
+            state?: string | null;
+            /** @description What the work is, in a line (1–120 characters). */
+            title: string;
         };
         /** @description New development week. */
         NewEventDto: {
@@ -2999,6 +3749,16 @@ export interface components {
              * @description The organisation.
              */
             organisation_id: string;
+        };
+        /** @description An organisation by name. */
+        OrganisationRefDto: {
+            /**
+             * Format: uuid
+             * @description Id.
+             */
+            id: string;
+            /** @description Name. */
+            name: string;
         };
         /** @description A mail in the outbox. */
         OutboxDto: {
@@ -3357,6 +4117,8 @@ export interface components {
         };
         /** @description A portfolio. */
         PortfolioDto: {
+            /** @description Klussen taken part in that are done, newest first. */
+            assignments: components["schemas"]["PortfolioKlusDto"][];
             /** @description Whose. */
             name: string;
             /** @description Sessions taken part in, newest first. */
@@ -3367,6 +4129,38 @@ export interface components {
             suggestions: components["schemas"]["SuggestionDto"][];
             /** @description Attended sessions and study time per year, newest first. */
             years: components["schemas"]["YearDto"][];
+        };
+        /** @description A klus taken part in, done. */
+        PortfolioKlusDto: {
+            /** Format: uuid */
+            assignment_id: string;
+            /** Format: date-time */
+            done_at?: string | null;
+            /** Format: date */
+            ends_on?: string | null;
+            /** Format: int32 */
+            hours_per_week: number;
+            organisation_name: string;
+            reflection?: components["schemas"]["ReflectionDto"] | null;
+            /**
+             * Format: uuid
+             * @description The selection (for its reflection: `/assignment-selections/{id}/reflection`).
+             */
+            selection_id: string;
+            /** @description The skills practised. */
+            skills: components["schemas"]["NeedDto"][];
+            /**
+             * Format: date
+             * @description The period (null: "in overleg").
+             */
+            starts_on?: string | null;
+            title: string;
+            /**
+             * Format: int32
+             * @description Hours in all, when the period is known.
+             */
+            total_hours?: number | null;
+            unit_name?: string | null;
         };
         /** @description A session taken part in. */
         PortfolioSessionDto: {
@@ -3707,6 +4501,48 @@ export interface components {
             /** @description What I will do with it. */
             will_do: string;
         };
+        /** @description A response. */
+        RespondDto: {
+            /** @description Why you respond, what you bring (1–2,000 characters). */
+            motivation: string;
+            /** @description Skills of the klus you bring (besides those in your own list). */
+            skills?: string[];
+        };
+        /** @description A respondent as the poster sees them. */
+        RespondentDto: {
+            email: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            organisation_name: string;
+            unit_name?: string | null;
+        };
+        /** @description A response to a klus. */
+        ResponseDto: {
+            /** Format: uuid */
+            assignment_id: string;
+            /** Format: date-time */
+            created_at: string;
+            /** @description Their fit (their own skills plus what they bring). */
+            fit: components["schemas"]["FitDto"];
+            /** Format: uuid */
+            id: string;
+            /** @description The poster's last message to them. */
+            message?: string | null;
+            /** @description Why they respond. */
+            motivation: string;
+            person: components["schemas"]["RespondentDto"];
+            /**
+             * Format: int32
+             * @description Their place in the ranking, 1 for the best fit.
+             */
+            rank: number;
+            selection?: components["schemas"]["SelectionBriefDto"] | null;
+            /** @description Skills of the klus they say they bring. */
+            skills: components["schemas"]["NeedDto"][];
+            /** @description `submitted`, `invited`, `selected`, `declined` or `withdrawn`. */
+            state: string;
+        };
         /** @description How many mails went back in the queue. */
         RetriedDto: {
             /**
@@ -3738,6 +4574,65 @@ export interface components {
             field: string;
             /** @description In Dutch. */
             nl: string;
+        };
+        /** @description A report's rows. */
+        Rows_AssignmentFiguresDto: {
+            /** @description The rows. */
+            items: {
+                /**
+                 * Format: double
+                 * @description `filled / posted`, 0–1.
+                 */
+                fill_rate?: number | null;
+                /**
+                 * Format: int32
+                 * @description Of those, every place taken.
+                 */
+                filled: number;
+                /**
+                 * Format: int32
+                 * @description Of those, from another organisation.
+                 */
+                from_elsewhere: number;
+                /**
+                 * Format: int32
+                 * @description Hours a week of all participants together.
+                 */
+                hours_per_week: number;
+                /**
+                 * Format: double
+                 * @description Median days from opening to filled.
+                 */
+                median_days_to_fill?: number | null;
+                organisation: string;
+                /** Format: uuid */
+                organisation_id: string;
+                /**
+                 * Format: int32
+                 * @description People consented to.
+                 */
+                participants: number;
+                /**
+                 * Format: int32
+                 * @description Klussen posted (opened) in the year.
+                 */
+                posted: number;
+                /**
+                 * Format: double
+                 * @description `from_elsewhere / participants`, 0–1: filled across municipal borders.
+                 */
+                share_across_borders?: number | null;
+                /**
+                 * Format: int32
+                 * @description Hours in all (klussen with a known period).
+                 */
+                total_hours: number;
+                /**
+                 * Format: int32
+                 * @description Of those, with at least one participant.
+                 */
+                with_participants: number;
+            }[];
         };
         /** @description A report's rows. */
         Rows_MixDto: {
@@ -3943,6 +4838,71 @@ export interface components {
                  */
                 workshop_id: string;
             }[];
+        };
+        /** @description A saved search. */
+        SavedSearchDto: {
+            /**
+             * Format: int32
+             * @description At most this many (1–40).
+             */
+            max_hours?: number | null;
+            /**
+             * Format: int32
+             * @description At least this many hours a week (1–40).
+             */
+            min_hours?: number | null;
+            /**
+             * Format: uuid
+             * @description Of this organisation.
+             */
+            organisation_id?: string | null;
+            /** @description `on_site`, `remote` or `hybrid`. */
+            place?: string | null;
+            /** @description Words in the title or description (up to 200 characters). */
+            q?: string | null;
+            /** @description Any of these skills (at most 12). */
+            skills?: string[];
+        };
+        /** @description A selection in short: the manager's consent. */
+        SelectionBriefDto: {
+            /** Format: date-time */
+            decided_at?: string | null;
+            /**
+             * Format: date-time
+             * @description Until when the manager may consent (five working days).
+             */
+            due_at: string;
+            /**
+             * Format: uuid
+             * @description The selection (for `POST /assignment-selections/{id}/consent`).
+             */
+            id: string;
+            /** @description The manager's reason for declining. */
+            reason?: string | null;
+            /** @description `pending`, `approved`, `declined`, `lapsed` or `withdrawn`. */
+            state: string;
+        };
+        /** @description A selection for a klus, waiting for (or given) the candidate's manager's consent. */
+        SelectionDto: components["schemas"]["SelectionBriefDto"] & {
+            /** Format: uuid */
+            assignment_id: string;
+            /** Format: date-time */
+            created_at: string;
+            description: string;
+            /** Format: date */
+            ends_on?: string | null;
+            /** Format: int32 */
+            hours_per_week: number;
+            /** @description Whether the reader may consent now. */
+            may_decide: boolean;
+            organisation_name: string;
+            person?: components["schemas"]["CandidateDto"] | null;
+            /** @description `on_site`, `remote` or `hybrid`. */
+            place: string;
+            /** Format: date */
+            starts_on?: string | null;
+            title: string;
+            unit_name?: string | null;
         };
         /** @description A certificate issued for a session, in the host's list. */
         SessionCertificateDto: {
@@ -5028,6 +5988,562 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PrivacySettingsDto"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Response id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChoiceDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResponseDto"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    invite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Response id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChoiceDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResponseDto"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    select: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Response id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChoiceDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResponseDto"];
+                };
+            };
+            /** @description No place left, or not possible in the response's state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    withdraw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Response id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyResponseDto"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Selection id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SelectionDto"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decide: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Selection id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConsentDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SelectionDto"];
+                };
+            };
+            /** @description Decided already, or the five working days passed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_reflection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Selection id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflectionDto"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_reflection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Selection id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KlusReflectionInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflectionDto"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_reflection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Selection id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list: {
+        parameters: {
+            query?: {
+                /** @description Words in the title or description. */
+                q?: string;
+                /** @description Asks this skill. */
+                skill?: string;
+                /** @description `on_site`, `remote` or `hybrid`. */
+                place?: string;
+                /** @description Posted by this organisation. */
+                organisation_id?: string;
+                /** @description At least this many hours a week (1–40). */
+                min_hours?: number;
+                /** @description At most this many hours a week (1–40). */
+                max_hours?: number;
+                /** @description Starts on or after this day (klussen "in overleg" match). */
+                starts_from?: string;
+                /** @description Ends on or before this day (klussen "in overleg" match). */
+                ends_by?: string;
+                /** @description `open` (default), or with `managed=true` any state or `all`. */
+                state?: string;
+                /** @description `true`: the klussen I manage. */
+                managed?: boolean;
+                /** @description Page, from 1. */
+                page?: number;
+                /** @description Per page, 1–100 (default 20). */
+                per_page?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentPage"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewAssignmentDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentDto"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Klus id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentDto"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Klus id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssignmentPatchDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentDto"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Klus id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResponseDto"][];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    respond: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Klus id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RespondDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyResponseDto"];
+                };
+            };
+            /** @description Not open, past its closing date, responded already, your own klus */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    suggestions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Klus id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KlusSuggestionDto"][];
                 };
             };
             "4XX": {
@@ -6690,6 +8206,33 @@ export interface operations {
             };
         };
     };
+    mine: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyResponseDto"][];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get_calendar_token: {
         parameters: {
             query?: never;
@@ -6799,6 +8342,33 @@ export interface operations {
             };
         };
     };
+    mine: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SelectionDto"][];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     my_enrolments: {
         parameters: {
             query?: {
@@ -6844,6 +8414,64 @@ export interface operations {
                 };
                 content: {
                     "application/json": Record<string, never>;
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    profile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KlusProfileDto"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    set_profile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KlusProfileDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KlusProfileDto"];
                 };
             };
             "4XX": {
@@ -7704,6 +9332,40 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SignInDto"][];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    report: {
+        parameters: {
+            query?: {
+                /** @description Calendar year (2000–2100; default this year): klussen first opened in it. */
+                year?: number;
+                /** @description `json` (default), `csv` or `xlsx`. */
+                format?: "json" | "csv" | "xlsx";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rows_AssignmentFiguresDto"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             "4XX": {

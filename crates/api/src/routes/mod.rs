@@ -3,6 +3,7 @@
 pub mod access;
 pub mod allocation;
 pub mod approvals;
+pub mod assignments;
 pub mod attendance;
 pub mod auth;
 pub mod certificates;

@@ -117,6 +117,30 @@ pub struct PortfolioDto {
     pub skills: MySkillsDto,
     /// Sessions to come that teach a wanted skill (empty in a manager's view).
     pub suggestions: Vec<SuggestionDto>,
+    /// Klussen taken part in that are done, newest first.
+    pub assignments: Vec<PortfolioKlusDto>,
+}
+
+/// A klus taken part in, done.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PortfolioKlusDto {
+    /// The selection (for its reflection: `/assignment-selections/{id}/reflection`).
+    pub selection_id: uuid::Uuid,
+    pub assignment_id: uuid::Uuid,
+    pub title: String,
+    pub organisation_name: String,
+    pub unit_name: Option<String>,
+    /// The period (null: "in overleg").
+    pub starts_on: Option<chrono::NaiveDate>,
+    pub ends_on: Option<chrono::NaiveDate>,
+    pub hours_per_week: u8,
+    /// Hours in all, when the period is known.
+    pub total_hours: Option<u32>,
+    /// The skills practised.
+    pub skills: Vec<super::assignments::dto::NeedDto>,
+    pub done_at: Option<DateTime<Utc>>,
+    /// The reflection (in a manager's view: only a shared one).
+    pub reflection: Option<ReflectionDto>,
 }
 
 impl From<Portfolio> for PortfolioDto {
@@ -160,6 +184,24 @@ impl From<Portfolio> for PortfolioDto {
                     starts_at: s.starts_at,
                     ends_at: s.ends_at,
                     skills: s.skills.into_iter().map(Into::into).collect(),
+                })
+                .collect(),
+            assignments: p
+                .assignments
+                .into_iter()
+                .map(|k| PortfolioKlusDto {
+                    selection_id: k.selection_id,
+                    assignment_id: k.assignment_id,
+                    title: k.title,
+                    organisation_name: k.organisation_name,
+                    unit_name: k.unit_name,
+                    starts_on: k.period.map(|p| p.0),
+                    ends_on: k.period.map(|p| p.1),
+                    hours_per_week: k.hours_per_week,
+                    total_hours: k.total_hours,
+                    skills: super::assignments::dto::needs(&k.skills),
+                    done_at: k.done_at,
+                    reflection: k.reflection.map(Into::into),
                 })
                 .collect(),
         }

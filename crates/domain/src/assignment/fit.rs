@@ -60,7 +60,7 @@ pub struct Fit {
 impl Fit {
     /// The fit as a whole percentage, 0–100 (0 for a klus that asks no skills).
     pub fn percent(&self) -> u8 {
-        if self.max == 0 { 0 } else { ((self.points * 100 + self.max / 2) / self.max).min(100) as u8 }
+        (self.points * 100 + self.max / 2).checked_div(self.max).unwrap_or(0).min(100) as u8
     }
 
     /// Required skills had.

@@ -112,7 +112,7 @@ pub async fn portfolio(c: &impl ConnectionTrait, person_id: Uuid, shared_only: b
             reflection,
         });
     }
-    out.sort_by(|x, y| y.done_at.cmp(&x.done_at));
+    out.sort_by_key(|k| std::cmp::Reverse(k.done_at));
     Ok(out)
 }
 

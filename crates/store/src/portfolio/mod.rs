@@ -89,6 +89,9 @@ pub struct Portfolio {
     pub skills: PersonSkills,
     /// Sessions to come that teach a skill they want (empty in a manager's view).
     pub suggestions: Vec<Suggestion>,
+    /// Klussen they took part in that are done, newest first (a manager reads only shared
+    /// reflections).
+    pub assignments: Vec<crate::assignments::done::PortfolioKlus>,
 }
 
 /// The actor's own portfolio.
@@ -106,6 +109,7 @@ pub async fn mine(store: &Store, actor: &Actor, now: DateTime<Utc>) -> Result<Po
         sessions,
         skills,
         suggestions,
+        assignments: crate::assignments::done::portfolio(c, actor.person_id, false).await?,
     })
 }
 
@@ -126,6 +130,7 @@ pub async fn of_report(store: &Store, actor: &Actor, person_id: Uuid, now: DateT
         sessions,
         skills: PersonSkills::default(),
         suggestions: vec![],
+        assignments: crate::assignments::done::portfolio(c, person_id, true).await?,
     })
 }
 

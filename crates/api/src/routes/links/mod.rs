@@ -1,10 +1,11 @@
 //! The pages that links in mails open, without signing in and without JavaScript: the
 //! one-click cancel (`/afmelden?t=…`, [`cancel`]) and a manager's approve or decline
-//! (`/beslissen?t=…`, [`decide`]). A GET only shows what the link would do (mail scanners and
+//! (`/beslissen?t=…`, [`decide`]), and a manager's consent to a klus (`/instemmen?t=…`, [`consent`]). A GET only shows what the link would do (mail scanners and
 //! link previews open links too); the button on it posts the form that acts. The link's
 //! signature is the key ([`leerweek_store::links`]); the pages speak their reader's language.
 
 pub mod cancel;
+pub mod consent;
 pub mod decide;
 
 use crate::page::{escape, page_in};
