@@ -74,6 +74,9 @@ pub fn context(m: &DueMail, links: Option<&Links>) -> (Value, Language, Option<T
         "lapsed": payload["extra"]["lapsed"].as_bool().unwrap_or(false),
         "approved": payload["extra"]["approved"].as_bool().unwrap_or(false),
     });
+    if crate::assignment::is_assignment(m.row.kind) {
+        crate::assignment::add(&mut ctx, &payload["extra"], lang);
+    }
     if let Some(links) = links {
         crate::links::add(&mut ctx, m, &payload, links);
     }

@@ -6,6 +6,7 @@
 //! where due, and hands them to SMTP or to `.eml` files. A failure backs off and retries; a
 //! crash between "sent" and "marked sent" resends with the same `Message-ID`.
 
+mod assignment;
 mod compose;
 pub mod ics;
 pub mod links;
