@@ -1,6 +1,7 @@
 //! The links a mail carries, made when it is written: to its session's page, to *Mijn week*,
 //! and a one-click cancel, signed for the enrolment and valid until the cancellation deadline
-//! ([`leerweek_store::links`]). They use the configured public address.
+//! ([`leerweek_store::links`]); a manager's signed approve/decline and consent links; the
+//! Klussenbank's pages. They use the configured public address.
 
 use chrono::{DateTime, Utc};
 use leerweek_domain::MailKind;
@@ -52,9 +53,36 @@ impl Links<'_> {
         format!("{}/mijn-ontwikkeling#reflectie-{enrolment}", self.base())
     }
 
-    /// The list of seats waiting for the reader's decision, in the app.
+    /// What waits for the reader's decision in the app: seats to approve, selections for a klus
+    /// to consent to.
     pub fn approvals(&self) -> String {
         format!("{}/goedkeuren", self.base())
+    }
+
+    /// A manager's consent (or not) to a selection for a klus, mailed to `by`, until `due`.
+    pub fn consent(&self, action: LinkAction, selection: Uuid, by: Uuid, due: DateTime<Utc>) -> Option<String> {
+        (due > self.now)
+            .then(|| format!("{}/instemmen?t={}", self.base(), self.signer.sign_for(action, selection, by, due)))
+    }
+
+    /// The page of a klus.
+    pub fn assignment(&self, id: Uuid) -> String {
+        format!("{}/klussen/{id}", self.base())
+    }
+
+    /// The responses to a klus, for its poster and contact person.
+    pub fn assignment_responses(&self, id: Uuid) -> String {
+        format!("{}/klussen/{id}/reacties", self.base())
+    }
+
+    /// *Mijn ontwikkeling*, at the klus one took part in (by its selection), to reflect on it.
+    pub fn assignment_reflection(&self, selection: Uuid) -> String {
+        format!("{}/mijn-ontwikkeling#klus-{selection}", self.base())
+    }
+
+    /// Where one changes or stops the weekly mail of a saved search.
+    pub fn assignment_settings(&self) -> String {
+        format!("{}/klussen/instellingen", self.base())
     }
 
     /// The page that a link opens, for the token in it (tests follow links with this).
@@ -89,6 +117,61 @@ fn session_links(into: &mut Value, s: &Value, enrolment: Option<Uuid>, cancel: b
     }
 }
 
+fn uuid(v: &Value) -> Option<Uuid> {
+    v.as_str().and_then(|s| s.parse().ok())
+}
+
+/// The links of a mail about a klus: the klus, its responses (for the poster), the consent
+/// links (for the candidate's manager), the reflection (once done), and the klussen of a
+/// weekly digest with where to change it.
+fn assignment_links(ctx: &mut Value, m: &DueMail, extra: &Value, links: &Links) {
+    if let Some(id) = uuid(&extra["assignment"]["id"]) {
+        ctx["assignment_link"] = Value::String(links.assignment(id));
+        if m.row.kind == MailKind::AssignmentResponse || extra["for_poster"] == true {
+            ctx["responses_link"] = Value::String(links.assignment_responses(id));
+        }
+    }
+    match m.row.kind {
+        MailKind::ConsentRequest => {
+            // The manager's mail: the consent links instead of the person's own.
+            for key in ["my_week_link", "cancel_link"] {
+                if let Some(o) = ctx.as_object_mut() {
+                    o.remove(key);
+                }
+            }
+            ctx["consents_link"] = Value::String(links.approvals());
+            let due = extra["due_at"].as_str().and_then(|t| DateTime::parse_from_rfc3339(t).ok());
+            if let (Some(selection), Some(due)) = (uuid(&extra["selection_id"]), due) {
+                let due = due.with_timezone(&Utc);
+                for (key, action) in [
+                    ("consent_approve_link", LinkAction::ConsentApprove),
+                    ("consent_decline_link", LinkAction::ConsentDecline),
+                ] {
+                    if let Some(link) = links.consent(action, selection, m.row.person_id, due) {
+                        ctx[key] = Value::String(link);
+                    }
+                }
+            }
+        }
+        MailKind::AssignmentDone => {
+            if let Some(selection) = uuid(&extra["selection_id"]) {
+                ctx["reflection_link"] = Value::String(links.assignment_reflection(selection));
+            }
+        }
+        MailKind::AssignmentDigest => {
+            ctx["settings_link"] = Value::String(links.assignment_settings());
+            if let Some(digest) = ctx["digest"].as_array_mut() {
+                for k in digest {
+                    if let Some(id) = uuid(&k["id"]) {
+                        k["link"] = Value::String(links.assignment(id));
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
 /// Add the links of mail `m` (with its parsed `payload`) to its template context.
 pub(crate) fn add(ctx: &mut Value, m: &DueMail, payload: &Value, links: &Links) {
     ctx["my_week_link"] = Value::String(links.my_week());
@@ -113,6 +196,9 @@ pub(crate) fn add(ctx: &mut Value, m: &DueMail, payload: &Value, links: &Links) 
                 }
             }
         }
+    }
+    if crate::assignment::is_assignment(m.row.kind) {
+        assignment_links(ctx, m, &payload["extra"], links);
     }
     if let (Some(results), Some(out)) = (payload["extra"]["results"].as_array(), ctx["results"].as_array_mut()) {
         for (r, o) in results.iter().zip(out.iter_mut()) {
