@@ -35,6 +35,15 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "enrolment_pending",
     "approval_request",
     "approval_declined",
+    "assignment_response",
+    "assignment_invited",
+    "assignment_declined",
+    "assignment_selected",
+    "consent_request",
+    "assignment_consented",
+    "assignment_not_consented",
+    "assignment_done",
+    "assignment_digest",
 );
 
 /// A rendered mail.
@@ -68,6 +77,12 @@ impl Renderer {
         env.add_template("_links.txt", include_str!("../templates/_links.txt")).expect("links template parses");
         env.add_template("_session.html", include_str!("../templates/_session.html")).expect("session template parses");
         env.add_template("_session.txt", include_str!("../templates/_session.txt")).expect("session template parses");
+        env.add_template("_assignment_layout.html", include_str!("../templates/_assignment_layout.html"))
+            .expect("klus layout parses");
+        env.add_template("_assignment.html", include_str!("../templates/_assignment.html"))
+            .expect("klus template parses");
+        env.add_template("_assignment.txt", include_str!("../templates/_assignment.txt"))
+            .expect("klus template parses");
         for (name, source) in TEMPLATES {
             env.add_template(name, source).expect("mail template parses");
         }
@@ -143,7 +158,7 @@ mod tests {
                 let ctx = serde_json::json!({"lang": lang, "name": "Anna", "title": "Grip op stress", "when": "x",
                     "place": "Stadhuis", "position": 3, "deadline": "y", "link": "https://example.nl/x",
                     "has_calendar": true, "by_organiser": false, "message_subject": "Ander lokaal",
-                    "message_body": "Zaal 2.\nTot dan!", "sender": "Gijs"});
+                    "message_body": "Zaal 2.\nTot dan!", "sender": "Gijs", "assignment": {"title": "Archief"}});
                 let m = r.render(kind, &ctx).unwrap_or_else(|e| panic!("{kind}/{lang}: {e}"));
                 assert!(!m.subject.is_empty() && m.text.contains("Anna") && m.html.contains("Anna"), "{kind}/{lang}");
                 assert!(m.html.contains(&format!("<html lang=\"{lang}\">")), "{kind}/{lang}");

@@ -13,7 +13,80 @@ use leerweek_store::outbox::{DueMail, Mail};
 use std::path::PathBuf;
 use uuid::Uuid;
 
+/// The klus the Klussenbank's mails are about: Gemeente Enkhuizen asks for help with the
+/// Omgevingswet; Eva de Vries of Nuenen responds.
+fn klus() -> serde_json::Value {
+    serde_json::json!({
+        "id": Uuid::from_u128(20), "title": "Projectondersteuning Omgevingswet",
+        "organisation_name": "Gemeente Enkhuizen", "unit_name": "Team Ruimte & Omgeving", "hours_per_week": 8,
+        "starts_on": "2027-01-04", "ends_on": "2027-04-30", "place": "hybrid", "location": "Stadhuis Enkhuizen",
+        "contact_name": "Anna de Vries", "contact_email": "anna.de.vries@enkhuizen.example"
+    })
+}
+
+/// The `extra` the store queues with a mail about a klus, and to whom it goes (name, e-mail):
+/// the contact person Anna de Vries, the candidate Eva de Vries, or Eva's manager Peter Jansen.
+fn klus_mail(kind: &str) -> Option<(serde_json::Value, &'static str, &'static str)> {
+    let due_at = Utc.with_ymd_and_hms(2026, 11, 9, 16, 0, 0).unwrap();
+    let (anna, eva, peter) = (
+        ("Anna de Vries", "anna.de.vries@enkhuizen.example"),
+        ("Eva de Vries", "eva.de.vries@nuenen.example"),
+        ("Peter Jansen", "peter.jansen@nuenen.example"),
+    );
+    let (extra, (name, email)) = match kind {
+        "assignment_response" => {
+            (serde_json::json!({"person_name": "Eva de Vries", "person_organisation": "Gemeente Nuenen"}), anna)
+        }
+        "assignment_invited" => (
+            serde_json::json!({"message": "Leuk dat je reageert! Zullen we volgende week een half uur bellen?\nIk ben er maandag en dinsdag."}),
+            eva,
+        ),
+        "assignment_declined" => (
+            serde_json::json!({"message": "We hebben gekozen voor iemand met meer ervaring in vergunningverlening. Reageer vooral weer!"}),
+            eva,
+        ),
+        "assignment_selected" => (serde_json::json!({"due_at": due_at}), eva),
+        "consent_request" => (
+            serde_json::json!({"selection_id": Uuid::from_u128(30), "person_name": "Eva de Vries", "due_at": due_at}),
+            peter,
+        ),
+        "assignment_consented" => (serde_json::json!({"person_name": "Eva de Vries", "for_poster": false}), eva),
+        "assignment_not_consented" => (
+            serde_json::json!({"person_name": "Eva de Vries", "for_poster": false, "lapsed": false,
+                "reason": "Ons team heeft tot april de handen vol aan de jaarafsluiting."}),
+            eva,
+        ),
+        "assignment_done" => (serde_json::json!({"selection_id": Uuid::from_u128(30)}), eva),
+        "assignment_digest" => (
+            serde_json::json!({"assignments": [
+                {"id": Uuid::from_u128(20), "title": "Projectondersteuning Omgevingswet",
+                 "organisation_name": "Gemeente Enkhuizen", "hours_per_week": 8, "closes_on": "2026-11-20",
+                 "place": "hybrid", "percent": 75},
+                {"id": Uuid::from_u128(21), "title": "Data & dashboards sociaal domein",
+                 "organisation_name": "Gemeente Nuenen", "hours_per_week": 4, "closes_on": "2026-11-27",
+                 "place": "remote", "percent": null},
+            ]}),
+            eva,
+        ),
+        _ => return None,
+    };
+    let mut extra = extra;
+    if kind != "assignment_digest" {
+        extra["assignment"] = klus();
+    }
+    extra["time_zone"] = "Europe/Amsterdam".into();
+    Some((extra, name, email))
+}
+
 fn due(kind: &str, language: &str, calendar: Option<(&str, u32)>) -> DueMail {
+    if let Some((extra, name, email)) = klus_mail(kind) {
+        let mut m = due("test_mail", language, None);
+        m.row.kind = MailKind::parse(kind).expect("a kind of mail");
+        m.row.payload = serde_json::json!({"session": null, "extra": extra}).to_string();
+        (m.row.session_id, m.row.enrolment_id) = (None, None);
+        (m.person.name, m.person.email) = (name.into(), email.into());
+        return m;
+    }
     let starts = Utc.with_ymd_and_hms(2026, 11, 16, 9, 0, 0).unwrap();
     let mut payload = serde_json::json!({
         "session": {
@@ -288,5 +361,37 @@ fn an_allocation_mail_that_names_its_zone_and_deadline_once_reads_as_one_with_th
             r.render("allocation_result", &context_of(&slim)).unwrap(),
             r.render("allocation_result", &context_of(&full)).unwrap()
         );
+    }
+}
+
+#[test]
+fn klus_mails_to_the_poster_and_about_a_lapsed_consent_read_as_their_snapshots() {
+    let r = Renderer::new();
+    for lang in ["nl", "en"] {
+        for (name, kind, for_poster, lapsed) in [
+            ("assignment_consented.poster", "assignment_consented", true, false),
+            ("assignment_not_consented.poster", "assignment_not_consented", true, false),
+            ("assignment_not_consented.lapsed", "assignment_not_consented", false, true),
+            ("assignment_not_consented.lapsed.poster", "assignment_not_consented", true, true),
+        ] {
+            let mut m = due(kind, lang, None);
+            let mut payload: serde_json::Value = serde_json::from_str(&m.row.payload).unwrap();
+            payload["extra"]["for_poster"] = for_poster.into();
+            payload["extra"]["lapsed"] = lapsed.into();
+            if lapsed {
+                payload["extra"]["reason"] = serde_json::Value::Null;
+            }
+            if for_poster {
+                (m.person.name, m.person.email) = ("Anna de Vries".into(), "anna.de.vries@enkhuizen.example".into());
+            }
+            m.row.payload = payload.to_string();
+            let ctx = context_of(&m);
+            assert_eq!(ctx["responses_link"].is_string(), for_poster, "{name}: the responses page is the poster's");
+            let out = r.render(kind, &ctx).unwrap();
+            check(
+                &format!("{name}.{lang}.txt"),
+                &format!("Subject: {}\n\n{}\n-----\n{}", out.subject, out.text, out.html),
+            );
+        }
     }
 }
