@@ -8,7 +8,7 @@ use leerweek_domain::{Language, MailKind, MailStatus};
 use leerweek_mailer::links::Links;
 use leerweek_mailer::render::Renderer;
 use leerweek_mailer::{MailerConfig, compose, context};
-use leerweek_store::links::LinkSigner;
+use leerweek_store::links::{LinkAction, LinkSigner, SignedLink};
 use leerweek_store::outbox::{DueMail, Mail};
 use std::path::PathBuf;
 use uuid::Uuid;
@@ -393,5 +393,79 @@ fn klus_mails_to_the_poster_and_about_a_lapsed_consent_read_as_their_snapshots()
                 &format!("Subject: {}\n\n{}\n-----\n{}", out.subject, out.text, out.html),
             );
         }
+    }
+}
+
+#[test]
+fn a_consent_request_carries_signed_links_for_the_selection_and_the_manager_and_a_message_is_escaped() {
+    let now = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
+    let m = due("consent_request", "nl", None);
+    let ctx = context_of(&m);
+    let (selection, manager) = (Uuid::from_u128(30), m.row.person_id);
+    let due_at = Utc.with_ymd_and_hms(2026, 11, 9, 16, 0, 0).unwrap();
+    for (key, action) in
+        [("consent_approve_link", LinkAction::ConsentApprove), ("consent_decline_link", LinkAction::ConsentDecline)]
+    {
+        let link = ctx[key].as_str().unwrap_or_else(|| panic!("{key} in {ctx}"));
+        assert!(link.starts_with("https://leerweek.example.nl/instemmen?t="), "{link}");
+        let token = Links::token_of(link).unwrap();
+        assert_eq!(
+            signer().check(token, now),
+            Ok(SignedLink { action, subject: selection, expires_at: due_at, by: Some(manager) })
+        );
+    }
+    assert_eq!(ctx["consents_link"], "https://leerweek.example.nl/goedkeuren");
+    assert!(ctx.get("my_week_link").is_none(), "the manager's mail has no week of their own");
+    let out = Renderer::new().render("consent_request", &ctx).unwrap();
+    assert!(out.text.contains(ctx["consent_approve_link"].as_str().unwrap()) && out.text.contains("vijf werkdagen"));
+
+    // Once the five working days passed the links are left out; the page with everything waiting stays.
+    let signer = signer();
+    let later = Links { base_url: "https://leerweek.example.nl", signer: &signer, now: due_at };
+    let ctx = context(&m, Some(&later)).0;
+    assert!(ctx.get("consent_approve_link").is_none() && ctx.get("consent_decline_link").is_none(), "{ctx}");
+    assert!(ctx["consents_link"].is_string());
+
+    for lang in ["nl", "en"] {
+        let mut m = due("assignment_invited", lang, None);
+        let mut payload: serde_json::Value = serde_json::from_str(&m.row.payload).unwrap();
+        payload["extra"]["message"] = "Welkom! <script>alert(1)</script> & tot snel".into();
+        m.row.payload = payload.to_string();
+        let out = Renderer::new().render("assignment_invited", &context_of(&m)).unwrap();
+        assert!(!out.html.contains("<script>"), "{}", out.html);
+        assert!(out.html.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt; &amp; tot snel"), "{}", out.html);
+        assert!(
+            out.text.contains("Welkom! <script>alert(1)</script> & tot snel"),
+            "the text part is plain: {}",
+            out.text
+        );
+    }
+}
+
+#[test]
+fn klus_mails_whose_payload_leaves_facts_out_still_read_well_and_compose() {
+    let r = Renderer::new();
+    let now = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
+    for kind in Renderer::kinds().filter(|k| klus_mail(k).is_some()) {
+        for extra in
+            [serde_json::json!({}), serde_json::json!({"assignment": null, "assignments": null, "message": null})]
+        {
+            for lang in ["nl", "en"] {
+                let mut m = due(kind, lang, None);
+                m.row.payload = serde_json::json!({"session": null, "extra": extra}).to_string();
+                let out = r.render(kind, &context_of(&m)).unwrap_or_else(|e| panic!("{kind}/{lang}: {e}"));
+                for part in [&out.subject, &out.text, &out.html] {
+                    assert!(!part.contains("none") || part.contains("border:none"), "{kind}/{lang}: {part}");
+                    assert!(
+                        !part.contains("null") && !part.contains(": .") && !part.contains(" ,"),
+                        "{kind}/{lang}: {part}"
+                    );
+                }
+                assert!(!out.subject.ends_with(':'), "{kind}/{lang}: {}", out.subject);
+                assert!(out.html.contains("Klussenbank"), "{kind}/{lang}: the footer names the Klussenbank");
+            }
+        }
+        compose(&r, &MailerConfig::default(), &signer(), &due(kind, "nl", None), now)
+            .unwrap_or_else(|e| panic!("{kind}: {e}"));
     }
 }
