@@ -271,15 +271,22 @@ pub async fn claim_due(
 }
 
 /// The kinds whose `extra` holds a secret (a sign-in or feedback link), someone's own words (a
-/// message's body and sender, a cancellation's or decline's reason) or another person's name
-/// (an approval request to a manager).
-const SENSITIVE: [MailKind; 6] = [
+/// message's body and sender, a cancellation's or decline's reason, a klus poster's message, a
+/// manager's reason not to consent) or another person's name (an approval or consent request
+/// to a manager, a response to a klus, a candidate named to the poster).
+const SENSITIVE: [MailKind; 12] = [
     MailKind::SignInLink,
     MailKind::FeedbackRequest,
     MailKind::SessionMessage,
     MailKind::EnrolmentCancelled,
     MailKind::ApprovalRequest,
     MailKind::ApprovalDeclined,
+    MailKind::AssignmentResponse,
+    MailKind::AssignmentInvited,
+    MailKind::AssignmentDeclined,
+    MailKind::ConsentRequest,
+    MailKind::AssignmentConsented,
+    MailKind::AssignmentNotConsented,
 ];
 
 /// What stays of a sensitive mail's `extra` once it is delivered: what it was, not what it said.
