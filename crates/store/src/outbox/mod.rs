@@ -290,7 +290,7 @@ const SENSITIVE: [MailKind; 12] = [
 ];
 
 /// What stays of a sensitive mail's `extra` once it is delivered: what it was, not what it said.
-const KEPT_AFTER_DELIVERY: [&str; 4] = ["via_sso", "by_organiser", "subject", "lapsed"];
+const KEPT_AFTER_DELIVERY: [&str; 5] = ["via_sso", "by_organiser", "subject", "lapsed", "for_poster"];
 
 /// A delivered mail's payload without its secrets and personal text: `extra` keeps only
 /// [`KEPT_AFTER_DELIVERY`]; the session as it was and the calendar part (what proves what was
