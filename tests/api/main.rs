@@ -6,6 +6,7 @@ mod smtp;
 
 mod addresses;
 mod approval;
+mod assignments;
 mod attendance;
 mod bad_input;
 mod calendar_text;
