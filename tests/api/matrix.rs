@@ -64,6 +64,13 @@ struct Targets {
     /// The code of a certificate of `enrolment` (which then took place, attended). Made only for
     /// the routes of certificates and credentials.
     code: String,
+    /// A klus of `org` open to its own organisation, posted by another organiser of `org`; the
+    /// member's response to it; and `person`'s response, selected, waiting for the consent of
+    /// their manager (in scope: the manager; out: B's organisers). Made only for the
+    /// Klussenbank's routes.
+    assignment: Uuid,
+    response: Uuid,
+    selection: Uuid,
 }
 
 async fn targets(app: &TestApp, w: &World, scope: Scope, path: &str) -> Targets {
@@ -152,7 +159,39 @@ async fn targets(app: &TestApp, w: &World, scope: Scope, path: &str) -> Targets 
         let (st, b) = app.put(&member.token, &format!("/api/v1/enrolments/{}/reflection", id(&e)), reflection).await;
         assert_eq!(st, StatusCode::OK, "{b}");
     }
+    let (mut assignment, mut response, mut selection) = (Uuid::nil(), Uuid::nil(), Uuid::nil());
+    if path.contains("assignment") {
+        let email = format!("{}@plaatser.test", Uuid::new_v4().simple());
+        let (st, poster) = app
+            .post(&app.admin, "/api/v1/people", json!({"email": email, "name": "Plaatser", "organisation_id": org}))
+            .await;
+        assert_eq!(st, StatusCode::CREATED, "{poster}");
+        let (st, _) =
+            app.post(&app.admin, &format!("/api/v1/people/{}/roles", id(&poster)), json!({"role": "organiser"})).await;
+        assert_eq!(st, StatusCode::OK);
+        let poster = app.token(id(&poster)).await;
+        let closes = chrono::Utc::now().date_naive() + chrono::Duration::days(14);
+        let klus = json!({"title": "Klus", "organisation_id": org, "hours_per_week": 4, "place": "remote",
+            "places": 2, "reach": "own", "closes_on": closes, "state": "open"});
+        let (st, k) = app.post(&poster, "/api/v1/assignments", klus).await;
+        assert_eq!(st, StatusCode::CREATED, "{k}");
+        assignment = id(&k);
+        let respond = json!({"motivation": "Graag"});
+        let url = format!("/api/v1/assignments/{assignment}/responses");
+        let (st, r) = app.post(&member.token, &url, respond.clone()).await;
+        assert_eq!(st, StatusCode::CREATED, "{r}");
+        response = id(&r);
+        let candidate = app.token(id(&p)).await;
+        let (st, r) = app.post(&candidate, &url, respond).await;
+        assert_eq!(st, StatusCode::CREATED, "{r}");
+        let (st, r) = app.post(&poster, &format!("/api/v1/assignment-responses/{}/select", id(&r)), json!({})).await;
+        assert_eq!(st, StatusCode::OK, "{r}");
+        selection = r["selection"]["id"].as_str().unwrap().parse().unwrap();
+    }
     Targets {
+        assignment,
+        response,
+        selection,
         code,
         skill,
         skill2,
@@ -338,12 +377,50 @@ fn allowed(method: &str, path: &str, role: Role, scope: Scope) -> Option<bool> {
         | ("get", "/api/v1/people/{id}/roles") => {
             organiser_in || (role == Manager && in_scope)
         }
+        // The Klussenbank. Organisers, managers and admins post (for another organisation, or
+        // a manager without their unit, 422 naming the field: tests/api/assignments.rs).
+        ("post", "/api/v1/assignments") => admin || matches!(role, Organiser | Manager),
+        ("get", "/api/v1/assignments")
+        | ("get", "/api/v1/me/assignment-responses")
+        | ("get", "/api/v1/me/consents")
+        | ("get", "/api/v1/me/klus-profile")
+        | ("put", "/api/v1/me/klus-profile") => signed_in,
+        // The target klus is A's (in scope), open to A only: A's people see it and respond
+        // (the member responded already: 409); an admin of another organisation does not.
+        ("get", "/api/v1/assignments/{id}") | ("post", "/api/v1/assignments/{id}/responses") => {
+            signed_in && in_scope && role != Admin
+        }
+        // Its managers: A's organisers (and its poster and contact person), not admins.
+        ("patch", "/api/v1/assignments/{id}")
+        | ("get", "/api/v1/assignments/{id}/responses")
+        | ("get", "/api/v1/assignments/{id}/suggestions")
+        | ("post", "/api/v1/assignment-responses/{id}/invite")
+        | ("post", "/api/v1/assignment-responses/{id}/select")
+        | ("post", "/api/v1/assignment-responses/{id}/decline") => role == Organiser && in_scope,
+        // The target response is the employee's own (in scope).
+        ("post", "/api/v1/assignment-responses/{id}/withdraw") => role == Employee && in_scope,
+        // The target selection is of `person`, who reports to the manager (in scope): the
+        // candidate, their manager, the klus's managers see it; the manager (or an admin)
+        // consents.
+        ("get", "/api/v1/assignment-selections/{id}") => admin || (in_scope && matches!(role, Manager | Organiser)),
+        ("post", "/api/v1/assignment-selections/{id}/consent") => admin || (role == Manager && in_scope),
+        // The candidate's own reflection: none of the roles is the candidate.
+        ("get", "/api/v1/assignment-selections/{id}/reflection")
+        | ("put", "/api/v1/assignment-selections/{id}/reflection")
+        | ("delete", "/api/v1/assignment-selections/{id}/reflection") => false,
+        ("get", "/api/v1/reports/assignments") => admin || role == Organiser,
         _ => return None,
     })
 }
 
 fn request_path(method: &str, path: &str, t: &Targets) -> String {
-    let target = if path.ends_with("/preferences") || path.ends_with("/allocation") {
+    let target = if path.starts_with("/api/v1/assignments/") {
+        t.assignment
+    } else if path.starts_with("/api/v1/assignment-responses/") {
+        t.response
+    } else if path.starts_with("/api/v1/assignment-selections/") {
+        t.selection
+    } else if path.ends_with("/preferences") || path.ends_with("/allocation") {
         t.lottery
     } else if path.ends_with("/approve") || path.ends_with("/decline") {
         t.pending
@@ -423,6 +500,15 @@ fn body(method: &str, path: &str, t: &Targets, org_name: &str) -> Option<Value> 
             )));
         }
         ("post", "/api/v1/events/{id}/allocation") => json!({"dry_run": true}),
+        ("post", "/api/v1/assignments") => {
+            json!({"title": "Nieuwe klus", "organisation_id": t.org, "hours_per_week": 4,
+            "place": "remote", "places": 1, "reach": "own", "closes_on": day, "state": "draft"})
+        }
+        ("patch", "/api/v1/assignments/{id}") => json!({"title": "Andere klus"}),
+        ("post", "/api/v1/assignments/{id}/responses") => json!({"motivation": "Ik wil graag"}),
+        ("post", "/api/v1/assignment-selections/{id}/consent") => json!({"decision": "approve"}),
+        ("put", "/api/v1/assignment-selections/{id}/reflection") => json!({"learned": "Veel"}),
+        ("put", "/api/v1/me/klus-profile") => json!({"findable": true}),
         ("post", "/api/v1/enrolments/{id}/feedback") => json!({"rating": 4}),
         ("post", "/api/v1/feedback") => json!({"token": "fb_onbekend", "rating": 4}),
         ("post", "/api/v1/tokens") => json!({"person_id": t.person}),
@@ -509,6 +595,14 @@ async fn fingerprint(app: &TestApp) -> Vec<String> {
         "SELECT count(*) FROM certificates WHERE revoked_at IS NOT NULL",
         "SELECT count(*) FROM reflections",
         "SELECT count(*) FROM reflections WHERE learned = 'Anders'",
+        "SELECT count(*) FROM assignments",
+        "SELECT count(*) FROM assignments WHERE title = 'Andere klus'",
+        "SELECT count(*) FROM assignment_responses",
+        "SELECT count(*) FROM assignment_responses WHERE state = 'submitted'",
+        "SELECT count(*) FROM assignment_selections",
+        "SELECT count(*) FROM assignment_selections WHERE state = 'pending'",
+        "SELECT count(*) FROM assignment_reflections",
+        "SELECT count(*) FROM klus_profiles",
     ];
     let db = app.sql().await.conn();
     let backend = db.get_database_backend();
