@@ -312,6 +312,9 @@ fn print_demo(s: &Summary, url: &str) {
         if s.refused > 0 {
             println!("  ({} geplande inschrijvingen geweigerd door de regels)", s.refused);
         }
+        if s.assignments > 0 {
+            println!("  Klussenbank: {} klussen van verschillende gemeenten, onder /klussen", s.assignments);
+        }
     } else {
         println!("Demo: de demogegevens stonden al in de database; hier zijn nieuwe tokens.");
     }

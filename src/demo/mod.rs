@@ -5,6 +5,7 @@
 //! writes a plan through the store's repositories, the same paths the API uses.
 
 mod data;
+mod klussen;
 mod plan;
 mod seed;
 

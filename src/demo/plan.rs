@@ -504,6 +504,8 @@ pub struct Summary {
     pub waitlisted: usize,
     /// Planned enrolments the store refused (should be none).
     pub refused: usize,
+    /// Klussen posted in the Klussenbank.
+    pub assignments: usize,
     /// Tokens to print.
     pub tokens: Vec<PersonaToken>,
     /// How long it took.

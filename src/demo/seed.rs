@@ -166,6 +166,7 @@ pub async fn seed(store: &Store, now: DateTime<Utc>) -> anyhow::Result<Summary> 
     summary.ends_on = Some(plan.week.friday);
 
     let mut taught: HashMap<&str, Vec<Uuid>> = HashMap::new();
+    let mut skill_ids: HashMap<&'static str, Uuid> = HashMap::new();
     for (nl, en, titles) in SKILLS {
         let new = NewSkill {
             name_nl: text(SkillName::parse(nl), "skill", nl)?,
@@ -178,6 +179,7 @@ pub async fn seed(store: &Store, now: DateTime<Utc>) -> anyhow::Result<Summary> 
         for t in *titles {
             taught.entry(t).or_default().push(made.id);
         }
+        skill_ids.insert(nl, made.id);
     }
 
     let mut session_ids: Vec<Vec<Uuid>> = Vec::with_capacity(plan.workshops.len());
@@ -259,6 +261,14 @@ pub async fn seed(store: &Store, now: DateTime<Utc>) -> anyhow::Result<Summary> 
         }
     }
 
+    let ids = super::klussen::Ids {
+        plan: &plan,
+        orgs: &org_ids,
+        people: &id_of,
+        organisers: &organisers,
+        skills: &skill_ids,
+    };
+    summary.assignments = super::klussen::seed(store, &ids, now).await.context("the demo's Klussenbank")?;
     summary.tokens = persona_tokens(store, &plan, now, Some((admin_person, admin_token))).await?;
     summary.elapsed = started.elapsed();
     // The demo's tables are filled at once: the planner learns of them before anyone asks.
@@ -382,6 +392,19 @@ mod tests {
         assert_eq!(people_now().await, planned.people.len() + 1);
         assert_eq!(fresh_tokens(store, now).await.unwrap().len(), 4);
         assert_eq!(event_id(store).await.unwrap(), s.event_id);
+        // The Klussenbank is filled: open klussen with responses, one waiting for the manager
+        // persona's consent, one done with a participant from another municipality.
+        assert!(s.assignments >= 5, "{}", s.assignments);
+        let sql = db.sql().await;
+        assert!(sql.scalar_i64("SELECT COUNT(*) FROM assignments WHERE state = 'open'").await >= 4);
+        assert!(sql.scalar_i64("SELECT COUNT(*) FROM assignment_responses").await >= 6);
+        assert_eq!(sql.scalar_i64("SELECT COUNT(*) FROM assignment_selections WHERE state = 'pending'").await, 1);
+        assert_eq!(sql.scalar_i64("SELECT COUNT(*) FROM assignments WHERE state = 'done'").await, 1);
+        assert!(sql.scalar_i64("SELECT COUNT(*) FROM klus_profiles WHERE findable").await >= 20);
+        let manager = &s.tokens[1];
+        let actor = people::authenticate(store, &manager.token).await.unwrap().unwrap();
+        let waiting = leerweek_store::assignments::consent::pending_for(store, &actor).await.unwrap();
+        assert_eq!(waiting.len(), 1, "the manager persona has a consent waiting");
     }
 
     #[tokio::test]
