@@ -237,6 +237,25 @@ fn no_two_schemas_share_a_name() {
 /// Every `$ref` in the document points at a schema it defines (the client generator refuses
 /// dangling references).
 #[test]
+fn every_operation_id_is_unique() {
+    // A client generated from the document names each call by its operationId: two alike and
+    // one call silently takes the other's types.
+    let doc = serde_json::to_value(leerweek_api::openapi()).unwrap();
+    let mut seen: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    let mut twice = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let Some(id) = op["operationId"].as_str() else { continue };
+            let here = format!("{method} {path}");
+            if let Some(first) = seen.insert(id.to_owned(), here.clone()) {
+                twice.push(format!("{id}: {first} and {here}"));
+            }
+        }
+    }
+    assert!(twice.is_empty(), "operationIds used twice: {twice:#?}");
+}
+
+#[test]
 fn every_reference_resolves() {
     fn walk(v: &serde_json::Value, refs: &mut Vec<String>) {
         match v {

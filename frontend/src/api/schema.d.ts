@@ -181,7 +181,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Decline a respondent (with a message, optional); they get a mail. */
-        post: operations["decline"];
+        post: operations["decline_respondent"];
         delete?: never;
         options?: never;
         head?: never;
@@ -198,7 +198,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Invite a respondent for a talk (the klus's managers); they get a mail with the message. */
-        post: operations["invite"];
+        post: operations["invite_respondent"];
         delete?: never;
         options?: never;
         head?: never;
@@ -218,7 +218,7 @@ export interface paths {
          * Select a respondent: their manager is asked to consent within five working days (without a
          *     manager: the organisers of their organisation). Within the klus's places.
          */
-        post: operations["select"];
+        post: operations["select_respondent"];
         delete?: never;
         options?: never;
         head?: never;
@@ -238,7 +238,7 @@ export interface paths {
          * Withdraw your response while it is not final; a selection waiting for your manager is
          *     withdrawn with it.
          */
-        post: operations["withdraw"];
+        post: operations["withdraw_response"];
         delete?: never;
         options?: never;
         head?: never;
@@ -253,7 +253,7 @@ export interface paths {
             cookie?: never;
         };
         /** One selection: the candidate, whoever consents for them, the klus's managers. */
-        get: operations["get"];
+        get: operations["get_selection"];
         put?: never;
         post?: never;
         delete?: never;
@@ -275,7 +275,7 @@ export interface paths {
          * Consent (or not) to a selection: the candidate's manager; without one (or one who left),
          *     an organiser of their organisation; admins. The candidate and the poster are told.
          */
-        post: operations["decide"];
+        post: operations["consent_to_selection"];
         delete?: never;
         options?: never;
         head?: never;
@@ -290,12 +290,12 @@ export interface paths {
             cookie?: never;
         };
         /** My reflection on a klus I took part in (404 when none was written). */
-        get: operations["get_reflection"];
+        get: operations["get_assignment_reflection"];
         /** Write or rewrite my reflection on a klus I took part in, once it is done. */
-        put: operations["put_reflection"];
+        put: operations["put_assignment_reflection"];
         post?: never;
         /** Remove my reflection on a klus. */
-        delete: operations["delete_reflection"];
+        delete: operations["delete_assignment_reflection"];
         options?: never;
         head?: never;
         patch?: never;
@@ -312,13 +312,13 @@ export interface paths {
          * Open klussen the reader may respond to (or, with `managed=true`, those they manage, in any
          *     state), filtered, best fit for the reader first.
          */
-        get: operations["list"];
+        get: operations["list_assignments"];
         put?: never;
         /**
          * Post a klus for one's own organisation (organisers and admins; managers for their own
          *     unit), as a draft or open at once.
          */
-        post: operations["create"];
+        post: operations["create_assignment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -333,7 +333,7 @@ export interface paths {
             cookie?: never;
         };
         /** One klus: its managers always; everyone its reach admits once it was opened. */
-        get: operations["get"];
+        get: operations["get_assignment"];
         put?: never;
         post?: never;
         delete?: never;
@@ -344,7 +344,7 @@ export interface paths {
          *     its contact person, whoever posted it). Done tells each participant and puts the klus in
          *     their portfolio.
          */
-        patch: operations["update"];
+        patch: operations["update_assignment"];
         trace?: never;
     };
     "/api/v1/assignments/{id}/responses": {
@@ -358,13 +358,13 @@ export interface paths {
          * The responses to a klus, ranked by fit (its managers: the organisers of its organisation,
          *     its contact person, whoever posted it).
          */
-        get: operations["list"];
+        get: operations["list_assignment_responses"];
         put?: never;
         /**
          * Respond to an open klus your organisation may respond to (once; a withdrawn response may be
          *     sent again). The poster and the contact person get a mail.
          */
-        post: operations["respond"];
+        post: operations["respond_to_assignment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -382,7 +382,7 @@ export interface paths {
          * Findable people who have a skill the klus asks for, from the organisations it admits, best
          *     fit first, at most 20 (its managers). Nobody appears who did not opt in.
          */
-        get: operations["suggestions"];
+        get: operations["assignment_suggestions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1142,7 +1142,7 @@ export interface paths {
             cookie?: never;
         };
         /** My responses, newest first. */
-        get: operations["mine"];
+        get: operations["my_assignment_responses"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1205,7 +1205,7 @@ export interface paths {
          * The selections waiting for my consent, the soonest deadline first: of the people I manage,
          *     and (organisers) of my organisation's people without a manager.
          */
-        get: operations["mine"];
+        get: operations["my_consents"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1256,9 +1256,9 @@ export interface paths {
             cookie?: never;
         };
         /** My Klussenbank choices. */
-        get: operations["profile"];
+        get: operations["my_klus_profile"];
         /** Set my Klussenbank choices. */
-        put: operations["set_profile"];
+        put: operations["set_my_klus_profile"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1623,7 +1623,7 @@ export interface paths {
          * The Klussenbank per organisation: posted, filled, time to fill, share filled across
          *     municipal borders, hours. Admins: every organisation; organisers: their own.
          */
-        get: operations["report"];
+        get: operations["assignment_figures"];
         put?: never;
         post?: never;
         delete?: never;
@@ -6000,7 +6000,7 @@ export interface operations {
             };
         };
     };
-    decline: {
+    decline_respondent: {
         parameters: {
             query?: never;
             header?: never;
@@ -6034,7 +6034,7 @@ export interface operations {
             };
         };
     };
-    invite: {
+    invite_respondent: {
         parameters: {
             query?: never;
             header?: never;
@@ -6068,7 +6068,7 @@ export interface operations {
             };
         };
     };
-    select: {
+    select_respondent: {
         parameters: {
             query?: never;
             header?: never;
@@ -6111,7 +6111,7 @@ export interface operations {
             };
         };
     };
-    withdraw: {
+    withdraw_response: {
         parameters: {
             query?: never;
             header?: never;
@@ -6141,7 +6141,7 @@ export interface operations {
             };
         };
     };
-    get: {
+    get_selection: {
         parameters: {
             query?: never;
             header?: never;
@@ -6171,7 +6171,7 @@ export interface operations {
             };
         };
     };
-    decide: {
+    consent_to_selection: {
         parameters: {
             query?: never;
             header?: never;
@@ -6214,7 +6214,7 @@ export interface operations {
             };
         };
     };
-    get_reflection: {
+    get_assignment_reflection: {
         parameters: {
             query?: never;
             header?: never;
@@ -6244,7 +6244,7 @@ export interface operations {
             };
         };
     };
-    put_reflection: {
+    put_assignment_reflection: {
         parameters: {
             query?: never;
             header?: never;
@@ -6278,7 +6278,7 @@ export interface operations {
             };
         };
     };
-    delete_reflection: {
+    delete_assignment_reflection: {
         parameters: {
             query?: never;
             header?: never;
@@ -6306,7 +6306,7 @@ export interface operations {
             };
         };
     };
-    list: {
+    list_assignments: {
         parameters: {
             query?: {
                 /** @description Words in the title or description. */
@@ -6358,7 +6358,7 @@ export interface operations {
             };
         };
     };
-    create: {
+    create_assignment: {
         parameters: {
             query?: never;
             header?: never;
@@ -6389,7 +6389,7 @@ export interface operations {
             };
         };
     };
-    get: {
+    get_assignment: {
         parameters: {
             query?: never;
             header?: never;
@@ -6419,7 +6419,7 @@ export interface operations {
             };
         };
     };
-    update: {
+    update_assignment: {
         parameters: {
             query?: never;
             header?: never;
@@ -6453,7 +6453,7 @@ export interface operations {
             };
         };
     };
-    list: {
+    list_assignment_responses: {
         parameters: {
             query?: never;
             header?: never;
@@ -6483,7 +6483,7 @@ export interface operations {
             };
         };
     };
-    respond: {
+    respond_to_assignment: {
         parameters: {
             query?: never;
             header?: never;
@@ -6526,7 +6526,7 @@ export interface operations {
             };
         };
     };
-    suggestions: {
+    assignment_suggestions: {
         parameters: {
             query?: never;
             header?: never;
@@ -8206,7 +8206,7 @@ export interface operations {
             };
         };
     };
-    mine: {
+    my_assignment_responses: {
         parameters: {
             query?: never;
             header?: never;
@@ -8342,7 +8342,7 @@ export interface operations {
             };
         };
     };
-    mine: {
+    my_consents: {
         parameters: {
             query?: never;
             header?: never;
@@ -8426,7 +8426,7 @@ export interface operations {
             };
         };
     };
-    profile: {
+    my_klus_profile: {
         parameters: {
             query?: never;
             header?: never;
@@ -8453,7 +8453,7 @@ export interface operations {
             };
         };
     };
-    set_profile: {
+    set_my_klus_profile: {
         parameters: {
             query?: never;
             header?: never;
@@ -9344,7 +9344,7 @@ export interface operations {
             };
         };
     };
-    report: {
+    assignment_figures: {
         parameters: {
             query?: {
                 /** @description Calendar year (2000–2100; default this year): klussen first opened in it. */

@@ -79,14 +79,14 @@ impl From<SelectionView> for SelectionDto {
 
 /// The selections waiting for my consent, the soonest deadline first: of the people I manage,
 /// and (organisers) of my organisation's people without a manager.
-#[utoipa::path(get, path = "/api/v1/me/consents", tag = "assignments",
+#[utoipa::path(operation_id = "my_consents", get, path = "/api/v1/me/consents", tag = "assignments",
     responses((status = 200, body = Vec<SelectionDto>), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 pub async fn mine(State(s): State<AppState>, Auth(actor): Auth) -> Result<Json<Vec<SelectionDto>>, ApiError> {
     Ok(Json(consent::pending_for(&s.store, &actor).await?.into_iter().map(Into::into).collect()))
 }
 
 /// One selection: the candidate, whoever consents for them, the klus's managers.
-#[utoipa::path(get, path = "/api/v1/assignment-selections/{id}", tag = "assignments",
+#[utoipa::path(operation_id = "get_selection", get, path = "/api/v1/assignment-selections/{id}", tag = "assignments",
     params(("id" = Uuid, Path, description = "Selection id")),
     responses((status = 200, body = SelectionDto), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 pub async fn get(State(s): State<AppState>, Auth(actor): Auth, Id(id): Id) -> Result<Json<SelectionDto>, ApiError> {
@@ -105,7 +105,7 @@ pub struct ConsentDto {
 
 /// Consent (or not) to a selection: the candidate's manager; without one (or one who left),
 /// an organiser of their organisation; admins. The candidate and the poster are told.
-#[utoipa::path(post, path = "/api/v1/assignment-selections/{id}/consent", tag = "assignments", request_body = ConsentDto,
+#[utoipa::path(operation_id = "consent_to_selection", post, path = "/api/v1/assignment-selections/{id}/consent", tag = "assignments", request_body = ConsentDto,
     params(("id" = Uuid, Path, description = "Selection id")),
     responses((status = 200, body = SelectionDto),
         (status = 409, body = Problem, content_type = "application/problem+json", description = "Decided already, or the five working days passed"),
@@ -141,7 +141,7 @@ pub struct KlusReflectionInput {
 }
 
 /// My reflection on a klus I took part in (404 when none was written).
-#[utoipa::path(get, path = "/api/v1/assignment-selections/{id}/reflection", tag = "assignments",
+#[utoipa::path(operation_id = "get_assignment_reflection", get, path = "/api/v1/assignment-selections/{id}/reflection", tag = "assignments",
     params(("id" = Uuid, Path, description = "Selection id")),
     responses((status = 200, body = ReflectionDto), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 pub async fn get_reflection(
@@ -156,7 +156,7 @@ pub async fn get_reflection(
 }
 
 /// Write or rewrite my reflection on a klus I took part in, once it is done.
-#[utoipa::path(put, path = "/api/v1/assignment-selections/{id}/reflection", tag = "assignments", request_body = KlusReflectionInput,
+#[utoipa::path(operation_id = "put_assignment_reflection", put, path = "/api/v1/assignment-selections/{id}/reflection", tag = "assignments", request_body = KlusReflectionInput,
     params(("id" = Uuid, Path, description = "Selection id")),
     responses((status = 200, body = ReflectionDto), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 pub async fn put_reflection(
@@ -170,7 +170,7 @@ pub async fn put_reflection(
 }
 
 /// Remove my reflection on a klus.
-#[utoipa::path(delete, path = "/api/v1/assignment-selections/{id}/reflection", tag = "assignments",
+#[utoipa::path(operation_id = "delete_assignment_reflection", delete, path = "/api/v1/assignment-selections/{id}/reflection", tag = "assignments",
     params(("id" = Uuid, Path, description = "Selection id")),
     responses((status = 204), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 pub async fn delete_reflection(
@@ -234,14 +234,14 @@ impl From<Profile> for KlusProfileDto {
 }
 
 /// My Klussenbank choices.
-#[utoipa::path(get, path = "/api/v1/me/klus-profile", tag = "assignments",
+#[utoipa::path(operation_id = "my_klus_profile", get, path = "/api/v1/me/klus-profile", tag = "assignments",
     responses((status = 200, body = KlusProfileDto), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 pub async fn profile(State(s): State<AppState>, Auth(actor): Auth) -> Result<Json<KlusProfileDto>, ApiError> {
     Ok(Json(matching::profile(&s.store, &actor).await?.into()))
 }
 
 /// Set my Klussenbank choices.
-#[utoipa::path(put, path = "/api/v1/me/klus-profile", tag = "assignments", request_body = KlusProfileDto,
+#[utoipa::path(operation_id = "set_my_klus_profile", put, path = "/api/v1/me/klus-profile", tag = "assignments", request_body = KlusProfileDto,
     responses((status = 200, body = KlusProfileDto), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 pub async fn set_profile(
     State(s): State<AppState>,

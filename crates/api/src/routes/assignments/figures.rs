@@ -67,7 +67,7 @@ pub struct FiguresQuery {
 
 /// The Klussenbank per organisation: posted, filled, time to fill, share filled across
 /// municipal borders, hours. Admins: every organisation; organisers: their own.
-#[utoipa::path(get, path = "/api/v1/reports/assignments", tag = "reports", params(FiguresQuery),
+#[utoipa::path(operation_id = "assignment_figures", get, path = "/api/v1/reports/assignments", tag = "reports", params(FiguresQuery),
     responses((status = 200, content((Rows<AssignmentFiguresDto> = "application/json"), (String = "text/csv"), (String = XLSX))),
         (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 pub async fn report(

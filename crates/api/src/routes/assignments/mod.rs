@@ -80,7 +80,7 @@ pub struct NewAssignmentDto {
 
 /// Post a klus for one's own organisation (organisers and admins; managers for their own
 /// unit), as a draft or open at once.
-#[utoipa::path(post, path = "/api/v1/assignments", tag = "assignments", request_body = NewAssignmentDto,
+#[utoipa::path(operation_id = "create_assignment", post, path = "/api/v1/assignments", tag = "assignments", request_body = NewAssignmentDto,
     responses((status = 201, body = AssignmentDto), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 pub async fn create(
     State(s): State<AppState>,
@@ -152,7 +152,7 @@ pub struct AssignmentPatchDto {
 /// Change a klus or move it in its life cycle (its managers: organisers of its organisation,
 /// its contact person, whoever posted it). Done tells each participant and puts the klus in
 /// their portfolio.
-#[utoipa::path(patch, path = "/api/v1/assignments/{id}", tag = "assignments", request_body = AssignmentPatchDto,
+#[utoipa::path(operation_id = "update_assignment", patch, path = "/api/v1/assignments/{id}", tag = "assignments", request_body = AssignmentPatchDto,
     params(("id" = Uuid, Path, description = "Klus id")),
     responses((status = 200, body = AssignmentDto), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 pub async fn update(
@@ -191,7 +191,7 @@ pub async fn update(
 }
 
 /// One klus: its managers always; everyone its reach admits once it was opened.
-#[utoipa::path(get, path = "/api/v1/assignments/{id}", tag = "assignments",
+#[utoipa::path(operation_id = "get_assignment", get, path = "/api/v1/assignments/{id}", tag = "assignments",
     params(("id" = Uuid, Path, description = "Klus id")),
     responses((status = 200, body = AssignmentDto), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 pub async fn get(State(s): State<AppState>, Auth(actor): Auth, Id(id): Id) -> Result<Json<AssignmentDto>, ApiError> {
@@ -243,7 +243,7 @@ pub struct AssignmentPage {
 
 /// Open klussen the reader may respond to (or, with `managed=true`, those they manage, in any
 /// state), filtered, best fit for the reader first.
-#[utoipa::path(get, path = "/api/v1/assignments", tag = "assignments", params(ListQuery),
+#[utoipa::path(operation_id = "list_assignments", get, path = "/api/v1/assignments", tag = "assignments", params(ListQuery),
     responses((status = 200, body = AssignmentPage), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 pub async fn list(
     State(s): State<AppState>,

@@ -90,7 +90,7 @@ async fn my_response(
 
 /// Respond to an open klus your organisation may respond to (once; a withdrawn response may be
 /// sent again). The poster and the contact person get a mail.
-#[utoipa::path(post, path = "/api/v1/assignments/{id}/responses", tag = "assignments", request_body = RespondDto,
+#[utoipa::path(operation_id = "respond_to_assignment", post, path = "/api/v1/assignments/{id}/responses", tag = "assignments", request_body = RespondDto,
     params(("id" = Uuid, Path, description = "Klus id")),
     responses((status = 201, body = MyResponseDto),
         (status = 409, body = Problem, content_type = "application/problem+json", description = "Not open, past its closing date, responded already, your own klus"),
@@ -107,7 +107,7 @@ pub async fn respond(
 
 /// Withdraw your response while it is not final; a selection waiting for your manager is
 /// withdrawn with it.
-#[utoipa::path(post, path = "/api/v1/assignment-responses/{id}/withdraw", tag = "assignments",
+#[utoipa::path(operation_id = "withdraw_response", post, path = "/api/v1/assignment-responses/{id}/withdraw", tag = "assignments",
     params(("id" = Uuid, Path, description = "Response id")),
     responses((status = 200, body = MyResponseDto), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 pub async fn withdraw(
@@ -120,7 +120,7 @@ pub async fn withdraw(
 }
 
 /// My responses, newest first.
-#[utoipa::path(get, path = "/api/v1/me/assignment-responses", tag = "assignments",
+#[utoipa::path(operation_id = "my_assignment_responses", get, path = "/api/v1/me/assignment-responses", tag = "assignments",
     responses((status = 200, body = Vec<MyResponseDto>), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 pub async fn mine(State(s): State<AppState>, Auth(actor): Auth) -> Result<Json<Vec<MyResponseDto>>, ApiError> {
     Ok(Json(responses::mine(&s.store, &actor).await?.into_iter().map(Into::into).collect()))
@@ -128,7 +128,7 @@ pub async fn mine(State(s): State<AppState>, Auth(actor): Auth) -> Result<Json<V
 
 /// The responses to a klus, ranked by fit (its managers: the organisers of its organisation,
 /// its contact person, whoever posted it).
-#[utoipa::path(get, path = "/api/v1/assignments/{id}/responses", tag = "assignments",
+#[utoipa::path(operation_id = "list_assignment_responses", get, path = "/api/v1/assignments/{id}/responses", tag = "assignments",
     params(("id" = Uuid, Path, description = "Klus id")),
     responses((status = 200, body = Vec<ResponseDto>), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 pub async fn list(
@@ -154,7 +154,7 @@ pub struct KlusSuggestionDto {
 
 /// Findable people who have a skill the klus asks for, from the organisations it admits, best
 /// fit first, at most 20 (its managers). Nobody appears who did not opt in.
-#[utoipa::path(get, path = "/api/v1/assignments/{id}/suggestions", tag = "assignments",
+#[utoipa::path(operation_id = "assignment_suggestions", get, path = "/api/v1/assignments/{id}/suggestions", tag = "assignments",
     params(("id" = Uuid, Path, description = "Klus id")),
     responses((status = 200, body = Vec<KlusSuggestionDto>), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 pub async fn suggestions(
@@ -198,7 +198,7 @@ async fn choose(
 }
 
 /// Invite a respondent for a talk (the klus's managers); they get a mail with the message.
-#[utoipa::path(post, path = "/api/v1/assignment-responses/{id}/invite", tag = "assignments", request_body = ChoiceDto,
+#[utoipa::path(operation_id = "invite_respondent", post, path = "/api/v1/assignment-responses/{id}/invite", tag = "assignments", request_body = ChoiceDto,
     params(("id" = Uuid, Path, description = "Response id")),
     responses((status = 200, body = ResponseDto), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 pub async fn invite(
@@ -212,7 +212,7 @@ pub async fn invite(
 
 /// Select a respondent: their manager is asked to consent within five working days (without a
 /// manager: the organisers of their organisation). Within the klus's places.
-#[utoipa::path(post, path = "/api/v1/assignment-responses/{id}/select", tag = "assignments", request_body = ChoiceDto,
+#[utoipa::path(operation_id = "select_respondent", post, path = "/api/v1/assignment-responses/{id}/select", tag = "assignments", request_body = ChoiceDto,
     params(("id" = Uuid, Path, description = "Response id")),
     responses((status = 200, body = ResponseDto),
         (status = 409, body = Problem, content_type = "application/problem+json", description = "No place left, or not possible in the response's state"),
@@ -227,7 +227,7 @@ pub async fn select(
 }
 
 /// Decline a respondent (with a message, optional); they get a mail.
-#[utoipa::path(post, path = "/api/v1/assignment-responses/{id}/decline", tag = "assignments", request_body = ChoiceDto,
+#[utoipa::path(operation_id = "decline_respondent", post, path = "/api/v1/assignment-responses/{id}/decline", tag = "assignments", request_body = ChoiceDto,
     params(("id" = Uuid, Path, description = "Response id")),
     responses((status = 200, body = ResponseDto), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 pub async fn decline(
