@@ -8,7 +8,8 @@
 //!   national week and a tenth of it;
 //! - [`startup`]: how long `leerweek serve` takes to answer on a national week;
 //! - [`import`]: a file of 20,000 people previewed and imported while people enrol;
-//! - [`certificates`]: a session's 200 certificates in one ZIP, beside one by one.
+//! - [`certificates`]: a session's 200 certificates in one ZIP, beside one by one;
+//! - [`klussen`]: the Klussenbank's ranking of 100 responses and suggestions among 20,000.
 //!
 //! [`fixtures`] generates the weeks (also for the fault tests), with SQL on a connection of the
 //! bench's own ([`db`]); what is measured goes through the product: its HTTP API, its start-up
@@ -21,6 +22,7 @@ pub mod cpu;
 pub mod db;
 pub mod fixtures;
 pub mod import;
+pub mod klussen;
 pub mod pages;
 pub mod read;
 pub mod reports;

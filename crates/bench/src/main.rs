@@ -113,6 +113,26 @@ enum Command {
         #[arg(long)]
         no_sqlite: bool,
     },
+    /// The Klussenbank: ranking 100 responses and suggesting findable people among 20,000, each
+    /// with their own skills, all built through the API (timed, with the server's CPU, beside
+    /// reading the klus itself).
+    Klussen {
+        /// People on the installation (imported, a token each, their own skills).
+        #[arg(long, default_value_t = 20_000)]
+        people: usize,
+        /// Responses to the klus.
+        #[arg(long, default_value_t = 100)]
+        responses: usize,
+        /// Times each read is repeated.
+        #[arg(long, default_value_t = 50)]
+        repeats: usize,
+        /// PostgreSQL URL of a role that may create databases (also run there).
+        #[arg(long, env = "LEERWEEK_BENCH_POSTGRES_URL", hide_env_values = true)]
+        postgres: Option<String>,
+        /// Only PostgreSQL.
+        #[arg(long)]
+        no_sqlite: bool,
+    },
     /// Reading the programme (600 sessions, live seat counts) over HTTP, alone and during an
     /// enrolment rush, with a check that seat counts are never staler than 1 s.
     Programme {
@@ -257,6 +277,17 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             anyhow::ensure!(people > 0, "--people needs a number above 0");
             let plan = leerweek_bench::certificates::CertificatesPlan { people, postgres, no_sqlite };
             Ok(ok_or(leerweek_bench::certificates::run(&plan).await?, 1))
+        }
+        Command::Klussen { people, responses, repeats, postgres, no_sqlite } => {
+            anyhow::ensure!(people > 0 && responses > 0 && responses <= people, "--responses needs 1 up to --people");
+            let plan = leerweek_bench::klussen::KlussenPlan {
+                people,
+                responses,
+                repeats: repeats.max(1),
+                postgres,
+                no_sqlite,
+            };
+            Ok(ok_or(leerweek_bench::klussen::run(&plan).await?, 1))
         }
         Command::Import { rows } => Ok(ok_or(import::run(&import::ImportPlan { rows: rows.max(1) }).await?, 1)),
         Command::Startup { scale, runs } => Ok(ok_or(startup::run(Scale::named(&scale)?, runs.max(1)).await?, 1)),
