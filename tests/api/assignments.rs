@@ -7,7 +7,7 @@ use crate::on_both_backends;
 use crate::smtp::{SmtpSink, deliver, link_after};
 use chrono::{Duration, Utc};
 use leerweek_domain::assignment::working_days;
-use leerweek_store::assignments::{consent::lapse_due, matching::send_digests};
+use leerweek_store::assignments::{consent::lapse_due, done::forget_ended, matching::send_digests};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -266,6 +266,31 @@ async fn a_klus_goes_from_posting_through_consent_from_the_mail_to_the_portfolio
     for a in ["assignment.create", "assignment.invite", "assignment.select", "assignment.filled", "assignment.done"] {
         assert!(actions.contains(&a), "{a} in {actions:?}");
     }
+    let (_, export) = app.get(&w.eva.token, "/api/v1/me/export").await;
+    assert_eq!(
+        export["klussenbank"]["responses"][0]["motivation"], "Ik ken de Omgevingswet van mijn werk bij Nuenen.",
+        "{export}"
+    );
+    assert_eq!(export["klussenbank"]["reflections"].as_array().map(Vec::len), Some(1));
+
+    // Retention, once the klus ended long enough ago: who responded and what they wrote goes;
+    // the figures keep the participant's organisation.
+    let later = Utc::now() + Duration::days(1);
+    assert_eq!(forget_ended(&app.store, later, later).await.unwrap(), 1);
+    assert_eq!(forget_ended(&app.store, later, later).await.unwrap(), 0, "once");
+    let (_, ranked) = app.get(&w.petra.token, &format!("{path}/responses")).await;
+    assert_eq!(ranked, json!([]));
+    let (_, p) = app.get(&w.eva.token, "/api/v1/me/portfolio").await;
+    assert_eq!(p["assignments"], json!([]), "{p}");
+    let n = app.sql().await.scalar_i64("SELECT count(*) FROM assignment_reflections").await;
+    assert_eq!(n, 0);
+    let year = Utc::now().with_timezone(&chrono_tz::Europe::Amsterdam).format("%Y").to_string();
+    let (_, f) = app.get(&w.petra.token, &format!("/api/v1/reports/assignments?year={year}")).await;
+    assert_eq!(
+        (f["items"][0]["participants"].as_u64(), f["items"][0]["from_elsewhere"].as_u64()),
+        (Some(1), Some(1)),
+        "{f}"
+    );
 }
 
 async fn a_refused_lapsed_or_withdrawn_consent_is_reported_and_the_poster_may_choose_again(app: &TestApp) {
@@ -580,6 +605,8 @@ async fn figures_saved_searches_erasure_and_bad_input(app: &TestApp) {
     assert_eq!((st, b["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("search.max_hours")), "{b}");
     let (_, b) = app.get(&w.bart.token, "/api/v1/me/klus-profile").await;
     assert_eq!(b["search_weekly"], true, "the refused change changed nothing: {b}");
+    let (_, export) = app.get(&w.bart.token, "/api/v1/me/export").await;
+    assert_eq!(export["klussenbank"]["profile"]["search_weekly"], true, "{export}");
     assert_eq!(send_digests(&app.store, Utc::now()).await.unwrap(), 1);
     assert_eq!(send_digests(&app.store, Utc::now()).await.unwrap(), 0, "weekly");
     assert_eq!(mails(app, w.bart.id).await, ["assignment_digest"]);

@@ -217,6 +217,34 @@ pub async fn delete_reflection(store: &Store, actor: &Actor, id: Uuid, now: Date
     Ok(())
 }
 
+/// What the Klussenbank holds of a person, for their export: responses (with the skills they
+/// said they bring), selections, reflections on klussen, findability and saved search.
+pub(crate) async fn export_of(c: &impl ConnectionTrait, person_id: Uuid) -> Result<serde_json::Value> {
+    use crate::entities::{assignment_response_skill, klus_profile};
+    let responses =
+        assignment_response::Entity::find().filter(assignment_response::Column::PersonId.eq(person_id)).all(c).await?;
+    let brought = assignment_response_skill::Entity::find()
+        .filter(assignment_response_skill::Column::ResponseId.is_in(responses.iter().map(|r| r.id).collect::<Vec<_>>()))
+        .all(c)
+        .await?;
+    let selections = assignment_selection::Entity::find()
+        .filter(assignment_selection::Column::PersonId.eq(person_id))
+        .all(c)
+        .await?;
+    let reflections = assignment_reflection::Entity::find()
+        .filter(assignment_reflection::Column::PersonId.eq(person_id))
+        .all(c)
+        .await?;
+    let profile = klus_profile::Entity::find_by_id(person_id).one(c).await?;
+    Ok(serde_json::json!({
+        "responses": responses,
+        "skills_brought": brought,
+        "selections": selections,
+        "reflections": reflections,
+        "profile": profile,
+    }))
+}
+
 /// Erasure: a person's reflections on klussen go.
 pub(crate) async fn erase_in(c: &impl ConnectionTrait, person_id: Uuid) -> Result<()> {
     assignment_reflection::Entity::delete_many()

@@ -74,6 +74,7 @@ async fn export_of(store: &Store, id: Uuid) -> Result<serde_json::Value> {
     let ratings = skill_assessment::Entity::find().filter(skill_assessment::Column::PersonId.eq(id)).all(c).await?;
     let reflections = reflection::Entity::find().filter(reflection::Column::PersonId.eq(id)).all(c).await?;
     let certificates = certificate::Entity::find().filter(certificate::Column::PersonId.eq(id)).all(c).await?;
+    let klussen = crate::assignments::done::export_of(c, id).await?;
     let about = audit::Entity::find()
         .filter(audit::Column::SubjectId.eq(id).or(audit::Column::ActorId.eq(id)))
         .order_by_asc(audit::Column::At)
@@ -94,6 +95,7 @@ async fn export_of(store: &Store, id: Uuid) -> Result<serde_json::Value> {
         "skill_assessments": ratings,
         "reflections": reflections,
         "certificates": certificates,
+        "klussenbank": klussen,
         "sign_in_accounts": accounts.iter().map(|a| serde_json::json!({"issuer": a.issuer, "subject": a.subject, "created_at": a.created_at, "last_used_at": a.last_used_at})).collect::<Vec<_>>(),
         "audit": about,
     }))
