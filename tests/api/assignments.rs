@@ -255,6 +255,16 @@ async fn a_klus_goes_from_posting_through_consent_from_the_mail_to_the_portfolio
     assert_eq!(st, StatusCode::OK);
     let (_, seen) = app.get(&w.mila.token, &report).await;
     assert_eq!(seen["assignments"][0]["reflection"]["learned"], "Vergunningen lezen.", "{seen}");
+    // The PDF for the development conversation names the klus, its hours and the reflection.
+    let res = app.client.get(app.url("/api/v1/me/portfolio.pdf")).bearer_auth(&w.eva.token).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let text = pdf_extract::extract_text_from_mem(&res.bytes().await.unwrap()).unwrap();
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for words in
+        ["Klussen", "Projectondersteuning Omgevingswet", "uur per week, 104 uur in totaal", "Vergunningen lezen."]
+    {
+        assert!(text.contains(words), "{words:?} in {text}");
+    }
 
     // Everyone was mailed at each step.
     assert_eq!(mails(app, w.petra.id).await, ["assignment_response", "assignment_response", "assignment_consented"]);

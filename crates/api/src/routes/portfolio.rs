@@ -304,6 +304,9 @@ fn document(p: Portfolio, issuer: String) -> leerweek_certificate::Portfolio {
         skills.push(tr("Nog geen vaardigheden gekozen.", "No skills chosen yet."));
     }
     sections.push(Section { heading: tr("Vaardigheden", "Skills"), paragraphs: skills, sessions: vec![] });
+    if !p.assignments.is_empty() {
+        sections.push(Section { heading: tr("Klussen", "Assignments"), paragraphs: klussen(&p, en), sessions: vec![] });
+    }
     let mut reflections = vec![];
     for s in &p.sessions {
         let Some(r) = &s.reflection else { continue };
@@ -326,6 +329,51 @@ fn document(p: Portfolio, issuer: String) -> leerweek_certificate::Portfolio {
         installation_name: issuer,
         sections,
     }
+}
+
+/// The klussen done, a paragraph each (with its reflection), for the PDF.
+fn klussen(p: &Portfolio, en: bool) -> Vec<String> {
+    let mut out = vec![];
+    for k in &p.assignments {
+        let at = match &k.unit_name {
+            Some(u) => format!("{}, {u}", k.organisation_name),
+            None => k.organisation_name.clone(),
+        };
+        let period = match k.period {
+            Some((a, b)) if en => format!("{} to {}", a.format("%d-%m-%Y"), b.format("%d-%m-%Y")),
+            Some((a, b)) => format!("{} t/m {}", a.format("%d-%m-%Y"), b.format("%d-%m-%Y")),
+            None if en => "period by arrangement".to_owned(),
+            None => "periode in overleg".to_owned(),
+        };
+        let hours = match (k.total_hours, en) {
+            (Some(t), true) => format!("{} hours a week, {t} hours in all", k.hours_per_week),
+            (Some(t), false) => format!("{} uur per week, {t} uur in totaal", k.hours_per_week),
+            (None, true) => format!("{} hours a week", k.hours_per_week),
+            (None, false) => format!("{} uur per week", k.hours_per_week),
+        };
+        out.push(format!("{} — {at}; {period}; {hours}", k.title));
+        if !k.skills.is_empty() {
+            let names: Vec<&str> = k
+                .skills
+                .iter()
+                .map(|s| if en { s.name_en.as_deref().unwrap_or(&s.name_nl) } else { &s.name_nl })
+                .collect();
+            out.push(format!(
+                "{}: {}",
+                if en { "Skills practised" } else { "Vaardigheden geoefend" },
+                names.join(", ")
+            ));
+        }
+        if let Some(r) = &k.reflection {
+            if !r.learned.is_empty() {
+                out.push(format!("{}: {}", if en { "What I learned" } else { "Wat ik leerde" }, r.learned));
+            }
+            if !r.will_do.is_empty() {
+                out.push(format!("{}: {}", if en { "What I will do" } else { "Wat ik ermee ga doen" }, r.will_do));
+            }
+        }
+    }
+    out
 }
 
 /// A report's portfolio for their own manager: sessions taken part in, and only the
