@@ -1,10 +1,11 @@
 // Dutch first, English second. Each part of the app keeps its texts in its own namespace file
-// (common, organiser, reports, admin, manage, signin, lottery, approval, skills, portfolio), with the same keys in both languages (a unit test checks that).
+// (common, organiser, reports, admin, manage, signin, lottery, approval, skills, portfolio, klussen), with the same keys in both languages (a unit test checks that).
 import i18n from "i18next";
 import { initReactI18next } from "react-i18next";
 import admin from "./admin";
 import approval from "./approval";
 import common from "./common";
+import klussen from "./klussen";
 import lottery from "./lottery";
 import manage from "./manage";
 import organiser from "./organiser";
@@ -15,7 +16,7 @@ import skills from "./skills";
 
 export const LANGUAGES = ["nl", "en"] as const;
 export type Language = (typeof LANGUAGES)[number];
-export const namespaces = { common, organiser, reports, admin, manage, signin, lottery, approval, skills, portfolio };
+export const namespaces = { common, organiser, reports, admin, manage, signin, lottery, approval, skills, portfolio, klussen };
 
 const STORAGE_KEY = "leerweek.language";
 
@@ -48,8 +49,8 @@ void i18n.use(initReactI18next).init({
   defaultNS: "common",
   ns: Object.keys(namespaces),
   resources: {
-    nl: { common: common.nl, organiser: organiser.nl, reports: reports.nl, admin: admin.nl, manage: manage.nl, signin: signin.nl, lottery: lottery.nl, approval: approval.nl, skills: skills.nl, portfolio: portfolio.nl },
-    en: { common: common.en, organiser: organiser.en, reports: reports.en, admin: admin.en, manage: manage.en, signin: signin.en, lottery: lottery.en, approval: approval.en, skills: skills.en, portfolio: portfolio.en },
+    nl: { common: common.nl, organiser: organiser.nl, reports: reports.nl, admin: admin.nl, manage: manage.nl, signin: signin.nl, lottery: lottery.nl, approval: approval.nl, skills: skills.nl, portfolio: portfolio.nl, klussen: klussen.nl },
+    en: { common: common.en, organiser: organiser.en, reports: reports.en, admin: admin.en, manage: manage.en, signin: signin.en, lottery: lottery.en, approval: approval.en, skills: skills.en, portfolio: portfolio.en, klussen: klussen.en },
   },
   interpolation: { escapeValue: false },
   returnNull: false,

@@ -1,0 +1,208 @@
+// The Klussenbank's calls: every request of its pages goes through here (queries and mutations),
+// so the pages know nothing of paths.
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { api, unwrap } from "../api/client";
+import type {
+  Assignment,
+  AssignmentFigures,
+  AssignmentInput,
+  AssignmentPage,
+  AssignmentPatch,
+  AssignmentQuery,
+  AssignmentResponse,
+  KlusProfile,
+  KlusReflection,
+  MyResponse,
+  PortfolioAssignment,
+  Selection,
+  Suggestion,
+} from "../api/klussen";
+
+// TEMPORARY: until the assignment routes are in schema.d.ts, the client is called without its
+// path types. Only this file does so.
+type Init = { params?: { path?: Record<string, string>; query?: object }; body?: unknown };
+type Answer = Promise<{ data?: unknown; error?: unknown; response: Response }>;
+const loose = api as unknown as Record<"GET" | "POST" | "PUT" | "PATCH" | "DELETE", (path: string, init?: Init) => Answer>;
+const call = <T>(method: keyof typeof loose, path: string, init?: Init) => unwrap(loose[method](path, init)) as Promise<T>;
+const id = (x: string) => ({ path: { id: x } });
+
+export const keys = {
+  all: ["klussen"] as const,
+  list: (q: AssignmentQuery) => ["klussen", "list", q] as const,
+  one: (x: string) => ["klussen", "one", x] as const,
+  responses: (x: string) => ["klussen", "responses", x] as const,
+  suggestions: (x: string) => ["klussen", "suggestions", x] as const,
+  mine: ["klussen", "my-responses"] as const,
+  consents: ["klussen", "consents"] as const,
+  profile: ["klussen", "profile"] as const,
+  figures: (year: number) => ["klussen", "figures", year] as const,
+};
+
+export function useAssignments(q: AssignmentQuery) {
+  return useQuery({
+    queryKey: keys.list(q),
+    queryFn: () => call<AssignmentPage>("GET", "/api/v1/assignments", { params: { query: q } }),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useAssignment(x: string | undefined) {
+  return useQuery({
+    queryKey: keys.one(x ?? ""),
+    queryFn: () => call<Assignment>("GET", "/api/v1/assignments/{id}", { params: id(x!) }),
+    enabled: !!x,
+    retry: false,
+  });
+}
+
+export function useResponses(x: string, enabled = true) {
+  return useQuery({
+    queryKey: keys.responses(x),
+    queryFn: () => call<AssignmentResponse[]>("GET", "/api/v1/assignments/{id}/responses", { params: id(x) }),
+    enabled,
+  });
+}
+
+export function useSuggestions(x: string, enabled = true) {
+  return useQuery({
+    queryKey: keys.suggestions(x),
+    queryFn: () => call<Suggestion[]>("GET", "/api/v1/assignments/{id}/suggestions", { params: id(x) }),
+    enabled,
+  });
+}
+
+export function useMyResponses() {
+  return useQuery({
+    queryKey: keys.mine,
+    queryFn: () => call<MyResponse[]>("GET", "/api/v1/me/assignment-responses"),
+  });
+}
+
+export function useConsents() {
+  return useQuery({
+    queryKey: keys.consents,
+    queryFn: () => call<Selection[]>("GET", "/api/v1/me/consents"),
+  });
+}
+
+export function useKlusProfile() {
+  return useQuery({
+    queryKey: keys.profile,
+    queryFn: () => call<KlusProfile>("GET", "/api/v1/me/klus-profile"),
+  });
+}
+
+export function useFigures(year: number) {
+  return useQuery({
+    queryKey: keys.figures(year),
+    queryFn: () => call<{ items: AssignmentFigures[] }>("GET", "/api/v1/reports/assignments", { params: { query: { year } } }),
+    staleTime: 60_000,
+  });
+}
+
+/** Where the figures are downloaded (every organisation the reader may see). */
+export function figuresDownload(year: number, format: "csv" | "xlsx"): string {
+  return `/api/v1/reports/assignments?year=${year}&format=${format}`;
+}
+
+/** The portfolio's done klussen (read from the one portfolio query of "Mijn ontwikkeling"). */
+export function portfolioAssignments(portfolio: unknown): PortfolioAssignment[] {
+  const list = (portfolio as { assignments?: PortfolioAssignment[] } | undefined)?.assignments;
+  return Array.isArray(list) ? list : [];
+}
+
+// ---- Writes --------------------------------------------------------------------------------
+
+/** After any write: the lists, the klus and the reader's own responses are read again. */
+function useRefresh() {
+  const qc = useQueryClient();
+  return () => qc.invalidateQueries({ queryKey: keys.all });
+}
+
+export function useCreateAssignment() {
+  const refresh = useRefresh();
+  return useMutation({
+    mutationFn: (body: AssignmentInput) => call<Assignment>("POST", "/api/v1/assignments", { body }),
+    onSuccess: () => void refresh(),
+  });
+}
+
+export function useUpdateAssignment(x: string) {
+  const qc = useQueryClient();
+  const refresh = useRefresh();
+  return useMutation({
+    mutationFn: (body: AssignmentPatch) => call<Assignment>("PATCH", "/api/v1/assignments/{id}", { params: id(x), body }),
+    onSuccess: (a) => {
+      qc.setQueryData(keys.one(x), a);
+      void refresh();
+    },
+  });
+}
+
+export function useRespond(x: string) {
+  const refresh = useRefresh();
+  return useMutation({
+    mutationFn: (body: { motivation: string; skills: string[] }) =>
+      call<AssignmentResponse>("POST", "/api/v1/assignments/{id}/responses", { params: id(x), body }),
+    onSuccess: () => void refresh(),
+  });
+}
+
+export function useWithdraw() {
+  const refresh = useRefresh();
+  return useMutation({
+    mutationFn: (responseId: string) => call<AssignmentResponse>("POST", "/api/v1/assignment-responses/{id}/withdraw", { params: id(responseId) }),
+    onSuccess: () => void refresh(),
+  });
+}
+
+export type Choice = "invite" | "select" | "decline";
+
+export function useChoose() {
+  const refresh = useRefresh();
+  return useMutation({
+    mutationFn: ({ responseId, choice, message }: { responseId: string; choice: Choice; message: string }) =>
+      call<AssignmentResponse>("POST", `/api/v1/assignment-responses/{id}/${choice}`, {
+        params: id(responseId),
+        body: { message: message.trim() || null },
+      }),
+    onSuccess: () => void refresh(),
+  });
+}
+
+export function useConsent() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ selectionId, decision, reason }: { selectionId: string; decision: "approve" | "decline"; reason: string }) =>
+      call<Selection>("POST", "/api/v1/assignment-selections/{id}/consent", {
+        params: id(selectionId),
+        body: { decision, reason: reason.trim() || null },
+      }),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: keys.all }),
+  });
+}
+
+export function useSaveProfile() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: KlusProfile) => call<KlusProfile>("PUT", "/api/v1/me/klus-profile", { body }),
+    onSuccess: (p) => qc.setQueryData(keys.profile, p),
+  });
+}
+
+export function useSaveKlusReflection(selectionId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: Omit<KlusReflection, "updated_at">) =>
+      call<KlusReflection>("PUT", "/api/v1/assignment-selections/{id}/reflection", { params: id(selectionId), body }),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: ["portfolio"] }),
+  });
+}
+
+export function useRemoveKlusReflection(selectionId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () => call<void>("DELETE", "/api/v1/assignment-selections/{id}/reflection", { params: id(selectionId) }),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: ["portfolio"] }),
+  });
+}
