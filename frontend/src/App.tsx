@@ -11,6 +11,7 @@ import { MyWeek } from "./pages/MyWeek";
 import { Preferences } from "./pages/Preferences";
 import { Approvals } from "./pages/Approvals";
 import { adminRoutes } from "./pages/admin/routes";
+import { klussenRoutes } from "./pages/klussen/routes";
 import { organiserRoutes } from "./pages/organiser/routes";
 import { Programme } from "./pages/Programme";
 import { SessionPage } from "./pages/SessionPage";
@@ -87,6 +88,10 @@ const router = createBrowserRouter([
           </RequireSignIn>
         ),
       },
+      ...klussenRoutes.map((r) => ({
+        path: r.path,
+        element: <RequireSignIn roles={r.roles}>{r.element}</RequireSignIn>,
+      })),
       ...organiserRoutes.map((r) => ({
         path: r.path,
         element: <RequireSignIn roles={["organiser", "admin"]}>{r.element}</RequireSignIn>,

@@ -2,7 +2,7 @@
 // After a route change the focus moves to the page's heading, so screen readers announce it.
 import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
-import { NavLink, Outlet, useLocation } from "react-router";
+import { Link, NavLink, Outlet, useLocation } from "react-router";
 import { hasRole, useMe, useSignOut } from "../hooks/session";
 import { setLanguage, type Language } from "../i18n";
 
@@ -58,10 +58,14 @@ export function Layout() {
 
   const person = me.data;
   const other: Language = i18n.language === "en" ? "nl" : "en";
-  const links = [
+  // The Klussenbank and posting a klus share the address `/klussen/…`: each is current on its own part.
+  const posting = location.pathname === "/klussen/nieuw";
+  const links: { to: string; label: string; show: boolean; end: boolean; current?: boolean }[] = [
     { to: "/", label: t("nav.programme"), show: true, end: true },
     { to: "/mijn-week", label: t("nav.myWeek"), show: !!person, end: false },
     { to: "/mijn-ontwikkeling", label: t("nav.development"), show: !!person, end: false },
+    { to: "/klussen", label: t("nav.klussen"), show: !!person, end: false, current: location.pathname.startsWith("/klussen") && !posting },
+    { to: "/klussen/nieuw", label: t("nav.postKlus"), show: hasRole(person, "organiser", "manager", "admin"), end: true, current: posting },
     { to: "/organiseren", label: t("nav.organise"), show: hasRole(person, "organiser", "admin"), end: false },
     { to: "/rapportages", label: t("nav.reports"), show: hasRole(person, "manager", "organiser", "admin"), end: false },
     { to: "/goedkeuren", label: t("nav.approvals"), show: hasRole(person, "manager", "organiser", "admin"), end: false },
@@ -86,9 +90,15 @@ export function Layout() {
                 .filter((l) => l.show)
                 .map((l) => (
                   <li key={l.to}>
-                    <NavLink to={l.to} end={l.end} className={({ isActive }) => (isActive ? "lw-nav__link lw-nav__link--current" : "lw-nav__link")}>
-                      {l.label}
-                    </NavLink>
+                    {l.current === undefined ? (
+                      <NavLink to={l.to} end={l.end} className={({ isActive }) => (isActive ? "lw-nav__link lw-nav__link--current" : "lw-nav__link")}>
+                        {l.label}
+                      </NavLink>
+                    ) : (
+                      <Link to={l.to} aria-current={l.current ? "page" : undefined} className={l.current ? "lw-nav__link lw-nav__link--current" : "lw-nav__link"}>
+                        {l.label}
+                      </Link>
+                    )}
                   </li>
                 ))}
             </ul>
