@@ -4,7 +4,7 @@
 // keyboard lands on the list's heading when an item leaves it.
 import { Button, FormField, FormLabel, Heading1, Paragraph, Textarea } from "@utrecht/component-library-react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useRef, useState } from "react";
+import { lazy, Suspense, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { api, unwrap } from "../api/client";
@@ -14,6 +14,9 @@ import { Empty, Loading, ProblemAlert, Success } from "../components/States";
 import { dateTime, longDate, timeRange } from "../format";
 
 type Approval = components["schemas"]["ApprovalDto"];
+
+// The Klussenbank's consents load with their own code, only on this page.
+const KlusConsents = lazy(() => import("./klussen/Consents"));
 
 export function Approvals() {
   const { t } = useTranslation("approval");
@@ -52,6 +55,9 @@ export function Approvals() {
           </ul>
         </>
       )}
+      <Suspense fallback={<Loading />}>
+        <KlusConsents />
+      </Suspense>
     </>
   );
 }

@@ -5,6 +5,7 @@ import { Heading1, Paragraph } from "@utrecht/component-library-react";
 import { useTranslation } from "react-i18next";
 import { usePageTitle } from "../../components/Layout";
 import { MyDownloads } from "./MyDownloads";
+import { MyKlussen } from "./MyKlussen";
 import { MyParticipation } from "./MyParticipation";
 import { MyReflections } from "./MyReflections";
 import { MySkills } from "./MySkills";
@@ -20,6 +21,7 @@ export default function MyDevelopment() {
       <MySkills />
       <MyParticipation />
       <MyReflections />
+      <MyKlussen />
       <MySuggestions />
       <MyDownloads />
     </>

@@ -184,7 +184,7 @@ function ReflectionForm({ session: s }: { session: PortfolioSession }) {
 }
 
 /** A labelled text area with a character counter; a screen reader hears it only in steps. */
-function CountedText({ id, label, value, onValue, error }: { id: string; label: string; value: string; onValue: (v: string) => void; error?: string }) {
+export function CountedText({ id, label, value, onValue, error }: { id: string; label: string; value: string; onValue: (v: string) => void; error?: string }) {
   const { t, i18n } = useTranslation("portfolio");
   const length = [...value].length;
   const step = counterStep(length);

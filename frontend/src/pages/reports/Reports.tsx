@@ -8,6 +8,7 @@ import { usePageTitle } from "../../components/Layout";
 import { Empty, Loading, ProblemAlert } from "../../components/States";
 import { pickEvent, useEvents, type Event } from "../../hooks/events";
 import { hasRole, useMe } from "../../hooks/session";
+import { AssignmentsReport } from "./Assignments";
 import { MixReport } from "./Mix";
 import { REPORTS, reportFromSlug, type ReportKind } from "./model";
 import { PeopleReport, ReachReport } from "./PagedReports";
@@ -31,30 +32,42 @@ export default function Reports() {
   const scope = scopeOf(roles);
 
   const event = events.data ? pickEvent(events.data, params.get("week")) : undefined;
+  // The Klussenbank's figures need no week: its tab is there even before any week exists.
+  const klussen = hasRole(me.data, "organiser", "admin");
+  const kind = reportFromSlug(params.get("rapport"));
 
   return (
     <>
       <Heading1>{t("title")}</Heading1>
       <Paragraph lead>{t("intro")}</Paragraph>
       <Paragraph className="lw-scope">{t(`scope.${scope}`)}</Paragraph>
-      {events.isPending ? (
+      {kind === "assignments" && klussen ? (
+        <Dashboard kind={kind} event={event} events={events.data ?? []} showSessions showKlussen />
+      ) : events.isPending ? (
         <Loading />
       ) : events.error ? (
         <ProblemAlert error={events.error} title={t("eventsFailed")} />
       ) : !event ? (
-        <Empty>{t("noEvents")}</Empty>
+        <>
+          {klussen && <Dashboard kind={kind} events={[]} showSessions={false} showKlussen />}
+          <Empty>{t("noEvents")}</Empty>
+        </>
       ) : (
-        <Dashboard event={event} events={events.data ?? []} showSessions={hasRole(me.data, "organiser", "admin")} />
+        <Dashboard kind={kind} event={event} events={events.data ?? []} showSessions={hasRole(me.data, "organiser", "admin")} showKlussen={klussen} />
       )}
     </>
   );
 }
 
-function Dashboard({ event, events, showSessions }: { event: Event; events: Event[]; showSessions: boolean }) {
+function Dashboard({ kind, event, events, showSessions, showKlussen }: { kind: ReportKind; event?: Event; events: Event[]; showSessions: boolean; showKlussen: boolean }) {
   const { t } = useTranslation("reports");
   const [params, setParams] = useSearchParams();
-  const kind = reportFromSlug(params.get("rapport"));
-  const tabs = REPORTS.filter((r) => r.kind !== "sessions" || showSessions || kind === "sessions");
+  const tabs = REPORTS.filter(
+    (r) =>
+      (r.kind !== "sessions" || showSessions || kind === "sessions") &&
+      (r.kind !== "assignments" || showKlussen) &&
+      (event || r.kind === "assignments"),
+  );
 
   const chooseWeek = (id: string) => {
     const next = new URLSearchParams(params);
@@ -69,19 +82,22 @@ function Dashboard({ event, events, showSessions }: { event: Event; events: Even
     next.set("rapport", slug);
     return `?${next.toString()}`;
   };
+  const current = kind === "assignments" || event ? kind : null;
 
   return (
     <>
-      <form className="lw-report-week" onSubmit={(e) => e.preventDefault()}>
-        <FormField>
-          <FormLabel htmlFor="r-week">{t("week")}</FormLabel>
-          <Select id="r-week" value={event.id} onChange={(e) => chooseWeek(e.target.value)}>
-            {events.map((e) => (
-              <SelectOption key={e.id} value={e.id}>{e.name}</SelectOption>
-            ))}
-          </Select>
-        </FormField>
-      </form>
+      {event && kind !== "assignments" && (
+        <form className="lw-report-week" onSubmit={(e) => e.preventDefault()}>
+          <FormField>
+            <FormLabel htmlFor="r-week">{t("week")}</FormLabel>
+            <Select id="r-week" value={event.id} onChange={(e) => chooseWeek(e.target.value)}>
+              {events.map((e) => (
+                <SelectOption key={e.id} value={e.id}>{e.name}</SelectOption>
+              ))}
+            </Select>
+          </FormField>
+        </form>
+      )}
 
       <nav aria-label={t("tabs.label")} className="lw-tabs">
         <ul>
@@ -89,8 +105,8 @@ function Dashboard({ event, events, showSessions }: { event: Event; events: Even
             <li key={r.kind}>
               <Link
                 to={linkTo(r.slug)}
-                className={r.kind === kind ? "lw-tabs__link lw-tabs__link--current" : "lw-tabs__link"}
-                aria-current={r.kind === kind ? "page" : undefined}
+                className={r.kind === current ? "lw-tabs__link lw-tabs__link--current" : "lw-tabs__link"}
+                aria-current={r.kind === current ? "page" : undefined}
                 preventScrollReset
               >
                 {t(`tabs.${r.kind}`)}
@@ -100,9 +116,11 @@ function Dashboard({ event, events, showSessions }: { event: Event; events: Even
         </ul>
       </nav>
 
-      <section className="lw-report" aria-labelledby="report-heading">
-        <Report kind={kind} event={event} />
-      </section>
+      {current && (
+        <section className="lw-report" aria-labelledby="report-heading">
+          {current === "assignments" ? <AssignmentsReport /> : <Report kind={current} event={event!} />}
+        </section>
+      )}
     </>
   );
 }
@@ -119,5 +137,7 @@ function Report({ kind, event }: { kind: ReportKind; event: Event }) {
       return <SessionsReport event={event} />;
     case "mix":
       return <MixReport event={event} />;
+    case "assignments":
+      return <AssignmentsReport />;
   }
 }

@@ -15,6 +15,7 @@ export const REPORTS = [
   { kind: "reach", slug: "bereik" },
   { kind: "sessions", slug: "sessies" },
   { kind: "mix", slug: "grenzen" },
+  { kind: "assignments", slug: "klussenbank" },
 ] as const;
 export type ReportKind = (typeof REPORTS)[number]["kind"];
 
