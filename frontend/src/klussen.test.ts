@@ -59,6 +59,11 @@ describe("the fit in words", () => {
     expect(g.wants.map((p) => p.name)).toEqual(["Juridisch advies"]);
     expect(g.missing.map((p) => p.name)).toEqual(["Data-analyse"]);
   });
+  it("names a skill in English on an English page when it has an English name", () => {
+    const en1 = { ...fit, parts: [{ ...part("Presenteren", true, "has"), name_en: "Presenting" }] };
+    expect(fitText(en1, en, "me", "en").lines[0]!.text).toBe("You have: Presenting (required)");
+    expect(fitText(en1, nl, "me", "nl").lines[0]!.text).toBe("Je hebt: Presenteren (vereist)");
+  });
   it("says the percentage, the required skills had, and each group, in Dutch", () => {
     const { headline, lines } = fitText(fit, nl);
     expect(headline).toBe("Je past voor 58%: je hebt 1 van de 2 vereiste vaardigheden.");
@@ -239,11 +244,13 @@ describe("the poster's form", () => {
 describe("the list and the saved search", () => {
   it("reads the filters from the address and leaves out what is empty or malformed", () => {
     const f = filtersOf(new URLSearchParams("zoek=%20data%20&vaardigheid=s1&plek=remote&min-uren=4&max-uren=x&vanaf=2027-01-01&tot=morgen"));
+    expect(listQuery(filtersOf(new URLSearchParams("min-uren=0&max-uren=41")), 1)).toEqual({ page: 1, per_page: 20 });
     expect(listQuery(f, 2)).toEqual({ page: 2, per_page: 20, q: "data", skill: "s1", place: "remote", min_hours: 4, starts_from: "2027-01-01" });
     expect(listQuery(filtersOf(new URLSearchParams("plek=maan")), 1, { managed: true, state: "all" })).toEqual({ page: 1, per_page: 20, managed: true, state: "all" });
   });
   it("saves a search only with something in it, and links to the list with it", () => {
     expect(searchOf(fieldsOf(null))).toBeNull();
+    expect(searchOf({ ...fieldsOf(null), skills: ["s1"] })).toEqual({ q: null, skills: ["s1"], place: null, organisation_id: null, min_hours: null, max_hours: null });
     const s = searchOf({ ...fieldsOf(null), q: " data ", skills: ["s1", "s2"], min_hours: "4" });
     expect(s).toEqual({ q: "data", skills: ["s1", "s2"], place: null, organisation_id: null, min_hours: 4, max_hours: null });
     expect(searchLink(s)).toBe("/klussen?zoek=data&vaardigheid=s1&min-uren=4");

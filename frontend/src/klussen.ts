@@ -94,9 +94,14 @@ export function fitGroups(fit: Pick<Fit, "parts">): FitGroups {
   };
 }
 
+/** A skill's name in the reader's language (English when there is one and the page is English). */
+export function needName(s: { name: string; name_en?: string | null }, language?: string): string {
+  return language === "en" && s.name_en ? s.name_en : s.name;
+}
+
 /** "Presenteren (vereist), Excel" — names, with the required ones said in words. */
-export function partNames(parts: Pick<FitPart, "name" | "required">[], t: T): string {
-  return parts.map((p) => (p.required ? t("fit.requiredName", { name: p.name }) : p.name)).join(", ");
+export function partNames(parts: Pick<FitPart, "name" | "name_en" | "required">[], t: T, language?: string): string {
+  return parts.map((p) => (p.required ? t("fit.requiredName", { name: needName(p, language) }) : needName(p, language))).join(", ");
 }
 
 export type Person = "me" | "them";
@@ -106,7 +111,7 @@ export type Person = "me" | "them";
  * de 3 vereiste vaardigheden") and one line per group that is not empty. `person` says whether
  * the reader is the candidate ("je hebt") or the poster reading about them ("heeft").
  */
-export function fitText(fit: Fit | null | undefined, t: T, person: Person = "me"): { headline: string; lines: { kind: keyof FitGroups; text: string }[] } {
+export function fitText(fit: Fit | null | undefined, t: T, person: Person = "me", language?: string): { headline: string; lines: { kind: keyof FitGroups; text: string }[] } {
   if (!fit || fit.parts.length === 0) return { headline: t("fit.noSkills"), lines: [] };
   const g = fitGroups(fit);
   const required = fit.required_asked > 0
@@ -115,7 +120,7 @@ export function fitText(fit: Fit | null | undefined, t: T, person: Person = "me"
   const headline = t(`fit.${person}.headline`, { percent: fit.percent, required });
   const lines = (["has", "wants", "missing"] as const)
     .filter((k) => g[k].length > 0)
-    .map((k) => ({ kind: k, text: t(`fit.${person}.${k}`, { names: partNames(g[k], t) }) }));
+    .map((k) => ({ kind: k, text: t(`fit.${person}.${k}`, { names: partNames(g[k], t, language) }) }));
   return { headline, lines };
 }
 
@@ -368,8 +373,13 @@ export function listQuery(f: ListFilters, page: number, extra: Partial<Assignmen
   if (f.skill) q.skill = f.skill;
   if (PLACES.includes(f.place as Place)) q.place = f.place as Place;
   if (f.organisation_id) q.organisation_id = f.organisation_id;
-  const min = numberValue(f.min_hours);
-  const max = numberValue(f.max_hours);
+  // The server takes 1–40 only: anything else filters nothing (rather than failing the list).
+  const hours = (v: string) => {
+    const n = numberValue(v);
+    return n !== null && n >= 1 && n <= MAX_HOURS ? n : null;
+  };
+  const min = hours(f.min_hours);
+  const max = hours(f.max_hours);
   if (min !== null) q.min_hours = min;
   if (max !== null) q.max_hours = max;
   if (/^\d{4}-\d{2}-\d{2}$/.test(f.starts_from)) q.starts_from = f.starts_from;
@@ -474,13 +484,14 @@ export function searchOf(f: SearchFields): SavedSearch | null {
   };
   const s: SavedSearch = {
     q: f.q.trim() || null,
-    skills: f.skills.length > 0 ? f.skills : null,
+    skills: f.skills,
     place: (PLACES as string[]).includes(f.place) ? (f.place as Place) : null,
     organisation_id: f.organisation_id || null,
     min_hours: num(f.min_hours),
     max_hours: num(f.max_hours),
   };
-  return Object.values(s).some((v) => v !== null) ? s : null;
+  const { skills, ...rest } = s;
+  return skills.length > 0 || Object.values(rest).some((v) => v !== null) ? s : null;
 }
 
 /** The list's address for a saved search (its skills: the first only, as the list filters on one). */
@@ -488,7 +499,7 @@ export function searchLink(s: SavedSearch | null): string {
   if (!s) return "/klussen";
   const p = new URLSearchParams();
   if (s.q) p.set(FILTER_PARAMS.q, s.q);
-  if (s.skills?.[0]) p.set(FILTER_PARAMS.skill, s.skills[0]);
+  if (s.skills[0]) p.set(FILTER_PARAMS.skill, s.skills[0]);
   if (s.place) p.set(FILTER_PARAMS.place, s.place);
   if (s.organisation_id) p.set(FILTER_PARAMS.organisation_id, s.organisation_id);
   if (s.min_hours != null) p.set(FILTER_PARAMS.min_hours, String(s.min_hours));

@@ -11,6 +11,7 @@ export type Standing = "has" | "wants" | "missing";
 export interface FitPart {
   skill_id: string;
   name: string;
+  name_en?: string | null;
   required: boolean;
   standing: Standing;
   points: number;
@@ -29,6 +30,7 @@ export interface Fit {
 export interface AskedSkill {
   skill_id: string;
   name: string;
+  name_en?: string | null;
   required: boolean;
 }
 
@@ -98,6 +100,7 @@ export interface Assignment {
 export interface AssignmentSummary {
   id: string;
   title: string;
+  organisation_id: string;
   organisation_name: string;
   unit_name?: string | null;
   hours_per_week: number;
@@ -125,7 +128,7 @@ export interface AssignmentResponse {
   assignment_id: string;
   person: { id: string; name: string; email: string; organisation_name: string; unit_name?: string | null };
   motivation: string;
-  skills: { skill_id: string; name: string }[];
+  skills: AskedSkill[];
   fit: Fit;
   rank: number;
   state: ResponseState;
@@ -154,13 +157,18 @@ export interface Suggestion {
 }
 
 export interface Selection {
-  id: string;
-  state: ConsentState;
-  due_at: string;
-  decided_at?: string | null;
-  reason?: string | null;
-  person: { id: string; name: string; unit_name?: string | null; organisation_name: string };
-  assignment: AssignmentSummary;
+  selection: SelectionBrief;
+  created_at: string;
+  person?: { id: string; name: string; unit_name?: string | null; organisation_name: string } | null;
+  assignment_id: string;
+  title: string;
+  description: string;
+  organisation_name: string;
+  unit_name?: string | null;
+  hours_per_week: number;
+  starts_on?: string | null;
+  ends_on?: string | null;
+  place: Place;
   may_decide: boolean;
 }
 
@@ -173,7 +181,7 @@ export interface KlusReflection {
 
 export interface SavedSearch {
   q?: string | null;
-  skills?: string[] | null;
+  skills: string[];
   place?: Place | null;
   organisation_id?: string | null;
   min_hours?: number | null;
@@ -204,7 +212,7 @@ export interface PortfolioAssignment {
 
 export interface AssignmentFigures {
   organisation_id: string;
-  organisation_name: string;
+  organisation: string;
   posted: number;
   with_participants: number;
   filled: number;

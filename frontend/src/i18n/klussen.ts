@@ -34,7 +34,7 @@ const nl = {
     maxHours: "Hoogstens uren per week",
     startsFrom: "Begint op of na",
     endsBy: "Eindigt op of voor",
-    periodHint: "Klussen zonder vaste periode (in overleg) vallen buiten een filter op datum.",
+    periodHint: "Klussen zonder vaste periode (in overleg) blijven bij een filter op datum in de lijst.",
     clear: "Filters wissen",
   },
   card: {
@@ -240,7 +240,7 @@ const en: Shape<Texts> = {
     maxHours: "At most hours a week",
     startsFrom: "Starts on or after",
     endsBy: "Ends on or before",
-    periodHint: "Klussen without a fixed period (to be agreed) fall outside a filter on dates.",
+    periodHint: "Klussen without a fixed period (to be agreed) stay in the list when filtering on dates.",
     clear: "Clear filters",
   },
   card: {

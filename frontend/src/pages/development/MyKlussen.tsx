@@ -11,7 +11,7 @@ import { Empty, Loading, ProblemAlert, Success } from "../../components/States";
 import { longDate } from "../../format";
 import { portfolioAssignments, useRemoveKlusReflection, useSaveKlusReflection } from "../../hooks/klussen";
 import { usePortfolio } from "../../hooks/portfolio";
-import { anchoredSelection, askedSorted, hoursText, klusAnchor, periodText } from "../../klussen";
+import { anchoredSelection, askedSorted, hoursText, klusAnchor, needName, periodText } from "../../klussen";
 import { reflectionChanged } from "../../portfolio";
 import { fieldErrors } from "../organiser/forms";
 import { SaveButton } from "../organiser/shared";
@@ -104,7 +104,7 @@ function KlusReflection({ k }: { k: PortfolioAssignment }) {
         <div><dt>{t("facts.period")}</dt><dd>{periodText(k, t, i18n.language)}</dd></div>
         <div><dt>{t("facts.hours")}</dt><dd>{hoursText(k, t)}</dd></div>
         {skills.length > 0 && (
-          <div><dt>{t("klus.skills")}</dt><dd>{skills.map((s) => s.name).join(", ")}</dd></div>
+          <div><dt>{t("klus.skills")}</dt><dd>{skills.map((s) => needName(s, i18n.language)).join(", ")}</dd></div>
         )}
       </dl>
       <p className="lw-hint">

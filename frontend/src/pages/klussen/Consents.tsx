@@ -17,7 +17,9 @@ export default function Consents() {
   const list = useConsents();
   const status = useRef<HTMLDivElement>(null);
   const [said, setSaid] = useState("");
-  const items = [...(list.data ?? [])].filter((s) => s.state === "pending").sort((a, b) => a.due_at.localeCompare(b.due_at));
+  const items = [...(list.data ?? [])]
+    .filter((s) => s.selection.state === "pending")
+    .sort((a, b) => a.selection.due_at.localeCompare(b.selection.due_at));
   const done = (message: string) => {
     setSaid(message);
     requestAnimationFrame(() => status.current?.focus());
@@ -34,7 +36,7 @@ export default function Consents() {
         <>
           <Paragraph>{t("consents.count", { count: items.length })}</Paragraph>
           <ul className="lw-approvals">
-            {items.map((s) => <ConsentItem key={s.id} s={s} onDone={done} />)}
+            {items.map((s) => <ConsentItem key={s.selection.id} s={s} onDone={done} />)}
           </ul>
         </>
       )}
@@ -55,25 +57,29 @@ function ConsentItem({ s, onDone }: { s: Selection; onDone: (message: string) =>
     was.current = declining;
   }, [declining]);
   const consent = useConsent();
-  const names = { name: s.person.name, title: s.assignment.title };
-  const id = `consent-${s.id}`;
-  const a = s.assignment;
+  // A candidate erased since the selection has no name any more.
+  const person = s.person ?? { name: t("consents.someone"), unit_name: null, organisation_name: "" };
+  const names = { name: person.name, title: s.title };
+  const sel = s.selection;
+  const id = `consent-${sel.id}`;
+  const a = s;
   const decide = (decision: "approve" | "decline") =>
     consent.mutate(
-      { selectionId: s.id, decision, reason: decision === "decline" ? reason : "" },
+      { selectionId: sel.id, decision, reason: decision === "decline" ? reason : "" },
       { onSuccess: () => onDone(t(decision === "approve" ? "consents.approved" : "consents.declined", names)) },
     );
   return (
     <li className="lw-approval lw-card" aria-labelledby={id}>
       <h3 className="utrecht-heading-3" id={id}>
-        {s.person.name}: <Link to={`/klussen/${a.id}`}>{a.title}</Link>
+        {person.name}: <Link to={`/klussen/${s.assignment_id}`}>{s.title}</Link>
       </h3>
       <dl className="lw-approval__facts">
-        <div><dt>{t("consents.unit")}</dt><dd>{s.person.unit_name ?? t("consents.noUnit")}</dd></div>
+        <div><dt>{t("consents.unit")}</dt><dd>{person.unit_name ? `${person.organisation_name}, ${person.unit_name}` : person.organisation_name || t("consents.noUnit")}</dd></div>
         <div><dt>{t("facts.organisation")}</dt><dd>{a.unit_name ? `${a.organisation_name}, ${a.unit_name}` : a.organisation_name}</dd></div>
         <div><dt>{t("facts.hours")}</dt><dd>{hoursText(a, t)}</dd></div>
+        <div><dt>{t("facts.place")}</dt><dd>{t(`place.${a.place}`)}</dd></div>
         <div><dt>{t("facts.period")}</dt><dd>{periodText(a, t, i18n.language)}</dd></div>
-        <div><dt>{t("consents.due")}</dt><dd>{dateTime(s.due_at)}</dd></div>
+        <div><dt>{t("consents.due")}</dt><dd>{dateTime(sel.due_at)}</dd></div>
       </dl>
       <ProblemAlert error={consent.error} />
       {!s.may_decide ? (
@@ -90,8 +96,8 @@ function ConsentItem({ s, onDone }: { s: Selection; onDone: (message: string) =>
       ) : (
         <form onSubmit={(e) => { e.preventDefault(); decide("decline"); }}>
           <FormField>
-            <FormLabel htmlFor={`reason-${s.id}`}>{t("consents.reason", { name: s.person.name })}</FormLabel>
-            <Textarea id={`reason-${s.id}`} maxLength={MAX_REASON} rows={3} value={reason} onChange={(e) => setReason(e.target.value)} ref={reasonField} />
+            <FormLabel htmlFor={`reason-${sel.id}`}>{t("consents.reason", { name: person.name })}</FormLabel>
+            <Textarea id={`reason-${sel.id}`} maxLength={MAX_REASON} rows={3} value={reason} onChange={(e) => setReason(e.target.value)} ref={reasonField} />
           </FormField>
           <p className="lw-buttons">
             <Button type="submit" appearance="primary-action-button" busy={consent.isPending} disabled={consent.isPending}>

@@ -4,11 +4,11 @@
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import type { AssignmentSummary } from "../../api/klussen";
-import { askedSorted, placesText } from "../../klussen";
+import { askedSorted, needName, placesText } from "../../klussen";
 import { FitExplained, KlusFacts, StateBadge } from "./parts";
 
 export function KlusCard({ a, managed = false, headingLevel = 2 }: { a: AssignmentSummary; managed?: boolean; headingLevel?: 2 | 3 }) {
-  const { t } = useTranslation("klussen");
+  const { t, i18n } = useTranslation("klussen");
   const H = headingLevel === 2 ? "h2" : "h3";
   const titleId = `klus-${a.id}-title`;
   const skills = askedSorted(a.skills);
@@ -30,7 +30,7 @@ export function KlusCard({ a, managed = false, headingLevel = 2 }: { a: Assignme
             {skills.map((s, i) => (
               <span key={s.skill_id}>
                 {i > 0 && ", "}
-                {s.required ? t("fit.requiredName", { name: s.name }) : s.name}
+                {s.required ? t("fit.requiredName", { name: needName(s, i18n.language) }) : needName(s, i18n.language)}
               </span>
             ))}
           </p>

@@ -11,7 +11,7 @@ import { usePageTitle } from "../../components/Layout";
 import { Loading, ProblemAlert, Success } from "../../components/States";
 import { dateTime } from "../../format";
 import { useAssignment, useMyResponses, useWithdraw } from "../../hooks/klussen";
-import { askedSorted, consentText, mayWithdraw, placesText } from "../../klussen";
+import { askedSorted, consentText, mayWithdraw, needName, placesText } from "../../klussen";
 import { BackLink } from "../organiser/shared";
 import { RespondForm } from "./RespondForm";
 import { AskFirst, FitExplained, KlusFacts, ResponseBadge, StateBadge, useFocusBack } from "./parts";
@@ -36,7 +36,7 @@ export default function KlusPage() {
 }
 
 function Klus({ a }: { a: Assignment }) {
-  const { t } = useTranslation("klussen");
+  const { t, i18n } = useTranslation("klussen");
   // Arriving from the poster's form: what was saved.
   const said = (useLocation().state as { said?: string } | null)?.said;
   return (
@@ -73,7 +73,7 @@ function Klus({ a }: { a: Assignment }) {
         ) : (
           <ul>
             {askedSorted(a.skills).map((s) => (
-              <li key={s.skill_id}>{s.name} — {s.required ? t("klus.required") : t("klus.nice")}</li>
+              <li key={s.skill_id}>{needName(s, i18n.language)} — {s.required ? t("klus.required") : t("klus.nice")}</li>
             ))}
           </ul>
         )}

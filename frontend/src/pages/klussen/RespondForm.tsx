@@ -7,12 +7,12 @@ import { useTranslation } from "react-i18next";
 import type { Assignment } from "../../api/klussen";
 import { ProblemAlert } from "../../components/States";
 import { useRespond } from "../../hooks/klussen";
-import { askedSorted, fitText, fitWith, formField, MAX_MOTIVATION } from "../../klussen";
+import { askedSorted, fitText, fitWith, formField, MAX_MOTIVATION, needName } from "../../klussen";
 import { fieldErrors } from "../organiser/forms";
 import { SaveButton, TextAreaField } from "../organiser/shared";
 
 export function RespondForm({ a, onDone }: { a: Assignment; onDone: () => void }) {
-  const { t } = useTranslation("klussen");
+  const { t, i18n } = useTranslation("klussen");
   const respond = useRespond(a.id);
   const had = new Set((a.fit?.parts ?? []).filter((p) => p.standing === "has").map((p) => p.skill_id));
   const [motivation, setMotivation] = useState("");
@@ -25,7 +25,7 @@ export function RespondForm({ a, onDone }: { a: Assignment; onDone: () => void }
   ) as Record<string, string>;
   const motivationError = empty ? t("respond.motivationMissing") : server.motivation;
   const skillsError = server.skills;
-  const preview = a.fit && a.fit.parts.length > 0 ? fitText(fitWith(a.fit, brought), t).headline : null;
+  const preview = a.fit && a.fit.parts.length > 0 ? fitText(fitWith(a.fit, brought), t, "me", i18n.language).headline : null;
   const length = [...motivation].length;
 
   const submit = (e: FormEvent) => {
@@ -80,7 +80,7 @@ export function RespondForm({ a, onDone }: { a: Assignment; onDone: () => void }
                   onChange={(e) => setBrought((b) => (e.target.checked ? [...b, s.skill_id] : b.filter((x) => x !== s.skill_id)))}
                 />
                 <FormLabel htmlFor={`bring-${s.skill_id}`} type="checkbox">
-                  {s.required ? t("fit.requiredName", { name: s.name }) : s.name}
+                  {s.required ? t("fit.requiredName", { name: needName(s, i18n.language) }) : needName(s, i18n.language)}
                 </FormLabel>
               </FormField>
             ))}

@@ -9,13 +9,13 @@ import type { Assignment, AssignmentResponse } from "../../api/klussen";
 import { ProblemAlert } from "../../components/States";
 import { dateTime } from "../../format";
 import { useChoose } from "../../hooks/klussen";
-import { consentText, MAX_MOTIVATION, mayChoose, type Choice } from "../../klussen";
+import { consentText, MAX_MOTIVATION, mayChoose, partNames, type Choice } from "../../klussen";
 import { FitExplained, ResponseBadge } from "./parts";
 
 const CHOICES: Choice[] = ["invite", "select", "decline"];
 
 export function ResponseItem({ a, r, onDone }: { a: Assignment; r: AssignmentResponse; onDone: (message: string) => void }) {
-  const { t } = useTranslation("klussen");
+  const { t, i18n } = useTranslation("klussen");
   const [choosing, setChoosing] = useState<Choice | null>(null);
   const [message, setMessage] = useState("");
   const choose = useChoose();
@@ -61,7 +61,7 @@ export function ResponseItem({ a, r, onDone }: { a: Assignment; r: AssignmentRes
         <FitExplained fit={r.fit} person="them" />
         <p>
           <strong>{t("responses.brought")}</strong>{" "}
-          {r.skills.length > 0 ? r.skills.map((s) => s.name).join(", ") : t("responses.broughtNone")}
+          {r.skills.length > 0 ? partNames(r.skills, t, i18n.language) : t("responses.broughtNone")}
         </p>
         <div className="lw-response__motivation">
           <p><strong>{t("responses.motivation")}</strong></p>

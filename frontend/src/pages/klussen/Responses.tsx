@@ -10,7 +10,7 @@ import type { Assignment, AssignmentState } from "../../api/klussen";
 import { usePageTitle } from "../../components/Layout";
 import { Empty, Loading, ProblemAlert, Success } from "../../components/States";
 import { useAssignment, useResponses, useSuggestions, useUpdateAssignment } from "../../hooks/klussen";
-import { closingText, daysLeft, nextStates, placesText } from "../../klussen";
+import { closingText, daysLeft, nextStates, partNames, placesText } from "../../klussen";
 import { BackLink } from "../organiser/shared";
 import { ResponseItem } from "./ResponseItem";
 import { AskFirst, StateBadge, useFocusBack } from "./parts";
@@ -86,7 +86,7 @@ function Manage({ a }: { a: Assignment }) {
                 <li key={s.person_id} className="lw-card">
                   <h3 className="utrecht-heading-3">{s.name}</h3>
                   <p className="lw-hint">{s.unit_name ? `${s.organisation_name}, ${s.unit_name}` : s.organisation_name}</p>
-                  <p>{t("suggest.matching", { percent: s.percent, names: s.matching.map((m) => (m.required ? t("fit.requiredName", { name: m.name }) : m.name)).join(", ") })}</p>
+                  <p>{t("suggest.matching", { percent: s.percent, names: partNames(s.matching, t, i18n.language) })}</p>
                 </li>
               ))}
             </ul>

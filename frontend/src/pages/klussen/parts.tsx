@@ -55,8 +55,8 @@ export function ResponseBadge({ state, selection }: { state: ResponseState; sele
 
 /** The fit: the percentage and what it is made of, in words; a bar shows the percentage once more. */
 export function FitExplained({ fit, person = "me", id }: { fit: Fit | null | undefined; person?: Person; id?: string }) {
-  const { t } = useTranslation("klussen");
-  const { headline, lines } = fitText(fit, t, person);
+  const { t, i18n } = useTranslation("klussen");
+  const { headline, lines } = fitText(fit, t, person, i18n.language);
   const mark = { has: "✓", wants: "↗", missing: "–" } as const;
   return (
     <div className="lw-fit" id={id}>

@@ -83,7 +83,7 @@ export function AssignmentsReport() {
             <TableBody>
               {rows.map((r) => (
                 <TableRow key={r.organisation_id}>
-                  <TableHeaderCell scope="row">{r.organisation_name}</TableHeaderCell>
+                  <TableHeaderCell scope="row">{r.organisation}</TableHeaderCell>
                   <Num>{count(r.posted, lang)}</Num>
                   <Num>{count(r.with_participants, lang)}</Num>
                   <Num>{count(r.filled, lang)}</Num>
