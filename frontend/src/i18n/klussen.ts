@@ -205,6 +205,9 @@ const nl = {
     intro: "De klussen waaraan je meedeed en die zijn afgerond. Schrijf op wat je leerde; je reflectie is alleen voor jou, tenzij je haar deelt met je leidinggevende.",
     none: "Nog geen afgeronde klussen.",
     toList: "Bekijk de Klussenbank.",
+    reportIntro: "De afgeronde klussen waaraan {{name}} meedeed. Je ziet alleen een reflectie die {{name}} met je deelde.",
+    reportNone: "{{name}} deed nog niet mee aan een afgeronde klus.",
+    notShared: "Geen gedeelde reflectie.",
   },
 };
 
@@ -411,6 +414,9 @@ const en: Shape<Texts> = {
     intro: "The klussen you took part in that are done. Write down what you learned; your reflection is for you alone, unless you share it with your manager.",
     none: "No finished klussen yet.",
     toList: "See the Klussenbank.",
+    reportIntro: "The finished klussen {{name}} took part in. You see only a reflection {{name}} shared with you.",
+    reportNone: "{{name}} has not taken part in a finished klus yet.",
+    notShared: "No shared reflection.",
   },
 };
 

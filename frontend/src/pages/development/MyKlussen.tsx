@@ -162,3 +162,39 @@ function KlusReflection({ k }: { k: PortfolioAssignment }) {
     </article>
   );
 }
+
+/** In a manager's view of a report: the done klussen, and only the reflections shared with them. */
+export function ReportKlussen({ portfolio, name }: { portfolio: unknown; name: string }) {
+  const { t, i18n } = useTranslation("klussen");
+  const { t: tp } = useTranslation("portfolio");
+  const items = portfolioAssignments(portfolio);
+  return (
+    <section aria-labelledby="report-klussen-h" className="lw-dev-section">
+      <Heading2 id="report-klussen-h">{t("portfolio.title")}</Heading2>
+      {items.length === 0 ? (
+        <Empty>{t("portfolio.reportNone", { name })}</Empty>
+      ) : (
+        <>
+          <Paragraph>{t("portfolio.reportIntro", { name })}</Paragraph>
+          <ul className="lw-plain-list lw-reflections">
+            {items.map((k) => (
+              <li key={k.selection_id} className="lw-card lw-reflection">
+                <article aria-labelledby={`report-klus-${k.selection_id}`}>
+                  <Heading3 id={`report-klus-${k.selection_id}`} className="lw-reflection__title">{k.title}</Heading3>
+                  <dl className="lw-klus-facts">
+                    <div><dt>{t("facts.organisation")}</dt><dd>{k.unit_name ? `${k.organisation_name}, ${k.unit_name}` : k.organisation_name}</dd></div>
+                    <div><dt>{t("facts.period")}</dt><dd>{periodText(k, t, i18n.language)}</dd></div>
+                    <div><dt>{t("facts.hours")}</dt><dd>{hoursText(k, t)}</dd></div>
+                    {k.reflection?.learned && <div><dt>{tp("reflections.learned")}</dt><dd className="lw-reflection__text">{k.reflection.learned}</dd></div>}
+                    {k.reflection?.will_do && <div><dt>{tp("reflections.willDo")}</dt><dd className="lw-reflection__text">{k.reflection.will_do}</dd></div>}
+                  </dl>
+                  {!k.reflection && <p className="lw-hint">{t("portfolio.notShared")}</p>}
+                </article>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}

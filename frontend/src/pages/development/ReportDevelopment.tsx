@@ -10,6 +10,7 @@ import { Empty, Loading, ProblemAlert } from "../../components/States";
 import { longDate } from "../../format";
 import { useReportPortfolio } from "../../hooks/portfolio";
 import { BackLink } from "../organiser/shared";
+import { ReportKlussen } from "./MyKlussen";
 import { Participation } from "./MyParticipation";
 
 export default function ReportDevelopment() {
@@ -75,6 +76,7 @@ export default function ReportDevelopment() {
           </ul>
         )}
       </section>
+      <ReportKlussen portfolio={p} name={p.name} />
     </>
   );
 }
