@@ -12,7 +12,6 @@ import type {
   FitPart,
   Place,
   Reach,
-  ResponseState,
   SavedSearch,
   SelectionBrief,
 } from "./api/klussen";
@@ -127,7 +126,7 @@ export function fitText(fit: Fit | null | undefined, t: T, person: Person = "me"
 // ---- States in words -----------------------------------------------------------------------------
 
 /** What the poster may move a klus to from `state` (the server's life cycle; filled also happens by itself). */
-export function nextStates(state: AssignmentState): AssignmentState[] {
+export function nextStates(state: string): AssignmentState[] {
   switch (state) {
     case "draft":
       return ["open", "closed"];
@@ -137,13 +136,13 @@ export function nextStates(state: AssignmentState): AssignmentState[] {
       return ["open", "filled", "done"];
     case "filled":
       return ["open", "done"];
-    case "done":
+    default:
       return [];
   }
 }
 
 /** Whether a candidate may still withdraw (not once declined, withdrawn or final; not when done). */
-export function mayWithdraw(state: ResponseState, selection: Pick<SelectionBrief, "state"> | null | undefined, assignment?: AssignmentState): boolean {
+export function mayWithdraw(state: string, selection: Pick<SelectionBrief, "state"> | null | undefined, assignment?: string): boolean {
   if (assignment === "done") return false;
   if (!["submitted", "invited", "selected"].includes(state)) return false;
   return selection?.state !== "approved";
@@ -153,7 +152,7 @@ export function mayWithdraw(state: ResponseState, selection: Pick<SelectionBrief
  * A response's state as one key of the texts: the response's own, or for a selection the
  * consent's (`selected.pending`, `selected.approved`, …).
  */
-export function responseKey(state: ResponseState, selection?: Pick<SelectionBrief, "state"> | null): string {
+export function responseKey(state: string, selection?: Pick<SelectionBrief, "state"> | null): string {
   if (state === "selected" && selection) return `response.selected_${selection.state}`;
   return `response.${state}`;
 }
@@ -171,6 +170,8 @@ export function consentText(s: SelectionBrief, t: T, format: (iso: string) => st
       return t("consent.lapsed", { due: format(s.due_at) });
     case "withdrawn":
       return t("consent.withdrawn");
+    default:
+      return s.state;
   }
 }
 
@@ -222,6 +223,11 @@ export function emptyForm(me: { id: string; org_unit_id?: string | null }): Assi
   };
 }
 
+/** `value` when it is one of `words`, else `fallback` (the server sends its vocabularies as strings). */
+export function oneOf<W extends string>(words: readonly W[], value: string | null | undefined, fallback: W): W {
+  return words.includes(value as W) ? (value as W) : fallback;
+}
+
 export function formOf(a: Assignment): AssignmentForm {
   return {
     title: a.title,
@@ -232,11 +238,11 @@ export function formOf(a: Assignment): AssignmentForm {
     agreed: !a.starts_on,
     starts_on: a.starts_on ?? "",
     ends_on: a.ends_on ?? "",
-    place: a.place,
+    place: oneOf(PLACES, a.place, "on_site"),
     location: a.location ?? "",
     skills: a.skills.map((s) => ({ skill_id: s.skill_id, required: s.required })),
     places: String(a.places),
-    reach: a.reach,
+    reach: oneOf(REACHES, a.reach, "own"),
     partners: a.partners.map((p) => p.id),
     closes_on: a.closes_on,
   };
@@ -440,8 +446,8 @@ export type Choice = "invite" | "select" | "decline";
 /** Whether the poster may make `choice` on a response now (the server's rule, to offer only what works). */
 export function mayChoose(
   choice: Choice,
-  a: { state: AssignmentState; places: number; taken: number; pending?: number },
-  r: { state: ResponseState; selection?: Pick<SelectionBrief, "state"> | null },
+  a: { state: string; places: number; taken: number; pending?: number },
+  r: { state: string; selection?: Pick<SelectionBrief, "state"> | null },
 ): boolean {
   if (!["open", "closed", "filled"].includes(a.state)) return false;
   const ended = r.state === "selected" && !!r.selection && ["declined", "lapsed", "withdrawn"].includes(r.selection.state);
@@ -490,7 +496,7 @@ export function searchOf(f: SearchFields): SavedSearch | null {
     min_hours: num(f.min_hours),
     max_hours: num(f.max_hours),
   };
-  const { skills, ...rest } = s;
+  const { skills = [], ...rest } = s;
   return skills.length > 0 || Object.values(rest).some((v) => v !== null) ? s : null;
 }
 
@@ -499,7 +505,7 @@ export function searchLink(s: SavedSearch | null): string {
   if (!s) return "/klussen";
   const p = new URLSearchParams();
   if (s.q) p.set(FILTER_PARAMS.q, s.q);
-  if (s.skills[0]) p.set(FILTER_PARAMS.skill, s.skills[0]);
+  if (s.skills?.[0]) p.set(FILTER_PARAMS.skill, s.skills[0]);
   if (s.place) p.set(FILTER_PARAMS.place, s.place);
   if (s.organisation_id) p.set(FILTER_PARAMS.organisation_id, s.organisation_id);
   if (s.min_hours != null) p.set(FILTER_PARAMS.min_hours, String(s.min_hours));

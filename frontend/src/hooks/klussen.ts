@@ -2,29 +2,19 @@
 // so the pages know nothing of paths.
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "../api/client";
-import type {
-  Assignment,
-  AssignmentFigures,
-  AssignmentInput,
-  AssignmentPage,
-  AssignmentPatch,
-  AssignmentQuery,
-  AssignmentResponse,
-  KlusProfile,
-  KlusReflection,
-  MyResponse,
-  PortfolioAssignment,
-  Selection,
-  Suggestion,
-} from "../api/klussen";
+import type { AssignmentInput, AssignmentPatch, AssignmentQuery, KlusProfile, KlusReflectionInput, PortfolioAssignment } from "../api/klussen";
+import type { Schemas } from "../api/client";
 
-// TEMPORARY: until the assignment routes are in schema.d.ts, the client is called without its
-// path types. Only this file does so.
+const id = (x: string) => ({ path: { id: x } });
+
+// WORKAROUND: the OpenAPI document gives several operations the same operationId (`get`, `list`,
+// `mine`, `decline`, `get_reflection`, …), and the generated `operations` keep only the first of
+// each, so `api.GET("/api/v1/assignments/{id}")` would be typed as a selection. Those calls go
+// through `byPath`, typed by their (correct) schemas, until the server names them apart.
 type Init = { params?: { path?: Record<string, string>; query?: object }; body?: unknown };
 type Answer = Promise<{ data?: unknown; error?: unknown; response: Response }>;
-const loose = api as unknown as Record<"GET" | "POST" | "PUT" | "PATCH" | "DELETE", (path: string, init?: Init) => Answer>;
-const call = <T>(method: keyof typeof loose, path: string, init?: Init) => unwrap(loose[method](path, init)) as Promise<T>;
-const id = (x: string) => ({ path: { id: x } });
+const loose = api as unknown as Record<"GET" | "POST", (path: string, init?: Init) => Answer>;
+const byPath = <T>(method: "GET" | "POST", path: string, init?: Init) => unwrap(loose[method](path, init)) as Promise<T>;
 
 export const keys = {
   all: ["klussen"] as const,
@@ -41,7 +31,7 @@ export const keys = {
 export function useAssignments(q: AssignmentQuery) {
   return useQuery({
     queryKey: keys.list(q),
-    queryFn: () => call<AssignmentPage>("GET", "/api/v1/assignments", { params: { query: q } }),
+    queryFn: () => unwrap(api.GET("/api/v1/assignments", { params: { query: q } })),
     placeholderData: keepPreviousData,
   });
 }
@@ -49,7 +39,7 @@ export function useAssignments(q: AssignmentQuery) {
 export function useAssignment(x: string | undefined) {
   return useQuery({
     queryKey: keys.one(x ?? ""),
-    queryFn: () => call<Assignment>("GET", "/api/v1/assignments/{id}", { params: id(x!) }),
+    queryFn: () => byPath<Schemas["AssignmentDto"]>("GET", "/api/v1/assignments/{id}", { params: id(x!) }),
     enabled: !!x,
     retry: false,
   });
@@ -58,7 +48,7 @@ export function useAssignment(x: string | undefined) {
 export function useResponses(x: string, enabled = true) {
   return useQuery({
     queryKey: keys.responses(x),
-    queryFn: () => call<AssignmentResponse[]>("GET", "/api/v1/assignments/{id}/responses", { params: id(x) }),
+    queryFn: () => byPath<Schemas["ResponseDto"][]>("GET", "/api/v1/assignments/{id}/responses", { params: id(x) }),
     enabled,
   });
 }
@@ -66,7 +56,7 @@ export function useResponses(x: string, enabled = true) {
 export function useSuggestions(x: string, enabled = true) {
   return useQuery({
     queryKey: keys.suggestions(x),
-    queryFn: () => call<Suggestion[]>("GET", "/api/v1/assignments/{id}/suggestions", { params: id(x) }),
+    queryFn: () => unwrap(api.GET("/api/v1/assignments/{id}/suggestions", { params: id(x) })),
     enabled,
   });
 }
@@ -74,28 +64,29 @@ export function useSuggestions(x: string, enabled = true) {
 export function useMyResponses() {
   return useQuery({
     queryKey: keys.mine,
-    queryFn: () => call<MyResponse[]>("GET", "/api/v1/me/assignment-responses"),
+    queryFn: () => byPath<Schemas["MyResponseDto"][]>("GET", "/api/v1/me/assignment-responses"),
   });
 }
 
 export function useConsents() {
   return useQuery({
     queryKey: keys.consents,
-    queryFn: () => call<Selection[]>("GET", "/api/v1/me/consents"),
+    queryFn: () => byPath<Schemas["SelectionDto"][]>("GET", "/api/v1/me/consents"),
   });
 }
 
 export function useKlusProfile() {
   return useQuery({
     queryKey: keys.profile,
-    queryFn: () => call<KlusProfile>("GET", "/api/v1/me/klus-profile"),
+    queryFn: () => unwrap(api.GET("/api/v1/me/klus-profile")),
   });
 }
 
 export function useFigures(year: number) {
   return useQuery({
     queryKey: keys.figures(year),
-    queryFn: () => call<{ items: AssignmentFigures[] }>("GET", "/api/v1/reports/assignments", { params: { query: { year } } }),
+    queryFn: () => // Without `format` the answer is JSON (CSV and Excel are downloads).
+      unwrap(api.GET("/api/v1/reports/assignments", { params: { query: { year } } })) as Promise<Schemas["Rows_AssignmentFiguresDto"]>,
     staleTime: 60_000,
   });
 }
@@ -106,9 +97,8 @@ export function figuresDownload(year: number, format: "csv" | "xlsx"): string {
 }
 
 /** The portfolio's done klussen (read from the one portfolio query of "Mijn ontwikkeling"). */
-export function portfolioAssignments(portfolio: unknown): PortfolioAssignment[] {
-  const list = (portfolio as { assignments?: PortfolioAssignment[] } | undefined)?.assignments;
-  return Array.isArray(list) ? list : [];
+export function portfolioAssignments(portfolio: { assignments?: PortfolioAssignment[] } | undefined): PortfolioAssignment[] {
+  return portfolio?.assignments ?? [];
 }
 
 // ---- Writes --------------------------------------------------------------------------------
@@ -122,7 +112,7 @@ function useRefresh() {
 export function useCreateAssignment() {
   const refresh = useRefresh();
   return useMutation({
-    mutationFn: (body: AssignmentInput) => call<Assignment>("POST", "/api/v1/assignments", { body }),
+    mutationFn: (body: AssignmentInput) => unwrap(api.POST("/api/v1/assignments", { body })),
     onSuccess: () => void refresh(),
   });
 }
@@ -131,7 +121,7 @@ export function useUpdateAssignment(x: string) {
   const qc = useQueryClient();
   const refresh = useRefresh();
   return useMutation({
-    mutationFn: (body: AssignmentPatch) => call<Assignment>("PATCH", "/api/v1/assignments/{id}", { params: id(x), body }),
+    mutationFn: (body: AssignmentPatch) => unwrap(api.PATCH("/api/v1/assignments/{id}", { params: id(x), body })),
     onSuccess: (a) => {
       qc.setQueryData(keys.one(x), a);
       void refresh();
@@ -143,7 +133,7 @@ export function useRespond(x: string) {
   const refresh = useRefresh();
   return useMutation({
     mutationFn: (body: { motivation: string; skills: string[] }) =>
-      call<AssignmentResponse>("POST", "/api/v1/assignments/{id}/responses", { params: id(x), body }),
+      unwrap(api.POST("/api/v1/assignments/{id}/responses", { params: id(x), body })),
     onSuccess: () => void refresh(),
   });
 }
@@ -151,21 +141,23 @@ export function useRespond(x: string) {
 export function useWithdraw() {
   const refresh = useRefresh();
   return useMutation({
-    mutationFn: (responseId: string) => call<AssignmentResponse>("POST", "/api/v1/assignment-responses/{id}/withdraw", { params: id(responseId) }),
+    mutationFn: (responseId: string) => unwrap(api.POST("/api/v1/assignment-responses/{id}/withdraw", { params: id(responseId) })),
     onSuccess: () => void refresh(),
   });
 }
 
 export type Choice = "invite" | "select" | "decline";
+const CHOICE_PATHS = {
+  invite: "/api/v1/assignment-responses/{id}/invite",
+  select: "/api/v1/assignment-responses/{id}/select",
+  decline: "/api/v1/assignment-responses/{id}/decline",
+} as const;
 
 export function useChoose() {
   const refresh = useRefresh();
   return useMutation({
     mutationFn: ({ responseId, choice, message }: { responseId: string; choice: Choice; message: string }) =>
-      call<AssignmentResponse>("POST", `/api/v1/assignment-responses/{id}/${choice}`, {
-        params: id(responseId),
-        body: { message: message.trim() || null },
-      }),
+      byPath<Schemas["ResponseDto"]>("POST", CHOICE_PATHS[choice], { params: id(responseId), body: { message: message.trim() || null } }),
     onSuccess: () => void refresh(),
   });
 }
@@ -174,10 +166,10 @@ export function useConsent() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: ({ selectionId, decision, reason }: { selectionId: string; decision: "approve" | "decline"; reason: string }) =>
-      call<Selection>("POST", "/api/v1/assignment-selections/{id}/consent", {
+      unwrap(api.POST("/api/v1/assignment-selections/{id}/consent", {
         params: id(selectionId),
         body: { decision, reason: reason.trim() || null },
-      }),
+      })),
     onSuccess: () => void qc.invalidateQueries({ queryKey: keys.all }),
   });
 }
@@ -185,7 +177,7 @@ export function useConsent() {
 export function useSaveProfile() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: KlusProfile) => call<KlusProfile>("PUT", "/api/v1/me/klus-profile", { body }),
+    mutationFn: (body: KlusProfile) => unwrap(api.PUT("/api/v1/me/klus-profile", { body })),
     onSuccess: (p) => qc.setQueryData(keys.profile, p),
   });
 }
@@ -193,8 +185,8 @@ export function useSaveProfile() {
 export function useSaveKlusReflection(selectionId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: Omit<KlusReflection, "updated_at">) =>
-      call<KlusReflection>("PUT", "/api/v1/assignment-selections/{id}/reflection", { params: id(selectionId), body }),
+    mutationFn: (body: KlusReflectionInput) =>
+      unwrap(api.PUT("/api/v1/assignment-selections/{id}/reflection", { params: id(selectionId), body })),
     onSuccess: () => void qc.invalidateQueries({ queryKey: ["portfolio"] }),
   });
 }
@@ -202,7 +194,7 @@ export function useSaveKlusReflection(selectionId: string) {
 export function useRemoveKlusReflection(selectionId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: () => call<void>("DELETE", "/api/v1/assignment-selections/{id}/reflection", { params: id(selectionId) }),
+    mutationFn: () => unwrap(api.DELETE("/api/v1/assignment-selections/{id}/reflection", { params: id(selectionId) })),
     onSuccess: () => void qc.invalidateQueries({ queryKey: ["portfolio"] }),
   });
 }

@@ -12,7 +12,7 @@ import { longDate } from "../../format";
 import { portfolioAssignments, useRemoveKlusReflection, useSaveKlusReflection } from "../../hooks/klussen";
 import { usePortfolio } from "../../hooks/portfolio";
 import { anchoredSelection, askedSorted, hoursText, klusAnchor, needName, periodText } from "../../klussen";
-import { reflectionChanged } from "../../portfolio";
+import { reflectionChanged, type Portfolio } from "../../portfolio";
 import { fieldErrors } from "../organiser/forms";
 import { SaveButton } from "../organiser/shared";
 import { AskFirst } from "../klussen/parts";
@@ -164,7 +164,7 @@ function KlusReflection({ k }: { k: PortfolioAssignment }) {
 }
 
 /** In a manager's view of a report: the done klussen, and only the reflections shared with them. */
-export function ReportKlussen({ portfolio, name }: { portfolio: unknown; name: string }) {
+export function ReportKlussen({ portfolio, name }: { portfolio: Portfolio; name: string }) {
   const { t, i18n } = useTranslation("klussen");
   const { t: tp } = useTranslation("portfolio");
   const items = portfolioAssignments(portfolio);

@@ -18,8 +18,8 @@ export default function Consents() {
   const status = useRef<HTMLDivElement>(null);
   const [said, setSaid] = useState("");
   const items = [...(list.data ?? [])]
-    .filter((s) => s.selection.state === "pending")
-    .sort((a, b) => a.selection.due_at.localeCompare(b.selection.due_at));
+    .filter((s) => s.state === "pending")
+    .sort((a, b) => a.due_at.localeCompare(b.due_at));
   const done = (message: string) => {
     setSaid(message);
     requestAnimationFrame(() => status.current?.focus());
@@ -36,7 +36,7 @@ export default function Consents() {
         <>
           <Paragraph>{t("consents.count", { count: items.length })}</Paragraph>
           <ul className="lw-approvals">
-            {items.map((s) => <ConsentItem key={s.selection.id} s={s} onDone={done} />)}
+            {items.map((s) => <ConsentItem key={s.id} s={s} onDone={done} />)}
           </ul>
         </>
       )}
@@ -60,7 +60,7 @@ function ConsentItem({ s, onDone }: { s: Selection; onDone: (message: string) =>
   // A candidate erased since the selection has no name any more.
   const person = s.person ?? { name: t("consents.someone"), unit_name: null, organisation_name: "" };
   const names = { name: person.name, title: s.title };
-  const sel = s.selection;
+  const sel = s;
   const id = `consent-${sel.id}`;
   const a = s;
   const decide = (decision: "approve" | "decline") =>
@@ -77,7 +77,7 @@ function ConsentItem({ s, onDone }: { s: Selection; onDone: (message: string) =>
         <div><dt>{t("consents.unit")}</dt><dd>{person.unit_name ? `${person.organisation_name}, ${person.unit_name}` : person.organisation_name || t("consents.noUnit")}</dd></div>
         <div><dt>{t("facts.organisation")}</dt><dd>{a.unit_name ? `${a.organisation_name}, ${a.unit_name}` : a.organisation_name}</dd></div>
         <div><dt>{t("facts.hours")}</dt><dd>{hoursText(a, t)}</dd></div>
-        <div><dt>{t("facts.place")}</dt><dd>{t(`place.${a.place}`)}</dd></div>
+        <div><dt>{t("facts.place")}</dt><dd>{t(`place.${a.place}`, { defaultValue: a.place })}</dd></div>
         <div><dt>{t("facts.period")}</dt><dd>{periodText(a, t, i18n.language)}</dd></div>
         <div><dt>{t("consents.due")}</dt><dd>{dateTime(sel.due_at)}</dd></div>
       </dl>

@@ -55,7 +55,7 @@ function Klus({ a }: { a: Assignment }) {
       )}
       <KlusFacts a={a}>
         <div><dt>{t("facts.places")}</dt><dd>{placesText(a, t)}</dd></div>
-        <div><dt>{t("facts.reach")}</dt><dd>{t(`reach.${a.reach}`)}{a.reach === "partners" && a.partners.length > 0 ? `: ${a.partners.map((p) => p.name).join(", ")}` : ""}</dd></div>
+        <div><dt>{t("facts.reach")}</dt><dd>{t(`reach.${a.reach}`, { defaultValue: a.reach })}{a.reach === "partners" && a.partners.length > 0 ? `: ${a.partners.map((p) => p.name).join(", ")}` : ""}</dd></div>
         {a.contact && (
           <div><dt>{t("facts.contact")}</dt><dd>{a.contact.name} (<a href={`mailto:${a.contact.email}`}>{a.contact.email}</a>)</dd></div>
         )}

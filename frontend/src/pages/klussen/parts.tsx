@@ -5,7 +5,7 @@ import { Button, Paragraph } from "@utrecht/component-library-react";
 import { useEffect, useRef, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { NavLink } from "react-router";
-import type { AssignmentState, Fit, Place, ResponseState, SelectionBrief } from "../../api/klussen";
+import type { Fit, SelectionBrief } from "../../api/klussen";
 import { hasRole, useMe } from "../../hooks/session";
 import { closingText, fitText, hoursText, periodText, responseKey, type Person } from "../../klussen";
 
@@ -40,17 +40,17 @@ export function KlussenTabs() {
   );
 }
 
-export function StateBadge({ state }: { state: AssignmentState }) {
+export function StateBadge({ state }: { state: string }) {
   const { t } = useTranslation("klussen");
   const cls = state === "open" ? "lw-badge lw-badge--free" : state === "draft" ? "lw-badge lw-badge--view-only" : "lw-badge lw-badge--theme";
-  return <span className={cls}>{t(`state.${state}`)}</span>;
+  return <span className={cls}>{t(`state.${state}`, { defaultValue: state })}</span>;
 }
 
-export function ResponseBadge({ state, selection }: { state: ResponseState; selection?: Pick<SelectionBrief, "state"> | null }) {
+export function ResponseBadge({ state, selection }: { state: string; selection?: Pick<SelectionBrief, "state"> | null }) {
   const { t } = useTranslation("klussen");
   const final = state === "selected" && selection?.state === "approved";
   const cls = final ? "lw-badge lw-badge--mine" : state === "declined" || state === "withdrawn" ? "lw-badge lw-badge--view-only" : "lw-badge lw-badge--waiting";
-  return <span className={cls}>{t(responseKey(state, selection))}</span>;
+  return <span className={cls}>{t(responseKey(state, selection), { defaultValue: state })}</span>;
 }
 
 /** The fit: the percentage and what it is made of, in words; a bar shows the percentage once more. */
@@ -83,7 +83,7 @@ export function FitExplained({ fit, person = "me", id }: { fit: Fit | null | und
 export function KlusFacts({
   a, children,
 }: {
-  a: { organisation_name: string; unit_name?: string | null; hours_per_week: number; total_hours?: number | null; starts_on?: string | null; ends_on?: string | null; place: Place; location?: string | null; closes_on: string };
+  a: { organisation_name: string; unit_name?: string | null; hours_per_week: number; total_hours?: number | null; starts_on?: string | null; ends_on?: string | null; place: string; location?: string | null; closes_on: string };
   children?: ReactNode;
 }) {
   const { t, i18n } = useTranslation("klussen");
@@ -93,7 +93,7 @@ export function KlusFacts({
       <div><dt>{t("facts.organisation")}</dt><dd>{a.unit_name ? `${a.organisation_name}, ${a.unit_name}` : a.organisation_name}</dd></div>
       <div><dt>{t("facts.hours")}</dt><dd>{hoursText(a, t)}</dd></div>
       <div><dt>{t("facts.period")}</dt><dd>{periodText(a, t, lang)}</dd></div>
-      <div><dt>{t("facts.place")}</dt><dd>{t(`place.${a.place}`)}{a.location ? `, ${a.location}` : ""}</dd></div>
+      <div><dt>{t("facts.place")}</dt><dd>{t(`place.${a.place}`, { defaultValue: a.place })}{a.location ? `, ${a.location}` : ""}</dd></div>
       <div><dt>{t("facts.closes")}</dt><dd>{closingText(a.closes_on, t, lang)}</dd></div>
       {children}
     </dl>
