@@ -63,7 +63,7 @@ describe("RespondForm", () => {
     expect(fetchMock).not.toHaveBeenCalled();
   });
 
-  it("ticks the skills one has already, shows the fit with what one brings, and sends both", async () => {
+  it("offers the skills not in one's list, shows the fit with what one brings, and sends both", async () => {
     const sent: unknown[] = [];
     fetchMock.mockImplementation(async (input: Request | string) => {
       const req = input instanceof Request ? input : new Request(new URL(input, "http://localhost"));
@@ -72,14 +72,14 @@ describe("RespondForm", () => {
       return answer(201, { id: "r1" });
     });
     const onDone = show();
-    const excel = screen.getByLabelText("Excel") as HTMLInputElement;
-    expect(excel.checked).toBe(true);
+    expect(screen.queryByLabelText("Excel")).toBeNull();
+    expect(screen.getByText("Staat al in je profiel en telt al mee: Excel")).toBeTruthy();
     fireEvent.click(screen.getByLabelText("Presenteren (vereist)"));
     expect(screen.getByText("Met deze keuze: Je past voor 100%: je hebt 1 van de 1 vereiste vaardigheid.")).toBeTruthy();
     fireEvent.change(screen.getByLabelText(/^Motivatie/), { target: { value: "  Ik heb dit eerder gedaan. " } });
     fireEvent.click(screen.getByRole("button", { name: "Reactie versturen" }));
     await waitFor(() => expect(onDone).toHaveBeenCalled());
-    expect(sent).toEqual([{ url: "http://localhost/api/v1/assignments/k1/responses", body: { motivation: "Ik heb dit eerder gedaan.", skills: ["s2", "s1"] } }]);
+    expect(sent).toEqual([{ url: "http://localhost/api/v1/assignments/k1/responses", body: { motivation: "Ik heb dit eerder gedaan.", skills: ["s1"] } }]);
   });
 
   it("shows the server's word on a field next to that field", async () => {

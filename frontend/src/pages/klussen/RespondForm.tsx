@@ -1,5 +1,5 @@
-// Responding to a klus: a motivation and, if one likes, the klus's skills one brings (ticking
-// one shows at once what it does to the fit). Checked before sending (an empty motivation);
+// Responding to a klus: a motivation and, if one likes, the klus's skills one brings besides
+// those in one's own list (ticking one shows at once what it does to the fit). Checked before sending (an empty motivation);
 // the server's word on a field stands next to that field, anything else in an alert above.
 import { Checkbox, Fieldset, FieldsetLegend, FormField, FormLabel, Paragraph } from "@utrecht/component-library-react";
 import { useState, type FormEvent } from "react";
@@ -7,7 +7,7 @@ import { useTranslation } from "react-i18next";
 import type { Assignment } from "../../api/klussen";
 import { ProblemAlert } from "../../components/States";
 import { useRespond } from "../../hooks/klussen";
-import { askedSorted, fitText, fitWith, formField, MAX_MOTIVATION, needName } from "../../klussen";
+import { askedSorted, fitText, fitWith, formField, MAX_MOTIVATION, needName, partNames } from "../../klussen";
 import { fieldErrors } from "../organiser/forms";
 import { SaveButton, TextAreaField } from "../organiser/shared";
 
@@ -16,7 +16,10 @@ export function RespondForm({ a, onDone }: { a: Assignment; onDone: () => void }
   const respond = useRespond(a.id);
   const had = new Set((a.fit?.parts ?? []).filter((p) => p.standing === "has").map((p) => p.skill_id));
   const [motivation, setMotivation] = useState("");
-  const [brought, setBrought] = useState<string[]>(() => a.skills.filter((s) => had.has(s.skill_id)).map((s) => s.skill_id));
+  // Skills in one's own list count already; the boxes are for the others.
+  const [brought, setBrought] = useState<string[]>([]);
+  const offered = askedSorted(a.skills).filter((s) => !had.has(s.skill_id));
+  const already = askedSorted(a.skills).filter((s) => had.has(s.skill_id));
   const [empty, setEmpty] = useState(false);
 
   // The server's word on our two fields goes next to them; a problem about anything else goes above.
@@ -66,13 +69,13 @@ export function RespondForm({ a, onDone }: { a: Assignment; onDone: () => void }
         error={motivationError}
         hint={<>{t("respond.motivationHint")} {t("respond.count", { count: length, max: MAX_MOTIVATION })}</>}
       />
-      {a.skills.length > 0 && (
+      {offered.length > 0 && (
         <Fieldset id="respond-skills" invalid={!!skillsError} aria-describedby={["respond-skills-hint", skillsError ? "respond-skills-error" : ""].filter(Boolean).join(" ")}>
           <FieldsetLegend>{t("respond.skills")}</FieldsetLegend>
           <p id="respond-skills-hint" className="lw-hint">{t("respond.skillsHint")}</p>
           {skillsError && <p id="respond-skills-error" className="lw-field-error utrecht-form-field-error-message">{skillsError}</p>}
           <div className="lw-checks">
-            {askedSorted(a.skills).map((s) => (
+            {offered.map((s) => (
               <FormField type="checkbox" key={s.skill_id} className="lw-check">
                 <Checkbox
                   id={`bring-${s.skill_id}`}
@@ -88,6 +91,7 @@ export function RespondForm({ a, onDone }: { a: Assignment; onDone: () => void }
           {preview && <p className="lw-hint" aria-live="polite">{t("respond.preview", { fit: preview })}</p>}
         </Fieldset>
       )}
+      {already.length > 0 && <p className="lw-hint">{t("respond.already", { names: partNames(already, t, i18n.language) })}</p>}
       <Paragraph className="lw-hint">{t("respond.who", { organisation: a.organisation_name })}</Paragraph>
       <div className="lw-buttons">
         <SaveButton busy={respond.isPending}>{t("respond.send")}</SaveButton>
