@@ -164,6 +164,19 @@ test("(1) the organiser of Enkhuizen posts a klus open to all organisations", as
   await expect(page.getByRole("listitem").filter({ hasText: `${SKILLS.people.nl} — fijn om te hebben` })).toBeVisible();
   await expectAccessible(page, "klus published, as its poster");
 
+  // A change sends only what changed; saving nothing says so.
+  await page.getByRole("link", { name: "Klus bewerken" }).first().click();
+  await expect(page.getByRole("heading", { level: 1, name: `Klus bewerken: ${TITLE}` })).toBeVisible();
+  await expect(page.getByRole("spinbutton", { name: /^Uren per week/ })).toHaveValue("8");
+  await expect(page.getByRole("group", { name: SKILLS.lead.nl }).getByRole("radio", { name: "Vereist" })).toBeChecked();
+  await expectAccessible(page, "edit a klus");
+  await page.getByRole("button", { name: "Wijzigingen opslaan" }).click();
+  await expect(page.getByText("Er is niets veranderd.")).toBeVisible();
+  await page.getByRole("textbox", { name: /^Beschrijving/ }).fill("Een half jaar meedraaien in het regionale project: vergunningen, participatie en de overgang naar de Omgevingswet. Je werkt twee dagen per maand op het stadhuis.");
+  await page.getByRole("button", { name: "Wijzigingen opslaan" }).click();
+  await expect(page.getByText(`De wijzigingen in ‘${TITLE}’ zijn opgeslagen.`)).toBeVisible();
+  await expect(page.getByText(/twee dagen per maand op het stadhuis/)).toBeVisible();
+
   // Her own klussen: it is there, open.
   await page.goto("/klussen/beheer");
   const card = page.getByRole("article", { name: TITLE });

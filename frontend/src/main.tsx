@@ -1,6 +1,7 @@
 import "@utrecht/component-library-css/dist/index.css";
 import "@nl-design-system-unstable/voorbeeld-design-tokens/dist/theme.css";
 import "./styles.css";
+import "./klussen.css";
 import "./i18n";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";

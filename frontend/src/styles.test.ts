@@ -4,9 +4,9 @@ import { describe, expect, it } from "vitest";
 
 // A lost `}` puts every later rule inside a media query (styled on phones only): the file is
 // written with top-level rules at column 0 and nested ones indented, so check exactly that.
-describe("styles.css", () => {
+describe.each(["styles.css", "klussen.css"])("%s", (file) => {
   it("closes every block, and every rule at column 0 is at the top level", () => {
-    const css = readFileSync(resolve(__dirname, "styles.css"), "utf8").replace(/\/\*[\s\S]*?\*\//g, (c) =>
+    const css = readFileSync(resolve(__dirname, file), "utf8").replace(/\/\*[\s\S]*?\*\//g, (c) =>
       c.replace(/[^\n]/g, " "),
     );
     let depth = 0;
