@@ -7,15 +7,6 @@ import type { Schemas } from "../api/client";
 
 const id = (x: string) => ({ path: { id: x } });
 
-// WORKAROUND: the OpenAPI document gives several operations the same operationId (`get`, `list`,
-// `mine`, `decline`, `get_reflection`, …), and the generated `operations` keep only the first of
-// each, so `api.GET("/api/v1/assignments/{id}")` would be typed as a selection. Those calls go
-// through `byPath`, typed by their (correct) schemas, until the server names them apart.
-type Init = { params?: { path?: Record<string, string>; query?: object }; body?: unknown };
-type Answer = Promise<{ data?: unknown; error?: unknown; response: Response }>;
-const loose = api as unknown as Record<"GET" | "POST", (path: string, init?: Init) => Answer>;
-const byPath = <T>(method: "GET" | "POST", path: string, init?: Init) => unwrap(loose[method](path, init)) as Promise<T>;
-
 export const keys = {
   all: ["klussen"] as const,
   list: (q: AssignmentQuery) => ["klussen", "list", q] as const,
@@ -39,7 +30,7 @@ export function useAssignments(q: AssignmentQuery) {
 export function useAssignment(x: string | undefined) {
   return useQuery({
     queryKey: keys.one(x ?? ""),
-    queryFn: () => byPath<Schemas["AssignmentDto"]>("GET", "/api/v1/assignments/{id}", { params: id(x!) }),
+    queryFn: () => unwrap(api.GET("/api/v1/assignments/{id}", { params: id(x!) })),
     enabled: !!x,
     retry: false,
   });
@@ -48,7 +39,7 @@ export function useAssignment(x: string | undefined) {
 export function useResponses(x: string, enabled = true) {
   return useQuery({
     queryKey: keys.responses(x),
-    queryFn: () => byPath<Schemas["ResponseDto"][]>("GET", "/api/v1/assignments/{id}/responses", { params: id(x) }),
+    queryFn: () => unwrap(api.GET("/api/v1/assignments/{id}/responses", { params: id(x) })),
     enabled,
   });
 }
@@ -64,14 +55,14 @@ export function useSuggestions(x: string, enabled = true) {
 export function useMyResponses() {
   return useQuery({
     queryKey: keys.mine,
-    queryFn: () => byPath<Schemas["MyResponseDto"][]>("GET", "/api/v1/me/assignment-responses"),
+    queryFn: () => unwrap(api.GET("/api/v1/me/assignment-responses")),
   });
 }
 
 export function useConsents() {
   return useQuery({
     queryKey: keys.consents,
-    queryFn: () => byPath<Schemas["SelectionDto"][]>("GET", "/api/v1/me/consents"),
+    queryFn: () => unwrap(api.GET("/api/v1/me/consents")),
   });
 }
 
@@ -157,7 +148,7 @@ export function useChoose() {
   const refresh = useRefresh();
   return useMutation({
     mutationFn: ({ responseId, choice, message }: { responseId: string; choice: Choice; message: string }) =>
-      byPath<Schemas["ResponseDto"]>("POST", CHOICE_PATHS[choice], { params: id(responseId), body: { message: message.trim() || null } }),
+      unwrap(api.POST(CHOICE_PATHS[choice], { params: id(responseId), body: { message: message.trim() || null } })),
     onSuccess: () => void refresh(),
   });
 }

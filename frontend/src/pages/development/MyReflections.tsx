@@ -76,9 +76,7 @@ function ReflectionForm({ session: s }: { session: PortfolioSession }) {
       p && { ...p, sessions: p.sessions.map((x) => (x.enrolment_id === id ? { ...x, reflection: r } : x)) },
     );
   const save = useMutation({
-    // What the form sends, stated exactly: the generated `put_reflection` operation is currently
-    // the Klussenbank's (two operations share that operationId), whose body wants a plain boolean.
-    mutationFn: (body: Required<Pick<Schemas["ReflectionBody"], "learned" | "will_do">> & { shared_with_manager: boolean }) =>
+    mutationFn: (body: Schemas["ReflectionBody"]) =>
       unwrap(api.PUT("/api/v1/enrolments/{id}/reflection", { params: { path: { id } }, body })),
     onSuccess: (r) => {
       keep(r);
