@@ -372,3 +372,52 @@ test("(6) she finds the klus on Mijn ontwikkeling through the mail's anchor and 
   await expect(page.getByText("Opgeslagen: plaatsers kunnen je nu vinden.")).toBeVisible();
   await expectAccessible(page, "employee: settings saved");
 });
+
+test("(7) she saves a search with the weekly mail, withdraws a response, and reads the Klussenbank in English", async ({ page, request }) => {
+  // Another open klus she may respond to (one of the demo's), responded to through the API.
+  const open = await call<{ items: { id: string; title: string; responded: boolean }[] }>(request, scene.employee.token, "GET", "/api/v1/assignments?per_page=100");
+  const other = open.items.find((k) => k.id !== scene.klusId && !k.responded)!;
+  expect(other, "an open klus of the demo she may respond to").toBeTruthy();
+  await call(request, scene.employee.token, "POST", `/api/v1/assignments/${other.id}/responses`, { motivation: "Dit lijkt me leerzaam." });
+
+  await signInByMail(page, request, scene.employee.email);
+  await page.goto("/klussen/instellingen");
+  await expect(page.getByRole("heading", { level: 1, name: "Klussenbank: instellingen" })).toBeVisible();
+  // The weekly mail needs a search: said, and the search field takes the focus.
+  await page.getByRole("checkbox", { name: /^Stuur mij elke week een mail/ }).check();
+  await page.getByRole("button", { name: "Zoekopdracht opslaan" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "Vul eerst iets in om op te zoeken" })).toBeVisible();
+  await expect(page.getByRole("textbox", { name: "Zoeken" })).toBeFocused();
+  await expectAccessible(page, "settings: weekly mail without a search");
+  await page.getByRole("textbox", { name: "Zoeken" }).fill("Omgevingswet");
+  await page.getByRole("spinbutton", { name: "Hoogstens uren per week" }).fill("16");
+  await page.getByRole("button", { name: "Zoekopdracht opslaan" }).click();
+  await expect(page.getByText("Je zoekopdracht is opgeslagen. Je krijgt elke week een mail met nieuwe klussen die passen.")).toBeVisible();
+  const profile = await call<{ search_weekly: boolean; search: { q: string; max_hours: number } }>(request, scene.employee.token, "GET", "/api/v1/me/klus-profile");
+  expect(profile).toMatchObject({ search_weekly: true, search: { q: "Omgevingswet", max_hours: 16 } });
+  await expect(page.getByRole("link", { name: "Bekijk de klussen met deze zoekopdracht" })).toHaveAttribute("href", "/klussen?zoek=Omgevingswet&max-uren=16");
+  await expectAccessible(page, "settings: search saved");
+
+  // Withdrawing, asked first.
+  await page.goto("/klussen/mijn-reacties");
+  const card = page.getByRole("article", { name: other.title });
+  await card.getByRole("button", { name: `Reactie intrekken (${other.title})` }).click();
+  await expect(card.getByRole("group", { name: new RegExp(`^Je reactie op ‘${escape(other.title)}’ intrekken\\?`) })).toBeFocused();
+  await expectAccessible(page, "my responses: withdraw asked");
+  await card.getByRole("button", { name: "Ja, intrekken" }).click();
+  await expect(page.getByText(`Je reactie op ‘${other.title}’ is ingetrokken.`)).toBeVisible();
+  await expect(card.getByText("Ingetrokken", { exact: true })).toBeVisible();
+  await expect(card.getByRole("button", { name: /^Reactie intrekken/ })).toHaveCount(0);
+  await expectAccessible(page, "my responses: withdrawn");
+
+  // In English: the list, the fit in English words (her own klus is done, so no longer listed).
+  await page.goto("/klussen");
+  await page.getByRole("button", { name: "English" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Klussenbank" })).toBeVisible();
+  await expect(page.locator("html")).toHaveAttribute("lang", "en");
+  await expect(page.getByRole("status").filter({ hasText: /found\./ })).toHaveText(/^\d+ klus(sen)? found\./);
+  await expect(page.locator(".lw-fit__headline").first()).toHaveText(/^(You fit for \d+%: you have \d+ of the \d+ required skills?\.|You fit for \d+%: no skill is required\.|This klus asks for no particular skills\.)$/);
+  await expect(page.getByRole("link", { name: "My responses" })).toBeVisible();
+  await expectAccessible(page, "the list in English");
+  await page.getByRole("button", { name: "Nederlands" }).click();
+});
