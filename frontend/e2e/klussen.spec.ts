@@ -73,13 +73,13 @@ async function signInByMail(page: Page, request: APIRequestContext, email: strin
     }
     return token;
   }, { timeout: 30_000, message: `a sign-in mail to ${email}` }).not.toBe("");
-  // The link's page (/aanmelden) posts a form, which the server refuses from Chromium as a
-  // cross-site sign-in: under the server's `Referrer-Policy: no-referrer` Chromium sends
-  // `Origin: null` with a form post. So the token is redeemed the JSON way, in the page's own
-  // cookie jar, and the app opened after.
-  const session = await page.request.post("/api/v1/auth/session", { data: { token } });
-  expect(session.status(), await session.text()).toBe(201);
-  await page.goto("/");
+  // The link's page: its button posts the form (Chromium sends `Origin: null` under the page's
+  // `Referrer-Policy: no-referrer`, same-origin), and the app opens signed in.
+  await page.goto(`/aanmelden?token=${token}`);
+  await page.getByRole("button", { name: "Aanmelden" }).click();
+  await page.waitForURL((u) => !u.pathname.startsWith("/aanmelden"));
+  const session = await page.request.get("/api/v1/auth/session");
+  expect(session.status(), await session.text()).toBe(200);
 }
 
 // ---- The scene ------------------------------------------------------------------------------

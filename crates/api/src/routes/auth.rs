@@ -127,18 +127,25 @@ pub async fn redeem(
 }
 
 /// Whether the browser says this request comes from another site than `public_url`: its
-/// `Origin` differs (or is `null`), or, without an `Origin`, its `Sec-Fetch-Site` is neither
-/// `same-origin` nor `none`. A client that sends neither (a script) is not a browser that
-/// another site could steer.
+/// `Origin` differs, or, without an `Origin`, its `Sec-Fetch-Site` is neither `same-origin` nor
+/// `none`. A client that sends neither (a script) is not a browser that another site could steer.
+///
+/// `Origin: null` is what a browser sends with a form posted from a page under our
+/// `Referrer-Policy: no-referrer` (the Fetch standard serialises the origin of a non-CORS POST
+/// as `null` under that policy), our own link pages included: then the fetch metadata decide,
+/// and only `Sec-Fetch-Site: same-origin` is ours (a sandboxed frame of another site also posts
+/// with `null`, but as `cross-site`).
 pub(crate) fn from_another_site(headers: &HeaderMap, public_url: &str) -> bool {
     let ours = public_url.split('/').take(3).collect::<Vec<_>>().join("/");
+    let site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
     if let Some(origin) = headers.get(header::ORIGIN) {
-        return origin.to_str().map_or(true, |o| !o.eq_ignore_ascii_case(&ours));
+        return match origin.to_str() {
+            Ok("null") => site != Some("same-origin"),
+            Ok(o) => !o.eq_ignore_ascii_case(&ours),
+            Err(_) => true,
+        };
     }
-    headers
-        .get("sec-fetch-site")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|site| !matches!(site, "same-origin" | "none"))
+    site.is_some_and(|site| !matches!(site, "same-origin" | "none"))
 }
 
 fn form_urlencoded_token(body: &[u8]) -> Option<String> {
