@@ -306,6 +306,31 @@ test("(4) her manager consents on /goedkeuren", async ({ page, request }, testIn
   expect(selection.state).toBe("approved");
 });
 
+test("(4b) the demo's manager consents from the mail's link, without signing in", async ({ page }) => {
+  // The demo selected its employee persona for Stede Broec's "Communicatie zomerdrukte
+  // Burgerzaken"; her manager got the consent mail with signed links (/instemmen).
+  let link = "";
+  await expect.poll(() => {
+    for (const m of mails()) {
+      const text = decodeParts(m.raw);
+      if (!text.includes("Communicatie zomerdrukte Burgerzaken")) continue;
+      const found = /https?:\/\/[^\s"<>]+\/instemmen\?t=y\.[A-Za-z0-9_.-]+/.exec(text);
+      if (found) link = found[0];
+    }
+    return link;
+  }, { timeout: 30_000, message: "the demo's consent mail" }).not.toBe("");
+  await page.goto(new URL(link).pathname + new URL(link).search);
+  await expect(page.getByRole("heading", { level: 1, name: "Instemmen met een klus" })).toBeVisible();
+  await expect(page.getByText("Communicatie zomerdrukte Burgerzaken").first()).toBeVisible();
+  await expectAccessible(page, "manager: the consent link's page");
+  await page.getByRole("button", { name: "Instemmen" }).click();
+  await expect(page.getByRole("status")).toContainText("Ingestemd");
+  await expectAccessible(page, "manager: consented from the link");
+  // The link acts once.
+  await page.goto(new URL(link).pathname + new URL(link).search);
+  await expect(page.getByRole("status")).toContainText("al ingestemd");
+});
+
 test("(5) the organiser marks the klus done", async ({ page, request }) => {
   await signIn(page, "organisator");
   await page.goto(`/klussen/${scene.klusId}/reacties`);
