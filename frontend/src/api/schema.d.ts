@@ -2421,6 +2421,11 @@ export interface components {
             /** Format: uuid */
             organisation_id: string;
             organisation_name: string;
+            /**
+             * Format: int32
+             * @description Selections waiting for a manager's consent.
+             */
+            pending: number;
             /** @description `on_site`, `remote` or `hybrid`. */
             place: string;
             /** Format: int32 */
@@ -2432,7 +2437,10 @@ export interface components {
             starts_on?: string | null;
             /** @description `draft`, `open`, `closed`, `filled` or `done`. */
             state: string;
-            /** Format: int32 */
+            /**
+             * Format: int32
+             * @description People consented to.
+             */
             taken: number;
             title: string;
             unit_name?: string | null;
@@ -3344,6 +3352,9 @@ export interface components {
              * @description The response.
              */
             id: string;
+            /** @description The poster's last message to me. */
+            message?: string | null;
+            selection?: components["schemas"]["SelectionBriefDto"] | null;
             /** @description `submitted`, `invited`, `selected`, `declined` or `withdrawn`. */
             state: string;
         };

@@ -12,7 +12,7 @@ pub mod matching;
 pub mod responses;
 mod view;
 
-pub use view::{AssignmentView, ContactRef, NeedView, Summary};
+pub use view::{AssignmentView, ContactRef, MyResponseRef, NeedView, Summary};
 
 use crate::entities::{assignment, assignment_partner, assignment_skill, org_unit, person, skill};
 use crate::{Result, Store, StoreError, audit};

@@ -76,10 +76,21 @@ pub struct AssignmentView {
     pub may_respond: bool,
     /// The reader's fit (None for a klus that asks no skills).
     pub fit: Option<Fit>,
-    /// The reader's response: id, state, and the consent of its last selection.
-    pub my_response: Option<(Uuid, ResponseState, Option<ConsentState>)>,
+    /// The reader's response.
+    pub my_response: Option<MyResponseRef>,
     /// Responses (its managers only).
     pub responses: Option<u32>,
+}
+
+/// The reader's own response to a klus.
+#[derive(Debug, Clone)]
+pub struct MyResponseRef {
+    pub id: Uuid,
+    pub state: ResponseState,
+    /// The poster's last message.
+    pub message: Option<String>,
+    /// The last selection and its consent.
+    pub selection: Option<super::responses::SelectionBrief>,
 }
 
 /// A klus in a list.
@@ -98,6 +109,8 @@ pub struct Summary {
     pub needs: Vec<NeedView>,
     pub places: u32,
     pub taken: u32,
+    /// Selections waiting for a manager's consent.
+    pub pending: u32,
     pub fit: Option<Fit>,
     /// Whether the reader responded (and did not withdraw).
     pub responded: bool,
@@ -230,10 +243,12 @@ pub(crate) async fn one(
         .one(c)
         .await?;
     let my_response = match mine {
-        Some(r) => {
-            let consent = super::responses::last_selection(c, r.id).await?.map(|s| super::consent::state_of(&s));
-            Some((r.id, ResponseState::parse(&r.state).unwrap_or(ResponseState::Submitted), consent))
-        }
+        Some(r) => Some(MyResponseRef {
+            id: r.id,
+            state: ResponseState::parse(&r.state).unwrap_or(ResponseState::Submitted),
+            selection: super::responses::last_selection(c, r.id).await?.as_ref().map(super::responses::brief),
+            message: r.message,
+        }),
         None => None,
     };
     let responses = if may_manage {
@@ -255,7 +270,7 @@ pub(crate) async fn one(
     let may_respond = !own
         && rules::may_respond(state, a.closes_on, super::today(now)).is_ok()
         && rules::admits(reach_of(&a), a.organisation_id, &partner_ids, actor.organisation_id)
-        && my_response.as_ref().is_none_or(|r| r.1 == ResponseState::Withdrawn);
+        && my_response.as_ref().is_none_or(|r| r.state == ResponseState::Withdrawn);
     Ok(AssignmentView {
         id,
         organisation_id: a.organisation_id,
@@ -406,6 +421,7 @@ pub(crate) async fn list(
                 needs: n,
                 places: a.places as u32,
                 taken: counts.get(&a.id).map(|c| c.0).unwrap_or(0),
+                pending: counts.get(&a.id).map(|c| c.1).unwrap_or(0),
                 fit,
                 responded: responded.contains(&a.id),
             }

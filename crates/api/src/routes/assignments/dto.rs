@@ -125,6 +125,10 @@ pub struct MyResponseRefDto {
     pub state: String,
     /// The consent of its last selection: `pending`, `approved`, `declined`, `lapsed`, `withdrawn`.
     pub consent_state: Option<String>,
+    /// The poster's last message to me.
+    pub message: Option<String>,
+    /// The last selection (its deadline, the manager's reason).
+    pub selection: Option<SelectionBriefDto>,
 }
 
 /// A klus in full.
@@ -218,10 +222,12 @@ impl From<AssignmentView> for AssignmentDto {
             done_at: v.done_at,
             may_manage: v.may_manage,
             may_respond: v.may_respond,
-            my_response: v.my_response.map(|(id, s, c)| MyResponseRefDto {
-                id,
-                state: s.as_str().into(),
-                consent_state: c.map(|c| c.as_str().into()),
+            my_response: v.my_response.map(|r| MyResponseRefDto {
+                id: r.id,
+                state: r.state.as_str().into(),
+                consent_state: r.selection.as_ref().map(|s| s.state.as_str().into()),
+                message: r.message,
+                selection: r.selection.map(Into::into),
             }),
             responses: v.responses,
         }
@@ -246,7 +252,10 @@ pub struct AssignmentSummaryDto {
     pub state: String,
     pub skills: Vec<NeedDto>,
     pub places: u32,
+    /// People consented to.
     pub taken: u32,
+    /// Selections waiting for a manager's consent.
+    pub pending: u32,
     /// The reader's fit (null: the klus asks no skills).
     pub fit: Option<FitDto>,
     /// Whether the reader responded (and did not withdraw).
@@ -271,6 +280,7 @@ impl From<Summary> for AssignmentSummaryDto {
             state: s.state.as_str().into(),
             places: s.places,
             taken: s.taken,
+            pending: s.pending,
             responded: s.responded,
         }
     }

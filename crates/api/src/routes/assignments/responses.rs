@@ -64,6 +64,7 @@ impl From<MyResponse> for MyResponseDto {
                 skills: vec![],
                 places: a.places as u32,
                 taken: 0,
+                pending: 0,
                 fit: None,
                 responded: r.state.as_str() != "withdrawn",
             },
