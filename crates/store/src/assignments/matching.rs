@@ -4,9 +4,7 @@
 
 use super::mails::{facts, tell};
 use super::view::{NeedView, needs, needs_of};
-use crate::entities::{
-    assignment, assignment_response, klus_profile, org_unit, organisation, person, person_skill, skill,
-};
+use crate::entities::{assignment, assignment_response, klus_profile, organisation, person, person_skill, skill};
 use crate::outbox::MailKind;
 use crate::{Result, Store, StoreError, audit};
 use chrono::{DateTime, Duration, Utc};
@@ -265,37 +263,17 @@ pub async fn suggestions(store: &Store, actor: &Actor, id: Uuid) -> Result<Vec<S
     fit::rank(&mut scored);
     scored.truncate(MAX_SUGGESTIONS);
     let ids: Vec<Uuid> = scored.iter().map(|s| s.0).collect();
-    let found: HashMap<Uuid, person::Model> = person::Entity::find()
-        .filter(person::Column::Id.is_in(ids))
-        .all(c)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect();
-    let orgs: HashMap<Uuid, String> = organisation::Entity::find()
-        .filter(organisation::Column::Id.is_in(found.values().map(|p| p.organisation_id).collect::<Vec<_>>()))
-        .all(c)
-        .await?
-        .into_iter()
-        .map(|o| (o.id, o.name))
-        .collect();
-    let units: HashMap<Uuid, String> = org_unit::Entity::find()
-        .filter(org_unit::Column::Id.is_in(found.values().filter_map(|p| p.org_unit_id).collect::<Vec<_>>()))
-        .all(c)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.name))
-        .collect();
+    let found = super::view::people_named(c, ids).await?;
     Ok(scored
         .into_iter()
         .filter_map(|(p, f, ..)| {
-            let person = found.get(&p)?;
+            let named = found.get(&p)?;
             let had = &have[&p];
             Some(Suggestion {
                 person_id: p,
-                name: person.name.clone(),
-                unit_name: person.org_unit_id.and_then(|u| units.get(&u).cloned()),
-                organisation_name: orgs.get(&person.organisation_id).cloned().unwrap_or_default(),
+                name: named.person.name.clone(),
+                unit_name: named.unit_name.clone(),
+                organisation_name: named.organisation_name.clone(),
                 matching: need_views.iter().filter(|n| had.contains(&n.skill_id)).cloned().collect(),
                 fit: f,
             })

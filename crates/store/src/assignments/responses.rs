@@ -5,7 +5,7 @@ use super::mails::{facts, posters, tell};
 use super::view::{NeedView, needs, needs_of};
 use super::{ZONE, manages, today, visible};
 use crate::entities::{
-    assignment, assignment_response, assignment_response_skill, assignment_selection, org_unit, organisation, person,
+    assignment, assignment_response, assignment_response_skill, assignment_selection, organisation, person,
     person_skill,
 };
 use crate::outbox::MailKind;
@@ -272,27 +272,7 @@ pub(crate) async fn ranked(
     let rows =
         assignment_response::Entity::find().filter(assignment_response::Column::AssignmentId.eq(a.id)).all(c).await?;
     let people_ids: Vec<Uuid> = rows.iter().map(|r| r.person_id).collect();
-    let people: HashMap<Uuid, person::Model> = person::Entity::find()
-        .filter(person::Column::Id.is_in(people_ids.clone()))
-        .all(c)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect();
-    let orgs: HashMap<Uuid, String> = organisation::Entity::find()
-        .filter(organisation::Column::Id.is_in(people.values().map(|p| p.organisation_id).collect::<Vec<_>>()))
-        .all(c)
-        .await?
-        .into_iter()
-        .map(|o| (o.id, o.name))
-        .collect();
-    let units: HashMap<Uuid, String> = org_unit::Entity::find()
-        .filter(org_unit::Column::Id.is_in(people.values().filter_map(|p| p.org_unit_id).collect::<Vec<_>>()))
-        .all(c)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.name))
-        .collect();
+    let people = super::view::people_named(c, people_ids.clone()).await?;
     let mut have: HashMap<Uuid, HashSet<Uuid>> = HashMap::new();
     let mut want: HashMap<Uuid, HashSet<Uuid>> = HashMap::new();
     let need_views = needs_of(c, &[a.id]).await?.remove(&a.id).unwrap_or_default();
@@ -347,7 +327,8 @@ pub(crate) async fn ranked(
         if only.is_some_and(|o| o != r.id) {
             continue;
         }
-        let Some(p) = people.get(&r.person_id) else { continue };
+        let Some(named) = people.get(&r.person_id) else { continue };
+        let p = &named.person;
         let brings = brought
             .get(&r.id)
             .map(|b| need_views.iter().filter(|n| b.contains(&n.skill_id)).cloned().collect())
@@ -359,8 +340,8 @@ pub(crate) async fn ranked(
                 id: p.id,
                 name: p.name.clone(),
                 email: p.email.clone(),
-                organisation_name: orgs.get(&p.organisation_id).cloned().unwrap_or_default(),
-                unit_name: p.org_unit_id.and_then(|u| units.get(&u).cloned()),
+                organisation_name: named.organisation_name.clone(),
+                unit_name: named.unit_name.clone(),
             },
             state: response_state(&r),
             motivation: r.motivation,

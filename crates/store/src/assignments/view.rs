@@ -205,6 +205,31 @@ async fn unit_names(c: &impl ConnectionTrait, ids: Vec<Uuid>) -> Result<HashMap<
         .collect())
 }
 
+/// People with their organisation's and unit's names, by id.
+pub(crate) struct Named {
+    pub person: person::Model,
+    pub organisation_name: String,
+    pub unit_name: Option<String>,
+}
+
+/// Some people with the names of their organisation and unit, in three queries.
+pub(crate) async fn people_named(c: &impl ConnectionTrait, ids: Vec<Uuid>) -> Result<HashMap<Uuid, Named>> {
+    let people = person::Entity::find().filter(person::Column::Id.is_in(ids)).all(c).await?;
+    let orgs = organisation_names(c, people.iter().map(|p| p.organisation_id).collect()).await?;
+    let units = unit_names(c, people.iter().filter_map(|p| p.org_unit_id).collect()).await?;
+    Ok(people
+        .into_iter()
+        .map(|p| {
+            let named = Named {
+                organisation_name: orgs.get(&p.organisation_id).cloned().unwrap_or_default(),
+                unit_name: p.org_unit_id.and_then(|u| units.get(&u).cloned()),
+                person: p,
+            };
+            (named.person.id, named)
+        })
+        .collect())
+}
+
 /// One klus in full, as the actor sees it (visibility already checked).
 pub(crate) async fn one(
     c: &impl ConnectionTrait,

@@ -2,7 +2,7 @@
 //! the decision and the manager it was mailed to; its page shows who was chosen for which klus,
 //! and its button decides as that manager (who must still be the one who consents).
 
-use super::{ALERT, BUTTON, LinkToken, invalid_page, link_page, tr};
+use super::{ALERT, LinkToken, invalid_page, link_page, tr};
 use crate::AppState;
 use crate::page::escape;
 use crate::problem::ApiError;
@@ -125,33 +125,19 @@ pub async fn page(
         }
         Err(e) => return problem_page(lang, &e.into()),
     };
-    let form = if link.action == LinkAction::ConsentApprove {
-        format!(
-            r#"<form method="post" action="/instemmen"><input type="hidden" name="t" value="{token}">
-<button type="submit" style="{BUTTON}">{yes}</button></form>
-<p><a href="/instemmen?t={other}">{instead}</a></p>"#,
-            token = escape(&q.t),
-            yes = tr(lang, "Instemmen", "Consent"),
-            instead = tr(lang, "Liever niet instemmen?", "Decline instead?"),
-        )
-    } else {
-        format!(
-            r#"<form method="post" action="/instemmen"><input type="hidden" name="t" value="{token}">
-<p><label for="reason">{label}</label><br>
-<textarea id="reason" name="reason" rows="4" maxlength="{max}" style="width:100%;font:inherit"></textarea></p>
-<button type="submit" style="{BUTTON}">{no}</button></form>
-<p><a href="/instemmen?t={other}">{instead}</a></p>"#,
-            token = escape(&q.t),
-            label = tr(
-                lang,
-                "Reden (niet verplicht; de medewerker en de plaatser lezen hem)",
-                "Reason (optional; the employee and the poster read it)"
-            ),
-            max = DeclineReason::MAX,
-            no = tr(lang, "Niet instemmen", "Decline"),
-            instead = tr(lang, "Toch instemmen?", "Consent instead?"),
-        )
+    let words = super::DecisionWords {
+        path: "/instemmen",
+        yes: tr(lang, "Instemmen", "Consent"),
+        no: tr(lang, "Niet instemmen", "Decline"),
+        rather_no: tr(lang, "Liever niet instemmen?", "Decline instead?"),
+        rather_yes: tr(lang, "Toch instemmen?", "Consent instead?"),
+        reason: tr(
+            lang,
+            "Reden (niet verplicht; de medewerker en de plaatser lezen hem)",
+            "Reason (optional; the employee and the poster read it)",
+        ),
     };
+    let form = super::decision_form(&words, &q.t, link.action == LinkAction::ConsentApprove, &other);
     link_page(lang, StatusCode::OK, &heading(lang), &format!("<p>{asks}</p>\n{form}"))
 }
 

@@ -2,7 +2,7 @@
 //! the enrolment, the decision and the manager it was mailed to; its page shows who asked for
 //! which session, and its button decides as that manager (who must still be the one who decides).
 
-use super::{ALERT, BUTTON, LinkToken, invalid_page, link_page, session_words, tr};
+use super::{ALERT, LinkToken, invalid_page, link_page, session_words, tr};
 use crate::AppState;
 use crate::page::escape;
 use crate::problem::ApiError;
@@ -124,33 +124,19 @@ pub async fn page(
         }
         Err(e) => return problem_page(lang, &e.into()),
     };
-    let form = if link.action == LinkAction::Approve {
-        format!(
-            r#"<form method="post" action="/beslissen"><input type="hidden" name="t" value="{token}">
-<button type="submit" style="{BUTTON}">{yes}</button></form>
-<p><a href="/beslissen?t={other}">{instead}</a></p>"#,
-            token = escape(&q.t),
-            yes = tr(lang, "Goedkeuren", "Approve"),
-            instead = tr(lang, "Liever afwijzen?", "Decline instead?"),
-        )
-    } else {
-        format!(
-            r#"<form method="post" action="/beslissen"><input type="hidden" name="t" value="{token}">
-<p><label for="reason">{label}</label><br>
-<textarea id="reason" name="reason" rows="4" maxlength="{max}" style="width:100%;font:inherit"></textarea></p>
-<button type="submit" style="{BUTTON}">{no}</button></form>
-<p><a href="/beslissen?t={other}">{instead}</a></p>"#,
-            token = escape(&q.t),
-            label = tr(
-                lang,
-                "Reden (niet verplicht; de medewerker leest hem in de mail)",
-                "Reason (optional; the employee reads it in the mail)"
-            ),
-            max = DeclineReason::MAX,
-            no = tr(lang, "Afwijzen", "Decline"),
-            instead = tr(lang, "Toch goedkeuren?", "Approve instead?"),
-        )
+    let words = super::DecisionWords {
+        path: "/beslissen",
+        yes: tr(lang, "Goedkeuren", "Approve"),
+        no: tr(lang, "Afwijzen", "Decline"),
+        rather_no: tr(lang, "Liever afwijzen?", "Decline instead?"),
+        rather_yes: tr(lang, "Toch goedkeuren?", "Approve instead?"),
+        reason: tr(
+            lang,
+            "Reden (niet verplicht; de medewerker leest hem in de mail)",
+            "Reason (optional; the employee reads it in the mail)",
+        ),
     };
+    let form = super::decision_form(&words, &q.t, link.action == LinkAction::Approve, &other);
     link_page(lang, StatusCode::OK, &heading(lang), &format!("<p>{asks}</p>\n{form}"))
 }
 

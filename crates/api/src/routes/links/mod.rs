@@ -73,3 +73,48 @@ pub(crate) fn problem_page(lang: Language, heading: &str, e: &ApiError) -> Respo
 pub(crate) fn session_words(l: &LinkedEnrolment, lang: Language) -> String {
     format!("<strong>{}</strong> ({})", escape(&l.title), escape(&when(l.starts_at, l.ends_at, l.time_zone, lang)))
 }
+
+/// The words of a decision page's form: where it posts, its buttons and the links to the other
+/// decision, and the label of a decline's reason.
+pub(crate) struct DecisionWords {
+    /// The path the form posts to (`/beslissen`, `/instemmen`).
+    pub path: &'static str,
+    /// The yes button.
+    pub yes: String,
+    /// The no button.
+    pub no: String,
+    /// The link to decline instead, under the yes button.
+    pub rather_no: String,
+    /// The link to approve instead, under the no button.
+    pub rather_yes: String,
+    /// The label of the optional reason.
+    pub reason: String,
+}
+
+/// The form that decides yes, or no with an optional reason (up to
+/// [`leerweek_domain::approval::DeclineReason::MAX`] characters), for the link `token`; with a
+/// link to the other decision (its own signed token, `other`).
+pub(crate) fn decision_form(w: &DecisionWords, token: &str, yes: bool, other: &str) -> String {
+    let token = escape(token);
+    let path = w.path;
+    if yes {
+        format!(
+            r#"<form method="post" action="{path}"><input type="hidden" name="t" value="{token}">
+<button type="submit" style="{BUTTON}">{}</button></form>
+<p><a href="{path}?t={other}">{}</a></p>"#,
+            w.yes, w.rather_no,
+        )
+    } else {
+        format!(
+            r#"<form method="post" action="{path}"><input type="hidden" name="t" value="{token}">
+<p><label for="reason">{}</label><br>
+<textarea id="reason" name="reason" rows="4" maxlength="{max}" style="width:100%;font:inherit"></textarea></p>
+<button type="submit" style="{BUTTON}">{}</button></form>
+<p><a href="{path}?t={other}">{}</a></p>"#,
+            w.reason,
+            w.no,
+            w.rather_yes,
+            max = leerweek_domain::approval::DeclineReason::MAX,
+        )
+    }
+}
