@@ -359,6 +359,7 @@ async fn a_refused_lapsed_or_withdrawn_consent_is_reported_and_the_poster_may_ch
         (StatusCode::OK, Some("withdrawn"), Some("withdrawn")),
         "{b}"
     );
+    assert!(mails(app, w.petra.id).await.contains(&"assignment_withdrawn".to_owned()), "the poster is told");
     let consent = format!("/api/v1/assignment-selections/{bart_selection}/consent");
     let (st, b) = app.post(&w.nico.token, &consent, json!({"decision": "approve"})).await;
     assert_eq!((st, b["type"].as_str()), (StatusCode::CONFLICT, Some("/errors/consent-not-pending")), "{b}");

@@ -255,7 +255,11 @@ vocabulary!(
         /// (`extra.selection_id`).
         AssignmentDone => "assignment_done",
         /// A saved search's weekly mail: new klussen that match (`extra.assignments`).
-        AssignmentDigest => "assignment_digest"
+        AssignmentDigest => "assignment_digest",
+        /// To the poster and the contact person (`extra.for_poster`): someone they invited or
+        /// selected withdrew their response (`extra.person_name`, `extra.person_organisation`,
+        /// `extra.was_selected`: a selection waiting for consent went with it).
+        AssignmentWithdrawn => "assignment_withdrawn"
     }
 );
 

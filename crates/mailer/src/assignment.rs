@@ -19,6 +19,7 @@ pub(crate) fn is_assignment(kind: MailKind) -> bool {
             | MailKind::AssignmentNotConsented
             | MailKind::AssignmentDone
             | MailKind::AssignmentDigest
+            | MailKind::AssignmentWithdrawn
     )
 }
 
@@ -85,6 +86,7 @@ pub(crate) fn add(ctx: &mut Value, extra: &Value, lang: Language) {
     set(ctx, "person_organisation", text(&extra["person_organisation"]));
     set(ctx, "person_name", json!(extra["person_name"].as_str().unwrap_or("")));
     set(ctx, "for_poster", json!(extra["for_poster"].as_bool().unwrap_or(false)));
+    set(ctx, "was_selected", json!(extra["was_selected"].as_bool().unwrap_or(false)));
     set(ctx, "digest", json!(digest));
 }
 

@@ -44,6 +44,7 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "assignment_not_consented",
     "assignment_done",
     "assignment_digest",
+    "assignment_withdrawn",
 );
 
 /// A rendered mail.

@@ -34,6 +34,11 @@ fn klus_mail(kind: &str) -> Option<(serde_json::Value, &'static str, &'static st
         ("Peter Jansen", "peter.jansen@nuenen.example"),
     );
     let (extra, (name, email)) = match kind {
+        "assignment_withdrawn" => (
+            serde_json::json!({"person_name": "Eva de Vries", "person_organisation": "Gemeente Nuenen",
+                "for_poster": true, "was_selected": true}),
+            anna,
+        ),
         "assignment_response" => {
             (serde_json::json!({"person_name": "Eva de Vries", "person_organisation": "Gemeente Nuenen"}), anna)
         }

@@ -216,7 +216,8 @@ pub async fn respond(
 }
 
 /// Withdraw one's response while it is not final; a selection waiting for consent is withdrawn
-/// with it (the manager no longer needs to decide).
+/// with it (the manager no longer needs to decide). A poster who invited or selected them is
+/// told.
 pub async fn withdraw(store: &Store, actor: &Actor, response_id: Uuid, now: DateTime<Utc>) -> Result<ResponseView> {
     let txn = store.write().await?;
     let r = assignment_response::Entity::find_by_id(response_id)
@@ -228,7 +229,9 @@ pub async fn withdraw(store: &Store, actor: &Actor, response_id: Uuid, now: Date
         assignment::Entity::find_by_id(r.assignment_id).one(&*txn).await?.ok_or(StoreError::NotFound("response"))?;
     let last = last_selection(&*txn, r.id).await?;
     rules::may_withdraw(super::state_of(&a), response_state(&r), last.as_ref().map(super::consent::state_of))?;
-    if let Some(s) = last.filter(|s| super::consent::state_of(s) == ConsentState::Pending) {
+    let pending = last.filter(|s| super::consent::state_of(s) == ConsentState::Pending);
+    let was_selected = pending.is_some();
+    if let Some(s) = pending {
         let mut am: assignment_selection::ActiveModel = s.into();
         am.state = Set(ConsentState::Withdrawn.as_str().to_owned());
         am.decided_at = Set(Some(now));
@@ -238,6 +241,17 @@ pub async fn withdraw(store: &Store, actor: &Actor, response_id: Uuid, now: Date
     am.state = Set(ResponseState::Withdrawn.as_str().to_owned());
     am.updated_at = Set(now);
     am.update(&*txn).await?;
+    // The poster chose them (invited or selected): they are told.
+    if matches!(response_state(&r), ResponseState::Invited | ResponseState::Selected) {
+        let me = person::Entity::find_by_id(actor.person_id).one(&*txn).await?.ok_or(StoreError::NotFound("person"))?;
+        let org = organisation::Entity::find_by_id(me.organisation_id).one(&*txn).await?.map(|o| o.name);
+        let f = facts(&*txn, &a).await?;
+        let extra = json!({"person_name": me.name, "person_organisation": org, "for_poster": true,
+            "was_selected": was_selected});
+        for p in posters(&*txn, &a).await? {
+            tell(&*txn, MailKind::AssignmentWithdrawn, p, &f, extra.clone(), now).await?;
+        }
+    }
     audit::record(
         &*txn,
         Some(actor.person_id),

@@ -274,7 +274,7 @@ pub async fn claim_due(
 /// message's body and sender, a cancellation's or decline's reason, a klus poster's message, a
 /// manager's reason not to consent) or another person's name (an approval or consent request
 /// to a manager, a response to a klus, a candidate named to the poster).
-const SENSITIVE: [MailKind; 12] = [
+const SENSITIVE: [MailKind; 13] = [
     MailKind::SignInLink,
     MailKind::FeedbackRequest,
     MailKind::SessionMessage,
@@ -282,6 +282,7 @@ const SENSITIVE: [MailKind; 12] = [
     MailKind::ApprovalRequest,
     MailKind::ApprovalDeclined,
     MailKind::AssignmentResponse,
+    MailKind::AssignmentWithdrawn,
     MailKind::AssignmentInvited,
     MailKind::AssignmentDeclined,
     MailKind::ConsentRequest,
