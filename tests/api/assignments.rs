@@ -603,6 +603,15 @@ async fn figures_saved_searches_erasure_and_bad_input(app: &TestApp) {
         (Some(1), Some(1.0)),
         "{f}"
     );
+    // A contact person erased: their klus stays, without them.
+    let contact = named(app, w.enkhuizen, "carla@enkhuizen.test", "Carla Contact", None).await;
+    let body = json!({"contact_person_id": contact.id});
+    let (st, b) = app.patch(&w.petra.token, &format!("/api/v1/assignments/{k}"), body).await;
+    assert_eq!(st, StatusCode::OK, "{b}");
+    let (st, _) = app.post(&app.admin, &format!("/api/v1/admin/people/{}/erase", contact.id), json!({})).await;
+    assert_eq!(st, StatusCode::OK);
+    let (_, one) = app.get(&w.petra.token, &format!("/api/v1/assignments/{k}")).await;
+    assert_eq!(one["contact"], Value::Null, "{one}");
 
     // A saved search mails new matching klussen once a week.
     let profile =

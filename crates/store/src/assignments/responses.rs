@@ -541,5 +541,13 @@ pub(crate) async fn erase_in(c: &impl ConnectionTrait, person_id: Uuid) -> Resul
         .exec(c)
         .await?;
     crate::entities::klus_profile::Entity::delete_by_id(person_id).exec(c).await?;
+    // Klussen they posted or were the contact for stay, without their name.
+    for column in [assignment::Column::ContactPersonId, assignment::Column::CreatedBy] {
+        assignment::Entity::update_many()
+            .col_expr(column, Expr::value(Option::<Uuid>::None))
+            .filter(column.eq(person_id))
+            .exec(c)
+            .await?;
+    }
     Ok(())
 }
