@@ -1,13 +1,43 @@
-// The signed-in person's portfolio (one query for every section of "Mijn ontwikkeling"), a
-// report's portfolio for their manager, and the certificates of a session for its organiser.
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+// The signed-in person's portfolio (one query for every section of "Mijn ontwikkeling"), the
+// reflection on a session in it, a report's portfolio for their manager, and the certificates of
+// a session for its organiser.
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef } from "react";
-import { api, unwrap } from "../api/client";
+import { api, unwrap, type Schemas } from "../api/client";
+
+type Portfolio = Schemas["PortfolioDto"];
+type Reflection = Schemas["ReflectionDto"];
 
 export function usePortfolio() {
   return useQuery({
     queryKey: ["portfolio"],
     queryFn: () => unwrap(api.GET("/api/v1/me/portfolio")),
+  });
+}
+
+/** Put a session's reflection (or none) into the portfolio as it is, without reading it again. */
+function useKeepReflection(enrolmentId: string) {
+  const qc = useQueryClient();
+  return (r: Reflection | null) =>
+    qc.setQueryData<Portfolio>(["portfolio"], (p) =>
+      p && { ...p, sessions: p.sessions.map((x) => (x.enrolment_id === enrolmentId ? { ...x, reflection: r } : x)) },
+    );
+}
+
+export function useSaveReflection(enrolmentId: string) {
+  const keep = useKeepReflection(enrolmentId);
+  return useMutation({
+    mutationFn: (body: Schemas["ReflectionBody"]) =>
+      unwrap(api.PUT("/api/v1/enrolments/{id}/reflection", { params: { path: { id: enrolmentId } }, body })),
+    onSuccess: (r) => keep(r),
+  });
+}
+
+export function useRemoveReflection(enrolmentId: string) {
+  const keep = useKeepReflection(enrolmentId);
+  return useMutation({
+    mutationFn: () => unwrap(api.DELETE("/api/v1/enrolments/{id}/reflection", { params: { path: { id: enrolmentId } } })),
+    onSuccess: () => keep(null),
   });
 }
 
