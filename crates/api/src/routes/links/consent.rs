@@ -60,11 +60,11 @@ async fn checked(s: &AppState, token: &str) -> Result<(SignedLink, Uuid, Selecti
     let state = view.selection.state;
     if state != ConsentState::Pending {
         let said = match state {
-            ConsentState::Approved => tr(lang, "Je hebt al ingestemd met", "You consented already to"),
-            ConsentState::Declined => tr(lang, "Je hebt al niet ingestemd met", "You declined already"),
-            ConsentState::Lapsed => tr(lang, "Er is niet op tijd beslist over", "Nobody decided in time on"),
+            ConsentState::Approved => tr(lang, "Je hebt al ingestemd", "You consented already"),
+            ConsentState::Declined => tr(lang, "Je hebt al niet ingestemd", "You declined already"),
+            ConsentState::Lapsed => tr(lang, "Er is niet op tijd beslist", "Nobody decided in time"),
             ConsentState::Withdrawn | ConsentState::Pending => {
-                tr(lang, "De reactie is ingetrokken van", "The response was withdrawn of")
+                tr(lang, "Niet meer nodig: de reactie is ingetrokken", "No longer needed: the response was withdrawn")
             }
         };
         return Err(link_page(
@@ -72,7 +72,7 @@ async fn checked(s: &AppState, token: &str) -> Result<(SignedLink, Uuid, Selecti
             StatusCode::OK,
             &heading(lang),
             &format!(
-                r#"<p role="status">{said} {}.</p><p><a href="/goedkeuren">{}</a></p>"#,
+                r#"<p role="status">{said}: {}.</p><p><a href="/goedkeuren">{}</a></p>"#,
                 words(&view, lang),
                 tr(lang, "Naar alles wat op jou wacht", "To everything waiting for you"),
             ),
