@@ -22,6 +22,7 @@ import {
   mayWithdraw,
   nextStates,
   periodText,
+  pendingText,
   placesText,
   responseKey,
   searchLink,
@@ -120,6 +121,14 @@ describe("period, hours, closing date and places in words", () => {
   it("writes places taken and waiting", () => {
     expect(placesText({ places: 3, taken: 1, pending: 1 }, nl)).toBe("1 van 3 plaatsen bezet, 1 wacht op instemming");
     expect(placesText({ places: 1, taken: 0, pending: 0 }, nl)).toBe("0 van 1 plaats bezet");
+    expect(placesText({ places: 3, taken: 0, pending: 2 }, en)).toBe("0 of 3 places taken, 2 waiting for consent");
+  });
+  it("says how many wait for consent, only when some do", () => {
+    expect(pendingText(1, nl)).toBe("1 wacht op instemming");
+    expect(pendingText(2, nl)).toBe("2 wachten op instemming");
+    expect(pendingText(1, en)).toBe("1 waiting for consent");
+    expect(pendingText(0, nl)).toBeNull();
+    expect(pendingText(undefined, nl)).toBeNull();
   });
 });
 

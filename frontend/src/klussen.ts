@@ -178,7 +178,13 @@ export function consentText(s: SelectionBrief, t: T, format: (iso: string) => st
 /** "2 van 3 plaatsen bezet, 1 wacht op instemming". */
 export function placesText(a: { places: number; taken: number; pending?: number }, t: T): string {
   const taken = t("places.taken", { taken: a.taken, count: a.places });
-  return a.pending ? `${taken}, ${t("places.pending", { count: a.pending })}` : taken;
+  const pending = pendingText(a.pending, t);
+  return pending ? `${taken}, ${pending}` : taken;
+}
+
+/** "1 wacht op instemming", "2 wachten op instemming"; nothing while none waits. */
+export function pendingText(pending: number | null | undefined, t: T): string | null {
+  return pending && pending > 0 ? t("places.pending", { count: pending }) : null;
 }
 
 // ---- The poster's form -----------------------------------------------------------------------

@@ -1,6 +1,8 @@
 // /klussen/{id}: a klus in full, how the reader fits it (in words), and their response: the form
 // while they may respond, or where their response stands with withdrawing. Its managers find
 // the ways to its responses and its form here too. A klus one may not see does not exist.
+// The reader's own response (its state, the poster's last message, the selection with its
+// deadline or the manager's reason) comes with the klus: no second request.
 import { Button, Heading1, Heading2, Paragraph } from "@utrecht/component-library-react";
 import { useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -10,7 +12,7 @@ import type { Assignment } from "../../api/klussen";
 import { usePageTitle } from "../../components/Layout";
 import { Loading, ProblemAlert, Success } from "../../components/States";
 import { dateTime } from "../../format";
-import { useAssignment, useMyResponses, useWithdraw } from "../../hooks/klussen";
+import { useAssignment, useWithdraw } from "../../hooks/klussen";
 import { askedSorted, consentText, mayWithdraw, needName, placesText } from "../../klussen";
 import { BackLink } from "../organiser/shared";
 import { RespondForm } from "./RespondForm";
@@ -94,13 +96,13 @@ function MyResponseSection({ a }: { a: Assignment }) {
   const { t } = useTranslation("klussen");
   const heading = useRef<HTMLHeadingElement>(null);
   const [said, setSaid] = useState("");
-  const mine = useMyResponses();
   const withdraw = useWithdraw();
   const [asking, setAsking] = useState(false);
   const button = useFocusBack(asking);
   const own = a.my_response ?? null;
-  const full = own ? mine.data?.find((r) => r.id === own.id) : undefined;
-  const selection = full?.selection ?? null;
+  const selection = own?.selection ?? null;
+  // The consent's state alone, should the selection itself be missing.
+  const consent = selection ?? (own?.consent_state ? { state: own.consent_state } : null);
   const after = (message: string) => {
     setSaid(message);
     setAsking(false);
@@ -123,18 +125,12 @@ function MyResponseSection({ a }: { a: Assignment }) {
       {own ? (
         <>
           <p className="lw-session__badges">
-            <ResponseBadge state={own.state} selection={selection ?? (own.consent_state ? { state: own.consent_state } : null)} />
+            <ResponseBadge state={own.state} selection={consent} />
           </p>
           {selection && <Paragraph>{consentText(selection, t, dateTime)}</Paragraph>}
-          {full?.message && <Paragraph><strong>{t("mine.message")}</strong> {full.message}</Paragraph>}
-          {full && (
-            <details className="lw-klus__motivation">
-              <summary>{t("mine.motivation")}</summary>
-              <p className="lw-reflection__text">{full.motivation}</p>
-            </details>
-          )}
+          {own.message && <Paragraph><strong>{t("mine.message")}</strong> {own.message}</Paragraph>}
           <ProblemAlert error={withdraw.error} />
-          {mayWithdraw(own.state, own.consent_state ? { state: own.consent_state } : null, a.state) &&
+          {mayWithdraw(own.state, consent, a.state) &&
             (asking ? (
               <AskFirst
                 id="withdraw"
