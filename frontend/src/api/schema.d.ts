@@ -3354,6 +3354,8 @@ export interface components {
             id: string;
             /** @description The poster's last message to me. */
             message?: string | null;
+            /** @description What I wrote. */
+            motivation: string;
             selection?: components["schemas"]["SelectionBriefDto"] | null;
             /** @description `submitted`, `invited`, `selected`, `declined` or `withdrawn`. */
             state: string;

@@ -87,6 +87,8 @@ pub struct AssignmentView {
 pub struct MyResponseRef {
     pub id: Uuid,
     pub state: ResponseState,
+    /// What they wrote.
+    pub motivation: String,
     /// The poster's last message.
     pub message: Option<String>,
     /// The last selection and its consent.
@@ -272,6 +274,7 @@ pub(crate) async fn one(
             id: r.id,
             state: ResponseState::parse(&r.state).unwrap_or(ResponseState::Submitted),
             selection: super::responses::last_selection(c, r.id).await?.as_ref().map(super::responses::brief),
+            motivation: r.motivation,
             message: r.message,
         }),
         None => None,

@@ -96,6 +96,7 @@ describe("KlusPage: my response", () => {
     show(klus({
       my_response: {
         id: "r1",
+        motivation: "Ik ken de Omgevingswet.",
         state: "selected",
         consent_state: "pending",
         message: "Welkom! We beginnen met een kennismaking.",
@@ -115,6 +116,7 @@ describe("KlusPage: my response", () => {
     show(klus({
       my_response: {
         id: "r1",
+        motivation: "Ik ken de Omgevingswet.",
         state: "selected",
         consent_state: "declined",
         message: null,
@@ -132,6 +134,7 @@ describe("KlusPage: my response", () => {
       state: "filled",
       my_response: {
         id: "r1",
+        motivation: "Ik ken de Omgevingswet.",
         state: "selected",
         consent_state: "approved",
         message: "Welkom!",
@@ -145,8 +148,9 @@ describe("KlusPage: my response", () => {
   });
 
   it("shows a response not yet chosen, with no consent and no message", async () => {
-    show(klus({ my_response: { id: "r1", state: "submitted", consent_state: null, message: null, selection: null } }));
+    show(klus({ my_response: { id: "r1", motivation: "Ik ken de Omgevingswet.", state: "submitted", consent_state: null, message: null, selection: null } }));
     expect(await screen.findByText("Reactie ingediend", { exact: true })).toBeTruthy();
+    expect(screen.getByText("Ik ken de Omgevingswet.")).toBeTruthy();
     expect(screen.queryByText(/De leidinggevende/)).toBeNull();
     expect(screen.getByRole("button", { name: "Reactie intrekken" })).toBeTruthy();
     expect(asked).toEqual(["GET /api/v1/assignments/k1"]);

@@ -129,6 +129,10 @@ function MyResponseSection({ a }: { a: Assignment }) {
           </p>
           {selection && <Paragraph>{consentText(selection, t, dateTime)}</Paragraph>}
           {own.message && <Paragraph><strong>{t("mine.message")}</strong> {own.message}</Paragraph>}
+          <details className="lw-klus__motivation">
+            <summary>{t("mine.motivation")}</summary>
+            <p className="lw-reflection__text">{own.motivation}</p>
+          </details>
           <ProblemAlert error={withdraw.error} />
           {mayWithdraw(own.state, consent, a.state) &&
             (asking ? (

@@ -125,6 +125,8 @@ pub struct MyResponseRefDto {
     pub state: String,
     /// The consent of its last selection: `pending`, `approved`, `declined`, `lapsed`, `withdrawn`.
     pub consent_state: Option<String>,
+    /// What I wrote.
+    pub motivation: String,
     /// The poster's last message to me.
     pub message: Option<String>,
     /// The last selection (its deadline, the manager's reason).
@@ -226,6 +228,7 @@ impl From<AssignmentView> for AssignmentDto {
                 id: r.id,
                 state: r.state.as_str().into(),
                 consent_state: r.selection.as_ref().map(|s| s.state.as_str().into()),
+                motivation: r.motivation,
                 message: r.message,
                 selection: r.selection.map(Into::into),
             }),
