@@ -75,7 +75,7 @@ pub struct AssignmentInput {
 
 /// A klus as a client sends it, before checking (every field optional: a PATCH fills what it
 /// leaves out from the klus as it is).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RawAssignment<'a> {
     pub title: Option<&'a str>,
     pub description: Option<&'a str>,
@@ -112,6 +112,13 @@ fn number(field: &str, raw: Option<i64>, min: i64, max: i64) -> Result<u8, Field
         Some(n) if n < min => Err(FieldError::new(field, Invalid::TooSmall { min })),
         Some(n) if n > max => Err(FieldError::new(field, Invalid::TooLarge { max })),
         Some(n) => Ok(n as u8),
+    }
+}
+
+impl RawAssignment<'_> {
+    /// Whether it says nothing (a change that leaves the content as it is).
+    pub fn is_empty(&self) -> bool {
+        *self == RawAssignment::default()
     }
 }
 

@@ -3,7 +3,7 @@
 
 use crate::entities::{assignment, assignment_selection, organisation};
 use crate::{Result, Store, StoreError};
-use chrono::{Datelike, TimeZone};
+use chrono::TimeZone;
 use leerweek_domain::ConsentState;
 use leerweek_domain::access::Actor;
 use leerweek_domain::assignment::figures::{self, KlusFacts, OrganisationFigures};
@@ -63,7 +63,6 @@ pub async fn of_year(store: &Store, actor: &Actor, year: i32) -> Result<Vec<Row>
             participants: participants.remove(&a.id).unwrap_or_default(),
         })
         .collect();
-    let _ = start.year();
     Ok(orgs
         .into_iter()
         .map(|o| Row { organisation_id: o.id, figures: figures::of(o.id, &facts), organisation_name: o.name })

@@ -307,6 +307,22 @@ pub async fn send_digests(store: &Store, now: DateTime<Utc>) -> Result<u32> {
         .await?;
     let ids: Vec<Uuid> = open.iter().map(|a| a.id).collect();
     let needs = needs_of(c, &ids).await?;
+    // Partners and organisation names once for every saved search, not per person.
+    let mut partners: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    for p in crate::entities::assignment_partner::Entity::find()
+        .filter(crate::entities::assignment_partner::Column::AssignmentId.is_in(ids.clone()))
+        .all(c)
+        .await?
+    {
+        partners.entry(p.assignment_id).or_default().push(p.organisation_id);
+    }
+    let orgs: HashMap<Uuid, String> = organisation::Entity::find()
+        .filter(organisation::Column::Id.is_in(open.iter().map(|a| a.organisation_id).collect::<Vec<_>>()))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect();
     let mut sent = 0;
     for p in due {
         let Some(search) = p.search.as_deref().and_then(|s| serde_json::from_str::<SavedSearch>(s).ok()) else {
@@ -314,18 +330,25 @@ pub async fn send_digests(store: &Store, now: DateTime<Utc>) -> Result<u32> {
         };
         let Some(me) = person::Entity::find_by_id(p.person_id).one(c).await? else { continue };
         let since = p.last_digest_at.unwrap_or(week_ago);
-        let reader = Actor { person_id: me.id, organisation_id: me.organisation_id, roles: vec![] };
         let (have, want) = super::view::skills_of(c, me.id).await?;
         let mut found = Vec::new();
         for a in open.iter().filter(|a| a.opened_at.is_some_and(|o| o > since)) {
             let asked: Vec<Uuid> = needs.get(&a.id).map(|n| n.iter().map(|n| n.skill_id).collect()).unwrap_or_default();
             let own = Some(me.id) == a.created_by || Some(me.id) == a.contact_person_id;
-            if own || !search.matches(a, &asked) || !super::admitted(c, &reader, a).await? {
+            if own
+                || !search.matches(a, &asked)
+                || !rules::admits(
+                    super::reach_of(a),
+                    a.organisation_id,
+                    partners.get(&a.id).map_or(&[][..], Vec::as_slice),
+                    me.organisation_id,
+                )
+            {
                 continue;
             }
             let n = needs.get(&a.id).cloned().unwrap_or_default();
             let percent = (!n.is_empty()).then(|| fit::fit(&self::needs(&n), &have, &want).percent());
-            let org = organisation::Entity::find_by_id(a.organisation_id).one(c).await?.map(|o| o.name);
+            let org = orgs.get(&a.organisation_id);
             found.push(serde_json::json!({
                 "id": a.id, "title": a.title, "organisation_name": org, "hours_per_week": a.hours_per_week,
                 "closes_on": a.closes_on, "place": a.place, "percent": percent,

@@ -267,23 +267,7 @@ pub async fn update(
     let txn = store.write().await?;
     let before = managed(&*txn, actor, id).await?;
     let from = state_of(&before);
-    let content_changed = change.raw.title.is_some()
-        || change.raw.description.is_some()
-        || change.raw.org_unit_id.is_some()
-        || change.raw.contact_person_id.is_some()
-        || change.raw.hours_per_week.is_some()
-        || change.raw.starts_on.is_some()
-        || change.raw.ends_on.is_some()
-        || change.raw.place.is_some()
-        || change.raw.location.is_some()
-        || change.raw.needs.is_some()
-        || change.raw.places.is_some()
-        || change.raw.reach.is_some()
-        || change.raw.partners.is_some()
-        || change.raw.closes_on.is_some()
-        || change.clear_period
-        || change.clear_unit
-        || change.clear_location;
+    let content_changed = !change.raw.is_empty() || change.clear_period || change.clear_unit || change.clear_location;
     let mut am: assignment::ActiveModel = before.clone().into();
     if content_changed {
         if !rules::editable(from) {

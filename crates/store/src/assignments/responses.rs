@@ -116,7 +116,7 @@ pub async fn respond(
     motivation: &str,
     brings: Vec<Uuid>,
     now: DateTime<Utc>,
-) -> Result<ResponseView> {
+) -> Result<MyResponse> {
     let motivation = rules::message("motivation", Some(motivation), true)?.unwrap_or_default();
     let txn = store.write().await?;
     let a = visible(&*txn, actor, assignment_id).await?;
@@ -211,14 +211,13 @@ pub async fn respond(
     .await?;
     txn.commit().await?;
     tracing::info!(assignment = %a.id, response = %id, "response to a klus");
-    let mut list = ranked(store.conn(), &a, Some(id)).await?;
-    list.pop().ok_or(StoreError::NotFound("response"))
+    own_responses(store.conn(), actor.person_id, Some(id)).await?.pop().ok_or(StoreError::NotFound("response"))
 }
 
 /// Withdraw one's response while it is not final; a selection waiting for consent is withdrawn
 /// with it (the manager no longer needs to decide). A poster who invited or selected them is
 /// told.
-pub async fn withdraw(store: &Store, actor: &Actor, response_id: Uuid, now: DateTime<Utc>) -> Result<ResponseView> {
+pub async fn withdraw(store: &Store, actor: &Actor, response_id: Uuid, now: DateTime<Utc>) -> Result<MyResponse> {
     let txn = store.write().await?;
     let r = assignment_response::Entity::find_by_id(response_id)
         .one(&*txn)
@@ -263,8 +262,7 @@ pub async fn withdraw(store: &Store, actor: &Actor, response_id: Uuid, now: Date
     )
     .await?;
     txn.commit().await?;
-    let mut list = ranked(store.conn(), &a, Some(response_id)).await?;
-    list.pop().ok_or(StoreError::NotFound("response"))
+    own_responses(store.conn(), actor.person_id, Some(response_id)).await?.pop().ok_or(StoreError::NotFound("response"))
 }
 
 /// The responses to a klus, best fit first (its managers).
@@ -500,31 +498,60 @@ pub struct MyResponse {
 
 /// The actor's responses, newest first.
 pub async fn mine(store: &Store, actor: &Actor) -> Result<Vec<MyResponse>> {
-    let c = store.conn();
-    let rows = assignment_response::Entity::find()
-        .filter(assignment_response::Column::PersonId.eq(actor.person_id))
-        .order_by_desc(assignment_response::Column::CreatedAt)
-        .limit(500)
-        .all(c)
-        .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for r in rows {
-        let Some(a) = assignment::Entity::find_by_id(r.assignment_id).one(c).await? else { continue };
-        let organisation_name =
-            organisation::Entity::find_by_id(a.organisation_id).one(c).await?.map(|o| o.name).unwrap_or_default();
-        let selection = last_selection(c, r.id).await?.as_ref().map(brief);
-        out.push(MyResponse {
-            id: r.id,
-            organisation_name,
-            state: response_state(&r),
-            motivation: r.motivation,
-            message: r.message,
-            created_at: r.created_at,
-            selection,
-            assignment: a,
-        });
+    own_responses(store.conn(), actor.person_id, None).await
+}
+
+/// A person's responses (at most 500, newest first), or with `only` just that one, each with its
+/// klus, the klus's organisation and the last selection: four queries, however many.
+async fn own_responses(c: &impl ConnectionTrait, person_id: Uuid, only: Option<Uuid>) -> Result<Vec<MyResponse>> {
+    let mut q = assignment_response::Entity::find().filter(assignment_response::Column::PersonId.eq(person_id));
+    if let Some(id) = only {
+        q = q.filter(assignment_response::Column::Id.eq(id));
     }
-    Ok(out)
+    let rows = q.order_by_desc(assignment_response::Column::CreatedAt).limit(500).all(c).await?;
+    let klussen: HashMap<Uuid, assignment::Model> = assignment::Entity::find()
+        .filter(assignment::Column::Id.is_in(rows.iter().map(|r| r.assignment_id).collect::<Vec<_>>()))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a))
+        .collect();
+    let orgs: HashMap<Uuid, String> = organisation::Entity::find()
+        .filter(organisation::Column::Id.is_in(klussen.values().map(|a| a.organisation_id).collect::<Vec<_>>()))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect();
+    // The newest selection of each response wins (ascending, so later ones overwrite).
+    let mut last: HashMap<Uuid, SelectionBrief> = HashMap::new();
+    for s in assignment_selection::Entity::find()
+        .filter(assignment_selection::Column::ResponseId.is_in(rows.iter().map(|r| r.id).collect::<Vec<_>>()))
+        .order_by_asc(assignment_selection::Column::CreatedAt)
+        .order_by_asc(assignment_selection::Column::Id)
+        .all(c)
+        .await?
+    {
+        if let Some(r) = s.response_id {
+            last.insert(r, brief(&s));
+        }
+    }
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            let a = klussen.get(&r.assignment_id)?.clone();
+            Some(MyResponse {
+                id: r.id,
+                organisation_name: orgs.get(&a.organisation_id).cloned().unwrap_or_default(),
+                state: response_state(&r),
+                selection: last.remove(&r.id),
+                motivation: r.motivation,
+                message: r.message,
+                created_at: r.created_at,
+                assignment: a,
+            })
+        })
+        .collect())
 }
 
 /// A person's responses go (erasure): selections keep the organisation only, for the figures.

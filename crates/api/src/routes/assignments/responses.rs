@@ -77,18 +77,6 @@ impl From<MyResponse> for MyResponseDto {
     }
 }
 
-async fn my_response(
-    s: &AppState,
-    actor: &leerweek_domain::access::Actor,
-    id: Uuid,
-) -> Result<MyResponseDto, ApiError> {
-    let mine = responses::mine(&s.store, actor).await?;
-    mine.into_iter()
-        .find(|r| r.id == id)
-        .map(Into::into)
-        .ok_or_else(|| leerweek_store::StoreError::NotFound("response").into())
-}
-
 /// Respond to an open klus your organisation may respond to (once; a withdrawn response may be
 /// sent again). The poster and the contact person get a mail.
 #[utoipa::path(operation_id = "respond_to_assignment", post, path = "/api/v1/assignments/{id}/responses", tag = "assignments", request_body = RespondDto,
@@ -103,7 +91,7 @@ pub async fn respond(
     ApiJson(b): ApiJson<RespondDto>,
 ) -> Result<(StatusCode, Json<MyResponseDto>), ApiError> {
     let r = responses::respond(&s.store, &actor, id, &b.motivation, b.skills, now()).await?;
-    Ok((StatusCode::CREATED, Json(my_response(&s, &actor, r.id).await?)))
+    Ok((StatusCode::CREATED, Json(r.into())))
 }
 
 /// Withdraw your response while it is not final; a selection waiting for your manager is
@@ -116,8 +104,7 @@ pub async fn withdraw(
     Auth(actor): Auth,
     Id(id): Id,
 ) -> Result<Json<MyResponseDto>, ApiError> {
-    responses::withdraw(&s.store, &actor, id, now()).await?;
-    Ok(Json(my_response(&s, &actor, id).await?))
+    Ok(Json(responses::withdraw(&s.store, &actor, id, now()).await?.into()))
 }
 
 /// My responses, newest first.
